@@ -1,0 +1,46 @@
+//! The alert message on `wire.alerts.v1`: one per story family and subscription.
+
+use crate::envelope::{DecodeError, decode_with_schema};
+use crate::{FamilyId, SourceId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The schema string of [`Alert`] messages.
+pub const ALERT_SCHEMA: &str = "wirefeed.alert/1";
+
+/// Something new appeared for a subscription.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    pub schema: String,
+    /// The subscription that matched.
+    pub subscription: String,
+    /// What matched, in words (e.g. `keyword "syria" in headline`).
+    pub evidence: Vec<String>,
+    pub family: FamilyId,
+    /// The `uri` of the article that triggered the alert.
+    pub article_uri: String,
+    pub headline: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    pub source: SourceId,
+    /// The article's own time (`versionCreated`, else `firstCreated`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<DateTime<Utc>>,
+    pub fetched_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enriched_at: Option<DateTime<Utc>>,
+    pub alerted_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Alert {
+    pub fn decode(payload: &[u8]) -> Result<Self, DecodeError> {
+        decode_with_schema(payload, ALERT_SCHEMA)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,134 @@
+//! The article message: `{ "article": <ninjs>, "wire": <WireMeta>, "schema": "wirefeed.article/1" }`.
+
+use crate::{Article, FamilyId, SourceId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The schema string of [`Envelope`] messages.
+pub const ARTICLE_SCHEMA: &str = "wirefeed.article/1";
+
+/// The value of every message on `wire.articles.v1` and `wire.enriched.v1`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// An IPTC ninjs 3.x object: a consumer that only wants ninjs takes this and is done.
+    pub article: Article,
+    /// What ninjs has no slot for: provenance, lineage and tagging evidence.
+    pub wire: WireMeta,
+    /// Always [`ARTICLE_SCHEMA`] for this version.
+    pub schema: String,
+}
+
+/// wirefeed's own metadata about an article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WireMeta {
+    /// The configured source the item was fetched from.
+    pub source: SourceId,
+    /// The provider's identity of the item (guid, canonical link, or a title + date hash):
+    /// the same for every version of the item.
+    pub item_identity: String,
+    /// The input format the article was normalized from (`rss`, `atom`, `ninjs`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// The article's web page, as given by the feed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// When the fetcher got the item.
+    pub fetched_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalized_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enriched_at: Option<DateTime<Utc>>,
+    /// True when the item carried no usable date and `firstCreated`/`versionCreated` are the
+    /// fetch time.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub date_from_fetch_time: bool,
+    /// Fingerprint of the normalized headline and body text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
+    /// The story family (set by the enricher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<FamilyId>,
+    /// 1 for the first version of an item seen, then 2, 3, ... (set by the enricher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_seq: Option<u32>,
+    /// The `uri` of the original this article duplicates (set by the enricher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+    /// Similarity to the original, 0.0 to 1.0 (set by the enricher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f32>,
+    /// True for the first copy of a story family, false for duplicates (set by the enricher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_original: Option<bool>,
+    /// Language detection confidence, 0.0 to 1.0, when the language was detected, not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_confidence: Option<f64>,
+    /// Fields added by newer wirefeed versions, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// Why a message could not be read as a wirefeed message.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("message is not valid json: {0}")]
+    NotJson(#[source] serde_json::Error),
+    #[error("unsupported schema {found:?}, expected {expected:?}")]
+    WrongSchema {
+        found: String,
+        expected: &'static str,
+    },
+    #[error("message does not match schema {schema}: {source}")]
+    Invalid {
+        schema: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// Decodes a message value that carries a `schema` string: checks the schema first (so a wrong
+/// version gets a clear error instead of a field-level one), then the typed shape.
+pub(crate) fn decode_with_schema<T: serde::de::DeserializeOwned>(
+    payload: &[u8],
+    expected: &'static str,
+) -> Result<T, DecodeError> {
+    let value: Value = serde_json::from_slice(payload).map_err(DecodeError::NotJson)?;
+    let found = value.get("schema").and_then(Value::as_str).unwrap_or("");
+    if found != expected {
+        return Err(DecodeError::WrongSchema {
+            found: found.to_owned(),
+            expected,
+        });
+    }
+    serde_json::from_value(value).map_err(|source| DecodeError::Invalid {
+        schema: expected,
+        source,
+    })
+}
+
+impl Envelope {
+    /// A new envelope around `article` with the current schema string.
+    pub fn new(article: Article, wire: WireMeta) -> Self {
+        Self {
+            article,
+            wire,
+            schema: ARTICLE_SCHEMA.to_owned(),
+        }
+    }
+
+    /// Reads an envelope from a message value.
+    pub fn decode(payload: &[u8]) -> Result<Self, DecodeError> {
+        decode_with_schema(payload, ARTICLE_SCHEMA)
+    }
+
+    /// The message value.
+    pub fn encode(&self) -> Vec<u8> {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,333 @@
+//! The Kafka bus (rdkafka over librdkafka built from the crate's bundled source).
+//!
+//! Producer: idempotent (`enable.idempotence=true`, `acks=all`), so librdkafka's retries never
+//! duplicate or reorder a record within a partition; a record counts as delivered only when the
+//! broker acknowledged it. Consumer: a consumer group with `enable.auto.offset.store=false`:
+//! offsets are stored only through [`Subscription::commit`], which the stage loop calls after
+//! the outputs of a delivery were acknowledged, and auto-committed in the background from the
+//! stored offsets (at-least-once). Consumer lag comes from librdkafka's statistics.
+
+use super::{Bus, BusError, Delivery, PendingAck, Record, Subscription};
+use crate::config::KafkaConfig;
+use crate::events;
+use async_trait::async_trait;
+use rdkafka::ClientConfig;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::{ClientContext, DefaultClientContext};
+use rdkafka::consumer::{Consumer, ConsumerContext, Rebalance, StreamConsumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::statistics::Statistics;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// A [`Bus`] over an Apache Kafka cluster.
+pub struct KafkaBus {
+    config: KafkaConfig,
+    producer: FutureProducer,
+}
+
+impl std::fmt::Debug for KafkaBus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KafkaBus")
+            .field("bootstrap_servers", &self.config.bootstrap_servers)
+            .field("topic_prefix", &self.config.topic_prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KafkaBus {
+    /// Creates the producer. Connecting is lazy: an unreachable broker shows in
+    /// [`Bus::is_reachable`] and in delivery timeouts, not here.
+    pub fn new(config: KafkaConfig) -> Result<Self, BusError> {
+        let producer: FutureProducer = client_config(&config)
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("compression.type", &config.compression)
+            .set("linger.ms", config.linger_ms.to_string())
+            .set("message.timeout.ms", config.message_timeout_ms.to_string())
+            .set("message.max.bytes", config.message_max_bytes.to_string())
+            .create()?;
+        Ok(Self { config, producer })
+    }
+
+    /// The physical topic name of a logical one.
+    pub fn physical_topic(&self, logical: &str) -> String {
+        format!("{}{logical}", self.config.topic_prefix)
+    }
+
+    /// The configuration this bus was built with.
+    pub fn config(&self) -> &KafkaConfig {
+        &self.config
+    }
+}
+
+fn client_config(config: &KafkaConfig) -> ClientConfig {
+    let mut client = ClientConfig::new();
+    client
+        .set("bootstrap.servers", &config.bootstrap_servers)
+        .set("client.id", &config.client_id);
+    for (key, value) in &config.options {
+        client.set(key, value);
+    }
+    client
+}
+
+#[async_trait]
+impl Bus for KafkaBus {
+    async fn enqueue(&self, record: Record) -> Result<PendingAck, BusError> {
+        let topic = self.physical_topic(&record.topic);
+        let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
+        for (name, value) in &record.headers {
+            headers = headers.insert(Header {
+                key: name,
+                value: Some(value),
+            });
+        }
+        let mut future_record = FutureRecord::to(&topic)
+            .payload(&record.payload)
+            .headers(headers);
+        if let Some(key) = &record.key {
+            future_record = future_record.key(key);
+        }
+        loop {
+            match self.producer.send_result(future_record) {
+                Ok(delivery) => {
+                    let logical = record.topic.clone();
+                    return Ok(Box::pin(async move {
+                        match delivery.await {
+                            Ok(Ok(_)) => Ok(()),
+                            Ok(Err((error, _))) => Err(BusError::DeliveryFailed {
+                                topic: logical,
+                                reason: error.to_string(),
+                            }),
+                            Err(_) => Err(BusError::DeliveryFailed {
+                                topic: logical,
+                                reason: "producer was dropped before the delivery report".into(),
+                            }),
+                        }
+                    }));
+                }
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
+                    // librdkafka's queue is full: wait for deliveries to drain (backpressure).
+                    future_record = returned;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                Err((error, _)) => return Err(BusError::Kafka(error)),
+            }
+        }
+    }
+
+    async fn subscribe(
+        &self,
+        group: &str,
+        topics: &[&str],
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        let group_id = format!("{}{group}", self.config.group_prefix);
+        let context = GroupContext {
+            group: group_id.clone(),
+            assigned: Arc::new(AtomicUsize::new(0)),
+            lag: Arc::new(AtomicI64::new(-1)),
+        };
+        let assigned = context.assigned.clone();
+        let lag = context.lag.clone();
+        let consumer: StreamConsumer<GroupContext> = client_config(&self.config)
+            .set("group.id", &group_id)
+            .set("enable.auto.commit", "true")
+            .set("auto.commit.interval.ms", self.config.auto_commit_interval_ms.to_string())
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", &self.config.auto_offset_reset)
+            .set("session.timeout.ms", self.config.session_timeout_ms.to_string())
+            .set("statistics.interval.ms", self.config.statistics_interval_ms.to_string())
+            .set("enable.partition.eof", "false")
+            .create_with_context(context)?;
+        let physical: Vec<String> = topics.iter().map(|t| self.physical_topic(t)).collect();
+        let physical_refs: Vec<&str> = physical.iter().map(String::as_str).collect();
+        consumer.subscribe(&physical_refs)?;
+        Ok(Box::new(KafkaSubscription {
+            consumer,
+            topic_prefix: self.config.topic_prefix.clone(),
+            assigned,
+            lag,
+        }))
+    }
+
+    async fn ensure_topics(&self, topics: &[&str]) -> Result<(), BusError> {
+        let admin: AdminClient<DefaultClientContext> = client_config(&self.config).create()?;
+        let names: Vec<String> = topics.iter().map(|t| self.physical_topic(t)).collect();
+        let new_topics: Vec<NewTopic<'_>> = names
+            .iter()
+            .map(|name| {
+                NewTopic::new(
+                    name,
+                    self.config.partitions,
+                    TopicReplication::Fixed(self.config.replication_factor),
+                )
+            })
+            .collect();
+        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
+        for result in admin.create_topics(&new_topics, &options).await? {
+            match result {
+                Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Err((topic, code)) => {
+                    return Err(BusError::Config(format!(
+                        "failed to create topic {topic}: {code}"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn flush(&self, timeout: Duration) -> Result<(), BusError> {
+        let producer = self.producer.clone();
+        tokio::task::spawn_blocking(move || producer.flush(timeout))
+            .await
+            .map_err(|e| BusError::Config(format!("flush task failed: {e}")))??;
+        Ok(())
+    }
+
+    async fn is_reachable(&self) -> bool {
+        let producer = self.producer.clone();
+        tokio::task::spawn_blocking(move || {
+            producer
+                .client()
+                .fetch_metadata(None, Duration::from_secs(2))
+                .is_ok()
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    fn kind(&self) -> &'static str {
+        "kafka"
+    }
+}
+
+struct GroupContext {
+    group: String,
+    assigned: Arc<AtomicUsize>,
+    lag: Arc<AtomicI64>,
+}
+
+impl ClientContext for GroupContext {
+    fn stats(&self, statistics: Statistics) {
+        // Lag of the partitions this member consumes: from the high watermark to the stored
+        // offset, as librdkafka reports it (-1 where unknown).
+        let lag: i64 = statistics
+            .topics
+            .values()
+            .flat_map(|topic| topic.partitions.values())
+            .filter(|partition| partition.partition >= 0 && partition.consumer_lag_stored >= 0)
+            .map(|partition| partition.consumer_lag_stored)
+            .sum();
+        self.lag.store(lag, Ordering::Relaxed);
+    }
+}
+
+impl ConsumerContext for GroupContext {
+    fn post_rebalance(
+        &self,
+        consumer: &rdkafka::consumer::BaseConsumer<Self>,
+        rebalance: &Rebalance<'_>,
+    ) {
+        let assigned = consumer.assignment().map(|tpl| tpl.count()).unwrap_or(0);
+        self.assigned.store(assigned, Ordering::Relaxed);
+        match rebalance {
+            Rebalance::Assign(tpl) => events::PartitionsAssigned {
+                group: &self.group,
+                partitions: tpl.count(),
+            }
+            .emit(),
+            Rebalance::Revoke(tpl) => events::PartitionsRevoked {
+                group: &self.group,
+                partitions: tpl.count(),
+            }
+            .emit(),
+            Rebalance::Error(error) => events::RebalanceFailed {
+                group: &self.group,
+                error: &error.to_string(),
+            }
+            .emit(),
+        }
+    }
+}
+
+struct KafkaSubscription {
+    consumer: StreamConsumer<GroupContext>,
+    topic_prefix: String,
+    assigned: Arc<AtomicUsize>,
+    lag: Arc<AtomicI64>,
+}
+
+impl KafkaSubscription {
+    fn to_delivery(&self, message: &BorrowedMessage<'_>) -> Delivery {
+        let physical = message.topic();
+        let topic = physical
+            .strip_prefix(self.topic_prefix.as_str())
+            .unwrap_or(physical)
+            .to_owned();
+        let headers = message
+            .headers()
+            .map(|headers| {
+                headers
+                    .iter()
+                    .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Delivery {
+            record: Record {
+                topic,
+                key: message.key().map(<[u8]>::to_vec),
+                payload: message.payload().unwrap_or_default().to_vec(),
+                headers,
+            },
+            partition: message.partition(),
+            offset: message.offset(),
+        }
+    }
+}
+
+#[async_trait]
+impl Subscription for KafkaSubscription {
+    async fn recv(&mut self) -> Result<Delivery, BusError> {
+        let message = self.consumer.recv().await?;
+        Ok(self.to_delivery(&message))
+    }
+
+    fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError> {
+        let topic = format!("{}{}", self.topic_prefix, delivery.record.topic);
+        // `rd_kafka_offset_store` stores offset + 1, the next one to read.
+        self.consumer
+            .store_offset(&topic, delivery.partition, delivery.offset)?;
+        Ok(())
+    }
+
+    fn assigned_partitions(&self) -> usize {
+        self.assigned.load(Ordering::Relaxed)
+    }
+
+    fn lag(&self) -> Option<i64> {
+        let lag = self.lag.load(Ordering::Relaxed);
+        (lag >= 0).then_some(lag)
+    }
+
+    async fn close(self: Box<Self>) -> Result<(), BusError> {
+        let consumer = self.consumer;
+        tokio::task::spawn_blocking(move || {
+            let result = consumer.commit_consumer_state(rdkafka::consumer::CommitMode::Sync);
+            consumer.unsubscribe();
+            match result {
+                // Nothing stored since the last commit is not a failure.
+                Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => Ok(()),
+                other => other,
+            }
+        })
+        .await
+        .map_err(|e| BusError::Config(format!("close task failed: {e}")))??;
+        Ok(())
+    }
+}

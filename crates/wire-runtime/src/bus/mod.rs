@@ -1,0 +1,135 @@
+//! The bus: how stages hand messages to each other. Two implementations with one contract:
+//! [`KafkaBus`] (between services, durable) and [`MemoryBus`] (in one process, for a single
+//! machine and a first try).
+//!
+//! The contract, which the stage loop relies on:
+//! - [`Bus::enqueue`] hands a record over and returns a [`PendingAck`]; the record is safely
+//!   stored (Kafka: acknowledged by the broker, with the idempotent producer) only when that
+//!   future resolves `Ok`. Enqueueing waits when the bus is full (backpressure).
+//! - A [`Subscription`] yields [`Delivery`]s in order within a partition. [`Subscription::commit`]
+//!   marks a delivery done; a restarted consumer group resumes after the last committed
+//!   delivery, so whatever was not committed is delivered again (at-least-once).
+
+mod kafka;
+mod memory;
+
+pub use kafka::KafkaBus;
+pub use memory::MemoryBus;
+
+use async_trait::async_trait;
+use futures::future::BoxFuture;
+use std::sync::Arc;
+
+/// A message to publish. `topic` is the logical name (e.g. [`wire_model::topics::RAW`]); the
+/// bus maps it to the physical topic (with the configured prefix).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub topic: String,
+    pub key: Option<Vec<u8>>,
+    pub payload: Vec<u8>,
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+impl Record {
+    pub fn new(topic: &str, key: impl Into<Vec<u8>>, payload: Vec<u8>) -> Self {
+        Self {
+            topic: topic.to_owned(),
+            key: Some(key.into()),
+            payload,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: impl Into<Vec<u8>>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// The value of the first header called `name`, as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(header, _)| header == name)
+            .and_then(|(_, value)| std::str::from_utf8(value).ok())
+    }
+}
+
+/// A consumed message and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// The record, with its logical topic name.
+    pub record: Record,
+    pub partition: i32,
+    pub offset: i64,
+}
+
+/// Bus failures. Callers branch on these: a closed bus ends a stage quietly, anything else is
+/// an error that stops the stage without committing what it had not finished.
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    #[error("the bus is closed")]
+    Closed,
+    #[error("kafka error: {0}")]
+    Kafka(#[from] rdkafka::error::KafkaError),
+    #[error("delivery of a message to {topic} failed: {reason}")]
+    DeliveryFailed { topic: String, reason: String },
+    #[error("invalid bus configuration: {0}")]
+    Config(String),
+}
+
+/// Resolves when the broker has acknowledged the record.
+pub type PendingAck = BoxFuture<'static, Result<(), BusError>>;
+
+/// A message transport shared by all stages of a process.
+#[async_trait]
+pub trait Bus: Send + Sync + 'static {
+    /// Hands `record` to the bus; waits only while the bus is full. The returned future resolves
+    /// once the record is acknowledged.
+    async fn enqueue(&self, record: Record) -> Result<PendingAck, BusError>;
+
+    /// Joins consumer group `group` on `topics` (logical names).
+    async fn subscribe(
+        &self,
+        group: &str,
+        topics: &[&str],
+    ) -> Result<Box<dyn Subscription>, BusError>;
+
+    /// Creates the topics that do not exist yet (no-op in memory).
+    async fn ensure_topics(&self, topics: &[&str]) -> Result<(), BusError>;
+
+    /// Waits (bounded) until everything enqueued is acknowledged.
+    async fn flush(&self, timeout: std::time::Duration) -> Result<(), BusError>;
+
+    /// Whether the transport is reachable now (for `/readyz`).
+    async fn is_reachable(&self) -> bool;
+
+    /// `kafka` or `memory`, for logs.
+    fn kind(&self) -> &'static str;
+}
+
+/// Publishes `record` and waits for its acknowledgement.
+pub async fn publish(bus: &dyn Bus, record: Record) -> Result<(), BusError> {
+    bus.enqueue(record).await?.await
+}
+
+/// One consumer group member's view of its assigned partitions.
+#[async_trait]
+pub trait Subscription: Send {
+    /// The next delivery; cancel-safe (a `select!` against shutdown loses nothing).
+    async fn recv(&mut self) -> Result<Delivery, BusError>;
+
+    /// Marks `delivery` (and everything before it in its partition) as processed.
+    fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError>;
+
+    /// How many partitions this member is assigned now (for `/readyz`).
+    fn assigned_partitions(&self) -> usize;
+
+    /// Messages not yet consumed across the assigned partitions, where known.
+    fn lag(&self) -> Option<i64>;
+
+    /// Commits what was marked and leaves the group.
+    async fn close(self: Box<Self>) -> Result<(), BusError>;
+}
+
+/// A bus shared between tasks.
+pub type SharedBus = Arc<dyn Bus>;

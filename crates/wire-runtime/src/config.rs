@@ -1,0 +1,514 @@
+//! Layered configuration: the embedded defaults (`config/wirefeed.toml`), then an optional file
+//! (`--config`), then environment variables `WIREFEED__SECTION__KEY` (nested keys joined by
+//! `__`), then secrets: `WIREFEED__SECTION__KEY_FILE=/path` sets `section.key` to the file's
+//! contents (trimmed). Every section is parsed with `deny_unknown_fields` and then validated, and
+//! errors name the key and the value.
+
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The defaults every wirefeed binary starts from.
+pub const DEFAULTS_TOML: &str = include_str!("../../../config/wirefeed.toml");
+
+/// The environment variable prefix.
+pub const ENV_PREFIX: &str = "WIREFEED__";
+
+/// The top-level sections a config file may have.
+pub const SECTIONS: [&str; 8] = [
+    "bus",
+    "telemetry",
+    "admin",
+    "stage",
+    "fetcher",
+    "normalizer",
+    "enricher",
+    "alerter",
+];
+
+/// A configuration error that names what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("failed to read config: {0}")]
+    Load(String),
+    #[error("invalid config value {key} = {value}: {reason}")]
+    Invalid {
+        key: String,
+        value: String,
+        reason: String,
+    },
+    #[error("unknown config section [{0}] (known: bus, telemetry, admin, stage, fetcher, normalizer, enricher, alerter)")]
+    UnknownSection(String),
+    #[error("failed to read secret file {path} for {key}: {reason}")]
+    Secret {
+        key: String,
+        path: PathBuf,
+        reason: String,
+    },
+}
+
+impl ConfigError {
+    /// An [`ConfigError::Invalid`] for `key`.
+    pub fn invalid(key: &str, value: impl std::fmt::Debug, reason: impl Into<String>) -> Self {
+        Self::Invalid {
+            key: key.to_owned(),
+            value: format!("{value:?}"),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A config section that can check itself after parsing.
+pub trait Validate {
+    fn validate(&self) -> Result<(), ConfigError>;
+}
+
+/// The merged configuration, from which each binary extracts the sections it uses.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    figment: Figment,
+}
+
+impl LoadedConfig {
+    /// Loads defaults, then `file`, then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(file, &vars)
+    }
+
+    /// Like [`LoadedConfig::load`] with an explicit environment (for tests).
+    pub fn load_from(file: Option<&Path>, env: &[(String, String)]) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULTS_TOML));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::Load(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let plain: BTreeMap<String, String> = env
+            .iter()
+            .filter(|(key, _)| key.starts_with(ENV_PREFIX) && !key.ends_with("_FILE"))
+            .cloned()
+            .collect();
+        figment = figment.merge(Serialized::defaults(nest_env(&plain)?));
+        figment = figment.merge(Serialized::defaults(secrets_from_files(env)?));
+        let loaded = Self { figment };
+        loaded.check_sections()?;
+        Ok(loaded)
+    }
+
+    fn check_sections(&self) -> Result<(), ConfigError> {
+        let value: serde_json::Value = self
+            .figment
+            .extract()
+            .map_err(|e| ConfigError::Load(e.to_string()))?;
+        if let Some(map) = value.as_object() {
+            for key in map.keys() {
+                if !SECTIONS.contains(&key.as_str()) {
+                    return Err(ConfigError::UnknownSection(key.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses and validates section `name` (e.g. `"fetcher"`).
+    pub fn section<T: DeserializeOwned + Validate>(&self, name: &str) -> Result<T, ConfigError> {
+        let section: T = self.figment.extract_inner(name).map_err(|e| {
+            ConfigError::Load(format!("[{name}]: {}", e.to_string().replace('\n', " ")))
+        })?;
+        section.validate()?;
+        Ok(section)
+    }
+
+    /// The sections every binary needs.
+    pub fn runtime(&self) -> Result<RuntimeConfig, ConfigError> {
+        Ok(RuntimeConfig {
+            bus: self.section("bus")?,
+            telemetry: self.section("telemetry")?,
+            admin: self.section("admin")?,
+            stage: self.section("stage")?,
+        })
+    }
+}
+
+/// Turns `WIREFEED__A__B=v` into `{ "a": { "b": v } }`, parsing `v` as a TOML value where it is
+/// one (numbers, booleans, arrays) and keeping it as a string otherwise.
+fn nest_env(values: &BTreeMap<String, String>) -> Result<serde_json::Value, ConfigError> {
+    let mut root = serde_json::Map::new();
+    for (key, raw) in values {
+        let path: Vec<String> = key[ENV_PREFIX.len()..]
+            .split("__")
+            .map(str::to_lowercase)
+            .collect();
+        insert_path(&mut root, &path, parse_env_value(raw), key)?;
+    }
+    Ok(serde_json::Value::Object(root))
+}
+
+fn parse_env_value(raw: &str) -> serde_json::Value {
+    let probe = format!("value = {raw}");
+    match toml::from_str::<BTreeMap<String, serde_json::Value>>(&probe) {
+        Ok(mut table) => table
+            .remove("value")
+            .unwrap_or_else(|| serde_json::Value::String(raw.to_owned())),
+        Err(_) => serde_json::Value::String(raw.to_owned()),
+    }
+}
+
+fn insert_path(
+    root: &mut serde_json::Map<String, serde_json::Value>,
+    path: &[String],
+    value: serde_json::Value,
+    env_key: &str,
+) -> Result<(), ConfigError> {
+    let Some((last, parents)) = path.split_last() else {
+        return Err(ConfigError::Load(format!("environment variable {env_key} names no key")));
+    };
+    let mut node = root;
+    for part in parents {
+        let entry = node
+            .entry(part.clone())
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        node = entry.as_object_mut().ok_or_else(|| {
+            ConfigError::Load(format!("environment variable {env_key} conflicts with another"))
+        })?;
+    }
+    node.insert(last.clone(), value);
+    Ok(())
+}
+
+/// `WIREFEED__FETCHER__API_KEY_FILE=/run/secrets/key` → `fetcher.api_key = "<file contents>"`.
+fn secrets_from_files(env: &[(String, String)]) -> Result<serde_json::Value, ConfigError> {
+    let mut values = BTreeMap::new();
+    for (key, path) in env {
+        let Some(stripped) = key
+            .strip_prefix(ENV_PREFIX)
+            .and_then(|k| k.strip_suffix("_FILE"))
+        else {
+            continue;
+        };
+        let contents =
+            std::fs::read_to_string(path).map_err(|error| ConfigError::Secret {
+                key: stripped.to_lowercase().replace("__", "."),
+                path: PathBuf::from(path),
+                reason: error.to_string(),
+            })?;
+        values.insert(format!("{ENV_PREFIX}{stripped}"), contents.trim().to_owned());
+    }
+    let mut root = serde_json::Map::new();
+    for (key, contents) in values {
+        let path: Vec<String> = key[ENV_PREFIX.len()..]
+            .split("__")
+            .map(str::to_lowercase)
+            .collect();
+        insert_path(&mut root, &path, serde_json::Value::String(contents), &key)?;
+    }
+    Ok(serde_json::Value::Object(root))
+}
+
+/// The sections shared by every binary.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    pub bus: BusConfig,
+    pub telemetry: TelemetryConfig,
+    pub admin: AdminConfig,
+    pub stage: StageConfig,
+}
+
+/// `[bus]`: which transport carries messages between stages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusConfig {
+    /// `memory` (in one process) or `kafka`.
+    pub kind: BusKind,
+    pub memory: MemoryConfig,
+    pub kafka: KafkaConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BusKind {
+    Memory,
+    Kafka,
+}
+
+/// `[bus.memory]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemoryConfig {
+    /// Records each in-process channel holds before publishers wait.
+    pub channel_capacity: usize,
+}
+
+/// `[bus.kafka]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaConfig {
+    pub bootstrap_servers: String,
+    pub client_id: String,
+    /// Prepended to every topic name (lets several deployments or tests share a cluster).
+    pub topic_prefix: String,
+    /// Prepended to every consumer group name.
+    pub group_prefix: String,
+    /// Partitions and replication factor of topics `wirefeed` creates.
+    pub partitions: i32,
+    pub replication_factor: i32,
+    pub auto_offset_reset: String,
+    pub session_timeout_ms: u64,
+    pub auto_commit_interval_ms: u64,
+    pub statistics_interval_ms: u64,
+    pub message_timeout_ms: u64,
+    pub message_max_bytes: u64,
+    pub linger_ms: u64,
+    pub compression: String,
+    /// Create the wirefeed topics (with `partitions` and `replication_factor`) at start-up when
+    /// they do not exist.
+    pub create_topics: bool,
+    /// Extra librdkafka properties, e.g. `"security.protocol" = "SASL_SSL"`.
+    pub options: BTreeMap<String, String>,
+}
+
+/// `[telemetry]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetryConfig {
+    /// `human` or `json`.
+    pub format: LogFormat,
+    /// A `tracing` filter (`info`, `wirefeed=debug,rdkafka=warn`); `RUST_LOG` overrides it.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// `[admin]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    pub enabled: bool,
+    /// Address of `/livez`, `/readyz` and `/metrics` (port 0 picks a free port).
+    pub listen: String,
+}
+
+/// `[stage]`: the stage loop.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageConfig {
+    /// Outputs awaiting acknowledgement before the loop waits.
+    pub max_in_flight: usize,
+    /// Attempts of a `Retry` outcome before the message goes to the dead-letter topic.
+    pub retry_max_attempts: u32,
+    pub retry_initial_backoff_ms: u64,
+    pub retry_max_backoff_ms: u64,
+    /// How long shutdown waits for in-flight work.
+    pub drain_timeout_ms: u64,
+}
+
+impl Validate for BusConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.memory.channel_capacity == 0 {
+            return Err(ConfigError::invalid(
+                "bus.memory.channel_capacity",
+                0,
+                "must be at least 1",
+            ));
+        }
+        let kafka = &self.kafka;
+        if self.kind == BusKind::Kafka && kafka.bootstrap_servers.trim().is_empty() {
+            return Err(ConfigError::invalid(
+                "bus.kafka.bootstrap_servers",
+                &kafka.bootstrap_servers,
+                "must name at least one broker when bus.kind = \"kafka\"",
+            ));
+        }
+        if kafka.partitions < 1 {
+            return Err(ConfigError::invalid(
+                "bus.kafka.partitions",
+                kafka.partitions,
+                "must be at least 1",
+            ));
+        }
+        if kafka.replication_factor < 1 {
+            return Err(ConfigError::invalid(
+                "bus.kafka.replication_factor",
+                kafka.replication_factor,
+                "must be at least 1",
+            ));
+        }
+        if !["earliest", "latest"].contains(&kafka.auto_offset_reset.as_str()) {
+            return Err(ConfigError::invalid(
+                "bus.kafka.auto_offset_reset",
+                &kafka.auto_offset_reset,
+                "must be \"earliest\" or \"latest\"",
+            ));
+        }
+        for reserved in [
+            "enable.auto.offset.store",
+            "enable.idempotence",
+            "group.id",
+            "bootstrap.servers",
+        ] {
+            if kafka.options.contains_key(reserved) {
+                return Err(ConfigError::invalid(
+                    &format!("bus.kafka.options.\"{reserved}\""),
+                    &kafka.options[reserved],
+                    "is set by wirefeed itself to keep its delivery guarantee",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Validate for TelemetryConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        tracing_subscriber::EnvFilter::try_new(&self.level)
+            .map(|_| ())
+            .map_err(|e| ConfigError::invalid("telemetry.level", &self.level, e.to_string()))
+    }
+}
+
+impl Validate for AdminConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.listen
+            .parse::<std::net::SocketAddr>()
+            .map(|_| ())
+            .map_err(|e| ConfigError::invalid("admin.listen", &self.listen, e.to_string()))
+    }
+}
+
+impl Validate for StageConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.max_in_flight == 0 {
+            return Err(ConfigError::invalid("stage.max_in_flight", 0, "must be at least 1"));
+        }
+        if self.retry_initial_backoff_ms > self.retry_max_backoff_ms {
+            return Err(ConfigError::invalid(
+                "stage.retry_initial_backoff_ms",
+                self.retry_initial_backoff_ms,
+                "must not exceed stage.retry_max_backoff_ms",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_load_and_validate() {
+        let config = LoadedConfig::load_from(None, &[]).unwrap();
+        let runtime = config.runtime().unwrap();
+        assert_eq!(runtime.bus.kind, BusKind::Memory);
+        assert!(runtime.stage.max_in_flight > 0);
+    }
+
+    #[test]
+    fn a_file_overrides_defaults_and_the_environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wirefeed.toml");
+        std::fs::write(
+            &file,
+            "[bus]\nkind = \"kafka\"\n[bus.kafka]\nbootstrap_servers = \"file:9092\"\npartitions = 6\n",
+        )
+        .unwrap();
+        let config = LoadedConfig::load_from(
+            Some(&file),
+            &env(&[
+                ("WIREFEED__BUS__KAFKA__BOOTSTRAP_SERVERS", "env:9092"),
+                ("WIREFEED__STAGE__MAX_IN_FLIGHT", "7"),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .unwrap();
+        let runtime = config.runtime().unwrap();
+        assert_eq!(runtime.bus.kind, BusKind::Kafka);
+        assert_eq!(runtime.bus.kafka.bootstrap_servers, "env:9092");
+        assert_eq!(runtime.bus.kafka.partitions, 6);
+        assert_eq!(runtime.stage.max_in_flight, 7);
+    }
+
+    #[test]
+    fn secrets_come_from_files_named_by_file_variables() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("password");
+        std::fs::write(&secret, "s3cret\n").unwrap();
+        let config = LoadedConfig::load_from(
+            None,
+            &env(&[(
+                "WIREFEED__BUS__KAFKA__OPTIONS__SASL.PASSWORD_FILE",
+                secret.to_str().unwrap(),
+            )]),
+        )
+        .unwrap();
+        let bus: BusConfig = config.section("bus").unwrap();
+        assert_eq!(bus.kafka.options["sasl.password"], "s3cret");
+    }
+
+    #[test]
+    fn a_missing_secret_file_is_an_error_naming_the_key() {
+        let error = LoadedConfig::load_from(
+            None,
+            &env(&[("WIREFEED__ALERTER__TOKEN_FILE", "/nonexistent/token")]),
+        )
+        .unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("alerter.token"), "{message}");
+        assert!(message.contains("/nonexistent/token"), "{message}");
+    }
+
+    #[test]
+    fn invalid_values_are_named_with_key_and_value() {
+        let config = LoadedConfig::load_from(
+            None,
+            &env(&[("WIREFEED__BUS__KAFKA__AUTO_OFFSET_RESET", "sometimes")]),
+        )
+        .unwrap();
+        let message = config.runtime().unwrap_err().to_string();
+        assert!(message.contains("bus.kafka.auto_offset_reset"), "{message}");
+        assert!(message.contains("sometimes"), "{message}");
+    }
+
+    #[test]
+    fn unknown_keys_and_sections_are_rejected() {
+        let config =
+            LoadedConfig::load_from(None, &env(&[("WIREFEED__STAGE__MAX_INFLIGHT", "3")]))
+                .unwrap();
+        let message = config.runtime().unwrap_err().to_string();
+        assert!(message.contains("max_inflight"), "{message}");
+        let error =
+            LoadedConfig::load_from(None, &env(&[("WIREFEED__FETCHR__X", "1")])).unwrap_err();
+        assert!(matches!(error, ConfigError::UnknownSection(ref s) if s == "fetchr"));
+    }
+
+    #[test]
+    fn reserved_kafka_options_are_refused() {
+        let config = LoadedConfig::load_from(
+            None,
+            &env(&[("WIREFEED__BUS__KAFKA__OPTIONS__ENABLE.AUTO.OFFSET.STORE", "true")]),
+        )
+        .unwrap();
+        let message = config.runtime().unwrap_err().to_string();
+        assert!(message.contains("enable.auto.offset.store"), "{message}");
+    }
+}

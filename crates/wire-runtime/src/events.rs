@@ -1,0 +1,171 @@
+//! Telemetry of the shared runtime: one struct per occurrence; `emit()` writes the log line and
+//! bumps the metric, so the code that notices something only calls `emit`.
+
+use tracing::{debug, info, warn};
+
+pub struct PartitionsAssigned<'a> {
+    pub group: &'a str,
+    pub partitions: usize,
+}
+
+impl PartitionsAssigned<'_> {
+    pub fn emit(self) {
+        info!(group = self.group, partitions = self.partitions, "partitions assigned");
+        metrics::counter!("wirefeed_bus_rebalances_total", "kind" => "assign").increment(1);
+    }
+}
+
+pub struct PartitionsRevoked<'a> {
+    pub group: &'a str,
+    pub partitions: usize,
+}
+
+impl PartitionsRevoked<'_> {
+    pub fn emit(self) {
+        info!(group = self.group, partitions = self.partitions, "partitions revoked");
+        metrics::counter!("wirefeed_bus_rebalances_total", "kind" => "revoke").increment(1);
+    }
+}
+
+pub struct RebalanceFailed<'a> {
+    pub group: &'a str,
+    pub error: &'a str,
+}
+
+impl RebalanceFailed<'_> {
+    pub fn emit(self) {
+        warn!(group = self.group, error = self.error, "rebalance failed");
+        metrics::counter!("wirefeed_bus_rebalances_total", "kind" => "error").increment(1);
+    }
+}
+
+pub struct StageStarted<'a> {
+    pub stage: &'a str,
+    pub topics: &'a [&'a str],
+    pub bus: &'a str,
+}
+
+impl StageStarted<'_> {
+    pub fn emit(self) {
+        info!(stage = self.stage, topics = ?self.topics, bus = self.bus, "stage started");
+    }
+}
+
+pub struct StageStopped<'a> {
+    pub stage: &'a str,
+    pub processed: u64,
+    pub undrained: usize,
+}
+
+impl StageStopped<'_> {
+    pub fn emit(self) {
+        if self.undrained > 0 {
+            warn!(
+                stage = self.stage,
+                processed = self.processed,
+                undrained = self.undrained,
+                "stage stopped before all outputs were acknowledged; they will be redelivered"
+            );
+        } else {
+            info!(stage = self.stage, processed = self.processed, "stage stopped");
+        }
+    }
+}
+
+/// The outcome of one input message, for the per-stage message counter.
+pub struct MessageHandled<'a> {
+    pub stage: &'static str,
+    pub outcome: &'static str,
+    pub topic: &'a str,
+    pub seconds: f64,
+}
+
+impl MessageHandled<'_> {
+    pub fn emit(self) {
+        debug!(stage = self.stage, outcome = self.outcome, topic = self.topic, "message handled");
+        metrics::counter!("wirefeed_stage_messages_total", "stage" => self.stage, "outcome" => self.outcome)
+            .increment(1);
+        metrics::histogram!("wirefeed_stage_processing_seconds", "stage" => self.stage)
+            .record(self.seconds);
+    }
+}
+
+pub struct MessageDropped {
+    pub stage: &'static str,
+    pub reason: &'static str,
+}
+
+impl MessageDropped {
+    pub fn emit(self) {
+        debug!(stage = self.stage, reason = self.reason, "message dropped");
+        metrics::counter!("wirefeed_stage_dropped_total", "stage" => self.stage, "reason" => self.reason)
+            .increment(1);
+    }
+}
+
+pub struct MessageDeadLettered<'a> {
+    pub stage: &'static str,
+    pub kind: &'static str,
+    pub reason: &'a str,
+    pub topic: &'a str,
+    pub partition: i32,
+    pub offset: i64,
+}
+
+impl MessageDeadLettered<'_> {
+    pub fn emit(self) {
+        warn!(
+            stage = self.stage,
+            kind = self.kind,
+            reason = self.reason,
+            topic = self.topic,
+            partition = self.partition,
+            offset = self.offset,
+            "message sent to the dead-letter topic"
+        );
+        metrics::counter!("wirefeed_dlq_messages_total", "stage" => self.stage, "kind" => self.kind)
+            .increment(1);
+    }
+}
+
+pub struct RetryScheduled<'a> {
+    pub stage: &'static str,
+    pub attempt: u32,
+    pub backoff_ms: u64,
+    pub error: &'a str,
+}
+
+impl RetryScheduled<'_> {
+    pub fn emit(self) {
+        warn!(
+            stage = self.stage,
+            attempt = self.attempt,
+            backoff_ms = self.backoff_ms,
+            error = self.error,
+            "transient failure, retrying"
+        );
+        metrics::counter!("wirefeed_stage_retries_total", "stage" => self.stage).increment(1);
+    }
+}
+
+pub struct ConsumerLag {
+    pub stage: &'static str,
+    pub messages: i64,
+}
+
+impl ConsumerLag {
+    pub fn emit(self) {
+        metrics::gauge!("wirefeed_consumer_lag_messages", "stage" => self.stage)
+            .set(self.messages as f64);
+    }
+}
+
+pub struct AdminListening {
+    pub address: std::net::SocketAddr,
+}
+
+impl AdminListening {
+    pub fn emit(self) {
+        info!(address = %self.address, "admin http listening (/livez /readyz /metrics)");
+    }
+}

@@ -1,0 +1,109 @@
+//! What every wirefeed stage shares, written once: layered [`config`], [`telemetry`], the
+//! [`bus`] (Kafka and in-process), the generic [`stage`] loop with its [`Outcome`]s, admin HTTP
+//! ([`admin`]: `/livez`, `/readyz`, `/metrics`) and graceful [`shutdown`].
+//!
+//! Delivery guarantee: at-least-once through the stage loop. An input is committed only after
+//! every output it caused was acknowledged by the bus; a crash re-delivers what was not
+//! committed, and downstream stages are idempotent by article id and content hash.
+
+pub mod admin;
+pub mod bus;
+pub mod config;
+pub mod events;
+pub mod shutdown;
+pub mod stage;
+pub mod telemetry;
+
+pub use admin::Health;
+pub use bus::{Bus, BusError, Delivery, Record, SharedBus, Subscription};
+pub use config::{LoadedConfig, RuntimeConfig, Validate};
+pub use stage::{Outcome, Stage, StageError, run_stage};
+
+use anyhow::Context as _;
+use config::{BusConfig, BusKind};
+use std::path::Path;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// Builds the bus the config asks for; for Kafka, creates missing topics when
+/// `bus.kafka.create_topics` is set.
+pub async fn connect_bus(config: &BusConfig) -> anyhow::Result<SharedBus> {
+    match config.kind {
+        BusKind::Memory => Ok(Arc::new(bus::MemoryBus::new(config.memory.channel_capacity))),
+        BusKind::Kafka => {
+            let kafka = bus::KafkaBus::new(config.kafka.clone())
+                .context("failed to create the kafka producer")?;
+            if config.kafka.create_topics {
+                kafka
+                    .ensure_topics(&wire_model::topics::ALL)
+                    .await
+                    .with_context(|| {
+                        format!(
+                            "failed to create topics on {} (is the broker running? \
+                             deploy/kafka/kafka.sh start)",
+                            config.kafka.bootstrap_servers
+                        )
+                    })?;
+            }
+            Ok(Arc::new(kafka))
+        }
+    }
+}
+
+/// A started service process: its config, bus, health and shutdown token.
+#[derive(Clone)]
+pub struct Process {
+    pub config: LoadedConfig,
+    pub runtime: RuntimeConfig,
+    pub bus: SharedBus,
+    pub health: Health,
+    pub shutdown: CancellationToken,
+}
+
+impl std::fmt::Debug for Process {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Process")
+            .field("bus", &self.bus.kind())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Process {
+    /// Loads config (defaults, `config_file`, environment), initialises telemetry, connects the
+    /// bus, installs signal handlers and serves admin HTTP with `extra_routes`.
+    pub async fn start(
+        config_file: Option<&Path>,
+        extra_routes: Option<axum::Router>,
+    ) -> anyhow::Result<Self> {
+        let config = LoadedConfig::load(config_file)?;
+        let runtime = config.runtime()?;
+        telemetry::init(&runtime.telemetry);
+        let bus = connect_bus(&runtime.bus).await?;
+        let shutdown = shutdown::on_signals();
+        let health = Health::new();
+        admin::serve(
+            &runtime.admin,
+            health.clone(),
+            bus.clone(),
+            extra_routes,
+            shutdown.clone(),
+        )
+        .await?;
+        Ok(Self {
+            config,
+            runtime,
+            bus,
+            health,
+            shutdown,
+        })
+    }
+
+    /// Flushes the producer (bounded by `stage.drain_timeout_ms`) before exit.
+    pub async fn finish(&self) -> anyhow::Result<()> {
+        let timeout = std::time::Duration::from_millis(self.runtime.stage.drain_timeout_ms);
+        self.bus
+            .flush(timeout)
+            .await
+            .context("failed to flush the producer")
+    }
+}

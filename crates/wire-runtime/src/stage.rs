@@ -1,0 +1,274 @@
+//! The one stage loop every consuming service runs: consume, decode, call the pure core, produce,
+//! wait for the acknowledgements, then commit the input (at-least-once).
+//!
+//! Order: inputs are handled one at a time in arrival order (so in order within a partition);
+//! their outputs are produced without waiting, up to `stage.max_in_flight` inputs whose
+//! outputs are unacknowledged, and inputs are committed strictly in arrival order as their
+//! outputs are acknowledged. A failed delivery stops the stage without committing, so the
+//! input is delivered again after a restart.
+
+use crate::admin::Health;
+use crate::bus::{BusError, Delivery, PendingAck, Record, SharedBus};
+use crate::config::StageConfig;
+use crate::events;
+use chrono::{DateTime, Utc};
+use futures::FutureExt;
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+use wire_model::topics::{self, dlq_headers};
+
+/// What a stage decided about one input.
+#[derive(Debug)]
+pub enum Outcome<T> {
+    /// Publish these outputs (possibly none), then commit the input.
+    Emit(T),
+    /// Deliberately nothing to publish (a re-send, a filtered item); commit the input.
+    Drop { reason: &'static str },
+    /// Permanently unprocessable: to the dead-letter topic with the reason, then commit.
+    Reject(StageError),
+    /// Transient failure: try again after a bounded backoff, then reject.
+    Retry(StageError),
+}
+
+/// Why a stage could not process an input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct StageError {
+    /// A bounded classification fit for a metric label (`decode`, `parse`, `schema`).
+    pub kind: &'static str,
+    /// The full reason, lowercase, for logs and dead-letter headers.
+    pub message: String,
+}
+
+impl StageError {
+    pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// A consuming stage: a thin adapter from bus records to a pure core.
+pub trait Stage: Send + 'static {
+    /// The stage name: consumer group, metric label, dead-letter header.
+    fn name(&self) -> &'static str;
+
+    /// The logical topics this stage consumes.
+    fn input_topics(&self) -> Vec<&'static str>;
+
+    /// Handles one input. No IO: decode, call the core with `now`, encode.
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome<Vec<Record>>;
+}
+
+struct InFlight {
+    delivery: Delivery,
+    acks: PendingAck,
+}
+
+/// The largest payload copied into a dead-letter record; the rest is cut and flagged, so a
+/// message too big for the topic still leaves a trace.
+const DLQ_MAX_PAYLOAD_BYTES: usize = 512 * 1024;
+
+/// Runs `stage` until `shutdown` is cancelled or the bus fails. On shutdown, waits up to
+/// `stage.drain_timeout_ms` for in-flight outputs, commits what was acknowledged, and leaves the
+/// consumer group.
+pub async fn run_stage<S: Stage>(
+    mut stage: S,
+    bus: SharedBus,
+    config: &StageConfig,
+    health: Health,
+    shutdown: CancellationToken,
+) -> Result<(), BusError> {
+    let name = stage.name();
+    let topics = stage.input_topics();
+    let mut subscription = bus.subscribe(name, &topics).await?;
+    events::StageStarted {
+        stage: name,
+        topics: &topics,
+        bus: bus.kind(),
+    }
+    .emit();
+    health.set(name, Some("no partitions assigned yet".to_owned()));
+
+    let mut in_flight: VecDeque<InFlight> = VecDeque::new();
+    let mut processed: u64 = 0;
+    let mut lag_timer = tokio::time::interval(Duration::from_secs(5));
+    let result: Result<(), BusError> = loop {
+        let can_receive = in_flight.len() < config.max_in_flight;
+        tokio::select! {
+            biased;
+            _ = shutdown.cancelled() => break Ok(()),
+            acked = async {
+                match in_flight.front_mut() {
+                    Some(front) => (&mut front.acks).await,
+                    None => std::future::pending().await,
+                }
+            }, if !in_flight.is_empty() => {
+                if let Err(error) = acked {
+                    break Err(error);
+                }
+                if let Some(done) = in_flight.pop_front() {
+                    subscription.commit(&done.delivery)?;
+                }
+            }
+            received = subscription.recv(), if can_receive => {
+                let delivery = match received {
+                    Ok(delivery) => delivery,
+                    Err(BusError::Closed) => break Ok(()),
+                    Err(error) => break Err(error),
+                };
+                processed += 1;
+                let records = match handle_with_retries(&mut stage, &delivery, config, &shutdown).await {
+                    Some(records) => records,
+                    None => break Ok(()), // shut down while backing off: not committed
+                };
+                let mut acks = Vec::with_capacity(records.len());
+                for record in records {
+                    acks.push(bus.enqueue(record).await?);
+                }
+                in_flight.push_back(InFlight {
+                    delivery,
+                    acks: futures::future::try_join_all(acks).map(|r| r.map(|_| ())).boxed(),
+                });
+            }
+            _ = lag_timer.tick() => {
+                let assigned = subscription.assigned_partitions();
+                health.set(name, (assigned == 0).then(|| "no partitions assigned".to_owned()));
+                if let Some(lag) = subscription.lag() {
+                    events::ConsumerLag { stage: name, messages: lag }.emit();
+                }
+            }
+        }
+    };
+    health.begin_shutdown();
+
+    // Drain: commit what gets acknowledged within the drain timeout, in order.
+    let deadline = Instant::now() + Duration::from_millis(config.drain_timeout_ms);
+    while let Some(mut front) = in_flight.pop_front() {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(remaining, &mut front.acks).await {
+            Ok(Ok(())) => subscription.commit(&front.delivery)?,
+            _ => {
+                in_flight.push_front(front);
+                break;
+            }
+        }
+    }
+    events::StageStopped {
+        stage: name,
+        processed,
+        undrained: in_flight.len(),
+    }
+    .emit();
+    subscription.close().await?;
+    result
+}
+
+/// Calls the stage, retrying `Retry` outcomes with capped exponential backoff, and turns the
+/// outcome into the records to publish. `None` when shutdown interrupted a backoff.
+async fn handle_with_retries<S: Stage>(
+    stage: &mut S,
+    delivery: &Delivery,
+    config: &StageConfig,
+    shutdown: &CancellationToken,
+) -> Option<Vec<Record>> {
+    let name = stage.name();
+    let mut attempt: u32 = 0;
+    loop {
+        let started = Instant::now();
+        let outcome = stage.handle(delivery, Utc::now());
+        let label = match &outcome {
+            Outcome::Emit(_) => "emit",
+            Outcome::Drop { .. } => "drop",
+            Outcome::Reject(_) => "reject",
+            Outcome::Retry(_) => "retry",
+        };
+        events::MessageHandled {
+            stage: name,
+            outcome: label,
+            topic: &delivery.record.topic,
+            seconds: started.elapsed().as_secs_f64(),
+        }
+        .emit();
+        match outcome {
+            Outcome::Emit(records) => return Some(records),
+            Outcome::Drop { reason } => {
+                events::MessageDropped {
+                    stage: name,
+                    reason,
+                }
+                .emit();
+                return Some(Vec::new());
+            }
+            Outcome::Reject(error) => return Some(vec![dead_letter(name, delivery, &error)]),
+            Outcome::Retry(error) => {
+                attempt += 1;
+                if attempt >= config.retry_max_attempts {
+                    let error = StageError::new(
+                        error.kind,
+                        format!("{} (gave up after {attempt} attempts)", error.message),
+                    );
+                    return Some(vec![dead_letter(name, delivery, &error)]);
+                }
+                let backoff_ms = backoff_ms(config, attempt);
+                events::RetryScheduled {
+                    stage: name,
+                    attempt,
+                    backoff_ms,
+                    error: &error.message,
+                }
+                .emit();
+                tokio::select! {
+                    _ = shutdown.cancelled() => return None,
+                    _ = tokio::time::sleep(Duration::from_millis(backoff_ms)) => {}
+                }
+            }
+        }
+    }
+}
+
+fn backoff_ms(config: &StageConfig, attempt: u32) -> u64 {
+    let exponential = config
+        .retry_initial_backoff_ms
+        .saturating_mul(1u64 << attempt.saturating_sub(1).min(20));
+    exponential.min(config.retry_max_backoff_ms)
+}
+
+/// The dead-letter record for `delivery`: the original key, payload (cut at
+/// [`DLQ_MAX_PAYLOAD_BYTES`]) and headers, plus the reason and the origin.
+pub fn dead_letter(stage: &'static str, delivery: &Delivery, error: &StageError) -> Record {
+    events::MessageDeadLettered {
+        stage,
+        kind: error.kind,
+        reason: &error.message,
+        topic: &delivery.record.topic,
+        partition: delivery.partition,
+        offset: delivery.offset,
+    }
+    .emit();
+    let original = &delivery.record;
+    let truncated = original.payload.len() > DLQ_MAX_PAYLOAD_BYTES;
+    let payload = original.payload[..original.payload.len().min(DLQ_MAX_PAYLOAD_BYTES)].to_vec();
+    let mut record = Record {
+        topic: topics::DLQ.to_owned(),
+        key: original.key.clone(),
+        payload,
+        headers: original.headers.clone(),
+    }
+    .with_header(dlq_headers::REASON, error.message.as_bytes())
+    .with_header(dlq_headers::KIND, error.kind)
+    .with_header(dlq_headers::STAGE, stage)
+    .with_header(dlq_headers::SOURCE_TOPIC, original.topic.as_bytes())
+    .with_header(dlq_headers::SOURCE_PARTITION, delivery.partition.to_string())
+    .with_header(dlq_headers::SOURCE_OFFSET, delivery.offset.to_string())
+    .with_header(dlq_headers::REJECTED_AT, Utc::now().to_rfc3339());
+    if truncated {
+        record = record.with_header(
+            dlq_headers::TRUNCATED_FROM_BYTES,
+            original.payload.len().to_string(),
+        );
+    }
+    record
+}
