@@ -1,1 +1,75 @@
+//! The normalizer: turns every raw item from `wire.raw.v1` into one canonical envelope on
+//! `wire.articles.v1` (an IPTC ninjs 3.x `article` + wirefeed's `wire` metadata), keyed by the
+//! article id so all versions of an item stay in order on one partition.
+//!
+//! Modules: [`parse`] (one parser per input format, to a common [`parse::ParsedItem`]),
+//! [`normalize`] (pure: the article from a parsed item), [`text`] (HTML to clean text,
+//! fingerprints), [`language`] (detection), [`config`].
+//!
+//! Delivery guarantee: at-least-once through the shared stage loop; normalizing is a pure
+//! function of the raw item, so a redelivered item gives the same article (and the enricher
+//! drops it as a re-send). Items that cannot be parsed go to `wire.dlq.v1` with the reason.
 
+pub mod config;
+pub mod language;
+pub mod normalize;
+pub mod parse;
+pub mod text;
+
+pub use config::NormalizerConfig;
+pub use normalize::{NormalizeError, normalize};
+
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+use wire_model::{RawItem, topics};
+use wire_runtime::config::StageConfig;
+use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError};
+
+/// The normalizer as a [`Stage`].
+pub struct NormalizerStage {
+    config: NormalizerConfig,
+}
+
+impl NormalizerStage {
+    pub fn new(config: NormalizerConfig) -> Self {
+        Self { config }
+    }
+}
+
+impl Stage for NormalizerStage {
+    fn name(&self) -> &'static str {
+        "normalizer"
+    }
+
+    fn input_topics(&self) -> Vec<&'static str> {
+        vec![topics::RAW]
+    }
+
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+        let raw = match RawItem::decode(&delivery.record.payload) {
+            Ok(raw) => raw,
+            Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
+        };
+        match normalize(&raw, &self.config, now) {
+            Ok(envelope) => Outcome::Emit(vec![Record::new(
+                topics::ARTICLES,
+                raw.article_id.as_str(),
+                envelope.encode(),
+            )]),
+            Err(error) => Outcome::Reject(StageError::new(error.kind(), error.to_string())),
+        }
+    }
+}
+
+/// Runs the normalizer until `shutdown`.
+pub async fn run(
+    config: NormalizerConfig,
+    stage_config: &StageConfig,
+    bus: SharedBus,
+    health: Health,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    wire_runtime::run_stage(NormalizerStage::new(config), bus, stage_config, health, shutdown)
+        .await?;
+    Ok(())
+}

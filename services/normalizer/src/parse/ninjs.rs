@@ -1,0 +1,89 @@
+//! ninjs items (3.x, and the 1.x/2.x names where they differ: `headline`, `body_text`,
+//! `body_html`, `versioncreated`, `firstcreated`, `pubstatus`, `byline`).
+
+use super::{ParseError, ParsedItem};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use wire_model::PubStatus;
+
+pub fn parse(bytes: &[u8]) -> Result<ParsedItem, ParseError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
+    let text = |keys: &[&str]| -> Option<String> {
+        keys.iter()
+            .find_map(|key| value.get(*key).and_then(Value::as_str))
+            .map(str::to_owned)
+    };
+    let date = |keys: &[&str]| -> Option<DateTime<Utc>> {
+        text(keys).and_then(|t| DateTime::parse_from_rfc3339(&t).ok().map(|d| d.to_utc()))
+    };
+    let headline = value
+        .get("headlines")
+        .and_then(Value::as_array)
+        .and_then(|all| {
+            all.iter()
+                .find(|h| h.get("role").and_then(Value::as_str) == Some("main"))
+                .or_else(|| all.first())
+        })
+        .and_then(|h| h.get("value").and_then(Value::as_str))
+        .map(str::to_owned)
+        .or_else(|| text(&["headline", "title"]));
+    let bodies = value.get("bodies").and_then(Value::as_array);
+    let body_of = |wanted: &str| -> Option<String> {
+        bodies?
+            .iter()
+            .find(|b| {
+                b.get("contentType")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.starts_with(wanted))
+            })
+            .and_then(|b| b.get("value").and_then(Value::as_str))
+            .map(str::to_owned)
+    };
+    let untyped_body = bodies
+        .and_then(|all| all.first())
+        .and_then(|b| b.get("value").and_then(Value::as_str))
+        .map(str::to_owned);
+    let body_html = body_of("text/html")
+        .or_else(|| text(&["body_html"]))
+        .or(untyped_body);
+    let body_text = body_of("text/plain").or_else(|| text(&["body_text"]));
+    let summary = value
+        .pointer("/descriptions/0/value")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| text(&["description_text"]));
+    let pub_status = match text(&["pubStatus", "pubstatus"]).as_deref() {
+        Some("usable") => Some(PubStatus::Usable),
+        Some("withheld") => Some(PubStatus::Withheld),
+        Some("canceled" | "cancelled") => Some(PubStatus::Canceled),
+        _ => None,
+    };
+    let version = match value.get("version") {
+        Some(Value::String(v)) => Some(v.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Ok(ParsedItem {
+        headline,
+        body_html,
+        body_text,
+        summary,
+        first_created: date(&["firstCreated", "firstcreated"]),
+        version_created: date(&["versionCreated", "versioncreated"]),
+        language: text(&["language"]),
+        by: text(&["by", "byline"]),
+        link: None,
+        provider_uri: text(&["uri"]),
+        version,
+        urgency: value
+            .get("urgency")
+            .and_then(Value::as_u64)
+            .and_then(|u| u8::try_from(u).ok())
+            .filter(|u| (1..=9).contains(u)),
+        pub_status,
+        slugline: text(&["slugline"]),
+        located: text(&["located"]),
+        copyright_notice: text(&["copyrightNotice", "copyrightnotice"]),
+        categories: Vec::new(),
+    })
+}

@@ -1,0 +1,138 @@
+//! Pure text cleaning: HTML to paragraphs of plain text, Unicode NFC, whitespace and
+//! typographic noise normalized, and the fingerprint used for exact-duplicate detection.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Plain text of an HTML fragment, one entry per paragraph (entities decoded, NFC, whitespace
+/// collapsed, empty paragraphs dropped). Uses html2text for the HTML parsing and block layout.
+pub fn html_to_paragraphs(html: &str) -> Vec<String> {
+    // A very wide line keeps each paragraph on one line; html2text only fails on IO errors,
+    // which reading from a byte slice cannot produce, but fall back to the raw text anyway.
+    let rendered = html2text::config::plain_no_decorate()
+        .no_table_borders()
+        .string_from_read(html.as_bytes(), 1_000_000)
+        .unwrap_or_else(|_| html.to_owned());
+    text_to_paragraphs(&rendered)
+}
+
+/// Paragraphs of plain text: split at blank lines (or at every line when the text has no
+/// blank lines but several lines), cleaned.
+pub fn text_to_paragraphs(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let blocks: Vec<&str> = if text.contains("\n\n") {
+        text.split("\n\n").collect()
+    } else {
+        text.split('\n').collect()
+    };
+    blocks
+        .into_iter()
+        .map(clean_inline)
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect()
+}
+
+/// One line of clean text: NFC, invisible characters removed, every run of whitespace
+/// (including no-break spaces) one space, trimmed.
+pub fn clean_inline(text: &str) -> String {
+    let normalized: String = text
+        .nfc()
+        .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'))
+        .collect();
+    normalized.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Plain text of a possibly-HTML one-line field (a headline, a summary).
+pub fn clean_field(value: &str) -> String {
+    if value.contains('<') || value.contains('&') {
+        html_to_paragraphs(value).join(" ")
+    } else {
+        clean_inline(value)
+    }
+}
+
+/// Sanitized HTML for the paragraphs: `<p>` elements with escaped text, nothing else.
+pub fn paragraphs_to_html(paragraphs: &[String]) -> String {
+    paragraphs
+        .iter()
+        .map(|p| format!("<p>{}</p>", escape_html(p)))
+        .collect()
+}
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// The text exact duplicates share: headline and body, lowercased, typographic quotes and
+/// dashes folded, punctuation and spacing ignored.
+pub fn fingerprint_text(headline: &str, body: &str) -> String {
+    let fold = |text: &str| -> String {
+        text.chars()
+            .map(|c| match c {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
+                '\u{2010}'..='\u{2015}' => '-',
+                other => other,
+            })
+            .flat_map(char::to_lowercase)
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    format!("{}\n{}", fold(headline), fold(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_becomes_paragraphs_with_entities_decoded() {
+        let html = "<div><p>Kerry met&nbsp;Putin in  Moscow.</p>\n<p>Talks &amp; \u{201C}hope\u{201D}.</p><p> </p></div>";
+        assert_eq!(
+            html_to_paragraphs(html),
+            vec!["Kerry met Putin in Moscow.", "Talks & \u{201C}hope\u{201D}."]
+        );
+    }
+
+    #[test]
+    fn line_breaks_and_lists_keep_their_text() {
+        let html = "<p>One<br>two</p><ul><li>three</li></ul>";
+        let text = html_to_paragraphs(html).join(" | ");
+        for word in ["One", "two", "three"] {
+            assert!(text.contains(word), "{text}");
+        }
+    }
+
+    #[test]
+    fn clean_inline_applies_nfc_and_removes_invisible_characters() {
+        let decomposed = "Caf\u{0065}\u{0301}\u{200B} \u{00A0} ok\u{00AD}";
+        assert_eq!(clean_inline(decomposed), "Caf\u{00E9} ok");
+    }
+
+    #[test]
+    fn sanitized_html_escapes_text() {
+        let html = paragraphs_to_html(&["a < b & \"c\"".to_owned()]);
+        assert_eq!(html, "<p>a &lt; b &amp; &quot;c&quot;</p>");
+    }
+
+    #[test]
+    fn fingerprints_ignore_markup_level_differences() {
+        let a = fingerprint_text("Kerry meets Putin", "Top US envoy \u{2019}s talks \u{2014} today.");
+        let b = fingerprint_text("KERRY  meets putin", "Top US envoy 's talks - today");
+        assert_eq!(a, b);
+        let c = fingerprint_text("Kerry meets Putin", "Top US envoy's talks tomorrow.");
+        assert_ne!(a, c);
+    }
+}
