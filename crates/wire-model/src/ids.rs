@@ -58,7 +58,10 @@ impl ArticleId {
             .chain_update([0u8])
             .chain_update(item_identity.as_bytes())
             .finalize();
-        Self(format!("urn:wirefeed:article:{}", hex::encode(&digest[..12])))
+        Self(format!(
+            "urn:wirefeed:article:{}",
+            hex::encode(&digest[..12])
+        ))
     }
 }
 

@@ -10,9 +10,9 @@ mod alert;
 mod article;
 mod envelope;
 mod ids;
-mod raw;
 #[cfg(feature = "ninjs-validate")]
 pub mod ninjs_schema;
+mod raw;
 pub mod topics;
 
 pub use alert::{ALERT_SCHEMA, Alert};

@@ -29,10 +29,15 @@ fn every_fixture_round_trips_without_losing_fields() {
     for path in fixtures() {
         let text = std::fs::read_to_string(&path).unwrap();
         let original: Value = serde_json::from_str(&text).unwrap();
-        let envelope = Envelope::decode(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let envelope =
+            Envelope::decode(text.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let round_tripped: Value = serde_json::from_slice(&envelope.encode()).unwrap();
-        assert_eq!(round_tripped, original, "{} changed on round trip", path.display());
+        assert_eq!(
+            round_tripped,
+            original,
+            "{} changed on round trip",
+            path.display()
+        );
     }
 }
 
@@ -61,7 +66,10 @@ fn the_validator_rejects_what_ninjs_forbids() {
 
 #[test]
 fn decode_errors_say_what_is_wrong() {
-    assert!(matches!(Envelope::decode(b"<rss/>"), Err(DecodeError::NotJson(_))));
+    assert!(matches!(
+        Envelope::decode(b"<rss/>"),
+        Err(DecodeError::NotJson(_))
+    ));
     let wrong = br#"{"article":{"uri":"u"},"wire":{},"schema":"wirefeed.article/9"}"#;
     match Envelope::decode(wrong) {
         Err(DecodeError::WrongSchema { found, expected }) => {
@@ -72,5 +80,8 @@ fn decode_errors_say_what_is_wrong() {
     }
     let missing_wire = br#"{"article":{"uri":"u"},"schema":"wirefeed.article/1"}"#;
     let error = Envelope::decode(missing_wire).unwrap_err();
-    assert!(error.to_string().contains("missing field `wire`"), "{error}");
+    assert!(
+        error.to_string().contains("missing field `wire`"),
+        "{error}"
+    );
 }

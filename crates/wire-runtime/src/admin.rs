@@ -45,6 +45,11 @@ impl Health {
             .insert(component.to_owned(), not_ready_because);
     }
 
+    /// Whether `component` has reported its state at least once.
+    pub fn is_registered(&self, component: &str) -> bool {
+        self.components().contains_key(component)
+    }
+
     /// From now on, `/readyz` answers 503.
     pub fn begin_shutdown(&self) {
         self.inner.shutting_down.store(true, Ordering::Relaxed);
@@ -60,7 +65,11 @@ impl Health {
             .iter()
             .filter_map(|(name, reason)| reason.as_ref().map(|r| format!("{name}: {r}")))
             .collect();
-        if reasons.is_empty() { Ok(()) } else { Err(reasons) }
+        if reasons.is_empty() {
+            Ok(())
+        } else {
+            Err(reasons)
+        }
     }
 
     fn components(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Option<String>>> {

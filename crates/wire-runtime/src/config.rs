@@ -40,7 +40,9 @@ pub enum ConfigError {
         value: String,
         reason: String,
     },
-    #[error("unknown config section [{0}] (known: bus, telemetry, admin, stage, fetcher, normalizer, enricher, alerter)")]
+    #[error(
+        "unknown config section [{0}] (known: bus, telemetry, admin, stage, fetcher, normalizer, enricher, alerter)"
+    )]
     UnknownSection(String),
     #[error("failed to read secret file {path} for {key}: {reason}")]
     Secret {
@@ -169,7 +171,9 @@ fn insert_path(
     env_key: &str,
 ) -> Result<(), ConfigError> {
     let Some((last, parents)) = path.split_last() else {
-        return Err(ConfigError::Load(format!("environment variable {env_key} names no key")));
+        return Err(ConfigError::Load(format!(
+            "environment variable {env_key} names no key"
+        )));
     };
     let mut node = root;
     for part in parents {
@@ -177,7 +181,9 @@ fn insert_path(
             .entry(part.clone())
             .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
         node = entry.as_object_mut().ok_or_else(|| {
-            ConfigError::Load(format!("environment variable {env_key} conflicts with another"))
+            ConfigError::Load(format!(
+                "environment variable {env_key} conflicts with another"
+            ))
         })?;
     }
     node.insert(last.clone(), value);
@@ -194,13 +200,15 @@ fn secrets_from_files(env: &[(String, String)]) -> Result<serde_json::Value, Con
         else {
             continue;
         };
-        let contents =
-            std::fs::read_to_string(path).map_err(|error| ConfigError::Secret {
-                key: stripped.to_lowercase().replace("__", "."),
-                path: PathBuf::from(path),
-                reason: error.to_string(),
-            })?;
-        values.insert(format!("{ENV_PREFIX}{stripped}"), contents.trim().to_owned());
+        let contents = std::fs::read_to_string(path).map_err(|error| ConfigError::Secret {
+            key: stripped.to_lowercase().replace("__", "."),
+            path: PathBuf::from(path),
+            reason: error.to_string(),
+        })?;
+        values.insert(
+            format!("{ENV_PREFIX}{stripped}"),
+            contents.trim().to_owned(),
+        );
     }
     let mut root = serde_json::Map::new();
     for (key, contents) in values {
@@ -391,7 +399,11 @@ impl Validate for AdminConfig {
 impl Validate for StageConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         if self.max_in_flight == 0 {
-            return Err(ConfigError::invalid("stage.max_in_flight", 0, "must be at least 1"));
+            return Err(ConfigError::invalid(
+                "stage.max_in_flight",
+                0,
+                "must be at least 1",
+            ));
         }
         if self.retry_initial_backoff_ms > self.retry_max_backoff_ms {
             return Err(ConfigError::invalid(
@@ -492,8 +504,7 @@ mod tests {
     #[test]
     fn unknown_keys_and_sections_are_rejected() {
         let config =
-            LoadedConfig::load_from(None, &env(&[("WIREFEED__STAGE__MAX_INFLIGHT", "3")]))
-                .unwrap();
+            LoadedConfig::load_from(None, &env(&[("WIREFEED__STAGE__MAX_INFLIGHT", "3")])).unwrap();
         let message = config.runtime().unwrap_err().to_string();
         assert!(message.contains("max_inflight"), "{message}");
         let error =
@@ -505,7 +516,10 @@ mod tests {
     fn reserved_kafka_options_are_refused() {
         let config = LoadedConfig::load_from(
             None,
-            &env(&[("WIREFEED__BUS__KAFKA__OPTIONS__ENABLE.AUTO.OFFSET.STORE", "true")]),
+            &env(&[(
+                "WIREFEED__BUS__KAFKA__OPTIONS__ENABLE.AUTO.OFFSET.STORE",
+                "true",
+            )]),
         )
         .unwrap();
         let message = config.runtime().unwrap_err().to_string();

@@ -10,7 +10,11 @@ pub struct PartitionsAssigned<'a> {
 
 impl PartitionsAssigned<'_> {
     pub fn emit(self) {
-        info!(group = self.group, partitions = self.partitions, "partitions assigned");
+        info!(
+            group = self.group,
+            partitions = self.partitions,
+            "partitions assigned"
+        );
         metrics::counter!("wirefeed_bus_rebalances_total", "kind" => "assign").increment(1);
     }
 }
@@ -22,7 +26,11 @@ pub struct PartitionsRevoked<'a> {
 
 impl PartitionsRevoked<'_> {
     pub fn emit(self) {
-        info!(group = self.group, partitions = self.partitions, "partitions revoked");
+        info!(
+            group = self.group,
+            partitions = self.partitions,
+            "partitions revoked"
+        );
         metrics::counter!("wirefeed_bus_rebalances_total", "kind" => "revoke").increment(1);
     }
 }
@@ -67,7 +75,11 @@ impl StageStopped<'_> {
                 "stage stopped before all outputs were acknowledged; they will be redelivered"
             );
         } else {
-            info!(stage = self.stage, processed = self.processed, "stage stopped");
+            info!(
+                stage = self.stage,
+                processed = self.processed,
+                "stage stopped"
+            );
         }
     }
 }
@@ -82,7 +94,12 @@ pub struct MessageHandled<'a> {
 
 impl MessageHandled<'_> {
     pub fn emit(self) {
-        debug!(stage = self.stage, outcome = self.outcome, topic = self.topic, "message handled");
+        debug!(
+            stage = self.stage,
+            outcome = self.outcome,
+            topic = self.topic,
+            "message handled"
+        );
         metrics::counter!("wirefeed_stage_messages_total", "stage" => self.stage, "outcome" => self.outcome)
             .increment(1);
         metrics::histogram!("wirefeed_stage_processing_seconds", "stage" => self.stage)

@@ -29,7 +29,9 @@ use tokio_util::sync::CancellationToken;
 /// `bus.kafka.create_topics` is set.
 pub async fn connect_bus(config: &BusConfig) -> anyhow::Result<SharedBus> {
     match config.kind {
-        BusKind::Memory => Ok(Arc::new(bus::MemoryBus::new(config.memory.channel_capacity))),
+        BusKind::Memory => Ok(Arc::new(bus::MemoryBus::new(
+            config.memory.channel_capacity,
+        ))),
         BusKind::Kafka => {
             let kafka = bus::KafkaBus::new(config.kafka.clone())
                 .context("failed to create the kafka producer")?;

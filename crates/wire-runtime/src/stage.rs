@@ -261,7 +261,10 @@ pub fn dead_letter(stage: &'static str, delivery: &Delivery, error: &StageError)
     .with_header(dlq_headers::KIND, error.kind)
     .with_header(dlq_headers::STAGE, stage)
     .with_header(dlq_headers::SOURCE_TOPIC, original.topic.as_bytes())
-    .with_header(dlq_headers::SOURCE_PARTITION, delivery.partition.to_string())
+    .with_header(
+        dlq_headers::SOURCE_PARTITION,
+        delivery.partition.to_string(),
+    )
     .with_header(dlq_headers::SOURCE_OFFSET, delivery.offset.to_string())
     .with_header(dlq_headers::REJECTED_AT, Utc::now().to_rfc3339());
     if truncated {

@@ -100,7 +100,11 @@ impl Validate for FetcherConfig {
             ));
         }
         if self.timeout_secs == 0 {
-            return Err(ConfigError::invalid("fetcher.timeout_secs", 0, "must be at least 1"));
+            return Err(ConfigError::invalid(
+                "fetcher.timeout_secs",
+                0,
+                "must be at least 1",
+            ));
         }
         if self.max_concurrent_polls == 0 {
             return Err(ConfigError::invalid(
@@ -125,10 +129,18 @@ impl Validate for FetcherConfig {
                 ));
             }
             if !seen.insert(id.to_owned()) {
-                return Err(ConfigError::invalid(&key("id"), id, "is used by another source"));
+                return Err(ConfigError::invalid(
+                    &key("id"),
+                    id,
+                    "is used by another source",
+                ));
             }
             if source.interval_secs() == Some(0) {
-                return Err(ConfigError::invalid(&key("interval_secs"), 0, "must be at least 1"));
+                return Err(ConfigError::invalid(
+                    &key("interval_secs"),
+                    0,
+                    "must be at least 1",
+                ));
             }
             if let SourceConfig::Http(http) = source {
                 match url::Url::parse(&http.url) {
@@ -141,7 +153,11 @@ impl Validate for FetcherConfig {
                         ));
                     }
                     Err(error) => {
-                        return Err(ConfigError::invalid(&key("url"), &http.url, error.to_string()));
+                        return Err(ConfigError::invalid(
+                            &key("url"),
+                            &http.url,
+                            error.to_string(),
+                        ));
                     }
                 }
                 if http.password.is_some() && http.username.is_none() {
@@ -187,24 +203,26 @@ mod tests {
         .unwrap();
         // A file's array replaces the default one.
         assert_eq!(config.sources.len(), 1);
-        assert!(matches!(&config.sources[0], SourceConfig::Http(h) if h.headers["X-Api-Key"] == "k"));
+        assert!(
+            matches!(&config.sources[0], SourceConfig::Http(h) if h.headers["X-Api-Key"] == "k")
+        );
     }
 
     #[test]
     fn bad_sources_are_named() {
-        let error = load("[[fetcher.sources]]\nid = \"a\"\nkind = \"http\"\nurl = \"ftp://e.org\"\n")
-            .unwrap_err()
-            .to_string();
+        let error =
+            load("[[fetcher.sources]]\nid = \"a\"\nkind = \"http\"\nurl = \"ftp://e.org\"\n")
+                .unwrap_err()
+                .to_string();
         assert!(error.contains("fetcher.sources[0].url"), "{error}");
-        let error = load(
-            "[[fetcher.sources]]\nid = \"a b\"\nkind = \"dir\"\npath = \"x\"\n",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(error.contains("fetcher.sources[0].id"), "{error}");
-        let error = load("[[fetcher.sources]]\nid = \"a\"\nkind = \"dir\"\npath = \"x\"\nbogus = 1\n")
+        let error = load("[[fetcher.sources]]\nid = \"a b\"\nkind = \"dir\"\npath = \"x\"\n")
             .unwrap_err()
             .to_string();
+        assert!(error.contains("fetcher.sources[0].id"), "{error}");
+        let error =
+            load("[[fetcher.sources]]\nid = \"a\"\nkind = \"dir\"\npath = \"x\"\nbogus = 1\n")
+                .unwrap_err()
+                .to_string();
         assert!(error.contains("bogus"), "{error}");
     }
 }

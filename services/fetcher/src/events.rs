@@ -23,7 +23,11 @@ impl PollSucceeded<'_> {
                 "poll published items"
             );
         } else {
-            debug!(source = self.source, unchanged = self.unchanged_items, "poll found nothing new");
+            debug!(
+                source = self.source,
+                unchanged = self.unchanged_items,
+                "poll found nothing new"
+            );
         }
         let source = self.source.to_owned();
         metrics::counter!("wirefeed_fetcher_polls_total", "source" => source.clone(), "result" => "ok")

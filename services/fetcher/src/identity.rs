@@ -9,21 +9,48 @@ use sha2::{Digest, Sha256};
 
 /// Query parameters that only track the reader and never change the article.
 const TRACKING_PARAMETERS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ocid", "cmpid", "smid",
-    "ito", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "at_medium",
-    "at_campaign", "taid", "sr_share",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "ocid",
+    "cmpid",
+    "smid",
+    "ito",
+    "ns_mchannel",
+    "ns_source",
+    "ns_campaign",
+    "ns_linkname",
+    "ns_fee",
+    "at_medium",
+    "at_campaign",
+    "taid",
+    "sr_share",
 ];
 
 /// The identity of an item with `hints`, or `fallback` (e.g. the file path) when the item
 /// gives nothing to go by.
 pub fn item_identity(hints: &ItemHints, fallback: &str) -> String {
-    if let Some(guid) = hints.guid.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+    if let Some(guid) = hints
+        .guid
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+    {
         return guid.to_owned();
     }
     if let Some(link) = hints.link.as_deref().and_then(canonical_link) {
         return link;
     }
-    if let Some(title) = hints.title.as_deref().map(normalize_words).filter(|t| !t.is_empty()) {
+    if let Some(title) = hints
+        .title
+        .as_deref()
+        .map(normalize_words)
+        .filter(|t| !t.is_empty())
+    {
         let date = hints.date.as_deref().map(str::trim).unwrap_or("");
         let digest = Sha256::new()
             .chain_update(title.as_bytes())
@@ -92,7 +119,10 @@ mod tests {
             Some("HTTPS://Example.ORG/world/1?id=7&utm_source=rss&fbclid=abc#comments"),
             Some("T"),
         );
-        assert_eq!(item_identity(&h, "file"), "https://example.org/world/1?id=7");
+        assert_eq!(
+            item_identity(&h, "file"),
+            "https://example.org/world/1?id=7"
+        );
         let only_tracking = hints(None, Some("https://e.org/a?utm_medium=x"), None);
         assert_eq!(item_identity(&only_tracking, "file"), "https://e.org/a");
     }
@@ -110,7 +140,10 @@ mod tests {
     #[test]
     fn else_the_fallback() {
         let nothing = ItemHints::default();
-        assert_eq!(item_identity(&nothing, "inbox/story.xml"), "inbox/story.xml");
+        assert_eq!(
+            item_identity(&nothing, "inbox/story.xml"),
+            "inbox/story.xml"
+        );
         let bad_link = hints(None, Some("javascript:void(0)"), None);
         assert_eq!(item_identity(&bad_link, "f"), "f");
     }

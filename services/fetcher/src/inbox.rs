@@ -53,7 +53,10 @@ pub async fn ready_files(
     let mut too_large = Vec::new();
     for (path, stamp) in paths {
         if stamp.0 > max_bytes {
-            too_large.push((path, format!("file of {} bytes is over {max_bytes}", stamp.0)));
+            too_large.push((
+                path,
+                format!("file of {} bytes is over {max_bytes}", stamp.0),
+            ));
             continue;
         }
         let bytes = tokio::fs::read(&path).await?;

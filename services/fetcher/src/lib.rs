@@ -1,7 +1,7 @@
 //! The fetcher: polls HTTP feeds and drop folders and publishes every new or changed item to
 //! `wire.raw.v1` as a [`wire_model::RawItem`], keyed by its article id.
 //!
-//! Modules: [`split`] (pure: sniff formats, split feeds into single-item documents),
+//! Modules: [`document`] (pure: a document to its raw items), [`split`] (pure: sniff formats, split feeds into single-item documents),
 //! [`identity`] (pure: the stable item identity chain), [`http`] (conditional GET with a capped
 //! body), [`inbox`] (drop folders), [`poller`] (one task per source: schedule, backoff,
 //! publish), [`config`], [`events`].
@@ -12,6 +12,7 @@
 //! items once).
 
 pub mod config;
+pub mod document;
 pub mod events;
 pub mod http;
 pub mod identity;
@@ -53,7 +54,11 @@ pub async fn run(
     health.set("fetcher", None);
     let mut tasks = tokio::task::JoinSet::new();
     for source in shared.config.sources.clone() {
-        tasks.spawn(poller::poll_forever(source, shared.clone(), shutdown.clone()));
+        tasks.spawn(poller::poll_forever(
+            source,
+            shared.clone(),
+            shutdown.clone(),
+        ));
     }
     while let Some(joined) = tasks.join_next().await {
         joined.context("a source task panicked")?;

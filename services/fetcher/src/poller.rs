@@ -3,14 +3,14 @@
 
 use crate::config::{DirSource, FetcherConfig, HttpSource, SourceConfig};
 use crate::http::{self, FetchError, Validators};
-use crate::{events, identity, inbox, split};
+use crate::{document, events, inbox};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
-use wire_model::{OriginInfo, RawItem, SourceId, topics};
+use wire_model::{OriginInfo, SourceId, topics};
 use wire_runtime::{BusError, Record, SharedBus};
 
 /// What all source tasks share.
@@ -108,7 +108,10 @@ pub async fn poll_forever(source: SourceConfig, shared: Arc<Shared>, shutdown: C
             }
             Ok(None) => {
                 state.consecutive_failures = 0;
-                events::NotModified { source: source.id() }.emit();
+                events::NotModified {
+                    source: source.id(),
+                }
+                .emit();
                 jitter(interval, 0.1)
             }
             Err(error) => {
@@ -245,36 +248,25 @@ async fn publish_document(
     counts: &mut PollCounts,
 ) -> Result<(), PollError> {
     counts.documents += 1;
-    let format = split::sniff_format(&document.bytes);
-    let items = match split::split(format, &document.bytes) {
-        Ok(items) => items,
-        Err(error) => {
-            events::DocumentUnsplittable {
-                source: source_id.as_str(),
-                origin: &document.fallback_identity,
-                error: &error.to_string(),
-            }
-            .emit();
-            vec![split::SplitItem {
-                bytes: document.bytes.clone(),
-                hints: split::ItemHints::default(),
-            }]
+    let (raws, split_error) = document::raw_items(
+        source_id,
+        &document.bytes,
+        document.content_type.as_deref(),
+        &document.origin,
+        &document.fallback_identity,
+        Utc::now(),
+    );
+    if let Some(error) = split_error {
+        events::DocumentUnsplittable {
+            source: source_id.as_str(),
+            origin: &document.fallback_identity,
+            error: &error.to_string(),
         }
-    };
-    let fetched_at = Utc::now();
+        .emit();
+    }
     let mut pending = Vec::new();
-    for item in items {
-        let identity = identity::item_identity(&item.hints, &document.fallback_identity);
-        let raw = RawItem::new(
-            source_id.clone(),
-            identity.clone(),
-            format,
-            document.content_type.clone(),
-            &item.bytes,
-            fetched_at,
-            document.origin.clone(),
-        );
-        match state.published.get(&identity) {
+    for raw in raws {
+        match state.published.get(&raw.item_identity) {
             Some(hash) if *hash == raw.payload_hash => {
                 counts.unchanged_items += 1;
                 continue;
@@ -283,7 +275,8 @@ async fn publish_document(
             None => counts.new_items += 1,
         }
         let record = Record::new(topics::RAW, raw.article_id.as_str(), raw.encode());
-        pending.push((identity, raw.payload_hash, shared.bus.enqueue(record).await?));
+        let ack = shared.bus.enqueue(record).await?;
+        pending.push((raw.item_identity, raw.payload_hash, ack));
     }
     for (identity, hash, ack) in pending {
         ack.await?;

@@ -399,7 +399,10 @@ mod tests {
             sniff_format(b"\xEF\xBB\xBF<?xml version='1.0'?><rdf:RDF xmlns:rdf='r'/>"),
             RawFormat::Rdf
         );
-        assert_eq!(sniff_format(br#"<newsItem guid="g"/>"#), RawFormat::NewsmlG2);
+        assert_eq!(
+            sniff_format(br#"<newsItem guid="g"/>"#),
+            RawFormat::NewsmlG2
+        );
         assert_eq!(sniff_format(b"<nitf><head/></nitf>"), RawFormat::Nitf);
         assert_eq!(
             sniff_format(br#"{"version":"https://jsonfeed.org/version/1.1","items":[]}"#),

@@ -4,7 +4,30 @@
 pub fn detect(text: &str) -> Option<(String, f64)> {
     let info = whatlang::detect(text)?;
     let code = info.lang().code();
-    Some((iso_639_1(code).unwrap_or(code).to_owned(), info.confidence()))
+    Some((
+        iso_639_1(code).unwrap_or(code).to_owned(),
+        info.confidence(),
+    ))
+}
+
+/// A language tag as feeds write it (`en_US`, `EN-gb`, `de`) in BCP 47 form (`en-US`, `en-GB`).
+pub fn bcp47(tag: &str) -> String {
+    tag.trim()
+        .split(['-', '_'])
+        .filter(|part| !part.is_empty())
+        .enumerate()
+        .map(|(index, part)| match (index, part.len()) {
+            (0, _) => part.to_ascii_lowercase(),
+            (_, 2) => part.to_ascii_uppercase(),
+            (_, 4) => {
+                let mut script = part.to_ascii_lowercase();
+                script[..1].make_ascii_uppercase();
+                script
+            }
+            _ => part.to_ascii_lowercase(),
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// ISO 639-3 (whatlang) to ISO 639-1, for the languages wire services publish in.
@@ -59,6 +82,14 @@ fn iso_639_1(code: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feed_language_tags_become_bcp47() {
+        assert_eq!(bcp47("en_US"), "en-US");
+        assert_eq!(bcp47("EN-gb"), "en-GB");
+        assert_eq!(bcp47("de"), "de");
+        assert_eq!(bcp47("zh-hant-tw"), "zh-Hant-TW");
+    }
 
     #[test]
     fn detects_english_and_german_with_two_letter_codes() {

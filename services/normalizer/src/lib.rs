@@ -69,7 +69,13 @@ pub async fn run(
     health: Health,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    wire_runtime::run_stage(NormalizerStage::new(config), bus, stage_config, health, shutdown)
-        .await?;
+    wire_runtime::run_stage(
+        NormalizerStage::new(config),
+        bus,
+        stage_config,
+        health,
+        shutdown,
+    )
+    .await?;
     Ok(())
 }

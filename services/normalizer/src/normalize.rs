@@ -81,7 +81,7 @@ fn build_envelope(
         .filter(|s| !s.is_empty());
 
     let (language, language_confidence) = match parsed.language.as_deref().map(str::trim) {
-        Some(given) if !given.is_empty() => (Some(given.to_owned()), None),
+        Some(given) if !given.is_empty() => (Some(language::bcp47(given)), None),
         _ if config.detect_language => {
             match language::detect(&format!("{headline_text}\n{body_text}")) {
                 Some((code, confidence)) if confidence >= config.min_language_confidence => {
@@ -94,7 +94,10 @@ fn build_envelope(
     };
 
     let date_missing = parsed.first_created.is_none() && parsed.version_created.is_none();
-    let first_created = parsed.first_created.or(parsed.version_created).unwrap_or(raw.fetched_at);
+    let first_created = parsed
+        .first_created
+        .or(parsed.version_created)
+        .unwrap_or(raw.fetched_at);
     let version_created = parsed.version_created.unwrap_or(first_created);
 
     let mut alt_ids = vec![AltId {
@@ -152,7 +155,10 @@ fn build_envelope(
             })
             .collect(),
         bodies,
-        by: parsed.by.map(|b| text::clean_field(&b)).filter(|b| !b.is_empty()),
+        by: parsed
+            .by
+            .map(|b| text::clean_field(&b))
+            .filter(|b| !b.is_empty()),
         slugline: parsed.slugline,
         located: parsed.located,
         alt_ids,
@@ -180,7 +186,10 @@ fn build_envelope(
         fetched_at: raw.fetched_at,
         normalized_at: Some(now),
         date_from_fetch_time: date_missing,
-        content_hash: Some(content_hash(&text::fingerprint_text(&headline_text, &body_text))),
+        content_hash: Some(content_hash(&text::fingerprint_text(
+            &headline_text,
+            &body_text,
+        ))),
         language_confidence,
         extra,
         ..WireMeta::default()

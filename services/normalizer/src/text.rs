@@ -36,7 +36,12 @@ pub fn text_to_paragraphs(text: &str) -> Vec<String> {
 pub fn clean_inline(text: &str) -> String {
     let normalized: String = text
         .nfc()
-        .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'))
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'
+            )
+        })
         .collect();
     normalized.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -102,7 +107,10 @@ mod tests {
         let html = "<div><p>Kerry met&nbsp;Putin in  Moscow.</p>\n<p>Talks &amp; \u{201C}hope\u{201D}.</p><p> </p></div>";
         assert_eq!(
             html_to_paragraphs(html),
-            vec!["Kerry met Putin in Moscow.", "Talks & \u{201C}hope\u{201D}."]
+            vec![
+                "Kerry met Putin in Moscow.",
+                "Talks & \u{201C}hope\u{201D}."
+            ]
         );
     }
 
@@ -129,7 +137,10 @@ mod tests {
 
     #[test]
     fn fingerprints_ignore_markup_level_differences() {
-        let a = fingerprint_text("Kerry meets Putin", "Top US envoy \u{2019}s talks \u{2014} today.");
+        let a = fingerprint_text(
+            "Kerry meets Putin",
+            "Top US envoy \u{2019}s talks \u{2014} today.",
+        );
         let b = fingerprint_text("KERRY  meets putin", "Top US envoy 's talks - today");
         assert_eq!(a, b);
         let c = fingerprint_text("Kerry meets Putin", "Top US envoy's talks tomorrow.");

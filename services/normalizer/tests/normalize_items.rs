@@ -43,7 +43,11 @@ const RSS_ITEM: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 #[test]
 fn an_rss_item_becomes_a_valid_ninjs_article() {
-    let item = raw(RawFormat::Rss, "tag:agency.example,2026:1", RSS_ITEM.as_bytes());
+    let item = raw(
+        RawFormat::Rss,
+        "tag:agency.example,2026:1",
+        RSS_ITEM.as_bytes(),
+    );
     let envelope = normalize(&item, &NormalizerConfig::default(), fetched_at()).unwrap();
     let article = &envelope.article;
     assert_eq!(article.uri, item.article_id.as_str());
@@ -59,12 +63,15 @@ fn an_rss_item_becomes_a_valid_ninjs_article() {
         article.first_created,
         Some(Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap())
     );
-    assert_eq!(article.language.as_deref(), Some("en-gb"));
+    assert_eq!(article.language.as_deref(), Some("en-GB"));
     assert_eq!(article.by.as_deref(), Some("Jane Doe"));
     assert_eq!(article.web_link(), Some("https://agency.example/world/1"));
     assert_eq!(article.pub_status, Some(PubStatus::Usable));
     assert_eq!(envelope.wire.format.as_deref(), Some("rss"));
-    assert_eq!(envelope.wire.link.as_deref(), Some("https://agency.example/world/1"));
+    assert_eq!(
+        envelope.wire.link.as_deref(),
+        Some("https://agency.example/world/1")
+    );
     assert!(!envelope.wire.date_from_fetch_time);
     assert!(envelope.wire.content_hash.is_some());
     assert_valid_ninjs(&envelope);
@@ -106,7 +113,11 @@ fn ninjs_input_keeps_provider_fields_and_detects_language_when_missing() {
                      "value": "<p>The finance minister resigned on Tuesday after a vote of no confidence in parliament.</p>" }],
         "by": "Demo Desk"
     }"#;
-    let item = raw(RawFormat::Ninjs, "urn:newsml:agency.example:20261124:1", ninjs);
+    let item = raw(
+        RawFormat::Ninjs,
+        "urn:newsml:agency.example:20261124:1",
+        ninjs,
+    );
     let envelope = normalize(&item, &NormalizerConfig::default(), fetched_at()).unwrap();
     let article = &envelope.article;
     assert_eq!(article.version.as_deref(), Some("3"));
@@ -142,12 +153,22 @@ fn plain_text_copy_is_headline_then_body() {
 fn bad_items_are_errors_with_a_kind_not_panics() {
     let config = NormalizerConfig::default();
     let cases: Vec<(RawItem, &str)> = vec![
-        (raw(RawFormat::Rss, "a", &RSS_ITEM.as_bytes()[..200]), "parse"),
+        (
+            raw(RawFormat::Rss, "a", &RSS_ITEM.as_bytes()[..200]),
+            "parse",
+        ),
         (raw(RawFormat::Atom, "a", b"\x00\x01binary"), "parse"),
         (raw(RawFormat::Ninjs, "a", b"{\"uri\": "), "parse"),
         (raw(RawFormat::Ninjs, "a", br#"{"uri":"u"}"#), "empty"),
         (raw(RawFormat::Unknown, "a", b"\xff\xfe"), "unsupported"),
-        (raw(RawFormat::Rss, "a", b"<rss><channel><title>t</title></channel></rss>"), "parse"),
+        (
+            raw(
+                RawFormat::Rss,
+                "a",
+                b"<rss><channel><title>t</title></channel></rss>",
+            ),
+            "parse",
+        ),
     ];
     for (item, kind) in cases {
         let error: NormalizeError = normalize(&item, &config, fetched_at()).unwrap_err();

@@ -136,11 +136,20 @@ impl Bus for KafkaBus {
         let consumer: StreamConsumer<GroupContext> = client_config(&self.config)
             .set("group.id", &group_id)
             .set("enable.auto.commit", "true")
-            .set("auto.commit.interval.ms", self.config.auto_commit_interval_ms.to_string())
+            .set(
+                "auto.commit.interval.ms",
+                self.config.auto_commit_interval_ms.to_string(),
+            )
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", &self.config.auto_offset_reset)
-            .set("session.timeout.ms", self.config.session_timeout_ms.to_string())
-            .set("statistics.interval.ms", self.config.statistics_interval_ms.to_string())
+            .set(
+                "session.timeout.ms",
+                self.config.session_timeout_ms.to_string(),
+            )
+            .set(
+                "statistics.interval.ms",
+                self.config.statistics_interval_ms.to_string(),
+            )
             .set("enable.partition.eof", "false")
             .create_with_context(context)?;
         let physical: Vec<String> = topics.iter().map(|t| self.physical_topic(t)).collect();

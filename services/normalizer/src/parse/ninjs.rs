@@ -7,7 +7,8 @@ use serde_json::Value;
 use wire_model::PubStatus;
 
 pub fn parse(bytes: &[u8]) -> Result<ParsedItem, ParseError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
     let text = |keys: &[&str]| -> Option<String> {
         keys.iter()
             .find_map(|key| value.get(*key).and_then(Value::as_str))

@@ -4,7 +4,10 @@
 use super::ParsedItem;
 
 pub fn parse(text: &str) -> ParsedItem {
-    let mut lines = text.lines().map(str::trim).skip_while(|line| line.is_empty());
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|line| line.is_empty());
     let headline = lines.next().map(str::to_owned);
     let body: Vec<&str> = lines.collect();
     ParsedItem {

@@ -1,0 +1,70 @@
+//! `wirefeed enrich [FILE]`: the enricher's core on JSON lines, in order.
+
+use anyhow::Context as _;
+use chrono::Utc;
+use std::io::{BufRead as _, Write as _};
+use std::path::Path;
+use std::process::ExitCode;
+use wire_model::{Article, Envelope, SourceId, WireMeta};
+use wire_runtime::LoadedConfig;
+use wirefeed_enricher::{EnricherConfig, EnricherStage};
+
+pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let config: EnricherConfig = LoadedConfig::load(config_file)?.section("enricher")?;
+    let mut stage = EnricherStage::new(&config);
+    let input: Box<dyn std::io::BufRead> = match file {
+        Some(path) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(path)
+                .with_context(|| format!("failed to open {}", path.display()))?,
+        )),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut failures = 0usize;
+    for (index, line) in input.lines().enumerate() {
+        let line = line.context("failed to read input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let envelope = match read_article(&line) {
+            Ok(envelope) => envelope,
+            Err(error) => {
+                failures += 1;
+                eprintln!("line {}: {error}", index + 1);
+                continue;
+            }
+        };
+        match stage.enrich(envelope, Utc::now()) {
+            Some(enriched) => {
+                serde_json::to_writer(&mut stdout, &enriched)?;
+                writeln!(stdout)?;
+            }
+            None => eprintln!(
+                "line {}: re-send of an article already seen, skipped",
+                index + 1
+            ),
+        }
+    }
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// An envelope, or a bare ninjs object wrapped in one.
+fn read_article(line: &str) -> anyhow::Result<Envelope> {
+    let value: serde_json::Value = serde_json::from_str(line).context("not valid json")?;
+    if value.get("schema").is_some() {
+        return Ok(Envelope::decode(line.as_bytes())?);
+    }
+    let article: Article = serde_json::from_value(value).context("not a ninjs object")?;
+    anyhow::ensure!(!article.uri.is_empty(), "ninjs object has no uri");
+    let wire = WireMeta {
+        source: SourceId::from("cli"),
+        item_identity: article.uri.clone(),
+        fetched_at: Utc::now(),
+        ..WireMeta::default()
+    };
+    Ok(Envelope::new(article, wire))
+}

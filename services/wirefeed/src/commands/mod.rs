@@ -1,0 +1,3 @@
+pub mod enrich;
+pub mod parse;
+pub mod run;
