@@ -130,10 +130,10 @@ impl ExactDedup {
             let Some(oldest) = self.order.pop_front() else {
                 return;
             };
-            if let Some(known) = self.articles.remove(&oldest) {
-                if self.first_with_content.get(&known.content_hash) == Some(&oldest) {
-                    self.first_with_content.remove(&known.content_hash);
-                }
+            if let Some(known) = self.articles.remove(&oldest)
+                && self.first_with_content.get(&known.content_hash) == Some(&oldest)
+            {
+                self.first_with_content.remove(&known.content_hash);
             }
         }
     }

@@ -207,10 +207,10 @@ fn split_xml_feed(bytes: &[u8]) -> Result<Vec<SplitItem>, SplitError> {
                         if let Some(item) = open.take() {
                             spans.push((item.start, after, item.hints));
                         }
-                    } else if depth == item.depth + 1 {
-                        if let Some((field, text)) = item.field.take() {
-                            set_hint(&mut item.hints, field, text);
-                        }
+                    } else if depth == item.depth + 1
+                        && let Some((field, text)) = item.field.take()
+                    {
+                        set_hint(&mut item.hints, field, text);
                     }
                 }
                 depth = depth.saturating_sub(1);
@@ -277,10 +277,11 @@ fn take_link_href(start: &quick_xml::events::BytesStart<'_>, hints: &mut ItemHin
             _ => {}
         }
     }
-    if let Some(href) = href {
-        if rel.as_deref().is_none_or(|r| r == "alternate") && hints.link.is_none() {
-            hints.link = Some(href);
-        }
+    if let Some(href) = href
+        && rel.as_deref().is_none_or(|r| r == "alternate")
+        && hints.link.is_none()
+    {
+        hints.link = Some(href);
     }
 }
 

@@ -1,6 +1,8 @@
 //! Table of raw items in several formats, normalized and checked field by field, and against
 //! the official ninjs 3.1 schema.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use chrono::{DateTime, TimeZone, Utc};
 use wire_model::{OriginInfo, PubStatus, RawFormat, RawItem, SourceId};
 use wirefeed_normalizer::{NormalizeError, NormalizerConfig, normalize};
