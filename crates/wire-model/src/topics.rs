@@ -15,6 +15,11 @@ pub const DLQ: &str = "wire.dlq.v1";
 /// Every data topic this version of wirefeed reads or writes.
 pub const ALL: [&str; 5] = [RAW, ARTICLES, ENRICHED, ALERTS, DLQ];
 
+/// The compacted topic holding the durable state of stage `name` (e.g. `wire.state.fetcher.v1`).
+pub fn state_topic(name: &str) -> String {
+    format!("wire.state.{name}.v1")
+}
+
 /// Headers a stage sets on a dead-letter record.
 pub mod dlq_headers {
     /// Why the message was rejected (the error message, lowercase, one line).

@@ -18,8 +18,9 @@ pub const DEFAULTS_TOML: &str = include_str!("../../../config/wirefeed.toml");
 pub const ENV_PREFIX: &str = "WIREFEED__";
 
 /// The top-level sections a config file may have.
-pub const SECTIONS: [&str; 8] = [
+pub const SECTIONS: [&str; 9] = [
     "bus",
+    "state",
     "telemetry",
     "admin",
     "stage",
@@ -133,6 +134,7 @@ impl LoadedConfig {
     pub fn runtime(&self) -> Result<RuntimeConfig, ConfigError> {
         Ok(RuntimeConfig {
             bus: self.section("bus")?,
+            state: self.section("state")?,
             telemetry: self.section("telemetry")?,
             admin: self.section("admin")?,
             stage: self.section("stage")?,
@@ -225,6 +227,7 @@ fn secrets_from_files(env: &[(String, String)]) -> Result<serde_json::Value, Con
 #[derive(Debug, Clone)]
 pub struct RuntimeConfig {
     pub bus: BusConfig,
+    pub state: StateConfig,
     pub telemetry: TelemetryConfig,
     pub admin: AdminConfig,
     pub stage: StageConfig,
@@ -281,6 +284,39 @@ pub struct KafkaConfig {
     pub create_topics: bool,
     /// Extra librdkafka properties, e.g. `"security.protocol" = "SASL_SSL"`.
     pub options: BTreeMap<String, String>,
+}
+
+/// `[state]`: where stages keep what must survive a restart.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateConfig {
+    /// `auto` (a compacted Kafka topic when `bus.kind = "kafka"`, else files in `dir`), `file`,
+    /// `kafka` or `memory` (forgotten at exit).
+    pub kind: StateKind,
+    /// The directory of the file stores.
+    pub dir: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateKind {
+    Auto,
+    File,
+    Kafka,
+    Memory,
+}
+
+impl Validate for StateConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.kind != StateKind::Memory && self.dir.as_os_str().is_empty() {
+            return Err(ConfigError::invalid(
+                "state.dir",
+                "",
+                "must name a directory unless state.kind = \"memory\"",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `[telemetry]`.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod events;
 pub mod shutdown;
 pub mod stage;
+pub mod state;
 pub mod telemetry;
 
 pub use admin::Health;
@@ -50,6 +51,31 @@ pub async fn connect_bus(config: &BusConfig) -> anyhow::Result<SharedBus> {
             Ok(Arc::new(kafka))
         }
     }
+}
+
+/// Opens the state store `name` (`fetcher`, `enricher`, ...) the config asks for.
+pub async fn open_state_store(
+    runtime: &RuntimeConfig,
+    name: &str,
+) -> anyhow::Result<state::SharedStateStore> {
+    use config::StateKind;
+    let kind = match (runtime.state.kind, runtime.bus.kind) {
+        (StateKind::Auto, BusKind::Kafka) => StateKind::Kafka,
+        (StateKind::Auto, BusKind::Memory) => StateKind::File,
+        (kind, _) => kind,
+    };
+    Ok(match kind {
+        StateKind::Kafka => Arc::new(
+            state::KafkaStateStore::open(&runtime.bus.kafka, name)
+                .await
+                .with_context(|| format!("failed to open the {name} state topic"))?,
+        ),
+        StateKind::File | StateKind::Auto => Arc::new(
+            state::FileStateStore::open(&runtime.state.dir, name)
+                .with_context(|| format!("failed to open the {name} state file"))?,
+        ),
+        StateKind::Memory => Arc::new(state::MemoryStateStore::default()),
+    })
 }
 
 /// A started service process: its config, bus, health and shutdown token.

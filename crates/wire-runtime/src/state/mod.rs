@@ -1,0 +1,84 @@
+//! Durable key-value state for stages (fetch cursors, dedup indexes, alerted families), behind
+//! one trait: [`KafkaStateStore`] keeps it in a compacted topic (Kafka mode: it moves with the
+//! stage to another machine), [`FileStateStore`] in a local append-only file (in-process mode).
+//!
+//! A store is loaded whole at start-up ([`StateStore::load_all`]) and then written key by key
+//! ([`StateStore::put`], durable when it returns). Values are opaque bytes; stages store JSON.
+
+mod file;
+mod kafka;
+
+pub use file::FileStateStore;
+pub use kafka::KafkaStateStore;
+
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Why state could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("state file {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("state file {path} line {line}: {reason}")]
+    Corrupt {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("state topic {topic}: {reason}")]
+    Kafka { topic: String, reason: String },
+}
+
+/// A durable map from string keys to byte values.
+#[async_trait]
+pub trait StateStore: Send + Sync + 'static {
+    /// Every key with its latest value.
+    async fn load_all(&self) -> Result<HashMap<String, Vec<u8>>, StateError>;
+
+    /// Sets `key` to `value`, or deletes it with `None`. Durable when it returns `Ok`.
+    async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError>;
+
+    /// `kafka`, `file` or `memory`, for logs.
+    fn kind(&self) -> &'static str;
+}
+
+/// A state store shared between tasks.
+pub type SharedStateStore = Arc<dyn StateStore>;
+
+/// A store that forgets everything at exit (tests, `state.dir = ""`).
+#[derive(Debug, Default)]
+pub struct MemoryStateStore {
+    values: std::sync::Mutex<HashMap<String, Vec<u8>>>,
+}
+
+#[async_trait]
+impl StateStore for MemoryStateStore {
+    async fn load_all(&self) -> Result<HashMap<String, Vec<u8>>, StateError> {
+        Ok(self
+            .values
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone())
+    }
+
+    async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError> {
+        let mut values = self
+            .values
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match value {
+            Some(value) => values.insert(key.to_owned(), value),
+            None => values.remove(key),
+        };
+        Ok(())
+    }
+
+    fn kind(&self) -> &'static str {
+        "memory"
+    }
+}
