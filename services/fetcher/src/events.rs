@@ -96,3 +96,21 @@ impl DocumentUnsplittable<'_> {
             .increment(1);
     }
 }
+
+/// An item whose identity already occurred earlier in the same document: skipped.
+pub struct RepeatedItemSkipped<'a> {
+    pub source: &'a str,
+    pub origin: &'a str,
+}
+
+impl RepeatedItemSkipped<'_> {
+    pub fn emit(self) {
+        debug!(
+            source = self.source,
+            origin = self.origin,
+            "item identity repeated in one document; later occurrence skipped"
+        );
+        metrics::counter!("wirefeed_fetcher_items_total", "source" => self.source.to_owned(), "kind" => "repeated")
+            .increment(1);
+    }
+}

@@ -5,7 +5,7 @@ use crate::config::{DirSource, FetcherConfig, HttpSource, SourceConfig};
 use crate::http::{self, FetchError, Validators};
 use crate::{document, events, inbox};
 use chrono::Utc;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
@@ -153,11 +153,14 @@ async fn poll_once(
     let source_id = SourceId::new(source.id());
     match source {
         SourceConfig::Http(http_source) => {
-            let Some(document) = fetch_http(http_source, state, shared).await? else {
+            let Some((document, validators)) = fetch_http(http_source, state, shared).await? else {
                 return Ok(None);
             };
             let mut counts = PollCounts::default();
             publish_document(&source_id, document, state, shared, &mut counts).await?;
+            // Only after every item was acknowledged: were the validators kept when publishing
+            // failed, the next poll would get a 304 and the items would never be published.
+            state.validators = validators;
             Ok(Some(counts))
         }
         SourceConfig::Dir(dir_source) => poll_dir(&source_id, dir_source, state, shared)
@@ -166,11 +169,12 @@ async fn poll_once(
     }
 }
 
+/// The fetched document and the validators to send next time, or `None` on 304.
 async fn fetch_http(
     source: &HttpSource,
-    state: &mut SourceState,
+    state: &SourceState,
     shared: &Shared,
-) -> Result<Option<Document>, PollError> {
+) -> Result<Option<(Document, Validators)>, PollError> {
     let fetched = http::fetch(
         &shared.client,
         source,
@@ -181,18 +185,18 @@ async fn fetch_http(
     let Some(fetched) = fetched else {
         return Ok(None);
     };
-    state.validators = fetched.validators.clone();
-    Ok(Some(Document {
+    let document = Document {
         bytes: fetched.body,
         content_type: fetched.content_type,
         origin: OriginInfo::Http {
             url: source.url.clone(),
             status: fetched.status,
-            etag: fetched.validators.etag,
-            last_modified: fetched.validators.last_modified,
+            etag: fetched.validators.etag.clone(),
+            last_modified: fetched.validators.last_modified.clone(),
         },
         fallback_identity: source.url.clone(),
-    }))
+    };
+    Ok(Some((document, fetched.validators)))
 }
 
 async fn poll_dir(
@@ -265,7 +269,18 @@ async fn publish_document(
         .emit();
     }
     let mut pending = Vec::new();
+    let mut identities_in_document = HashSet::new();
     for raw in raws {
+        // A feed may repeat an item identity: the first occurrence wins. Publishing both would
+        // make every later poll see the item change back and forth and publish it again.
+        if !identities_in_document.insert(raw.item_identity.clone()) {
+            events::RepeatedItemSkipped {
+                source: source_id.as_str(),
+                origin: &document.fallback_identity,
+            }
+            .emit();
+            continue;
+        }
         match state.published.get(&raw.item_identity) {
             Some(hash) if *hash == raw.payload_hash => {
                 counts.unchanged_items += 1;

@@ -1,6 +1,5 @@
 //! `wirefeed parse FILE...`: the fetcher's splitting and the normalizer's core on local files.
 
-use anyhow::Context as _;
 use chrono::Utc;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
