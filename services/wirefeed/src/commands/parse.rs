@@ -14,8 +14,14 @@ pub fn parse(config_file: Option<&Path>, files: &[PathBuf]) -> anyhow::Result<Ex
     let mut stdout = std::io::stdout().lock();
     let mut failures = 0usize;
     for file in files {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("failed to read {}", file.display()))?;
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                failures += 1;
+                eprintln!("{}: failed to read: {error}", file.display());
+                continue;
+            }
+        };
         let origin = OriginInfo::Dir {
             path: file.display().to_string(),
         };
