@@ -20,19 +20,19 @@ const WAIT: Duration = Duration::from_secs(60);
 fn fetcher_config(url: String) -> FetcherConfig {
     FetcherConfig {
         user_agent: "wirefeed-it".to_owned(),
-        default_interval_secs: 3600,
-        timeout_secs: 10,
-        max_body_bytes: 1_000_000,
-        max_concurrent_polls: 4,
-        sources: vec![SourceConfig::Http(HttpSource {
-            id: "test-agency".to_owned(),
-            url,
-            interval_secs: Some(1),
-            headers: Default::default(),
-            username: None,
-            password: None,
-        })],
+        min_interval_secs: 1,
+        sources: vec![test_source("test-agency", &url)],
+        ..FetcherConfig::default()
     }
+}
+
+/// A feed on the local test server, polled every second (opting out of the SSRF guard).
+fn test_source(id: &str, url: &str) -> SourceConfig {
+    SourceConfig::Http(HttpSource {
+        interval_secs: Some(1),
+        allow_private_network: true,
+        ..HttpSource::new(id, url)
+    })
 }
 
 fn alerter_config() -> AlerterConfig {
@@ -76,14 +76,9 @@ async fn a_feed_item_travels_to_an_enriched_article_and_one_alert() {
     ])
     .await;
     let mut fetcher = fetcher_config(format!("{base}/agency.xml"));
-    fetcher.sources.push(SourceConfig::Http(HttpSource {
-        id: "test-outlet".to_owned(),
-        url: format!("{base}/outlet.xml"),
-        interval_secs: Some(1),
-        headers: Default::default(),
-        username: None,
-        password: None,
-    }));
+    fetcher
+        .sources
+        .push(test_source("test-outlet", &format!("{base}/outlet.xml")));
 
     let shutdown = CancellationToken::new();
     let stage = stage_config();
@@ -109,7 +104,13 @@ async fn a_feed_item_travels_to_an_enriched_article_and_one_alert() {
     {
         let (bus, shutdown) = (service_bus(&prefix).await, shutdown.clone());
         services.spawn(async move {
-            wirefeed_fetcher::run(fetcher, bus, Health::new(), shutdown).await
+            let deps = wirefeed_fetcher::FetcherDeps {
+                bus,
+                state: std::sync::Arc::new(wire_runtime::state::MemoryStateStore::default()),
+                registry: wirefeed_fetcher::SourceRegistry::new(),
+                health: Health::new(),
+            };
+            wirefeed_fetcher::run(fetcher, deps, None, shutdown).await
         });
     }
 

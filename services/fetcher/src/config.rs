@@ -10,22 +10,56 @@ use wire_runtime::config::ConfigError;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FetcherConfig {
-    /// Sent with every HTTP request.
+    /// Sent with every HTTP request (a source may override it).
     pub user_agent: String,
     /// Poll interval of a source that sets none.
     pub default_interval_secs: u64,
-    /// Per-request timeout.
+    /// No HTTP source is polled more often than this, whatever its interval or hints.
+    pub min_interval_secs: u64,
+    /// No healthy HTTP source waits longer than this, whatever its feed's `ttl` says.
+    pub max_interval_secs: u64,
+    /// The longest wait after consecutive errors (polling never stops).
+    pub max_backoff_secs: u64,
+    /// Per-request timeout (connect, headers and body).
     pub timeout_secs: u64,
-    /// Bodies larger than this are cut off and reported.
+    /// Bodies larger than this are cut off and reported, never buffered whole.
     pub max_body_bytes: u64,
-    /// Sources polled at the same time.
+    /// Sources polled at the same time, over all sources.
     pub max_concurrent_polls: usize,
+    /// Requests in flight to one host at a time.
+    pub per_host_concurrency: usize,
+    /// A source without a new item for this long is reported idle (event, metric, /sources).
+    pub idle_alarm_secs: u64,
+    /// Item hashes remembered per source to tell new and changed items from re-sent ones.
+    pub max_items_remembered: usize,
+    /// How often the config file is checked for changed sources (0: never).
+    pub reload_interval_secs: u64,
     #[serde(default)]
     pub sources: Vec<SourceConfig>,
 }
 
+impl Default for FetcherConfig {
+    fn default() -> Self {
+        Self {
+            user_agent: format!("wirefeed/{}", env!("CARGO_PKG_VERSION")),
+            default_interval_secs: 300,
+            min_interval_secs: 30,
+            max_interval_secs: 6 * 3600,
+            max_backoff_secs: 3600,
+            timeout_secs: 30,
+            max_body_bytes: 15 * 1024 * 1024,
+            max_concurrent_polls: 16,
+            per_host_concurrency: 2,
+            idle_alarm_secs: 6 * 3600,
+            max_items_remembered: 10_000,
+            reload_interval_secs: 10,
+            sources: Vec::new(),
+        }
+    }
+}
+
 /// One `[[fetcher.sources]]` entry.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum SourceConfig {
     /// A feed or document served over HTTP(S).
@@ -34,32 +68,59 @@ pub enum SourceConfig {
     Dir(DirSource),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `kind = "http"`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpSource {
     pub id: String,
     pub url: String,
+    /// Seconds between polls (default `fetcher.default_interval_secs`).
     pub interval_secs: Option<u64>,
-    /// Extra request headers (API keys: set them from a `*_FILE` secret).
+    /// Extra request headers. Put API keys in a secret: in a config file, or with
+    /// `WIREFEED__...__FILE`; header values are never logged.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// HTTP basic auth.
     pub username: Option<String>,
     pub password: Option<String>,
+    /// Overrides `fetcher.user_agent`.
+    pub user_agent: Option<String>,
+    /// Overrides `fetcher.timeout_secs`.
+    pub timeout_secs: Option<u64>,
+    /// Overrides `fetcher.max_body_bytes`.
+    pub max_body_bytes: Option<u64>,
+    /// Send `If-None-Match` / `If-Modified-Since` (default true). Switch it off for servers
+    /// whose validators lie; wirefeed also detects stale validators by itself.
+    #[serde(default = "default_true")]
+    pub conditional_get: bool,
+    /// Allow private, loopback and link-local addresses (default false: the SSRF guard
+    /// refuses them).
+    #[serde(default)]
+    pub allow_private_network: bool,
+    /// Overrides `fetcher.idle_alarm_secs`.
+    pub idle_alarm_secs: Option<u64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `kind = "dir"`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DirSource {
     pub id: String,
     pub path: PathBuf,
     pub interval_secs: Option<u64>,
-    /// `keep` (read in place, re-read when a file changes) or `move` (move processed files to
-    /// `<path>/processed/`).
+    /// `keep` (read in place; remember what was read, re-read a file when it changes) or
+    /// `move` (move processed files to `<path>/processed/`).
     #[serde(default)]
     pub after: AfterRead,
     /// A file is read only once it has not changed for this long (it may still be uploading).
     #[serde(default = "default_settle_secs")]
     pub settle_secs: u64,
+    /// Overrides `fetcher.idle_alarm_secs`.
+    pub idle_alarm_secs: Option<u64>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_settle_secs() -> u64 {
@@ -74,6 +135,26 @@ pub enum AfterRead {
     Move,
 }
 
+impl HttpSource {
+    /// A source with every optional setting at its default.
+    pub fn new(id: &str, url: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            url: url.to_owned(),
+            interval_secs: None,
+            headers: BTreeMap::new(),
+            username: None,
+            password: None,
+            user_agent: None,
+            timeout_secs: None,
+            max_body_bytes: None,
+            conditional_get: true,
+            allow_private_network: false,
+            idle_alarm_secs: None,
+        }
+    }
+}
+
 impl SourceConfig {
     pub fn id(&self) -> &str {
         match self {
@@ -86,6 +167,29 @@ impl SourceConfig {
         match self {
             Self::Http(source) => source.interval_secs,
             Self::Dir(source) => source.interval_secs,
+        }
+    }
+
+    pub fn idle_alarm_secs(&self) -> Option<u64> {
+        match self {
+            Self::Http(source) => source.idle_alarm_secs,
+            Self::Dir(source) => source.idle_alarm_secs,
+        }
+    }
+
+    /// `http` or `dir`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Http(_) => "http",
+            Self::Dir(_) => "dir",
+        }
+    }
+
+    /// The URL or the folder, for the sources table.
+    pub fn target(&self) -> String {
+        match self {
+            Self::Http(source) => source.url.clone(),
+            Self::Dir(source) => source.path.display().to_string(),
         }
     }
 }
@@ -104,6 +208,29 @@ impl Validate for FetcherConfig {
                 "fetcher.timeout_secs",
                 0,
                 "must be at least 1",
+            ));
+        }
+        for (key, value) in [
+            ("fetcher.min_interval_secs", self.min_interval_secs),
+            (
+                "fetcher.per_host_concurrency",
+                self.per_host_concurrency as u64,
+            ),
+            (
+                "fetcher.max_items_remembered",
+                self.max_items_remembered as u64,
+            ),
+            ("fetcher.idle_alarm_secs", self.idle_alarm_secs),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::invalid(key, 0, "must be at least 1"));
+            }
+        }
+        if self.max_interval_secs < self.min_interval_secs {
+            return Err(ConfigError::invalid(
+                "fetcher.max_interval_secs",
+                self.max_interval_secs,
+                "must not be below fetcher.min_interval_secs",
             ));
         }
         if self.max_concurrent_polls == 0 {

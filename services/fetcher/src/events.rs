@@ -114,3 +114,141 @@ impl RepeatedItemSkipped<'_> {
             .increment(1);
     }
 }
+
+pub struct FetchMeasured<'a> {
+    pub source: &'a str,
+    pub seconds: f64,
+    pub bytes: usize,
+}
+
+impl FetchMeasured<'_> {
+    pub fn emit(self) {
+        metrics::histogram!("wirefeed_fetcher_fetch_seconds", "source" => self.source.to_owned())
+            .record(self.seconds);
+        metrics::counter!("wirefeed_fetcher_bytes_total", "source" => self.source.to_owned())
+            .increment(self.bytes as u64);
+    }
+}
+
+pub struct PermanentRedirect<'a> {
+    pub source: &'a str,
+    pub to: &'a str,
+}
+
+impl PermanentRedirect<'_> {
+    pub fn emit(self) {
+        info!(
+            source = self.source,
+            to = self.to,
+            "permanent redirect: polling the new url from now on"
+        );
+    }
+}
+
+pub struct ValidatorsUnreliable<'a> {
+    pub source: &'a str,
+}
+
+impl ValidatorsUnreliable<'_> {
+    pub fn emit(self) {
+        warn!(
+            source = self.source,
+            "the server answered 304 while the feed had changed: conditional get switched off for this source"
+        );
+        metrics::counter!("wirefeed_fetcher_stale_validators_total", "source" => self.source.to_owned())
+            .increment(1);
+    }
+}
+
+pub struct PossibleMiss<'a> {
+    pub source: &'a str,
+}
+
+impl PossibleMiss<'_> {
+    pub fn emit(self) {
+        warn!(
+            source = self.source,
+            "poll shares no item with the previous one: items may have been missed; polling sooner"
+        );
+        metrics::counter!("wirefeed_fetcher_possible_missed_total", "source" => self.source.to_owned())
+            .increment(1);
+    }
+}
+
+pub struct SourceIdleChanged<'a> {
+    pub source: &'a str,
+    pub idle: bool,
+    pub silent_secs: u64,
+}
+
+impl SourceIdleChanged<'_> {
+    pub fn emit(self) {
+        if self.idle {
+            warn!(
+                source = self.source,
+                silent_secs = self.silent_secs,
+                "source is idle: no new item for longer than its idle alarm"
+            );
+        } else {
+            info!(source = self.source, "source is active again");
+        }
+    }
+}
+
+pub struct SourceIdleGauge<'a> {
+    pub source: &'a str,
+    pub idle: bool,
+}
+
+impl SourceIdleGauge<'_> {
+    pub fn emit(self) {
+        metrics::gauge!("wirefeed_fetcher_source_idle", "source" => self.source.to_owned())
+            .set(if self.idle { 1.0 } else { 0.0 });
+    }
+}
+
+pub struct StateSaveFailed<'a> {
+    pub source: &'a str,
+    pub error: &'a str,
+}
+
+impl StateSaveFailed<'_> {
+    pub fn emit(self) {
+        warn!(
+            source = self.source,
+            error = self.error,
+            "failed to save source state; it will be retried after the next poll"
+        );
+        metrics::counter!("wirefeed_fetcher_state_errors_total").increment(1);
+    }
+}
+
+pub struct SourceStarted<'a> {
+    pub source: &'a str,
+    pub remembered_items: usize,
+}
+
+impl SourceStarted<'_> {
+    pub fn emit(self) {
+        if self.remembered_items > 0 {
+            info!(
+                source = self.source,
+                remembered_items = self.remembered_items,
+                "source started; items remembered from earlier runs are not published again"
+            );
+        } else {
+            info!(source = self.source, "source started");
+        }
+    }
+}
+
+pub struct SourceStopped<'a> {
+    pub source: &'a str,
+    pub reason: &'static str,
+}
+
+impl SourceStopped<'_> {
+    pub fn emit(self) {
+        info!(source = self.source, reason = self.reason, "source stopped");
+    }
+}

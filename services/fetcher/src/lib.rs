@@ -1,67 +1,272 @@
 //! The fetcher: polls HTTP feeds and drop folders and publishes every new or changed item to
 //! `wire.raw.v1` as a [`wire_model::RawItem`], keyed by its article id.
 //!
-//! Modules: [`document`] (pure: a document to its raw items), [`split`] (pure: sniff formats, split feeds into single-item documents),
-//! [`identity`] (pure: the stable item identity chain), [`http`] (conditional GET with a capped
-//! body), [`inbox`] (drop folders), [`poller`] (one task per source: schedule, backoff,
-//! publish), [`config`], [`events`].
+//! Modules, pure first: [`split`] (sniff formats, split feeds into single-item documents, read
+//! a feed's polling period), [`identity`] (the stable item identity chain), [`document`] (a
+//! document to its items), [`schedule`] (intervals, hints, backoff, jitter), [`guard`] (SSRF),
+//! [`record`] (what is remembered per source); then [`http`] (conditional GET, redirects, capped
+//! body, classified errors), [`inbox`] (drop folders), [`poll`] (one poll: fetch, publish,
+//! remember), [`poller`] (one task per source), [`sources`] (`GET /sources`), [`config`],
+//! [`events`].
 //!
 //! Delivery guarantee: at-least-once. An item is remembered as published only after the bus
-//! acknowledged it, so a crash re-publishes it; the enricher drops exact re-sends. The memory
-//! of published items is per process for now (a restart re-publishes each source's current
-//! items once).
+//! acknowledged it, and the source's record (validators, item hashes, schedule) is saved to the
+//! state store after each poll; a crash between the two re-publishes at most that poll's items,
+//! which the enricher drops as re-sends. A restart neither re-publishes old items nor misses
+//! new ones.
 
 pub mod config;
 pub mod document;
 pub mod events;
+pub mod guard;
 pub mod http;
 pub mod identity;
 pub mod inbox;
+pub mod poll;
 pub mod poller;
+pub mod record;
+pub mod schedule;
+pub mod sources;
 pub mod split;
 
 pub use config::FetcherConfig;
+pub use sources::SourceRegistry;
 
 use anyhow::Context as _;
+use config::SourceConfig;
+use record::SourceRecord;
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use wire_runtime::{Health, SharedBus};
+use wire_runtime::state::SharedStateStore;
+use wire_runtime::{Health, LoadedConfig, SharedBus};
 
-/// Polls every configured source until `shutdown` is cancelled.
+/// What the fetcher runs with.
+#[derive(Clone)]
+pub struct FetcherDeps {
+    pub bus: SharedBus,
+    /// Where source records survive restarts.
+    pub state: SharedStateStore,
+    /// The health table behind `GET /sources`.
+    pub registry: SourceRegistry,
+    pub health: Health,
+}
+
+impl std::fmt::Debug for FetcherDeps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetcherDeps").finish_non_exhaustive()
+    }
+}
+
+struct RunningSource {
+    config: SourceConfig,
+    stop: CancellationToken,
+    task: JoinHandle<SourceRecord>,
+}
+
+/// Polls every configured source until `shutdown` is cancelled. When `updates` is given, a
+/// new source list from it starts added sources, stops removed ones and restarts changed ones
+/// (keeping what they remember).
 pub async fn run(
     config: FetcherConfig,
-    bus: SharedBus,
-    health: Health,
+    deps: FetcherDeps,
+    mut updates: Option<watch::Receiver<Vec<SourceConfig>>>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let client = reqwest::Client::builder()
-        .user_agent(&config.user_agent)
-        .timeout(Duration::from_secs(config.timeout_secs))
-        .connect_timeout(Duration::from_secs(config.timeout_secs.min(10)))
-        .redirect(reqwest::redirect::Policy::limited(10))
+    let builder = || {
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(config.timeout_secs.min(10)))
+            .redirect(reqwest::redirect::Policy::none())
+    };
+    let guarded_client = builder()
+        .dns_resolver(Arc::new(guard::GuardedResolver))
         .build()
         .context("failed to build the http client")?;
-    let shared = Arc::new(poller::Shared {
+    let open_client = builder()
+        .build()
+        .context("failed to build the http client")?;
+    let mut records: HashMap<String, SourceRecord> = HashMap::new();
+    for (key, value) in deps
+        .state
+        .load_all()
+        .await
+        .context("failed to load fetcher state")?
+    {
+        let Some(id) = key.strip_prefix("source:") else {
+            continue;
+        };
+        match serde_json::from_slice::<SourceRecord>(&value) {
+            Ok(record) => {
+                records.insert(id.to_owned(), record);
+            }
+            Err(error) => {
+                tracing::warn!(source = id, error = %error, "unreadable source state ignored")
+            }
+        }
+    }
+    let shared = Arc::new(poll::Shared {
         permits: tokio::sync::Semaphore::new(config.max_concurrent_polls),
+        host_permits: Default::default(),
+        bus: deps.bus,
+        guarded_client,
+        open_client,
+        state: deps.state,
+        registry: deps.registry,
         config,
-        bus,
-        client,
     });
     if shared.config.sources.is_empty() {
         tracing::warn!("no sources configured: the fetcher has nothing to poll");
     }
-    health.set("fetcher", None);
-    let mut tasks = tokio::task::JoinSet::new();
-    for source in shared.config.sources.clone() {
-        tasks.spawn(poller::poll_forever(
-            source,
-            shared.clone(),
-            shutdown.clone(),
-        ));
+    deps.health.set("fetcher", None);
+    let mut running: HashMap<String, RunningSource> = HashMap::new();
+    apply_sources(
+        shared.config.sources.clone(),
+        &mut running,
+        &mut records,
+        &shared,
+        &shutdown,
+    )
+    .await;
+    loop {
+        let changed = async {
+            match updates.as_mut() {
+                Some(receiver) => receiver.changed().await.is_ok(),
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            still_open = changed => {
+                if !still_open {
+                    updates = None;
+                    continue;
+                }
+                let sources = updates.as_mut().map(|r| r.borrow_and_update().clone()).unwrap_or_default();
+                apply_sources(sources, &mut running, &mut records, &shared, &shutdown).await;
+            }
+        }
     }
-    while let Some(joined) = tasks.join_next().await {
-        joined.context("a source task panicked")?;
+    for (_, source) in running.drain() {
+        source.stop.cancel();
+        source.task.await.context("a source task panicked")?;
     }
     Ok(())
+}
+
+async fn apply_sources(
+    wanted: Vec<SourceConfig>,
+    running: &mut HashMap<String, RunningSource>,
+    records: &mut HashMap<String, SourceRecord>,
+    shared: &Arc<poll::Shared>,
+    shutdown: &CancellationToken,
+) {
+    let wanted_ids: Vec<String> = wanted.iter().map(|s| s.id().to_owned()).collect();
+    let stale: Vec<String> = running
+        .iter()
+        .filter(|(id, source)| {
+            wanted
+                .iter()
+                .all(|w| w.id() != id.as_str() || *w != source.config)
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in stale {
+        if let Some(source) = running.remove(&id) {
+            source.stop.cancel();
+            if let Ok(record) = source.task.await {
+                records.insert(id.clone(), record);
+            }
+            let reason = if wanted_ids.contains(&id) {
+                "reconfigured"
+            } else {
+                "removed"
+            };
+            if reason == "removed" {
+                shared.registry.remove(&id);
+            }
+            events::SourceStopped {
+                source: &id,
+                reason,
+            }
+            .emit();
+        }
+    }
+    for source in wanted {
+        let id = source.id().to_owned();
+        if running.contains_key(&id) {
+            continue;
+        }
+        let record = records.remove(&id).unwrap_or_default();
+        events::SourceStarted {
+            source: &id,
+            remembered_items: record.published.len(),
+        }
+        .emit();
+        let stop = shutdown.child_token();
+        let task = tokio::spawn(poller::poll_forever(
+            source.clone(),
+            record,
+            shared.clone(),
+            stop.clone(),
+        ));
+        running.insert(
+            id,
+            RunningSource {
+                config: source,
+                stop,
+                task,
+            },
+        );
+    }
+}
+
+/// Watches `config_file` (checked every `every`) and sends the fetcher's source list whenever
+/// the file changes and still loads and validates; a broken edit is logged and ignored.
+/// `None` without a file or with a zero interval.
+pub fn watch_sources(
+    config_file: Option<PathBuf>,
+    every: Duration,
+    initial: Vec<SourceConfig>,
+    shutdown: CancellationToken,
+) -> Option<watch::Receiver<Vec<SourceConfig>>> {
+    let path = config_file?;
+    if every.is_zero() {
+        return None;
+    }
+    let (sender, receiver) = watch::channel(initial);
+    tokio::spawn(async move {
+        let modified = |path: &PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        let mut last = modified(&path);
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(every) => {}
+            }
+            let now = modified(&path);
+            if now == last {
+                continue;
+            }
+            last = now;
+            let reloaded = LoadedConfig::load(Some(&path))
+                .and_then(|config| config.section::<FetcherConfig>("fetcher"));
+            match reloaded {
+                Ok(config) => {
+                    tracing::info!(path = %path.display(), sources = config.sources.len(), "config reloaded");
+                    sender.send_if_modified(|current| {
+                        let changed = *current != config.sources;
+                        *current = config.sources;
+                        changed
+                    });
+                }
+                Err(error) => {
+                    tracing::error!(path = %path.display(), error = %error, "config reload failed; keeping the running sources")
+                }
+            }
+        }
+    });
+    Some(receiver)
 }

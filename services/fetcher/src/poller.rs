@@ -1,324 +1,215 @@
-//! One task per source: poll, publish new and changed items, wait (interval with jitter, or
-//! capped exponential backoff after errors; a source is never disabled), repeat until shutdown.
+//! One task per source: wait, poll, record the outcome (health table, state store), schedule
+//! the next poll (politely on success, with capped backoff on errors: a source is never
+//! disabled), until shutdown. Returns the source's record so a reconfigured source continues
+//! where it was.
 
-use crate::config::{DirSource, FetcherConfig, HttpSource, SourceConfig};
-use crate::http::{self, FetchError, Validators};
-use crate::{document, events, inbox};
-use chrono::Utc;
-use std::collections::{HashMap, HashSet};
+use crate::config::SourceConfig;
+use crate::events;
+use crate::poll::{self, PollOutcome, Shared};
+use crate::record::SourceRecord;
+use crate::schedule::{self, Bounds};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
-use tokio::sync::Semaphore;
+use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use wire_model::{OriginInfo, SourceId, topics};
-use wire_runtime::{BusError, Record, SharedBus};
 
-/// What all source tasks share.
-pub struct Shared {
-    pub config: FetcherConfig,
-    pub bus: SharedBus,
-    pub client: reqwest::Client,
-    pub permits: Semaphore,
+/// The state-store key of a source's record.
+pub fn state_key(source_id: &str) -> String {
+    format!("source:{source_id}")
 }
 
-/// One fetched document, before splitting.
-struct Document {
-    bytes: Vec<u8>,
-    content_type: Option<String>,
-    origin: OriginInfo,
-    /// The identity of the item when the document gives none (its path or URL).
-    fallback_identity: String,
-}
-
-/// Why a poll failed.
-#[derive(Debug, thiserror::Error)]
-enum PollError {
-    #[error(transparent)]
-    Fetch(#[from] FetchError),
-    #[error("failed to read drop folder: {0}")]
-    Dir(#[from] std::io::Error),
-    #[error(transparent)]
-    Bus(#[from] BusError),
-}
-
-impl PollError {
-    fn class(&self) -> &'static str {
-        match self {
-            Self::Fetch(error) => error.class(),
-            Self::Dir(_) => "dir",
-            Self::Bus(_) => "bus",
-        }
-    }
-}
-
-/// Per-source memory between polls.
-#[derive(Default)]
-struct SourceState {
-    /// Item identity → payload hash of the last published version.
-    published: HashMap<String, String>,
-    validators: Validators,
-    file_stamps: inbox::FileStamps,
-    consecutive_failures: u32,
-}
-
-#[derive(Default)]
-struct PollCounts {
-    documents: usize,
-    new_items: usize,
-    changed_items: usize,
-    unchanged_items: usize,
-}
-
-/// Polls `source` until `shutdown`.
-pub async fn poll_forever(source: SourceConfig, shared: Arc<Shared>, shutdown: CancellationToken) {
+/// Polls `source` until `shutdown`, starting from `record`.
+pub async fn poll_forever(
+    source: SourceConfig,
+    mut record: SourceRecord,
+    shared: Arc<Shared>,
+    shutdown: CancellationToken,
+) -> SourceRecord {
+    let config = &shared.config;
     let interval = Duration::from_secs(
         source
             .interval_secs()
-            .unwrap_or(shared.config.default_interval_secs),
+            .unwrap_or(config.default_interval_secs),
     );
-    let mut state = SourceState::default();
-    // Spread the first polls of many sources over a short window.
-    let mut delay = jitter(Duration::from_millis(500), 1.0);
+    let bounds = match &source {
+        SourceConfig::Http(_) => Bounds {
+            min_interval: Duration::from_secs(config.min_interval_secs),
+            max_interval: Duration::from_secs(config.max_interval_secs),
+            max_backoff: Duration::from_secs(config.max_backoff_secs),
+        },
+        // A drop folder is local: its own interval is polite enough.
+        SourceConfig::Dir(_) => Bounds {
+            min_interval: interval.min(Duration::from_secs(config.min_interval_secs)),
+            max_interval: interval.max(Duration::from_secs(config.max_interval_secs)),
+            max_backoff: Duration::from_secs(config.max_backoff_secs),
+        },
+    };
+    let idle_alarm =
+        Duration::from_secs(source.idle_alarm_secs().unwrap_or(config.idle_alarm_secs));
+    let status = &mut record.status;
+    status.id = source.id().to_owned();
+    status.kind = source.kind().to_owned();
+    status.target = source.target();
+    status.conditional_get = matches!(&source, SourceConfig::Http(h) if h.conditional_get);
+    let tracking_since = Utc::now();
+    // After a restart, honour the schedule the last run computed (a Retry-After, a backoff),
+    // else spread the first polls of many sources over a short window.
+    let mut delay = record
+        .status
+        .next_poll_at
+        .and_then(|at| (at - Utc::now()).to_std().ok())
+        .map(|wait| wait.min(interval))
+        .unwrap_or_else(|| Duration::from_millis(500).mul_f64(fastrand::f64()));
     loop {
         tokio::select! {
-            _ = shutdown.cancelled() => return,
+            _ = shutdown.cancelled() => return record,
             _ = tokio::time::sleep(delay) => {}
         }
-        let permit = tokio::select! {
-            _ = shutdown.cancelled() => return,
+        let _permit = tokio::select! {
+            _ = shutdown.cancelled() => return record,
             permit = shared.permits.acquire() => permit,
         };
+        let now = Utc::now();
+        record.status.last_attempt_at = Some(now);
+        record.status.polls_total += 1;
         let result = tokio::select! {
-            _ = shutdown.cancelled() => return,
-            result = poll_once(&source, &mut state, &shared) => result,
+            _ = shutdown.cancelled() => return record,
+            result = poll_source(&source, &mut record, &shared) => result,
         };
-        drop(permit);
+        let jitter = fastrand::f64() * 2.0 - 1.0;
         delay = match result {
-            Ok(Some(counts)) => {
-                state.consecutive_failures = 0;
-                events::PollSucceeded {
-                    source: source.id(),
-                    documents: counts.documents,
-                    new_items: counts.new_items,
-                    changed_items: counts.changed_items,
-                    unchanged_items: counts.unchanged_items,
+            Ok(outcome) => {
+                let status = &mut record.status;
+                status.last_success_at = Some(now);
+                status.consecutive_errors = 0;
+                match outcome {
+                    PollOutcome::Published {
+                        counts,
+                        hints,
+                        possible_miss,
+                    } => {
+                        let published = (counts.new_items + counts.changed_items) as u64;
+                        if published > 0 {
+                            status.last_new_item_at = Some(now);
+                            status.items_published_total += published;
+                        }
+                        if possible_miss {
+                            status.possible_misses_total += 1;
+                            events::PossibleMiss {
+                                source: source.id(),
+                            }
+                            .emit();
+                        }
+                        events::PollSucceeded {
+                            source: source.id(),
+                            documents: counts.documents,
+                            new_items: counts.new_items,
+                            changed_items: counts.changed_items,
+                            unchanged_items: counts.unchanged_items,
+                        }
+                        .emit();
+                        schedule::after_success(interval, &hints, possible_miss, &bounds, jitter)
+                    }
+                    PollOutcome::NotModified { hints } => {
+                        status.not_modified_total += 1;
+                        events::NotModified {
+                            source: source.id(),
+                        }
+                        .emit();
+                        schedule::after_success(interval, &hints, false, &bounds, jitter)
+                    }
                 }
-                .emit();
-                jitter(interval, 0.1)
-            }
-            Ok(None) => {
-                state.consecutive_failures = 0;
-                events::NotModified {
-                    source: source.id(),
-                }
-                .emit();
-                jitter(interval, 0.1)
             }
             Err(error) => {
-                state.consecutive_failures += 1;
-                let backoff = backoff(interval, state.consecutive_failures);
+                let status = &mut record.status;
+                status.consecutive_errors += 1;
+                status.last_error_class = Some(error.class().to_owned());
+                status.last_error = Some(error.to_string());
+                status.last_error_at = Some(now);
+                let delay = schedule::after_error(
+                    interval,
+                    status.consecutive_errors,
+                    error.retry_after(),
+                    &bounds,
+                    jitter,
+                );
                 events::PollFailed {
                     source: source.id(),
                     class: error.class(),
                     error: &error.to_string(),
-                    consecutive_failures: state.consecutive_failures,
-                    retry_in_secs: backoff.as_secs(),
+                    consecutive_failures: status.consecutive_errors,
+                    retry_in_secs: delay.as_secs(),
                 }
                 .emit();
-                backoff
+                delay
             }
         };
+        check_idle(&source, &mut record, idle_alarm, tracking_since, now);
+        record.status.conditional_get =
+            record.status.conditional_get && !record.conditional_get_unreliable;
+        record.status.effective_url = record.permanent_url.clone();
+        record.status.items_seen = record.published.len();
+        record.status.next_poll_at = chrono::Duration::from_std(delay).ok().map(|d| now + d);
+        shared.registry.update(&record.status);
+        save(&shared, &source, &record).await;
     }
 }
 
-/// `interval` ± `spread` (a share of it), so many sources do not poll in lockstep.
-fn jitter(interval: Duration, spread: f64) -> Duration {
-    let factor = 1.0 + spread * (fastrand::f64() * 2.0 - 1.0);
-    interval.mul_f64(factor.max(0.0))
-}
-
-/// After `failures` consecutive errors: the interval doubled per failure, capped at the larger
-/// of the interval and one hour, with jitter. Never infinite: the source is retried forever.
-fn backoff(interval: Duration, failures: u32) -> Duration {
-    let cap = interval.max(Duration::from_secs(3600));
-    let exponential = interval.saturating_mul(1u32 << failures.min(16));
-    jitter(exponential.min(cap), 0.2)
-}
-
-async fn poll_once(
+async fn poll_source(
     source: &SourceConfig,
-    state: &mut SourceState,
+    record: &mut SourceRecord,
     shared: &Shared,
-) -> Result<Option<PollCounts>, PollError> {
-    let source_id = SourceId::new(source.id());
+) -> Result<PollOutcome, poll::PollError> {
     match source {
-        SourceConfig::Http(http_source) => {
-            let Some((document, validators)) = fetch_http(http_source, state, shared).await? else {
-                return Ok(None);
-            };
-            let mut counts = PollCounts::default();
-            publish_document(&source_id, document, state, shared, &mut counts).await?;
-            // Only after every item was acknowledged: were the validators kept when publishing
-            // failed, the next poll would get a 304 and the items would never be published.
-            state.validators = validators;
-            Ok(Some(counts))
-        }
-        SourceConfig::Dir(dir_source) => poll_dir(&source_id, dir_source, state, shared)
-            .await
-            .map(Some),
+        SourceConfig::Http(http) => poll::poll_http(http, record, shared).await,
+        SourceConfig::Dir(dir) => poll::poll_dir(dir, record, shared).await,
     }
 }
 
-/// The fetched document and the validators to send next time, or `None` on 304.
-async fn fetch_http(
-    source: &HttpSource,
-    state: &SourceState,
-    shared: &Shared,
-) -> Result<Option<(Document, Validators)>, PollError> {
-    let fetched = http::fetch(
-        &shared.client,
-        source,
-        &state.validators,
-        shared.config.max_body_bytes,
-    )
-    .await?;
-    let Some(fetched) = fetched else {
-        return Ok(None);
-    };
-    let document = Document {
-        bytes: fetched.body,
-        content_type: fetched.content_type,
-        origin: OriginInfo::Http {
-            url: source.url.clone(),
-            status: fetched.status,
-            etag: fetched.validators.etag.clone(),
-            last_modified: fetched.validators.last_modified.clone(),
-        },
-        fallback_identity: source.url.clone(),
-    };
-    Ok(Some((document, fetched.validators)))
-}
-
-async fn poll_dir(
-    source_id: &SourceId,
-    source: &DirSource,
-    state: &mut SourceState,
-    shared: &Shared,
-) -> Result<PollCounts, PollError> {
-    let (files, too_large) = inbox::ready_files(
-        source,
-        &state.file_stamps,
-        SystemTime::now(),
-        shared.config.max_body_bytes,
-    )
-    .await?;
-    for (path, reason) in too_large {
-        events::DocumentUnsplittable {
-            source: source_id.as_str(),
-            origin: &path.display().to_string(),
-            error: &reason,
+/// Silence is an alarm: no new item for longer than `idle_alarm`.
+fn check_idle(
+    source: &SourceConfig,
+    record: &mut SourceRecord,
+    idle_alarm: Duration,
+    tracking_since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) {
+    let reference = record.status.last_new_item_at.unwrap_or(tracking_since);
+    let silent_for = (now - reference).to_std().unwrap_or_default();
+    let idle = silent_for > idle_alarm;
+    if idle != record.status.idle {
+        events::SourceIdleChanged {
+            source: source.id(),
+            idle,
+            silent_secs: silent_for.as_secs(),
         }
         .emit();
     }
-    let mut counts = PollCounts::default();
-    for file in files {
-        let path_text = file.path.display().to_string();
-        let document = Document {
-            bytes: file.bytes,
-            content_type: None,
-            origin: OriginInfo::Dir {
-                path: path_text.clone(),
-            },
-            fallback_identity: file
-                .path
-                .file_name()
-                .map(|name| name.to_string_lossy().into_owned())
-                .unwrap_or(path_text),
-        };
-        publish_document(source_id, document, state, shared, &mut counts).await?;
-        state.file_stamps.insert(file.path.clone(), file.stamp);
-        inbox::finish_file(source, &file.path).await?;
+    record.status.idle = idle;
+    events::SourceIdleGauge {
+        source: source.id(),
+        idle,
     }
-    Ok(counts)
+    .emit();
 }
 
-/// Splits `document`, publishes the items that are new or changed, waits for every
-/// acknowledgement, and only then remembers them as published.
-async fn publish_document(
-    source_id: &SourceId,
-    document: Document,
-    state: &mut SourceState,
-    shared: &Shared,
-    counts: &mut PollCounts,
-) -> Result<(), PollError> {
-    counts.documents += 1;
-    let (raws, split_error) = document::raw_items(
-        source_id,
-        &document.bytes,
-        document.content_type.as_deref(),
-        &document.origin,
-        &document.fallback_identity,
-        Utc::now(),
-    );
-    if let Some(error) = split_error {
-        events::DocumentUnsplittable {
-            source: source_id.as_str(),
-            origin: &document.fallback_identity,
+async fn save(shared: &Shared, source: &SourceConfig, record: &SourceRecord) {
+    let value = match serde_json::to_vec(record) {
+        Ok(value) => value,
+        Err(error) => {
+            events::StateSaveFailed {
+                source: source.id(),
+                error: &error.to_string(),
+            }
+            .emit();
+            return;
+        }
+    };
+    if let Err(error) = shared.state.put(&state_key(source.id()), Some(value)).await {
+        events::StateSaveFailed {
+            source: source.id(),
             error: &error.to_string(),
         }
         .emit();
-    }
-    let mut pending = Vec::new();
-    let mut identities_in_document = HashSet::new();
-    for raw in raws {
-        // A feed may repeat an item identity: the first occurrence wins. Publishing both would
-        // make every later poll see the item change back and forth and publish it again.
-        if !identities_in_document.insert(raw.item_identity.clone()) {
-            events::RepeatedItemSkipped {
-                source: source_id.as_str(),
-                origin: &document.fallback_identity,
-            }
-            .emit();
-            continue;
-        }
-        match state.published.get(&raw.item_identity) {
-            Some(hash) if *hash == raw.payload_hash => {
-                counts.unchanged_items += 1;
-                continue;
-            }
-            Some(_) => counts.changed_items += 1,
-            None => counts.new_items += 1,
-        }
-        let record = Record::new(topics::RAW, raw.article_id.as_str(), raw.encode());
-        let ack = shared.bus.enqueue(record).await?;
-        pending.push((raw.item_identity, raw.payload_hash, ack));
-    }
-    for (identity, hash, ack) in pending {
-        ack.await?;
-        state.published.insert(identity, hash);
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped_but_never_stops() {
-        let interval = Duration::from_secs(60);
-        let first = backoff(interval, 1);
-        assert!(first >= Duration::from_secs(96) && first <= Duration::from_secs(144));
-        let late = backoff(interval, 30);
-        assert!(late <= Duration::from_secs(3600 * 12 / 10));
-        assert!(late >= Duration::from_secs(3600 * 8 / 10));
-    }
-
-    #[test]
-    fn jitter_stays_within_its_spread() {
-        for _ in 0..100 {
-            let value = jitter(Duration::from_secs(100), 0.1);
-            assert!(value >= Duration::from_secs(90) && value <= Duration::from_secs(110));
-        }
     }
 }

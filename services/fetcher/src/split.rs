@@ -352,6 +352,45 @@ fn ninjs_hints(bytes: &[u8]) -> ItemHints {
     }
 }
 
+/// The polling period a feed asks for in its header: RSS `<ttl>` (minutes) or the
+/// syndication module's `sy:updatePeriod` / `sy:updateFrequency`.
+pub fn feed_period(bytes: &[u8]) -> Option<std::time::Duration> {
+    let mut reader = Reader::from_reader(bytes);
+    let mut buf = Vec::new();
+    let mut current: Option<&'static str> = None;
+    let (mut ttl, mut period, mut frequency) = (None, None, None);
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(start)) => {
+                let name = start.local_name();
+                if is_item(name.as_ref()) {
+                    break;
+                }
+                current = match name.as_ref() {
+                    b"ttl" => Some("ttl"),
+                    b"updatePeriod" => Some("period"),
+                    b"updateFrequency" => Some("frequency"),
+                    _ => None,
+                };
+            }
+            Ok(Event::Text(text)) => {
+                let value = text.decode().map(|t| t.trim().to_owned()).ok();
+                match current.take() {
+                    Some("ttl") => ttl = value,
+                    Some("period") => period = value,
+                    Some("frequency") => frequency = value,
+                    _ => {}
+                }
+            }
+            Ok(Event::End(_)) => current = None,
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
+    crate::schedule::feed_period(ttl.as_deref(), period.as_deref(), frequency.as_deref())
+}
+
 fn newsml_guid(bytes: &[u8]) -> Option<String> {
     let mut reader = Reader::from_reader(bytes);
     let mut buf = Vec::new();
@@ -468,6 +507,17 @@ mod tests {
         assert!(matches!(error, SplitError::Xml { .. }), "{error}");
         let mismatched = b"<rss><channel><item><title>x</wrong></item></channel></rss>";
         assert!(split(RawFormat::Rss, mismatched).is_err());
+    }
+
+    #[test]
+    fn reads_the_feeds_polling_period_from_its_header() {
+        let ttl = b"<rss><channel><ttl>15</ttl><item><ttl>1</ttl></item></channel></rss>";
+        assert_eq!(feed_period(ttl), Some(std::time::Duration::from_secs(900)));
+        let sy = br#"<rdf:RDF xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel>
+            <sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency>
+            </channel></rdf:RDF>"#;
+        assert_eq!(feed_period(sy), Some(std::time::Duration::from_secs(900)));
+        assert_eq!(feed_period(RSS.as_bytes()), None);
     }
 
     #[test]

@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -240,21 +239,21 @@ fn config(sources: Vec<SourceConfig>) -> FetcherConfig {
     FetcherConfig {
         user_agent: "wirefeed-test/0.1".to_owned(),
         default_interval_secs: 1,
+        min_interval_secs: 1,
         timeout_secs: 10,
         max_body_bytes: 1024 * 1024,
         max_concurrent_polls: 4,
         sources,
+        ..FetcherConfig::default()
     }
 }
 
 fn http_source(id: &str, endpoint: &Endpoint) -> SourceConfig {
     SourceConfig::Http(HttpSource {
-        id: id.to_owned(),
-        url: endpoint.url.clone(),
         interval_secs: Some(1),
-        headers: BTreeMap::new(),
-        username: None,
-        password: None,
+        // The test servers listen on 127.0.0.1: opt out of the SSRF guard.
+        allow_private_network: true,
+        ..HttpSource::new(id, &endpoint.url)
     })
 }
 
@@ -271,12 +270,13 @@ impl Fetcher {
         let raw = bus.subscribe("test", &[topics::RAW]).await.unwrap();
         let shutdown = CancellationToken::new();
         let bus: SharedBus = bus;
-        let task = tokio::spawn(wirefeed_fetcher::run(
-            config,
+        let deps = wirefeed_fetcher::FetcherDeps {
             bus,
-            Health::new(),
-            shutdown.clone(),
-        ));
+            state: Arc::new(wire_runtime::state::MemoryStateStore::default()),
+            registry: wirefeed_fetcher::SourceRegistry::new(),
+            health: Health::new(),
+        };
+        let task = tokio::spawn(wirefeed_fetcher::run(config, deps, None, shutdown.clone()));
         Self {
             raw,
             shutdown,
@@ -551,6 +551,7 @@ fn dir_source(path: &Path) -> SourceConfig {
         interval_secs: Some(1),
         after: AfterRead::Move,
         settle_secs: 0,
+        idle_alarm_secs: None,
     })
 }
 

@@ -304,8 +304,11 @@ fn wait_for_exit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
 #[test]
 fn run_processes_the_demo_inbox_alerts_twice_and_stops_cleanly_on_sigterm() {
     let logs = tempfile::NamedTempFile::new().unwrap();
+    // A fresh state directory: the fetcher remembers what it published across runs.
+    let state = tempfile::tempdir().unwrap();
     let child = wirefeed(&["run"])
         .env("WIREFEED__ADMIN__LISTEN", "127.0.0.1:0")
+        .env("WIREFEED__STATE__DIR", state.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(logs.reopen().unwrap())

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_model::{Envelope, topics};
-use wire_runtime::{Health, LoadedConfig, SharedBus, Subscription, admin, shutdown, telemetry};
+use wire_runtime::{Health, LoadedConfig, Subscription, admin, shutdown, telemetry};
 use wirefeed_alerter::AlerterConfig;
 use wirefeed_enricher::EnricherConfig;
 use wirefeed_fetcher::FetcherConfig;
@@ -25,14 +25,22 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
     let bus = wire_runtime::connect_bus(&runtime.bus).await?;
     let shutdown = shutdown::on_signals();
     let health = Health::new();
+    let registry = wirefeed_fetcher::SourceRegistry::new();
     admin::serve(
         &runtime.admin,
         health.clone(),
         bus.clone(),
-        None,
+        Some(registry.router()),
         shutdown.clone(),
     )
     .await?;
+    let fetcher_state = wire_runtime::open_state_store(&runtime, "fetcher").await?;
+    let updates = wirefeed_fetcher::watch_sources(
+        config_file.map(Path::to_path_buf),
+        Duration::from_secs(fetcher.reload_interval_secs),
+        fetcher.sources.clone(),
+        shutdown.clone(),
+    );
     tracing::info!(
         bus = bus.kind(),
         sources = fetcher.sources.len(),
@@ -67,9 +75,14 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
     }
     wait_until_subscribed(&health, &shutdown).await;
     {
-        let (bus, health, shutdown): (SharedBus, Health, CancellationToken) =
-            (bus.clone(), health.clone(), shutdown.clone());
-        tasks.spawn(async move { wirefeed_fetcher::run(fetcher, bus, health, shutdown).await });
+        let deps = wirefeed_fetcher::FetcherDeps {
+            bus: bus.clone(),
+            state: fetcher_state,
+            registry,
+            health: health.clone(),
+        };
+        let shutdown = shutdown.clone();
+        tasks.spawn(async move { wirefeed_fetcher::run(fetcher, deps, updates, shutdown).await });
     }
 
     let mut outcome = Ok(());
