@@ -92,7 +92,16 @@ async fn a_feed_item_travels_to_an_enriched_article_and_one_alert() {
     {
         let (bus, stage, shutdown) = (service_bus(&prefix).await, stage.clone(), shutdown.clone());
         services.spawn(async move {
-            wirefeed_enricher::run(Default::default(), &stage, bus, Health::new(), shutdown).await
+            let store = std::sync::Arc::new(wire_runtime::state::MemoryStateStore::default());
+            wirefeed_enricher::run(
+                Default::default(),
+                &stage,
+                bus,
+                store,
+                Health::new(),
+                shutdown,
+            )
+            .await
         });
     }
     {

@@ -61,12 +61,47 @@ pub struct WireMeta {
     /// True for the first copy of a story family, false for duplicates (set by the enricher).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_original: Option<bool>,
+    /// For an agency update sent as a new item (`UPDATE 2-...`): the `uri` of the item it
+    /// updates (set by the enricher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_of: Option<String>,
+    /// What changed since the previous version (set by the enricher on versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
     /// Language detection confidence, 0.0 to 1.0, when the language was detected, not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_confidence: Option<f64>,
     /// Fields added by newer wirefeed versions, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// What changed from one version of an item to the next.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The previous version's `version_seq`.
+    pub from_version: u32,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub headline_changed: bool,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub paragraphs_added: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub paragraphs_removed: u32,
+    /// Urgency raised (a lower number: 1 is the highest).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub urgency_raised: bool,
+    /// The item was killed (`pubStatus: canceled`); the kill applies to the whole family.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub kill: bool,
+    /// The provider marked it a correction.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub correction: bool,
+    /// Worth telling a desk about: headline, urgency, kill, correction, or paragraphs changed.
+    pub material: bool,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 fn is_false(value: &bool) -> bool {

@@ -7,13 +7,16 @@ pub const RAW: &str = "wire.raw.v1";
 pub const ARTICLES: &str = "wire.articles.v1";
 /// Enriched articles: [`crate::Envelope`] with dedup and family set, keyed by family id.
 pub const ENRICHED: &str = "wire.enriched.v1";
+/// Originals and material new versions only (what most newsroom consumers want):
+/// [`crate::Envelope`], keyed by family id.
+pub const STORIES: &str = "wire.stories.v1";
 /// Alerts for subscribers: [`crate::Alert`], keyed by family id.
 pub const ALERTS: &str = "wire.alerts.v1";
 /// What a stage could not process: the original payload, with the reason in headers.
 pub const DLQ: &str = "wire.dlq.v1";
 
 /// Every data topic this version of wirefeed reads or writes.
-pub const ALL: [&str; 5] = [RAW, ARTICLES, ENRICHED, ALERTS, DLQ];
+pub const ALL: [&str; 6] = [RAW, ARTICLES, ENRICHED, STORIES, ALERTS, DLQ];
 
 /// The compacted topic holding the durable state of stage `name` (e.g. `wire.state.fetcher.v1`).
 pub fn state_topic(name: &str) -> String {

@@ -11,6 +11,7 @@ use crate::admin::Health;
 use crate::bus::{BusError, Delivery, PendingAck, Record, SharedBus};
 use crate::config::StageConfig;
 use crate::events;
+use crate::state::SharedStateStore;
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
 use std::collections::VecDeque;
@@ -60,6 +61,26 @@ pub trait Stage: Send + 'static {
 
     /// Handles one input. No IO: decode, call the core with `now`, encode.
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome<Vec<Record>>;
+
+    /// The store that [`Stage::take_state_writes`] are written to.
+    fn state_store(&self) -> Option<SharedStateStore> {
+        None
+    }
+
+    /// The durable state changes `handle` made for `delivery`. The loop writes them after the
+    /// delivery's outputs are acknowledged and before the delivery is committed: a crash before
+    /// the write redelivers the input (its outputs may be sent twice; consumers are idempotent),
+    /// a crash after it finds the state already updated (a redelivered input is then a re-send).
+    fn take_state_writes(&mut self, _delivery: &Delivery) -> Vec<StateWrite> {
+        Vec::new()
+    }
+}
+
+/// One change to a stage's durable state: `value` `None` deletes `key`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateWrite {
+    pub key: String,
+    pub value: Option<Vec<u8>>,
 }
 
 struct InFlight {
@@ -110,6 +131,7 @@ pub async fn run_stage<S: Stage>(
                     break Err(error);
                 }
                 if let Some(done) = in_flight.pop_front() {
+                    persist_state(&mut stage, &done.delivery).await?;
                     subscription.commit(&done.delivery)?;
                 }
             }
@@ -149,7 +171,10 @@ pub async fn run_stage<S: Stage>(
     while let Some(mut front) = in_flight.pop_front() {
         let remaining = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(remaining, &mut front.acks).await {
-            Ok(Ok(())) => subscription.commit(&front.delivery)?,
+            Ok(Ok(())) => {
+                persist_state(&mut stage, &front.delivery).await?;
+                subscription.commit(&front.delivery)?;
+            }
             _ => {
                 in_flight.push_front(front);
                 break;
@@ -164,6 +189,21 @@ pub async fn run_stage<S: Stage>(
     .emit();
     subscription.close().await?;
     result
+}
+
+/// Writes the state changes of `delivery` (see [`Stage::take_state_writes`]).
+async fn persist_state<S: Stage>(stage: &mut S, delivery: &Delivery) -> Result<(), BusError> {
+    let writes = stage.take_state_writes(delivery);
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let Some(store) = stage.state_store() else {
+        return Ok(());
+    };
+    for write in writes {
+        store.put(&write.key, write.value).await?;
+    }
+    Ok(())
 }
 
 /// Calls the stage, retrying `Retry` outcomes with capped exponential backoff, and turns the

@@ -1,43 +1,122 @@
-//! The enricher: reads articles from `wire.articles.v1`, recognises re-sends, versions and exact
-//! duplicates ([`dedup`]), sets the story family, and publishes to `wire.enriched.v1` keyed by
-//! family id.
+//! The enricher: reads articles from `wire.articles.v1`, works out their lineage ([`lineage`]:
+//! re-sends, versions with change summaries, near-duplicate pickups found with MinHash LSH and
+//! verified, story families, kills) and publishes them to `wire.enriched.v1` keyed by family
+//! id; originals and material new versions also go to `wire.stories.v1`.
 //!
-//! Delivery guarantee: at-least-once through the shared stage loop. The dedup index lives in
-//! memory for now: a redelivered article after a crash is recognised as a re-send only if the
-//! index still holds it (within one process lifetime); consumers of `wire.enriched.v1` should
-//! treat (`uri`, `wire.content_hash`) as the idempotence key.
+//! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
+//! [`minhash`] (pure: signatures, LSH bands), [`index`] (the window: exact and LSH lookups,
+//! eviction), [`lineage`] (pure: the decision), [`config`].
+//!
+//! Delivery guarantee and state: at-least-once. The index lives in memory and in the state
+//! store (one entry per article: a compacted topic in Kafka mode, a file in one process), and
+//! is restored at start-up, so a restarted or rebalanced enricher still recognises yesterday's
+//! copy. An article's index entry is written after its outputs are acknowledged and before its
+//! input is committed (see [`wire_runtime::Stage::take_state_writes`]): after a crash before
+//! the write, the input is redelivered and processed again (its outputs may appear twice;
+//! consumers dedupe by `uri` + `wire.content_hash`); after a crash between the write and the
+//! commit, the redelivered input is recognised as a re-send and dropped, its outputs already
+//! being out.
 
 pub mod config;
-pub mod dedup;
+pub mod features;
+pub mod index;
+pub mod lineage;
+pub mod minhash;
 
 pub use config::EnricherConfig;
 
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use dedup::{ExactDedup, Verdict};
+use lineage::{Lineage, Verdict};
+use std::collections::VecDeque;
 use tokio_util::sync::CancellationToken;
 use wire_model::{Envelope, topics};
 use wire_runtime::config::StageConfig;
-use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError};
+use wire_runtime::state::SharedStateStore;
+use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite};
+
+/// The state-store key of an article's index entry.
+fn entry_key(uri: &str) -> String {
+    format!("a:{uri}")
+}
+
+type Position = (String, i32, i64);
 
 /// The enricher as a [`Stage`].
 pub struct EnricherStage {
-    dedup: ExactDedup,
+    lineage: Lineage,
+    stories_route: bool,
+    store: Option<SharedStateStore>,
+    /// State writes waiting for their delivery's outputs to be acknowledged.
+    pending: VecDeque<(Position, Vec<StateWrite>)>,
 }
 
 impl EnricherStage {
     pub fn new(config: &EnricherConfig) -> Self {
         Self {
-            dedup: ExactDedup::new(config.dedup_capacity),
+            lineage: Lineage::new(config.clone()),
+            stories_route: config.stories_route,
+            store: None,
+            pending: VecDeque::new(),
         }
     }
 
-    /// The pure core on a decoded envelope: `None` for a re-send.
+    /// An enricher whose index is restored from, and kept in, `store`.
+    pub async fn with_state(
+        config: &EnricherConfig,
+        store: SharedStateStore,
+    ) -> anyhow::Result<Self> {
+        let mut stage = Self::new(config);
+        let values = store
+            .load_all()
+            .await
+            .context("failed to load the duplicate index")?;
+        let mut restored = 0usize;
+        for (key, value) in values {
+            if !key.starts_with("a:") {
+                continue;
+            }
+            match serde_json::from_slice(&value) {
+                Ok(entry) => {
+                    stage.lineage.restore(entry);
+                    restored += 1;
+                }
+                Err(error) => tracing::warn!(key, error = %error, "unreadable index entry ignored"),
+            }
+        }
+        tracing::info!(articles = restored, "duplicate index restored");
+        stage.store = Some(store);
+        Ok(stage)
+    }
+
+    /// Articles in the index.
+    pub fn indexed(&self) -> usize {
+        self.lineage.len()
+    }
+
+    /// The pure core on a decoded envelope: `None` for a re-send. State writes are returned
+    /// by the stage loop's hook; this entry point (CLI, evaluation) keeps them in memory only.
     pub fn enrich(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Option<Envelope> {
-        match self.dedup.process(envelope, now) {
+        match self.lineage.process(envelope, now) {
             Verdict::Resend => None,
-            Verdict::Enriched(envelope) => Some(*envelope),
+            Verdict::Enriched { envelope, .. } => Some(*envelope),
         }
     }
+}
+
+fn writes(changed: &[index::Entry], evicted: &[String]) -> Vec<StateWrite> {
+    let mut writes: Vec<StateWrite> = changed
+        .iter()
+        .map(|entry| StateWrite {
+            key: entry_key(&entry.uri),
+            value: serde_json::to_vec(entry).ok(),
+        })
+        .collect();
+    writes.extend(evicted.iter().map(|uri| StateWrite {
+        key: entry_key(uri),
+        value: None,
+    }));
+    writes
 }
 
 impl Stage for EnricherStage {
@@ -54,36 +133,74 @@ impl Stage for EnricherStage {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
-        match self.enrich(envelope, now) {
-            None => Outcome::Drop { reason: "resend" },
-            Some(enriched) => {
-                let key = enriched
-                    .wire
-                    .family
-                    .as_ref()
-                    .map(|f| f.as_str().to_owned())
-                    .unwrap_or_else(|| enriched.article.uri.clone());
-                Outcome::Emit(vec![Record::new(topics::ENRICHED, key, enriched.encode())])
-            }
+        let (enriched, changed, evicted) = match self.lineage.process(envelope, now) {
+            Verdict::Resend => return Outcome::Drop { reason: "resend" },
+            Verdict::Enriched {
+                envelope,
+                changed,
+                evicted,
+            } => (envelope, changed, evicted),
+        };
+        if self.store.is_some() {
+            let position = (
+                delivery.record.topic.clone(),
+                delivery.partition,
+                delivery.offset,
+            );
+            self.pending
+                .push_back((position, writes(&changed, &evicted)));
+        }
+        let key = enriched
+            .wire
+            .family
+            .as_ref()
+            .map(|f| f.as_str().to_owned())
+            .unwrap_or_else(|| enriched.article.uri.clone());
+        let payload = enriched.encode();
+        let mut records = vec![Record::new(topics::ENRICHED, key.clone(), payload.clone())];
+        let is_story = enriched.wire.is_original == Some(true)
+            && enriched
+                .wire
+                .change
+                .as_ref()
+                .is_none_or(|change| change.material);
+        if self.stories_route && is_story {
+            records.push(Record::new(topics::STORIES, key, payload));
+        }
+        Outcome::Emit(records)
+    }
+
+    fn state_store(&self) -> Option<SharedStateStore> {
+        self.store.clone()
+    }
+
+    fn take_state_writes(&mut self, delivery: &Delivery) -> Vec<StateWrite> {
+        let position = (
+            delivery.record.topic.clone(),
+            delivery.partition,
+            delivery.offset,
+        );
+        match self.pending.iter().position(|(p, _)| *p == position) {
+            Some(index) => self
+                .pending
+                .remove(index)
+                .map(|(_, writes)| writes)
+                .unwrap_or_default(),
+            None => Vec::new(),
         }
     }
 }
 
-/// Runs the enricher until `shutdown`.
+/// Runs the enricher until `shutdown`, with its index in `store`.
 pub async fn run(
     config: EnricherConfig,
     stage_config: &StageConfig,
     bus: SharedBus,
+    store: SharedStateStore,
     health: Health,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    wire_runtime::run_stage(
-        EnricherStage::new(&config),
-        bus,
-        stage_config,
-        health,
-        shutdown,
-    )
-    .await?;
+    let stage = EnricherStage::with_state(&config, store).await?;
+    wire_runtime::run_stage(stage, bus, stage_config, health, shutdown).await?;
     Ok(())
 }

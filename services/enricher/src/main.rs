@@ -17,10 +17,12 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let process = wire_runtime::Process::start(args.config.as_deref(), None).await?;
     let config = process.config.section("enricher")?;
+    let store = wire_runtime::open_state_store(&process.runtime, "enricher").await?;
     wirefeed_enricher::run(
         config,
         &process.runtime.stage,
         process.bus.clone(),
+        store,
         process.health.clone(),
         process.shutdown.clone(),
     )

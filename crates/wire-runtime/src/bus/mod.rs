@@ -75,6 +75,8 @@ pub enum BusError {
     DeliveryFailed { topic: String, reason: String },
     #[error("invalid bus configuration: {0}")]
     Config(String),
+    #[error("failed to write stage state: {0}")]
+    State(#[from] crate::state::StateError),
 }
 
 /// Resolves when the broker has acknowledged the record.

@@ -35,6 +35,7 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
     )
     .await?;
     let fetcher_state = wire_runtime::open_state_store(&runtime, "fetcher").await?;
+    let enricher_state = wire_runtime::open_state_store(&runtime, "enricher").await?;
     let updates = wirefeed_fetcher::watch_sources(
         config_file.map(Path::to_path_buf),
         Duration::from_secs(fetcher.reload_interval_secs),
@@ -64,7 +65,7 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
         let (bus, health, shutdown, stage) =
             (bus.clone(), health.clone(), shutdown.clone(), stage.clone());
         tasks.spawn(async move {
-            wirefeed_enricher::run(enricher, &stage, bus, health, shutdown).await
+            wirefeed_enricher::run(enricher, &stage, bus, enricher_state, health, shutdown).await
         });
     }
     {

@@ -1,0 +1,318 @@
+//! The lineage decisions on realistic wire copy: an original agency story, outlet pickups with
+//! the usual edits, re-sends, versions, agency updates as new items, kills, and templated
+//! stories that must stay apart. The story text is synthetic (written for these tests).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use std::sync::Arc;
+use wire_model::{Article, Body, Envelope, Headline, PubStatus, SourceId, WireMeta};
+use wire_runtime::state::{MemoryStateStore, StateStore};
+use wirefeed_enricher::{EnricherConfig, EnricherStage};
+
+const STORY: [&str; 9] = [
+    "GENEVA (Wirefeed Demo) - The United Nations envoy for Syria opened a new round of talks in Geneva on Tuesday, urging the government and opposition delegations to agree on a nationwide ceasefire before the end of the month.",
+    "Speaking after a first three-hour session, envoy Maria Lindqvist said both sides had accepted an agenda of four items, including the release of detainees and humanitarian access to besieged towns.",
+    "\"This is not yet a breakthrough, but it is the first time in eighteen months that both delegations sat in the same room,\" Lindqvist told reporters at the Palais des Nations.",
+    "The government delegation, led by deputy foreign minister Karim Haddad, said it would study proposals on a ceasefire monitoring mechanism but rejected any discussion of a transitional authority.",
+    "Opposition negotiator Samir Al-Khatib said the release of at least 2,000 detainees held without charge was a precondition for progress on any other item.",
+    "Russia and the United States, which co-chair the 17-nation support group, issued a joint statement welcoming the talks and calling for the ceasefire of February to be restored.",
+    "Fighting continued on Tuesday around the northern city of Aleppo, where a monitoring group reported 34 civilian deaths over the weekend.",
+    "The talks are scheduled to last until Friday, with a second round pencilled in for mid-December if the first produces an agreement on detainees.",
+    "More than 380,000 people have been killed since the conflict began in 2011, according to the monitoring group.",
+];
+
+fn at(hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, hour, 0, 0).unwrap()
+}
+
+fn envelope(uri: &str, source: &str, headline: &str, paragraphs: &[&str], hour: u32) -> Envelope {
+    Envelope::new(
+        Article {
+            uri: uri.to_owned(),
+            first_created: Some(at(hour)),
+            version_created: Some(at(hour)),
+            pub_status: Some(PubStatus::Usable),
+            headlines: vec![Headline {
+                role: Some("main".to_owned()),
+                content_type: None,
+                value: headline.to_owned(),
+            }],
+            bodies: vec![Body {
+                role: None,
+                content_type: Some("text/plain".to_owned()),
+                char_count: None,
+                word_count: None,
+                value: paragraphs.join("\n\n"),
+            }],
+            ..Article::default()
+        },
+        WireMeta {
+            source: SourceId::from(source),
+            item_identity: uri.to_owned(),
+            fetched_at: at(hour),
+            ..WireMeta::default()
+        },
+    )
+}
+
+fn original() -> Envelope {
+    envelope(
+        "urn:agency:1",
+        "agency",
+        "UN envoy opens new Syria talks in Geneva, urges ceasefire",
+        &STORY,
+        9,
+    )
+}
+
+fn config() -> EnricherConfig {
+    EnricherConfig {
+        agency_sources: vec!["agency".to_owned()],
+        ..EnricherConfig::default()
+    }
+}
+
+fn enrich(stage: &mut EnricherStage, envelope: Envelope) -> Envelope {
+    stage.enrich(envelope, at(12)).expect("not a re-send")
+}
+
+#[test]
+fn pickups_with_outlet_edits_join_the_original_family() {
+    let mut stage = EnricherStage::new(&config());
+    let original = enrich(&mut stage, original());
+    assert_eq!(original.wire.is_original, Some(true));
+    let family = original.wire.family.clone().unwrap();
+
+    // A new headline, two photo captions on top, the last two paragraphs cut.
+    let mut captioned = vec![
+        "The UN envoy arrives at the Palais des Nations in Geneva on Tuesday. PHOTO: REUTERS",
+        "Delegates wait for the opening session. PHOTO: AFP",
+    ];
+    captioned.extend_from_slice(&STORY[..7]);
+    // A trailer and a paragraph of the outlet's own, quotes restyled.
+    let mut extended: Vec<String> = STORY.iter().map(|p| p.replace('"', "\u{201C}")).collect();
+    extended.push("Read more: Syria's long road to the negotiating table".to_owned());
+    extended.push("Our correspondent adds that security around the venue was tight.".to_owned());
+    let extended: Vec<&str> = extended.iter().map(String::as_str).collect();
+    // Only the first five paragraphs, with a different headline.
+    let short = &STORY[..5];
+    let pickups = [
+        envelope(
+            "urn:outlet:a",
+            "outlet-a",
+            "US, Russia back Geneva talks as envoy pushes truce",
+            &captioned,
+            10,
+        ),
+        envelope(
+            "urn:outlet:b",
+            "outlet-b",
+            "Syria talks resume",
+            &extended,
+            11,
+        ),
+        envelope(
+            "urn:outlet:c",
+            "outlet-c",
+            "Geneva: Syria delegations in the same room",
+            short,
+            11,
+        ),
+    ];
+    for pickup in pickups {
+        let uri = pickup.article.uri.clone();
+        let enriched = enrich(&mut stage, pickup);
+        assert_eq!(enriched.wire.family.as_ref(), Some(&family), "{uri}");
+        assert_eq!(enriched.wire.is_original, Some(false), "{uri}");
+        assert_eq!(
+            enriched.wire.duplicate_of.as_deref(),
+            Some("urn:agency:1"),
+            "{uri}"
+        );
+        let similarity = enriched.wire.similarity.unwrap();
+        assert!((0.7..=1.0).contains(&similarity), "{uri}: {similarity}");
+    }
+}
+
+#[test]
+fn a_resend_is_dropped_and_a_new_version_is_linked_with_what_changed() {
+    let mut stage = EnricherStage::new(&config());
+    let first = enrich(&mut stage, original());
+    assert!(stage.enrich(original(), at(12)).is_none(), "exact re-send");
+
+    let mut updated_paragraphs = STORY.to_vec();
+    updated_paragraphs
+        .push("Late on Tuesday both delegations agreed to exchange lists of detainees.");
+    let mut update = envelope(
+        "urn:agency:1",
+        "agency",
+        "Syria talks: sides agree to exchange detainee lists",
+        &updated_paragraphs,
+        13,
+    );
+    update.article.urgency = Some(2);
+    let second = enrich(&mut stage, update);
+    assert_eq!(second.wire.family, first.wire.family);
+    assert_eq!(second.wire.version_seq, Some(2));
+    assert_eq!(second.wire.is_original, Some(true));
+    let change = second.wire.change.unwrap();
+    assert!(change.headline_changed);
+    assert_eq!(change.paragraphs_added, 1);
+    assert_eq!(change.paragraphs_removed, 0);
+    assert!(change.material);
+    assert_eq!(change.from_version, 1);
+}
+
+#[test]
+fn an_agency_update_sent_as_a_new_item_is_a_version_not_a_pickup() {
+    let mut stage = EnricherStage::new(&config());
+    let first = enrich(&mut stage, original());
+    let mut paragraphs = STORY.to_vec();
+    paragraphs.insert(
+        1,
+        "Adds comments from the opposition negotiator in paragraph five.",
+    );
+    let update = envelope(
+        "urn:agency:2",
+        "agency",
+        "UPDATE 1-UN envoy opens new Syria talks in Geneva, urges ceasefire",
+        &paragraphs,
+        10,
+    );
+    let second = enrich(&mut stage, update);
+    assert_eq!(second.wire.family, first.wire.family);
+    assert_eq!(second.wire.version_of.as_deref(), Some("urn:agency:1"));
+    assert_eq!(second.wire.version_seq, Some(2));
+    assert_eq!(second.wire.is_original, Some(true));
+    assert_eq!(second.wire.duplicate_of, None);
+}
+
+#[test]
+fn a_kill_is_a_material_change_of_the_family() {
+    let mut stage = EnricherStage::new(&config());
+    enrich(&mut stage, original());
+    let mut kill = original();
+    kill.article.pub_status = Some(PubStatus::Canceled);
+    let killed = enrich(&mut stage, kill);
+    let change = killed.wire.change.unwrap();
+    assert!(change.kill && change.material);
+}
+
+#[test]
+fn the_agency_copy_is_the_original_even_when_a_pickup_came_first() {
+    let mut stage = EnricherStage::new(&config());
+    let pickup = envelope("urn:outlet:a", "outlet-a", "Syria talks resume", &STORY, 8);
+    let first = enrich(&mut stage, pickup);
+    assert_eq!(first.wire.is_original, Some(true));
+    let agency = enrich(&mut stage, original());
+    assert_eq!(agency.wire.family, first.wire.family);
+    assert_eq!(agency.wire.is_original, Some(true));
+    assert_eq!(agency.wire.duplicate_of, None);
+    // A later pickup now points at the agency original.
+    let late = enrich(
+        &mut stage,
+        envelope(
+            "urn:outlet:b",
+            "outlet-b",
+            "Talks in Geneva",
+            &STORY[..6],
+            12,
+        ),
+    );
+    assert_eq!(late.wire.duplicate_of.as_deref(), Some("urn:agency:1"));
+}
+
+#[test]
+fn stories_from_one_template_are_not_duplicates() {
+    let brief = |company: &str, shr: &str, net: &str, revs: &str| {
+        vec![
+            format!("{company} said on Tuesday its third-quarter results were as follows."),
+            format!("Shr profit {shr} cts vs loss 12 cts. Net profit {net} mln dlrs vs loss 4.1 mln. Revs {revs} mln dlrs vs 88.5 mln."),
+            "Nine months shr profit 31 cts vs loss 40 cts. The company said results were in line with its guidance and it expected the fourth quarter to be seasonally stronger.".to_string(),
+            format!("{company} shares were unchanged in early trading."),
+        ]
+    };
+    let mut stage = EnricherStage::new(&config());
+    let a = brief("Acme Industries Inc", "15", "6.2", "95.1");
+    let b = brief("Borealis Mining Corp", "22", "9.8", "131.4");
+    let a_refs: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b_refs: Vec<&str> = b.iter().map(String::as_str).collect();
+    let first = enrich(
+        &mut stage,
+        envelope(
+            "urn:t:1",
+            "agency",
+            "Acme Industries Q3 shr profit 15 cts",
+            &a_refs,
+            9,
+        ),
+    );
+    let second = enrich(
+        &mut stage,
+        envelope(
+            "urn:t:2",
+            "agency",
+            "Borealis Mining Q3 shr profit 22 cts",
+            &b_refs,
+            9,
+        ),
+    );
+    assert_ne!(first.wire.family, second.wire.family);
+    assert_eq!(second.wire.is_original, Some(true));
+}
+
+#[test]
+fn an_unrelated_story_starts_its_own_family() {
+    let mut stage = EnricherStage::new(&config());
+    let first = enrich(&mut stage, original());
+    let other = enrich(
+        &mut stage,
+        envelope(
+            "urn:agency:9",
+            "agency",
+            "Central bank holds rates",
+            &[
+                "The central bank of Norvania kept its main refinancing rate at 3.25 percent on Wednesday, citing stubborn services inflation and a tight labour market.",
+                "Governor Elin Brekke said the bank would need several more months of data before it could consider lowering borrowing costs.",
+            ],
+            10,
+        ),
+    );
+    assert_ne!(other.wire.family, first.wire.family);
+    assert_eq!(other.wire.is_original, Some(true));
+}
+
+#[tokio::test]
+async fn the_index_survives_a_restart_through_the_state_store() {
+    use wire_runtime::{Delivery, Outcome, Record, Stage};
+    let store = Arc::new(MemoryStateStore::default());
+    let mut stage = EnricherStage::with_state(&config(), store.clone())
+        .await
+        .unwrap();
+    let delivery = Delivery {
+        record: Record::new(wire_model::topics::ARTICLES, "k", original().encode()),
+        partition: 0,
+        offset: 0,
+    };
+    assert!(matches!(stage.handle(&delivery, at(12)), Outcome::Emit(_)));
+    // The stage loop writes the state once the outputs are acknowledged.
+    for write in stage.take_state_writes(&delivery) {
+        store.put(&write.key, write.value).await.unwrap();
+    }
+    drop(stage);
+
+    let mut restarted = EnricherStage::with_state(&config(), store).await.unwrap();
+    assert_eq!(restarted.indexed(), 1);
+    assert!(
+        restarted.enrich(original(), at(13)).is_none(),
+        "still a re-send"
+    );
+    let pickup = restarted
+        .enrich(
+            envelope("urn:outlet:z", "outlet-z", "Syria talks", &STORY[..6], 13),
+            at(13),
+        )
+        .unwrap();
+    assert_eq!(pickup.wire.duplicate_of.as_deref(), Some("urn:agency:1"));
+}
