@@ -71,6 +71,34 @@ pub struct WireMeta {
     /// Language detection confidence, 0.0 to 1.0, when the language was detected, not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_confidence: Option<f64>,
+    /// The provider's own id of the item as it sent it (feed guid, NewsML-G2 guid, ninjs
+    /// `uri`, NITF doc-id, dpa urn), when it has one (set by the normalizer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
+    /// Signals the provider sent with this version: `update`, `correction`, ... (NewsML-G2
+    /// `signal`, dpa `signal`; set by the normalizer). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<String>,
+    /// The agency the story is credited to: the dateline's `(AFP)`, else the provider's
+    /// credit line (set by the normalizer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+    /// The dateline as the provider wrote it: the body's whole first paragraph before the
+    /// dateline was cut from it, else the provider's dateline field (set by the normalizer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<String>,
+    /// Republisher boilerplate the normalizer removed from the body (photo captions and
+    /// credits, `Read more:` lines, share-widget text), in order. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+    /// The encoding the item's bytes were decoded from, when it was not UTF-8
+    /// (`windows-1252`, `UTF-16LE`, ...; set by the normalizer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// What the normalizer had to be lenient about, from a fixed set: `headline_truncated`,
+    /// `body_truncated`, `invalid_bytes_replaced`, `more_items_in_message`. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
     /// Fields added by newer wirefeed versions, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

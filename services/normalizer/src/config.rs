@@ -11,6 +11,20 @@ pub struct NormalizerConfig {
     pub detect_language: bool,
     /// Below this confidence (0.0 to 1.0) a detected language is not set.
     pub min_language_confidence: f64,
+    /// A longer headline is cut to this many characters (and `wire.flags` says so).
+    #[serde(default = "default_max_headline_chars")]
+    pub max_headline_chars: usize,
+    /// A longer body text is cut to this many characters (and `wire.flags` says so).
+    #[serde(default = "default_max_body_chars")]
+    pub max_body_chars: usize,
+}
+
+fn default_max_headline_chars() -> usize {
+    1_000
+}
+
+fn default_max_body_chars() -> usize {
+    200_000
 }
 
 impl Default for NormalizerConfig {
@@ -18,6 +32,8 @@ impl Default for NormalizerConfig {
         Self {
             detect_language: true,
             min_language_confidence: 0.5,
+            max_headline_chars: default_max_headline_chars(),
+            max_body_chars: default_max_body_chars(),
         }
     }
 }
@@ -29,6 +45,20 @@ impl Validate for NormalizerConfig {
                 "normalizer.min_language_confidence",
                 self.min_language_confidence,
                 "must be between 0.0 and 1.0",
+            ));
+        }
+        if self.max_headline_chars < 10 {
+            return Err(ConfigError::invalid(
+                "normalizer.max_headline_chars",
+                self.max_headline_chars,
+                "must be at least 10",
+            ));
+        }
+        if self.max_body_chars < 100 {
+            return Err(ConfigError::invalid(
+                "normalizer.max_body_chars",
+                self.max_body_chars,
+                "must be at least 100",
             ));
         }
         Ok(())

@@ -2,22 +2,29 @@
 //! `wire.articles.v1` (an IPTC ninjs 3.x `article` + wirefeed's `wire` metadata), keyed by the
 //! article id so all versions of an item stay in order on one partition.
 //!
-//! Modules: [`parse`] (one parser per input format, to a common [`parse::ParsedItem`]),
-//! [`normalize`] (pure: the article from a parsed item), [`text`] (HTML to clean text,
-//! fingerprints), [`language`] (detection), [`config`].
+//! Modules: [`charset`] (bytes to UTF-8 text), [`parse`] (one parser per input format, to a
+//! common [`parse::ParsedItem`]: feeds, ninjs, dpa digitalwires, NewsML-G2, NITF, plain text),
+//! [`dates`] (lenient date reading), [`body`] (clean paragraphs: [`boilerplate`] removed,
+//! [`dateline`] cut, length bounded), [`normalize`] (pure: the envelope from a parsed item),
+//! [`text`] (HTML to clean text, fingerprints), [`language`] (detection), [`config`].
 //!
 //! Delivery guarantee: at-least-once through the shared stage loop; normalizing is a pure
 //! function of the raw item, so a redelivered item gives the same article (and the enricher
 //! drops it as a re-send). Items that cannot be parsed go to `wire.dlq.v1` with the reason.
 
+pub mod body;
+pub mod boilerplate;
+pub mod charset;
 pub mod config;
+pub mod dateline;
+pub mod dates;
 pub mod language;
 pub mod normalize;
 pub mod parse;
 pub mod text;
 
 pub use config::NormalizerConfig;
-pub use normalize::{NormalizeError, normalize};
+pub use normalize::{NormalizeError, normalize, normalize_as};
 
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;

@@ -1,12 +1,13 @@
 //! Pure: one raw item in, one canonical envelope out (ninjs `article` + `wire`).
 
+use crate::body::{self, CleanBody};
 use crate::config::NormalizerConfig;
 use crate::parse::{self, ParseError, ParsedItem};
-use crate::{language, text};
+use crate::{charset, dateline, language, text};
 use chrono::{DateTime, Utc};
 use wire_model::{
-    AltId, Article, Body, Envelope, Headline, PubStatus, RawFormat, RawItem, Rendition, WireMeta,
-    content_hash,
+    AltId, Article, Body, Envelope, Headline, PubStatus, RawFormat, RawItem, Rendition, Subject,
+    WireMeta, content_hash,
 };
 
 /// Why a raw item could not become an article. Every variant is permanent for this item and
@@ -33,57 +34,172 @@ impl NormalizeError {
     }
 }
 
-/// Normalizes `raw` at time `now`.
+/// Normalizes `raw` at time `now`, reading it as the format the fetcher sniffed.
 pub fn normalize(
     raw: &RawItem,
     config: &NormalizerConfig,
     now: DateTime<Utc>,
 ) -> Result<Envelope, NormalizeError> {
+    normalize_as(raw, raw.format, config, now)
+}
+
+/// Normalizes `raw` at time `now`, reading it as `format` whatever the fetcher sniffed (for
+/// `wirefeed parse --format`). [`RawFormat::Unknown`] sniffs the content.
+pub fn normalize_as(
+    raw: &RawItem,
+    format: RawFormat,
+    config: &NormalizerConfig,
+    now: DateTime<Utc>,
+) -> Result<Envelope, NormalizeError> {
     let bytes = raw.payload_bytes()?;
-    let parsed = match raw.format {
-        RawFormat::Rss | RawFormat::Atom | RawFormat::Rdf | RawFormat::JsonFeed => {
-            parse::feed::parse(&bytes)?
-        }
-        RawFormat::Ninjs => parse::ninjs::parse(&bytes)?,
-        RawFormat::Text => parse::text::parse(&String::from_utf8_lossy(&bytes)),
-        other @ (RawFormat::NewsmlG2 | RawFormat::Nitf | RawFormat::Unknown) => {
-            return Err(ParseError::Unsupported(other.as_str()).into());
-        }
+    let decoded = charset::decode(&bytes);
+    let parsed = parse_as(format, &decoded.text)?;
+    let mut flags = Vec::new();
+    if decoded.had_errors {
+        flags.push("invalid_bytes_replaced");
+    }
+    if parsed.more_items {
+        flags.push("more_items_in_message");
+    }
+    let input = Input {
+        format: parsed.format,
+        charset: (decoded.encoding != "UTF-8").then(|| decoded.encoding.to_owned()),
+        flags,
     };
-    build_envelope(raw, parsed, config, now)
+    build_envelope(raw, parsed.item, input, config, now)
+}
+
+/// A parsed item and what the parse found out about the input.
+struct Parsed {
+    item: ParsedItem,
+    /// The format actually read (`dpa-digitalwires` for dpa JSON).
+    format: &'static str,
+    more_items: bool,
+}
+
+/// What the envelope says about the input.
+struct Input {
+    format: &'static str,
+    charset: Option<String>,
+    flags: Vec<&'static str>,
+}
+
+fn parse_as(format: RawFormat, text: &str) -> Result<Parsed, ParseError> {
+    let parsed = |item: ParsedItem| Parsed {
+        item,
+        format: format.as_str(),
+        more_items: false,
+    };
+    match format {
+        RawFormat::Rss | RawFormat::Atom | RawFormat::Rdf | RawFormat::JsonFeed => {
+            parse::feed::parse(text).map(parsed)
+        }
+        RawFormat::Ninjs => {
+            let value: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| ParseError::Json(e.to_string()))?;
+            if parse::dpa::is_digitalwires(&value) {
+                Ok(Parsed {
+                    item: parse::dpa::parse(&value)?,
+                    format: "dpa-digitalwires",
+                    more_items: false,
+                })
+            } else {
+                parse::ninjs::parse(&value).map(parsed)
+            }
+        }
+        RawFormat::NewsmlG2 => {
+            let news_item = parse::newsml::parse(text)?;
+            Ok(Parsed {
+                more_items: news_item.others > 0,
+                ..parsed(news_item.item)
+            })
+        }
+        RawFormat::Nitf => parse::nitf::parse(text).map(parsed),
+        RawFormat::Text => Ok(parsed(parse::text::parse(text))),
+        RawFormat::Unknown => match parse::sniff(text) {
+            Some(sniffed) if sniffed != RawFormat::Unknown => parse_as(sniffed, text),
+            _ => Err(ParseError::Unsupported(RawFormat::Unknown.as_str())),
+        },
+    }
 }
 
 fn build_envelope(
     raw: &RawItem,
     parsed: ParsedItem,
+    input: Input,
     config: &NormalizerConfig,
     now: DateTime<Utc>,
 ) -> Result<Envelope, NormalizeError> {
+    let mut flags = input.flags;
     let headline = parsed
         .headline
         .as_deref()
-        .map(text::clean_field)
-        .filter(|h| !h.is_empty());
-    let paragraphs = match (&parsed.body_text, &parsed.body_html) {
-        (Some(plain), _) => text::text_to_paragraphs(plain),
-        (None, Some(html)) => text::html_to_paragraphs(html),
-        (None, None) => Vec::new(),
-    };
+        .map(|h| text::clean_field(body::cut_at_char(h, config.max_headline_chars * 8)))
+        .filter(|h| !h.is_empty())
+        .map(|h| {
+            if h.chars().count() > config.max_headline_chars {
+                flags.push("headline_truncated");
+                body::cut_chars(&h, config.max_headline_chars)
+            } else {
+                h
+            }
+        });
+    let CleanBody {
+        paragraphs,
+        removed,
+        dateline: body_dateline,
+        dateline_paragraph,
+        truncated,
+    } = body::clean(
+        parsed.body_text.as_deref(),
+        parsed.body_html.as_deref(),
+        config.max_body_chars,
+    );
+    if truncated {
+        flags.push("body_truncated");
+    }
     if headline.is_none() && paragraphs.is_empty() {
         return Err(NormalizeError::Empty);
     }
+    // The dateline from the body, else from the provider's dateline field.
+    let provider_dateline = parsed.dateline.as_deref().map(text::clean_inline);
+    let dateline = body_dateline.or_else(|| {
+        provider_dateline
+            .as_deref()
+            .and_then(|d| dateline::split(&format!("{} -", d.trim_end_matches([' ', '-']))))
+    });
+    let located = parsed
+        .located
+        .as_deref()
+        .map(text::clean_inline)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            if l.chars().any(char::is_lowercase) {
+                l
+            } else {
+                dateline::title_case(&l)
+            }
+        })
+        .or_else(|| dateline.as_ref().map(|d| d.place.clone()));
+    let credit = dateline
+        .as_ref()
+        .and_then(|d| d.credit.clone())
+        .or_else(|| parsed.credit.as_deref().map(text::clean_inline))
+        .filter(|c| !c.is_empty());
+
     let headline_text = headline.clone().unwrap_or_default();
     let body_text = paragraphs.join("\n\n");
     let summary = parsed
         .summary
         .as_deref()
-        .map(text::clean_field)
+        .map(|s| text::clean_field(body::cut_at_char(s, config.max_body_chars)))
         .filter(|s| !s.is_empty());
 
     let (language, language_confidence) = match parsed.language.as_deref().map(str::trim) {
         Some(given) if !given.is_empty() => (Some(language::bcp47(given)), None),
         _ if config.detect_language => {
-            match language::detect(&format!("{headline_text}\n{body_text}")) {
+            let sample = body::cut_at_char(&body_text, 20_000);
+            match language::detect(&format!("{headline_text}\n{sample}")) {
                 Some((code, confidence)) if confidence >= config.min_language_confidence => {
                     (Some(code), Some(confidence))
                 }
@@ -104,7 +220,11 @@ fn build_envelope(
         role: Some("item-identity".to_owned()),
         value: raw.item_identity.clone(),
     }];
-    if let Some(provider_uri) = parsed.provider_uri.filter(|uri| *uri != raw.item_identity) {
+    if let Some(provider_uri) = parsed
+        .provider_uri
+        .clone()
+        .filter(|uri| *uri != raw.item_identity)
+    {
         alt_ids.push(AltId {
             role: Some("provider-uri".to_owned()),
             value: provider_uri,
@@ -128,13 +248,14 @@ fn build_envelope(
             value: text::paragraphs_to_html(&paragraphs),
         });
     }
+    let subjects = provider_subjects(parsed.subjects, parsed.categories);
     let article = Article {
         uri: raw.article_id.as_str().to_owned(),
-        kind: Some("text".to_owned()),
+        kind: Some(parsed.kind.unwrap_or_else(|| "text".to_owned())),
         version: parsed.version,
         first_created: Some(first_created),
         version_created: Some(version_created),
-        embargoed_until: None,
+        embargoed_until: parsed.embargoed_until,
         pub_status: Some(parsed.pub_status.unwrap_or(PubStatus::Usable)),
         urgency: parsed.urgency,
         language,
@@ -155,12 +276,10 @@ fn build_envelope(
             })
             .collect(),
         bodies,
-        by: parsed
-            .by
-            .map(|b| text::clean_field(&b))
-            .filter(|b| !b.is_empty()),
-        slugline: parsed.slugline,
-        located: parsed.located,
+        by: clean_optional(parsed.by),
+        slugline: clean_optional(parsed.slugline),
+        located,
+        subjects,
         alt_ids,
         renditions: link
             .iter()
@@ -171,17 +290,14 @@ fn build_envelope(
                 extra: Default::default(),
             })
             .collect(),
-        copyright_notice: parsed.copyright_notice.map(|c| text::clean_field(&c)),
+        copyright_holder: clean_optional(parsed.copyright_holder),
+        copyright_notice: clean_optional(parsed.copyright_notice),
         ..Article::default()
     };
-    let mut extra = serde_json::Map::new();
-    if !parsed.categories.is_empty() {
-        extra.insert("categories".to_owned(), parsed.categories.into());
-    }
     let wire = WireMeta {
         source: raw.source.clone(),
         item_identity: raw.item_identity.clone(),
-        format: Some(raw.format.as_str().to_owned()),
+        format: Some(input.format.to_owned()),
         link,
         fetched_at: raw.fetched_at,
         normalized_at: Some(now),
@@ -191,10 +307,45 @@ fn build_envelope(
             &body_text,
         ))),
         language_confidence,
-        extra,
+        guid: parsed.guid,
+        signals: parsed.signals,
+        credit,
+        dateline: dateline_paragraph.or(provider_dateline),
+        removed,
+        charset: input.charset,
+        flags: flags.into_iter().map(str::to_owned).collect(),
         ..WireMeta::default()
     };
     Ok(Envelope::new(article, wire))
+}
+
+fn clean_optional(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| text::clean_field(&v))
+        .filter(|v| !v.is_empty())
+}
+
+/// The provider's coded subjects, then its free-text categories as subjects with a name only;
+/// each once.
+fn provider_subjects(coded: Vec<Subject>, categories: Vec<String>) -> Vec<Subject> {
+    let mut subjects: Vec<Subject> = Vec::with_capacity(coded.len() + categories.len());
+    let named = categories.into_iter().filter_map(|category| {
+        let name = text::clean_field(&category);
+        (!name.is_empty()).then(|| Subject {
+            name: Some(name),
+            creator: Some("provider".to_owned()),
+            ..Subject::default()
+        })
+    });
+    for subject in coded.into_iter().chain(named) {
+        let seen = subjects.iter().any(|s| {
+            s.uri == subject.uri && s.name == subject.name && s.literal == subject.literal
+        });
+        if !seen {
+            subjects.push(subject);
+        }
+    }
+    subjects
 }
 
 fn url_is_absolute(link: &str) -> bool {

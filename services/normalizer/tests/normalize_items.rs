@@ -59,8 +59,21 @@ fn an_rss_item_becomes_a_valid_ninjs_article() {
     );
     assert_eq!(
         article.body_text(),
-        Some("GENEVA - The envoys met on Tuesday.\n\nThey agreed on a timetable.")
+        Some("The envoys met on Tuesday.\n\nThey agreed on a timetable.")
     );
+    assert_eq!(article.located.as_deref(), Some("Geneva"));
+    assert_eq!(
+        envelope.wire.dateline.as_deref(),
+        Some("GENEVA - The envoys met on Tuesday.")
+    );
+    assert_eq!(
+        envelope.wire.guid.as_deref(),
+        Some("tag:agency.example,2026:1")
+    );
+    assert_eq!(article.subjects.len(), 1);
+    assert_eq!(article.subjects[0].name.as_deref(), Some("World"));
+    assert_eq!(article.subjects[0].creator.as_deref(), Some("provider"));
+    assert!(envelope.wire.extra.is_empty());
     assert_eq!(
         article.first_created,
         Some(Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap())

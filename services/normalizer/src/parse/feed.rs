@@ -1,11 +1,22 @@
 //! RSS 0.9x/1.0/2.0, Atom and JSON Feed items, parsed with feed-rs. feed-rs's generated ids are
-//! never used: the item identity comes from the fetcher's identity chain.
+//! never used (the id generator here returns nothing): the item identity comes from the
+//! fetcher's identity chain, and `guid` is only what the provider wrote.
+//!
+//! Dates go through [`crate::dates::parse`] as feed-rs's timestamp parser, so a date feed-rs
+//! alone would drop (`Sat, Dec 16 2023 02:02:33 PM`, `CEST`, a wrong weekday) is read from the
+//! item's own `pubDate`/`dc:date`/`published`/`updated` text where feed-rs found it.
 
 use super::{ParseError, ParsedItem};
 
-/// Parses a single-item feed document (as the fetcher publishes them).
-pub fn parse(bytes: &[u8]) -> Result<ParsedItem, ParseError> {
-    let feed = feed_rs::parser::parse(bytes).map_err(|e| ParseError::Feed(e.to_string()))?;
+/// Parses a single-item feed document (as the fetcher publishes them), as UTF-8 text.
+pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
+    let parser = feed_rs::parser::Builder::new()
+        .id_generator(|_, _, _| String::new())
+        .timestamp_parser(crate::dates::parse)
+        .build();
+    let feed = parser
+        .parse(text.as_bytes())
+        .map_err(|e| ParseError::Feed(e.to_string()))?;
     let language = feed.language.clone();
     let copyright_notice = feed.rights.as_ref().map(|t| t.content.clone());
     let entry = feed.entries.into_iter().next().ok_or(ParseError::NoItem)?;
@@ -49,16 +60,14 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedItem, ParseError> {
         by: (!by.is_empty()).then_some(by),
         link,
         provider_uri: None,
-        version: None,
-        urgency: None,
-        pub_status: None,
-        slugline: None,
-        located: None,
+        guid: Some(entry.id.trim().to_owned()).filter(|id| !id.is_empty()),
         copyright_notice: entry.rights.map(|t| t.content).or(copyright_notice),
         categories: entry
             .categories
             .into_iter()
             .map(|c| c.label.unwrap_or(c.term))
+            .filter(|c| !c.trim().is_empty())
             .collect(),
+        ..ParsedItem::default()
     })
 }

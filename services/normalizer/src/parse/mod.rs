@@ -1,36 +1,59 @@
-//! Format parsers: each turns one raw item's bytes into a [`ParsedItem`], the common shape the
-//! normalizer builds the ninjs article from.
+//! Format parsers: each turns one raw item's text into a [`ParsedItem`], the common shape the
+//! normalizer builds the ninjs article from. [`sniff`] tells a format from the content when the
+//! fetcher could not (JSON that is not ninjs, XML it did not know).
 
+pub mod dpa;
 pub mod feed;
+pub mod markup;
+pub mod newsml;
 pub mod ninjs;
+pub mod nitf;
 pub mod text;
+pub mod xml;
 
 use chrono::{DateTime, Utc};
-use wire_model::PubStatus;
+use wire_model::{PubStatus, Subject};
 
 /// What a format parser found in one item. Text fields are as the provider wrote them (HTML
 /// allowed); cleaning happens once, in [`crate::normalize`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParsedItem {
     pub headline: Option<String>,
-    /// The body as HTML (feeds, ninjs `text/html` bodies).
+    /// The body as HTML (feeds, ninjs `text/html` bodies, XML bodies written back as HTML).
     pub body_html: Option<String>,
     /// The body as plain text (plain-text items, ninjs `text/plain` bodies).
     pub body_text: Option<String>,
     pub summary: Option<String>,
     pub first_created: Option<DateTime<Utc>>,
     pub version_created: Option<DateTime<Utc>>,
+    pub embargoed_until: Option<DateTime<Utc>>,
     pub language: Option<String>,
     pub by: Option<String>,
     pub link: Option<String>,
-    /// The provider's own identifier of the item (ninjs `uri`, feed guid).
+    /// The provider's own identifier of the item (ninjs `uri`, NewsML-G2 `guid`, dpa `urn`):
+    /// goes to `altIds[role=provider-uri]`.
     pub provider_uri: Option<String>,
+    /// The provider's guid as it sent it (feed guid, NewsML-G2 guid, NITF doc-id):
+    /// `wire.guid`.
+    pub guid: Option<String>,
     pub version: Option<String>,
     pub urgency: Option<u8>,
     pub pub_status: Option<PubStatus>,
+    /// The ninjs `type` when the item says (`text`, `picture`, ...).
+    pub kind: Option<String>,
+    /// Provider signals: `update`, `correction`, ...
+    pub signals: Vec<String>,
     pub slugline: Option<String>,
     pub located: Option<String>,
+    /// The provider's dateline field (`MOSCOW, Monday (Reuters)`), when it has one.
+    pub dateline: Option<String>,
+    /// The provider's credit line (`dpa`, `ASSOCIATED PRESS`).
+    pub credit: Option<String>,
+    pub copyright_holder: Option<String>,
     pub copyright_notice: Option<String>,
+    /// Subjects the provider coded (NewsML-G2, NITF, dpa), `creator: "provider"`.
+    pub subjects: Vec<Subject>,
+    /// Free-text provider categories (feeds): become subjects with a name only.
     pub categories: Vec<String>,
 }
 
@@ -43,6 +66,165 @@ pub enum ParseError {
     NoItem,
     #[error("json could not be parsed: {0}")]
     Json(String),
+    #[error(transparent)]
+    Xml(#[from] xml::XmlError),
     #[error("unsupported format {0}")]
     Unsupported(&'static str),
+}
+
+/// The format a document's content shows, for items the fetcher sent as `unknown` (or whose
+/// declared format does not fit the content): `None` when it is none wirefeed reads.
+pub fn sniff(text: &str) -> Option<wire_model::RawFormat> {
+    use wire_model::RawFormat;
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(trimmed).ok()?;
+        if dpa::is_digitalwires(&value) {
+            return Some(RawFormat::Ninjs);
+        }
+        return if value
+            .get("version")
+            .and_then(|v| v.as_str())
+            .is_some_and(|v| v.contains("jsonfeed.org"))
+        {
+            Some(RawFormat::JsonFeed)
+        } else if value.get("uri").is_some() || value.get("headlines").is_some() {
+            Some(RawFormat::Ninjs)
+        } else {
+            None
+        };
+    }
+    if trimmed.starts_with('<') {
+        return match xml::root_name(trimmed)?.as_str() {
+            "newsItem" | "newsMessage" => Some(RawFormat::NewsmlG2),
+            "nitf" => Some(RawFormat::Nitf),
+            "rss" => Some(RawFormat::Rss),
+            "feed" => Some(RawFormat::Atom),
+            "RDF" => Some(RawFormat::Rdf),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// The first non-empty trimmed text among `values`.
+pub(crate) fn first_text<I: IntoIterator<Item = Option<String>>>(values: I) -> Option<String> {
+    values
+        .into_iter()
+        .flatten()
+        .map(|value| value.trim().to_owned())
+        .find(|value| !value.is_empty())
+}
+
+/// ninjs `pubStatus` from a status word or qcode (`usable`, `stat:canceled`).
+pub(crate) fn pub_status(value: &str) -> Option<PubStatus> {
+    let word = value.rsplit(':').next().unwrap_or(value).trim();
+    match word.to_ascii_lowercase().as_str() {
+        "usable" => Some(PubStatus::Usable),
+        "withheld" | "embargoed" => Some(PubStatus::Withheld),
+        "canceled" | "cancelled" | "kill" | "killed" => Some(PubStatus::Canceled),
+        _ => None,
+    }
+}
+
+/// A provider subject from a qcode (`medtop:04000000`) and a name; the uri is expanded for
+/// the IPTC schemes whose catalog address is known (Media Topics, Subject Codes).
+pub(crate) fn provider_subject(
+    qcode: Option<&str>,
+    uri: Option<&str>,
+    name: Option<String>,
+) -> Option<Subject> {
+    let qcode = qcode.map(str::trim).filter(|q| !q.is_empty());
+    let expanded = qcode.and_then(|qcode| {
+        let (scheme, code) = qcode.split_once(':')?;
+        let base = match scheme {
+            "medtop" => "http://cv.iptc.org/newscodes/mediatopic/",
+            "subj" => "http://cv.iptc.org/newscodes/subjectcode/",
+            _ => return None,
+        };
+        let code = code.trim();
+        (!code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()))
+            .then(|| format!("{base}{code}"))
+    });
+    let uri = expanded.or_else(|| {
+        uri.map(str::trim)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .map(str::to_owned)
+    });
+    let name = name
+        .map(|n| crate::text::clean_inline(&n))
+        .filter(|n| !n.is_empty());
+    if name.is_none() && uri.is_none() && qcode.is_none() {
+        return None;
+    }
+    Some(Subject {
+        name,
+        // With no resolvable uri, the provider's code is kept as the literal.
+        literal: if uri.is_none() {
+            qcode.map(str::to_owned)
+        } else {
+            None
+        },
+        uri,
+        creator: Some("provider".to_owned()),
+        ..Subject::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wire_model::RawFormat;
+
+    #[test]
+    fn sniffing_table() {
+        let cases: &[(&str, Option<RawFormat>)] = &[
+            (
+                r#"{"format":"digitalwires@0.9.1","urn":"u","article_html":"<p>x</p>"}"#,
+                Some(RawFormat::Ninjs),
+            ),
+            (r#"{"uri":"u","headlines":[]}"#, Some(RawFormat::Ninjs)),
+            (
+                r#"{"version":"https://jsonfeed.org/version/1.1","items":[]}"#,
+                Some(RawFormat::JsonFeed),
+            ),
+            (r#"{"hello":"world"}"#, None),
+            (
+                "<?xml version=\"1.0\"?>\n<newsMessage xmlns=\"x\"/>",
+                Some(RawFormat::NewsmlG2),
+            ),
+            ("<newsItem/>", Some(RawFormat::NewsmlG2)),
+            ("<!DOCTYPE nitf><nitf><head/></nitf>", Some(RawFormat::Nitf)),
+            ("<rdf:RDF xmlns:rdf=\"r\"/>", Some(RawFormat::Rdf)),
+            ("<html/>", None),
+            ("plain text", None),
+        ];
+        for (text, format) in cases {
+            assert_eq!(sniff(text), *format, "{text}");
+        }
+    }
+
+    #[test]
+    fn subjects_expand_iptc_qcodes() {
+        let subject =
+            provider_subject(Some("medtop:04000000"), None, Some(" economy ".into())).unwrap();
+        assert_eq!(
+            subject.uri.as_deref(),
+            Some("http://cv.iptc.org/newscodes/mediatopic/04000000")
+        );
+        assert_eq!(subject.name.as_deref(), Some("economy"));
+        assert_eq!(subject.creator.as_deref(), Some("provider"));
+        let subject = provider_subject(Some("subj:15054000"), None, None).unwrap();
+        assert_eq!(
+            subject.uri.as_deref(),
+            Some("http://cv.iptc.org/newscodes/subjectcode/15054000")
+        );
+        let subject =
+            provider_subject(Some("dpasubject:377"), None, Some("Internet".into())).unwrap();
+        assert_eq!(
+            (subject.uri, subject.literal.as_deref()),
+            (None, Some("dpasubject:377"))
+        );
+        assert!(provider_subject(None, None, Some("  ".into())).is_none());
+    }
 }

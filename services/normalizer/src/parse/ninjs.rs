@@ -4,18 +4,19 @@
 use super::{ParseError, ParsedItem};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use wire_model::PubStatus;
+use wire_model::Subject;
 
-pub fn parse(bytes: &[u8]) -> Result<ParsedItem, ParseError> {
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
+pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
+    if !value.is_object() {
+        return Err(ParseError::Json("a ninjs item is a json object".to_owned()));
+    }
     let text = |keys: &[&str]| -> Option<String> {
         keys.iter()
             .find_map(|key| value.get(*key).and_then(Value::as_str))
             .map(str::to_owned)
     };
     let date = |keys: &[&str]| -> Option<DateTime<Utc>> {
-        text(keys).and_then(|t| DateTime::parse_from_rfc3339(&t).ok().map(|d| d.to_utc()))
+        text(keys).as_deref().and_then(crate::dates::parse)
     };
     let headline = value
         .get("headlines")
@@ -53,12 +54,21 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedItem, ParseError> {
         .and_then(Value::as_str)
         .map(str::to_owned)
         .or_else(|| text(&["description_text"]));
-    let pub_status = match text(&["pubStatus", "pubstatus"]).as_deref() {
-        Some("usable") => Some(PubStatus::Usable),
-        Some("withheld") => Some(PubStatus::Withheld),
-        Some("canceled" | "cancelled") => Some(PubStatus::Canceled),
-        _ => None,
-    };
+    let pub_status = text(&["pubStatus", "pubstatus"])
+        .as_deref()
+        .and_then(super::pub_status);
+    // ninjs subjects are the provider's: kept as sent, marked `creator: "provider"` if unsaid.
+    let subjects = value
+        .get("subjects")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|subject| serde_json::from_value::<Subject>(subject.clone()).ok())
+        .map(|mut subject| {
+            subject.creator.get_or_insert_with(|| "provider".to_owned());
+            subject
+        })
+        .collect();
     let version = match value.get("version") {
         Some(Value::String(v)) => Some(v.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -75,6 +85,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedItem, ParseError> {
         by: text(&["by", "byline"]),
         link: None,
         provider_uri: text(&["uri"]),
+        guid: text(&["uri"]),
+        embargoed_until: date(&["embargoedUntil", "embargoed"]),
         version,
         urgency: value
             .get("urgency")
@@ -84,7 +96,9 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedItem, ParseError> {
         pub_status,
         slugline: text(&["slugline"]),
         located: text(&["located"]),
+        copyright_holder: text(&["copyrightHolder", "copyrightholder"]),
         copyright_notice: text(&["copyrightNotice", "copyrightnotice"]),
-        categories: Vec::new(),
+        subjects,
+        ..ParsedItem::default()
     })
 }

@@ -1,0 +1,158 @@
+//! Pure: the body text of an item, from its HTML or plain text to clean paragraphs, with
+//! republisher boilerplate removed, the dateline cut from the first paragraph, and the length
+//! bounded. Everything taken out is returned, so the envelope keeps it.
+
+use crate::dateline::{self, Dateline};
+use crate::{boilerplate, text};
+
+/// A body ready for the article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CleanBody {
+    pub paragraphs: Vec<String>,
+    /// Boilerplate removed, in order (`wire.removed`).
+    pub removed: Vec<String>,
+    /// The dateline found at the start of the first paragraph.
+    pub dateline: Option<Dateline>,
+    /// The first paragraph as it was before the dateline was cut (`wire.dateline`).
+    pub dateline_paragraph: Option<String>,
+    /// The body was longer than the limit and was cut.
+    pub truncated: bool,
+}
+
+/// Cleans a body given as plain text or HTML (plain text wins when both are given), keeping at
+/// most `max_chars` characters of text.
+pub fn clean(plain: Option<&str>, html: Option<&str>, max_chars: usize) -> CleanBody {
+    // Markup is longer than its text: cut the input well above the limit first, so a huge
+    // body never reaches the HTML parser whole.
+    let input_limit = max_chars.saturating_mul(4).max(1024);
+    let mut truncated = false;
+    let mut bounded = |input: &str| -> String {
+        let cut = cut_at_char(input, input_limit);
+        truncated |= cut.len() < input.len();
+        cut.to_owned()
+    };
+    let paragraphs = match (plain, html) {
+        (Some(plain), _) => text::text_to_paragraphs(&bounded(plain)),
+        (None, Some(html)) => text::html_to_paragraphs(&bounded(html)),
+        (None, None) => Vec::new(),
+    };
+    let (mut paragraphs, removed) = boilerplate::remove(paragraphs);
+    let mut dateline = None;
+    let mut dateline_paragraph = None;
+    if let Some(found) = paragraphs.first().and_then(|first| dateline::split(first)) {
+        if let Some(first) = paragraphs.first_mut() {
+            dateline_paragraph = Some(std::mem::replace(first, found.rest.clone()));
+        }
+        if found.rest.is_empty() {
+            paragraphs.remove(0);
+        }
+        dateline = Some(found);
+    }
+    let (paragraphs, cut) = limit_paragraphs(paragraphs, max_chars);
+    CleanBody {
+        paragraphs,
+        removed,
+        dateline,
+        dateline_paragraph,
+        truncated: truncated || cut,
+    }
+}
+
+/// At most `max_chars` characters of text over all paragraphs.
+fn limit_paragraphs(paragraphs: Vec<String>, max_chars: usize) -> (Vec<String>, bool) {
+    let mut kept = Vec::with_capacity(paragraphs.len());
+    let mut left = max_chars;
+    let mut cut = false;
+    for paragraph in paragraphs {
+        let length = paragraph.chars().count();
+        if length <= left {
+            left -= length;
+            kept.push(paragraph);
+            continue;
+        }
+        cut = true;
+        if left > 0 {
+            kept.push(cut_chars(&paragraph, left));
+        }
+        break;
+    }
+    (kept, cut)
+}
+
+/// The first `max_chars` characters of `text`, cut at a word boundary when one is near.
+pub fn cut_chars(text: &str, max_chars: usize) -> String {
+    let end = text
+        .char_indices()
+        .nth(max_chars)
+        .map_or(text.len(), |(at, _)| at);
+    let head = text.get(..end).unwrap_or(text);
+    if end == text.len() {
+        return head.to_owned();
+    }
+    match head.rfind(char::is_whitespace) {
+        Some(space) if space > end / 2 => head.get(..space).unwrap_or(head).trim_end().to_owned(),
+        _ => head.to_owned(),
+    }
+}
+
+/// `text` cut to at most `max_bytes` bytes, at a character boundary.
+pub fn cut_at_char(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captions_go_and_the_dateline_is_cut_from_the_story() {
+        // The shape of a republished agency story: photo captions with their credits, then
+        // the agency's dateline.
+        let text = "Putin meets Kerry at the Kremlin in Moscow, July 14, 2016.\n\
+                    Putin meets Kerry at the Kremlin in Moscow, July 14, 2016.PHOTO: REUTERS\n\
+                    Kerry waves on his arrival in Moscow.\n\
+                    Kerry waves on his arrival in Moscow.PHOTO: REUTERS\n\n\
+                    MOSCOW (AFP) - Top US envoy John Kerry met Putin on Thursday.\n\n\
+                    Read more: Syria talks stall\n\n\
+                    Ahead of the talks, officials were careful.";
+        let body = clean(Some(text), None, 10_000);
+        assert_eq!(
+            body.paragraphs,
+            vec![
+                "Top US envoy John Kerry met Putin on Thursday.",
+                "Ahead of the talks, officials were careful."
+            ]
+        );
+        assert_eq!(body.removed.len(), 2);
+        assert!(body.removed[0].ends_with("PHOTO: REUTERS"));
+        assert_eq!(body.removed[1], "Read more: Syria talks stall");
+        let dateline = body.dateline.unwrap();
+        assert_eq!(
+            (dateline.place.as_str(), dateline.credit.as_deref()),
+            ("Moscow", Some("AFP"))
+        );
+        assert_eq!(
+            body.dateline_paragraph.as_deref(),
+            Some("MOSCOW (AFP) - Top US envoy John Kerry met Putin on Thursday.")
+        );
+        assert!(!body.truncated);
+    }
+
+    #[test]
+    fn long_bodies_are_cut_at_the_limit() {
+        let text = "word ".repeat(100);
+        let body = clean(Some(&format!("{text}\n\n{text}")), None, 150);
+        let total: usize = body.paragraphs.iter().map(|p| p.chars().count()).sum();
+        assert!(total <= 150 && total > 100, "{total}");
+        assert!(body.truncated);
+        assert_eq!(cut_at_char("h\u{e9}llo", 2), "h");
+        assert_eq!(cut_chars("abc def", 5), "abc");
+    }
+}
