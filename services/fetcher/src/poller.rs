@@ -72,6 +72,7 @@ pub async fn poll_forever(
         let now = Utc::now();
         record.status.last_attempt_at = Some(now);
         record.status.polls_total += 1;
+        let before = Essentials::of(&record);
         let result = tokio::select! {
             _ = shutdown.cancelled() => return record,
             result = poll_source(&source, &mut record, &shared) => result,
@@ -151,7 +152,39 @@ pub async fn poll_forever(
         record.status.items_seen = record.published.len();
         record.status.next_poll_at = chrono::Duration::from_std(delay).ok().map(|d| now + d);
         shared.registry.update(&record.status);
-        save(&shared, &source, &record).await;
+        // A record holds up to max_items_remembered item hashes: write it when what it
+        // remembers changed, and every tenth poll for the schedule and health.
+        if Essentials::of(&record) != before || record.status.polls_total % 10 == 0 {
+            save(&shared, &source, &record).await;
+        }
+    }
+}
+
+/// What must not be lost when it changes: written at once.
+#[derive(PartialEq)]
+struct Essentials {
+    validators: crate::http::Validators,
+    permanent_url: Option<String>,
+    items_published_total: u64,
+    remembered: usize,
+    files: usize,
+    conditional_get_unreliable: bool,
+    failing: bool,
+    idle: bool,
+}
+
+impl Essentials {
+    fn of(record: &SourceRecord) -> Self {
+        Self {
+            validators: record.validators.clone(),
+            permanent_url: record.permanent_url.clone(),
+            items_published_total: record.status.items_published_total,
+            remembered: record.published.len(),
+            files: record.file_stamps.len(),
+            conditional_get_unreliable: record.conditional_get_unreliable,
+            failing: record.status.consecutive_errors > 0,
+            idle: record.status.idle,
+        }
     }
 }
 
