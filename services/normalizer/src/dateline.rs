@@ -104,7 +104,9 @@ fn starts_story(c: char) -> bool {
         || "\"'\u{201C}\u{201E}\u{00AB}\u{2018}\u{00BB}(".contains(c)
 }
 
-fn is_place(place: &str) -> bool {
+/// True when `place` reads as a place name: one to five capitalised words (`Tel Aviv/Beirut`,
+/// `Frankfurt am Main`), no digits, not a sentence opener.
+pub fn is_place(place: &str) -> bool {
     let words: Vec<&str> = place.split_whitespace().collect();
     if words.is_empty() || words.len() > 5 || place.chars().count() > 40 {
         return false;

@@ -137,27 +137,48 @@ fn named_offset(name: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(minutes * 60)
 }
 
+/// The month a name or abbreviation means, in English, German, French, Spanish, Portuguese
+/// or Italian (`Nov`, `Dez.`, `Set`, `févr.`, `juil`).
 fn month_number(word: &str) -> Option<u32> {
     let lower = word.trim_end_matches('.').to_lowercase();
-    let prefix = lower.get(..3)?;
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let index = MONTHS.iter().position(|m| *m == prefix).or(match prefix {
-        "mär" | "mrz" => Some(2),
-        "mai" => Some(4),
-        "okt" => Some(9),
-        "dez" => Some(11),
-        _ => None,
-    })?;
-    u32::try_from(index + 1).ok()
+    if lower.chars().count() < 3 || lower.chars().any(|c| !c.is_alphabetic()) {
+        return None;
+    }
+    let prefix: String = lower.chars().take(3).collect();
+    let month = match prefix.as_str() {
+        "jan" | "ene" | "gen" => 1,
+        "feb" | "fev" | "fév" => 2,
+        "mar" | "mär" | "mrz" => 3,
+        "apr" | "abr" | "avr" => 4,
+        "may" | "mai" | "mag" => 5,
+        "jun" | "giu" => 6,
+        "jul" | "lug" => 7,
+        "aug" | "ago" | "aoû" | "aou" => 8,
+        "sep" | "set" => 9,
+        "oct" | "okt" | "out" | "ott" => 10,
+        "nov" => 11,
+        "dec" | "dez" | "dic" | "déc" => 12,
+        // French `juin` and `juil` share their first three letters.
+        "jui" if lower.starts_with("juin") => 6,
+        "jui" if lower.starts_with("juil") => 7,
+        _ => return None,
+    };
+    Some(month)
 }
 
+/// A weekday name or abbreviation in the same languages (`Tue`, `Seg`, `Mié`, `Do`). `mar`
+/// (Tuesday in Spanish, French and Italian) is also March: [`parse_words`] sorts that out.
 fn is_weekday(word: &str) -> bool {
     let lower = word.trim_end_matches(['.', ',']).to_lowercase();
-    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .iter()
-        .any(|day| lower.starts_with(day))
+    if ["mo", "di", "mi", "do", "fr", "sa", "so"].contains(&lower.as_str()) {
+        return true;
+    }
+    let prefix: String = lower.chars().take(3).collect();
+    [
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "seg", "ter", "qua", "qui", "sex", "sáb",
+        "sab", "dom", "lun", "mié", "mie", "jue", "vie", "mer", "jeu", "ven", "sam", "dim", "gio",
+    ]
+    .contains(&prefix.as_str())
 }
 
 /// RFC 822 and its relatives, word by word: weekday (ignored), day, month name, year, time,
@@ -173,7 +194,8 @@ fn parse_words(text: &str) -> Option<DateTime<Utc>> {
         if is_weekday(word) && month_number(word).is_none() {
             continue;
         }
-        if let Some(number) = month_number(word).filter(|_| month.is_none()) {
+        if let Some(number) = month_number(word) {
+            // A second month word: the first was a weekday (`mar, 24 sep 2018`).
             month = Some(number);
         } else if word.contains(':') && time.is_none() {
             let (clock, zone) = match word.find(['+', '-']) {
@@ -186,7 +208,10 @@ fn parse_words(text: &str) -> Option<DateTime<Utc>> {
             }
         } else if word.eq_ignore_ascii_case("am") || word.eq_ignore_ascii_case("pm") {
             pm = Some(word.eq_ignore_ascii_case("pm"));
-        } else if let Ok(number) = word.trim_end_matches(['.', ',']).parse::<u32>() {
+        } else if let Some(number) = Some(word.trim_end_matches(['.', ',']))
+            .filter(|digits| digits.chars().all(|c| c.is_ascii_digit()))
+            .and_then(|digits| digits.parse::<u32>().ok())
+        {
             match (word.len(), day, year) {
                 (4, _, None) => year = Some(number as i32),
                 (1..=3, None, _) if (1..=31).contains(&number) => day = Some(number),
@@ -267,6 +292,11 @@ mod tests {
             ("20261124T100000Z", "2026-11-24T10:00:00Z"),
             ("20261124T100000+0100", "2026-11-24T09:00:00Z"),
             ("2019-12-07", "2019-12-07T00:00:00Z"),
+            ("Seg, 24 Set 2018 19:42:40 -0300", "2018-09-24T22:42:40Z"),
+            ("mar, 24 sep 2018 10:00:00 +0200", "2018-09-24T08:00:00Z"),
+            ("Di, 24 Dez. 2024 10:00 MEZ", "2024-12-24T09:00:00Z"),
+            ("24 mars 2024 10:00", "2024-03-24T10:00:00Z"),
+            ("5 juil. 2024 10:00", "2024-07-05T10:00:00Z"),
             ("  2025-01-28T09:18:34+01:00 ", "2025-01-28T08:18:34Z"),
         ];
         for (text, expected) in cases {

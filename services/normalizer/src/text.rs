@@ -8,7 +8,9 @@ use unicode_normalization::UnicodeNormalization;
 pub fn html_to_paragraphs(html: &str) -> Vec<String> {
     // A very wide line keeps each paragraph on one line; html2text only fails on IO errors,
     // which reading from a byte slice cannot produce, but fall back to the raw text anyway.
-    let rendered = html2text::config::plain_no_decorate()
+    // The trivial decorator writes only the text: no `[...]` around links, no `## ` before
+    // headings, no `* ` before list items (markup a story's text does not have).
+    let rendered = html2text::config::with_decorator(html2text::render::TrivialDecorator::new())
         .no_table_borders()
         .string_from_read(html.as_bytes(), 1_000_000)
         .unwrap_or_else(|_| html.to_owned());

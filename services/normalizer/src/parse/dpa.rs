@@ -1,7 +1,7 @@
 //! dpa digitalwires JSON items (`"format": "digitalwires@..."`). The fetcher sends them as
 //! `unknown` (they have a `urn`, not a ninjs `uri`), so the normalizer tells them by shape.
 //!
-//! The body is `article_html` as dpa's own NewsML-G2 converter writes it: when the dateline is
+//! The body is `article_html` (and `infobox_html`) as dpa's own NewsML-G2 converter writes it: when the dateline is
 //! a separate field and not yet in the text, it goes at the start of the first paragraph, so
 //! the same story normalizes to the same text from either format.
 
@@ -37,7 +37,14 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
     };
     let date = |key: &str| text(key).as_deref().and_then(dates::parse);
     let dateline = text("dateline");
-    let body_html = text("article_html").map(|html| with_dateline(&html, dateline.as_deref()));
+    // The infobox follows the story, as in dpa's NewsML-G2; the link box is left out there too.
+    let body_html = text("article_html").map(|html| {
+        let html = with_dateline(&html, dateline.as_deref());
+        match text("infobox_html") {
+            Some(infobox) => format!("{html}{infobox}"),
+            None => html,
+        }
+    });
     let categories = value
         .get("categories")
         .and_then(Value::as_array)

@@ -14,9 +14,17 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
         .id_generator(|_, _, _| String::new())
         .timestamp_parser(crate::dates::parse)
         .build();
-    let feed = parser
-        .parse(text.as_bytes())
-        .map_err(|e| ParseError::Feed(e.to_string()))?;
+    let feed = match parser.parse(text.as_bytes()) {
+        Ok(feed) => feed,
+        // feed-rs reads `<rss>` only with a version it knows; RSS without one (a real
+        // Brazilian news feed in the fixtures) or with `2.01` is RSS 2.0 for every reader.
+        Err(error) => match with_rss_version(text) {
+            Some(fixed) => parser
+                .parse(fixed.as_bytes())
+                .map_err(|e| ParseError::Feed(e.to_string()))?,
+            None => return Err(ParseError::Feed(error.to_string())),
+        },
+    };
     let language = feed.language.clone();
     let copyright_notice = feed.rights.as_ref().map(|t| t.content.clone());
     let entry = feed.entries.into_iter().next().ok_or(ParseError::NoItem)?;
@@ -70,4 +78,65 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
             .collect(),
         ..ParsedItem::default()
     })
+}
+
+/// The document with its `<rss>` start tag saying `version="2.0"`, when its version is missing
+/// or one feed-rs does not know; `None` when it is not RSS or already says a known version.
+fn with_rss_version(text: &str) -> Option<String> {
+    let start = text.find("<rss")?;
+    let tag_end = start + text.get(start..)?.find('>')?;
+    let tag = text.get(start..tag_end)?;
+    if !tag
+        .get(4..)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace) || rest == "/")
+    {
+        return None;
+    }
+    let rewritten = match tag.find("version=") {
+        None => format!("<rss version=\"2.0\"{}", tag.get(4..)?),
+        Some(at) => {
+            let value_start = at + "version=".len();
+            let quote = tag.get(value_start..)?.chars().next()?;
+            let value_end = value_start + 1 + tag.get(value_start + 1..)?.find(quote)?;
+            let value = tag.get(value_start + 1..value_end)?;
+            if ["2.0", "0.91", "0.92", ""].contains(&value) {
+                return None;
+            }
+            format!(
+                "{}\"2.0\"{}",
+                tag.get(..value_start)?,
+                tag.get(value_end + 1..)?
+            )
+        }
+    };
+    Some(format!(
+        "{}{rewritten}{}",
+        text.get(..start)?,
+        text.get(tag_end..)?
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_without_a_known_version_is_read_as_rss_2() {
+        let cases = [
+            (
+                "<rss><channel/></rss>",
+                Some("<rss version=\"2.0\"><channel/></rss>"),
+            ),
+            (
+                "<?xml?><rss version='2.01' a='b'>",
+                Some("<?xml?><rss version=\"2.0\" a='b'>"),
+            ),
+            ("<rss version=\"2.0\">", None),
+            ("<rssx>", None),
+            ("<feed>", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(with_rss_version(text).as_deref(), expected, "{text}");
+        }
+    }
 }

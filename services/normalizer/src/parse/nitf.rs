@@ -83,9 +83,16 @@ fn parse_nitf(root: &Element) -> ParsedItem {
             .and_then(|d| d.child("du-key"))
             .and_then(|k| k.attr("key"))
             .map(str::to_owned),
+        // The dateline's city, else a dateline that is only a place name (`Unnao`).
         located: dateline
             .and_then(|d| d.descendant("city"))
-            .and_then(Element::text_nonempty),
+            .and_then(Element::text_nonempty)
+            .or_else(|| {
+                dateline
+                    .and_then(Element::text_nonempty)
+                    .map(|d| crate::text::clean_inline(&d))
+                    .filter(|d| crate::dateline::is_place(d))
+            }),
         dateline: dateline
             .and_then(Element::text_nonempty)
             .map(|d| crate::text::clean_inline(&d)),
