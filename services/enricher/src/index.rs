@@ -88,11 +88,6 @@ impl Index {
             .collect()
     }
 
-    /// Every entry of `family`.
-    pub fn family_members(&self, family: &FamilyId) -> impl Iterator<Item = &Entry> {
-        self.entries.values().filter(move |e| &e.family == family)
-    }
-
     /// Adds `entry`, or replaces the entry with the same uri (a new version).
     pub fn upsert(&mut self, entry: Entry) {
         if let Some(slot) = self.by_uri.get(&entry.uri).copied() {
@@ -113,7 +108,7 @@ impl Index {
         self.entries.insert(slot, entry);
     }
 
-    /// Marks every member of `family` canceled.
+    /// Marks every member of `family` canceled (a scan: kills are rare).
     pub fn cancel_family(&mut self, family: &FamilyId) {
         for entry in self.entries.values_mut() {
             if &entry.family == family {
