@@ -97,6 +97,39 @@ pub fn raw_items(
     (items.into_iter().map(|item| item.raw).collect(), error)
 }
 
+/// The payload hash `raw` would have if its guid were `identity` (every occurrence of its own
+/// identity in the payload replaced): an item whose guid rotates carries the new guid in its
+/// payload, so only this hash tells whether anything but the guid changed.
+pub fn payload_hash_as(raw: &RawItem, identity: &str) -> String {
+    let Ok(bytes) = raw.payload_bytes() else {
+        return raw.payload_hash.clone();
+    };
+    let own = raw.item_identity.as_bytes();
+    let mut replaced = Vec::with_capacity(bytes.len());
+    let mut rest = bytes.as_slice();
+    while !own.is_empty() && !rest.is_empty() {
+        match rest.windows(own.len()).position(|window| window == own) {
+            Some(at) => {
+                replaced.extend_from_slice(&rest[..at]);
+                replaced.extend_from_slice(identity.as_bytes());
+                rest = &rest[at + own.len()..];
+            }
+            None => break,
+        }
+    }
+    replaced.extend_from_slice(rest);
+    RawItem::new(
+        raw.source.clone(),
+        identity.to_owned(),
+        raw.format,
+        None,
+        &replaced,
+        raw.fetched_at,
+        raw.origin.clone(),
+    )
+    .payload_hash
+}
+
 /// Gives `raw` another identity (and so another article id).
 pub fn reidentify(raw: &mut RawItem, identity: String) {
     raw.article_id = ArticleId::for_item(&raw.source, &identity);

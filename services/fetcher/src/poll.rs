@@ -299,8 +299,8 @@ async fn publish_document(
     let mut identities = Vec::new();
     for item in items {
         let mut raw = item.raw;
-        let identity = record.resolve_identity(&raw.item_identity, item.alias_key.as_deref());
-        let identity = match in_document.get(&identity) {
+        let resolved = record.resolve_identity(&raw.item_identity, item.alias_key.as_deref());
+        let identity = match in_document.get(&resolved) {
             // The same item twice in one document (same content, or a story and its update
             // under one guid with the same title and link): the first occurrence wins.
             Some((hash, alias_key))
@@ -316,7 +316,15 @@ async fn publish_document(
             }
             // One guid reused for different stories: tell them apart without it.
             Some(_) => item.identity_without_guid.clone(),
-            None => identity,
+            None => resolved.clone(),
+        };
+        // A rotated guid (the item was found through its title and link) is compared, and
+        // remembered, as if it still had the guid it is remembered under: its payload carries
+        // the new guid, so its raw hash differs on every rotation.
+        let hash = if identity == resolved && identity != raw.item_identity {
+            document::payload_hash_as(&raw, &identity)
+        } else {
+            raw.payload_hash.clone()
         };
         if identity != raw.item_identity {
             document::reidentify(&mut raw, identity.clone());
@@ -327,7 +335,7 @@ async fn publish_document(
         );
         identities.push(identity.clone());
         match record.published.get(&identity) {
-            Some(known) if known.hash == raw.payload_hash => {
+            Some(known) if known.hash == hash => {
                 counts.unchanged_items += 1;
                 record.touch(&identity);
                 continue;
@@ -337,7 +345,7 @@ async fn publish_document(
         }
         let record_out = Record::new(topics::RAW, raw.article_id.as_str(), raw.encode());
         let ack = shared.bus.enqueue(record_out).await?;
-        pending.push((identity, raw.payload_hash, item.alias_key, ack));
+        pending.push((identity, hash, item.alias_key, ack));
     }
     for (identity, hash, alias_key, ack) in pending {
         ack.await?;

@@ -8,74 +8,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use tokio::sync::watch;
-use tokio_util::sync::CancellationToken;
-use wire_model::{ArticleId, OriginInfo, RawFormat, RawItem, SourceId, topics};
-use wire_runtime::bus::MemoryBus;
-use wire_runtime::{Bus as _, Health, SharedBus, Subscription};
-use wirefeed_fetcher::FetcherConfig;
-use wirefeed_fetcher::config::{AfterRead, DirSource, HttpSource, SourceConfig};
+mod common;
 
-/// The upper bound of every wait. Generous: a healthy run needs a few seconds.
-const WAIT: Duration = Duration::from_secs(60);
+use axum::http::header;
+use common::{
+    Answer, Endpoint, Fetcher, Item, THREE_ITEMS, guids, http_source, identities, rss,
+    wait_for_file,
+};
+use std::path::Path;
+use wire_model::{ArticleId, OriginInfo, RawFormat, SourceId};
+use wirefeed_fetcher::FetcherConfig;
+use wirefeed_fetcher::config::{AfterRead, DirSource, SourceConfig};
 
 // ---------------------------------------------------------------------------------------------
 // Feeds
-
-/// One RSS item: guid, title, body text.
-type Item<'a> = (&'a str, &'a str, &'a str);
-
-fn rss(items: &[Item<'_>]) -> String {
-    let mut feed = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <rss version=\"2.0\">\n<channel>\n<title>Test Wire</title>\n\
-         <link>https://wire.test.invalid/</link>\n<description>test feed</description>\n",
-    );
-    for (guid, title, text) in items {
-        feed.push_str(&format!(
-            "<item>\n<title>{title}</title>\n<guid isPermaLink=\"false\">{guid}</guid>\n\
-             <link>https://wire.test.invalid/{guid}</link>\n\
-             <pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate>\n\
-             <description><![CDATA[<p>{text}</p>]]></description>\n</item>\n"
-        ));
-    }
-    feed.push_str("</channel>\n</rss>\n");
-    feed
-}
-
-const THREE_ITEMS: [Item<'static>; 3] = [
-    (
-        "tag:test,2026:1",
-        "Harbour reopens",
-        "The harbour reopened on Tuesday.",
-    ),
-    (
-        "tag:test,2026:2",
-        "Bridge vote",
-        "The council votes on the bridge.",
-    ),
-    (
-        "tag:test,2026:3",
-        "Rain forecast",
-        "Rain is forecast for the weekend.",
-    ),
-];
-
-fn guids(items: &[Item<'_>]) -> Vec<String> {
-    items
-        .iter()
-        .map(|(guid, _, _)| (*guid).to_owned())
-        .collect()
-}
 
 /// A feed of `count` items with long texts: many kilobytes.
 fn big_feed(count: usize) -> String {
@@ -106,133 +52,6 @@ fn element_names(payload: &str) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A switchable HTTP endpoint that records requests
-
-/// What the endpoint answers.
-#[derive(Clone)]
-enum Answer {
-    /// 200 with an RSS body; with an `etag`, 304 when `If-None-Match` matches it.
-    Feed { body: String, etag: Option<String> },
-    /// 200 with the body streamed in chunks, without `Content-Length`.
-    Chunked { body: String, chunk_bytes: usize },
-    /// Never answers.
-    Hang,
-}
-
-struct EndpointState {
-    answer: Answer,
-    /// Headers of every request, in arrival order.
-    requests: Vec<HeaderMap>,
-    /// Requests answered with 304.
-    not_modified: usize,
-}
-
-/// One feed URL served on `127.0.0.1:0`.
-struct Endpoint {
-    url: String,
-    state: Mutex<EndpointState>,
-    /// The number of requests so far, to wait on.
-    seen: watch::Sender<usize>,
-}
-
-impl Endpoint {
-    async fn start(answer: Answer) -> Arc<Self> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let endpoint = Arc::new(Self {
-            url: format!("http://{address}/feed.xml"),
-            state: Mutex::new(EndpointState {
-                answer,
-                requests: Vec::new(),
-                not_modified: 0,
-            }),
-            seen: watch::channel(0).0,
-        });
-        let app = Router::new()
-            .route("/feed.xml", get(answer_request))
-            .with_state(endpoint.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        endpoint
-    }
-
-    /// Answers every later request with `answer`; returns how many requests came before.
-    fn switch_to(&self, answer: Answer) -> usize {
-        let mut state = self.state.lock().unwrap();
-        state.answer = answer;
-        state.requests.len()
-    }
-
-    fn requests(&self) -> Vec<HeaderMap> {
-        self.state.lock().unwrap().requests.clone()
-    }
-
-    fn not_modified(&self) -> usize {
-        self.state.lock().unwrap().not_modified
-    }
-
-    /// Waits until at least `count` requests have arrived.
-    async fn wait_for_requests(&self, count: usize) {
-        let mut seen = self.seen.subscribe();
-        tokio::time::timeout(WAIT, seen.wait_for(|n| *n >= count))
-            .await
-            .unwrap_or_else(|_| {
-                panic!(
-                    "{} saw {} requests, expected at least {count}",
-                    self.url,
-                    *self.seen.borrow()
-                )
-            })
-            .unwrap();
-    }
-}
-
-async fn answer_request(State(endpoint): State<Arc<Endpoint>>, headers: HeaderMap) -> Response {
-    let answer = {
-        let mut state = endpoint.state.lock().unwrap();
-        let answer = state.answer.clone();
-        let matches_etag = match &answer {
-            Answer::Feed {
-                etag: Some(etag), ..
-            } => headers
-                .get(header::IF_NONE_MATCH)
-                .is_some_and(|value| value.as_bytes() == etag.as_bytes()),
-            _ => false,
-        };
-        if matches_etag {
-            state.not_modified += 1;
-        }
-        state.requests.push(headers);
-        (answer, matches_etag)
-    };
-    endpoint.seen.send_modify(|n| *n += 1);
-    match answer {
-        (Answer::Feed { etag, .. }, true) => {
-            let etag = etag.unwrap_or_default();
-            (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
-        }
-        (Answer::Feed { body, etag }, false) => {
-            let mut response =
-                ([(header::CONTENT_TYPE, "application/rss+xml")], body).into_response();
-            if let Some(etag) = etag {
-                response
-                    .headers_mut()
-                    .insert(header::ETAG, etag.parse().unwrap());
-            }
-            response
-        }
-        (Answer::Chunked { body, chunk_bytes }, _) => {
-            let chunks: Vec<Result<Bytes, std::io::Error>> = body
-                .into_bytes()
-                .chunks(chunk_bytes)
-                .map(|chunk| Ok(Bytes::copy_from_slice(chunk)))
-                .collect();
-            Body::from_stream(futures::stream::iter(chunks)).into_response()
-        }
-        (Answer::Hang, _) => std::future::pending().await,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The fetcher on the in-process bus
 
 fn config(sources: Vec<SourceConfig>) -> FetcherConfig {
@@ -248,89 +67,6 @@ fn config(sources: Vec<SourceConfig>) -> FetcherConfig {
     }
 }
 
-fn http_source(id: &str, endpoint: &Endpoint) -> SourceConfig {
-    SourceConfig::Http(HttpSource {
-        interval_secs: Some(1),
-        // The test servers listen on 127.0.0.1: opt out of the SSRF guard.
-        allow_private_network: true,
-        ..HttpSource::new(id, &endpoint.url)
-    })
-}
-
-/// A running fetcher, with a consumer group subscribed to `wire.raw.v1` before it started.
-struct Fetcher {
-    raw: Box<dyn Subscription>,
-    shutdown: CancellationToken,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-impl Fetcher {
-    async fn start(config: FetcherConfig) -> Self {
-        let bus = Arc::new(MemoryBus::new(1024));
-        let raw = bus.subscribe("test", &[topics::RAW]).await.unwrap();
-        let shutdown = CancellationToken::new();
-        let bus: SharedBus = bus;
-        let deps = wirefeed_fetcher::FetcherDeps {
-            bus,
-            state: Arc::new(wire_runtime::state::MemoryStateStore::default()),
-            registry: wirefeed_fetcher::SourceRegistry::new(),
-            health: Health::new(),
-        };
-        let task = tokio::spawn(wirefeed_fetcher::run(config, deps, None, shutdown.clone()));
-        Self {
-            raw,
-            shutdown,
-            task,
-        }
-    }
-
-    /// The next raw item; its record key must be its article id.
-    async fn next_item(&mut self) -> RawItem {
-        let delivery = tokio::time::timeout(WAIT, self.raw.recv())
-            .await
-            .expect("no raw item arrived in time")
-            .unwrap();
-        assert_eq!(delivery.record.topic, topics::RAW);
-        let item = RawItem::decode(&delivery.record.payload).unwrap();
-        assert_eq!(
-            delivery.record.key.as_deref(),
-            Some(item.article_id.as_str().as_bytes())
-        );
-        item
-    }
-
-    async fn next_items(&mut self, count: usize) -> Vec<RawItem> {
-        let mut items = Vec::new();
-        for _ in 0..count {
-            items.push(self.next_item().await);
-        }
-        items
-    }
-
-    /// Published items not consumed yet.
-    fn unread(&self) -> i64 {
-        self.raw.lag().unwrap()
-    }
-
-    /// Cancels the token and asserts that `run` returns `Ok`; returns the unread count.
-    async fn stop(self) -> i64 {
-        self.shutdown.cancel();
-        tokio::time::timeout(WAIT, self.task)
-            .await
-            .expect("the fetcher did not stop after cancellation")
-            .expect("the fetcher task panicked")
-            .expect("the fetcher returned an error");
-        self.raw.lag().unwrap()
-    }
-}
-
-fn identities(items: &[RawItem]) -> Vec<String> {
-    items
-        .iter()
-        .map(|item| item.item_identity.clone())
-        .collect()
-}
-
 // ---------------------------------------------------------------------------------------------
 // HTTP sources
 
@@ -341,7 +77,7 @@ async fn an_rss_feed_becomes_one_raw_item_per_entry_each_a_single_item_feed() {
         etag: None,
     })
     .await;
-    let mut source = http_source("test-wire", &endpoint);
+    let mut source = http_source("test-wire", &endpoint.url);
     if let SourceConfig::Http(http) = &mut source {
         http.headers
             .insert("X-Api-Key".to_owned(), "secret-key".to_owned());
@@ -386,7 +122,7 @@ async fn an_unchanged_feed_publishes_nothing_and_a_changed_item_is_published_aga
         etag: None,
     })
     .await;
-    let mut fetcher = Fetcher::start(config(vec![http_source("test-wire", &endpoint)])).await;
+    let mut fetcher = Fetcher::start(config(vec![http_source("test-wire", &endpoint.url)])).await;
     let first = fetcher.next_items(3).await;
     assert_eq!(identities(&first), guids(&THREE_ITEMS));
 
@@ -418,7 +154,7 @@ async fn a_conditional_get_sends_the_etag_back_and_a_304_publishes_nothing() {
         etag: Some("\"v1\"".to_owned()),
     })
     .await;
-    let mut fetcher = Fetcher::start(config(vec![http_source("test-wire", &endpoint)])).await;
+    let mut fetcher = Fetcher::start(config(vec![http_source("test-wire", &endpoint.url)])).await;
     let first = fetcher.next_items(3).await;
     for item in &first {
         assert!(
@@ -474,9 +210,9 @@ async fn a_body_over_the_limit_publishes_nothing_and_other_sources_go_on() {
     })
     .await;
     let mut config = config(vec![
-        http_source("too-big", &with_length),
-        http_source("too-big-streamed", &streamed),
-        http_source("healthy", &healthy),
+        http_source("too-big", &with_length.url),
+        http_source("too-big-streamed", &streamed.url),
+        http_source("healthy", &healthy.url),
     ]);
     config.max_body_bytes = limit as u64;
     let mut fetcher = Fetcher::start(config).await;
@@ -503,8 +239,8 @@ async fn a_server_that_never_answers_times_out_without_blocking_other_sources() 
     })
     .await;
     let mut config = config(vec![
-        http_source("hanging", &hanging),
-        http_source("healthy", &healthy),
+        http_source("hanging", &hanging.url),
+        http_source("healthy", &healthy.url),
     ]);
     config.timeout_secs = 1;
     let mut fetcher = Fetcher::start(config).await;
@@ -527,8 +263,8 @@ async fn shutdown_does_not_wait_for_a_request_that_never_ends() {
     })
     .await;
     let mut config = config(vec![
-        http_source("hanging", &hanging),
-        http_source("healthy", &healthy),
+        http_source("hanging", &hanging.url),
+        http_source("healthy", &healthy.url),
     ]);
     // Far longer than the test waits: the hanging request is still open when we stop.
     config.timeout_secs = 3600;
@@ -554,18 +290,6 @@ fn dir_source(path: &Path) -> SourceConfig {
         idle_alarm_secs: None,
     })
 }
-
-/// Waits until `path` exists.
-async fn wait_for_file(path: &Path) {
-    let found = tokio::time::timeout(WAIT, async {
-        while !path.exists() {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await;
-    assert!(found.is_ok(), "{} did not appear", path.display());
-}
-
 #[tokio::test]
 async fn a_drop_folder_moves_published_files_and_ignores_partial_uploads() {
     let inbox = tempfile::tempdir().unwrap();
@@ -637,7 +361,7 @@ async fn a_feed_that_repeats_a_guid_publishes_that_item_once_not_on_every_poll()
         etag: None,
     })
     .await;
-    let mut fetcher = Fetcher::start(config(vec![http_source("test-wire", &endpoint)])).await;
+    let mut fetcher = Fetcher::start(config(vec![http_source("test-wire", &endpoint.url)])).await;
     let items = fetcher.next_items(2).await;
     assert_eq!(
         identities(&items),
