@@ -150,9 +150,11 @@ pub async fn run(
             }
         }
     }
+    // Stop every source and write what it remembers, so the next run starts from here.
     for (_, source) in running.drain() {
         source.stop.cancel();
-        source.task.await.context("a source task panicked")?;
+        let record = source.task.await.context("a source task panicked")?;
+        poller::save(&shared, &source.config, &record).await;
     }
     Ok(())
 }

@@ -154,7 +154,7 @@ pub async fn poll_forever(
         shared.registry.update(&record.status);
         // A record holds up to max_items_remembered item hashes: write it when what it
         // remembers changed, and every tenth poll for the schedule and health.
-        if Essentials::of(&record) != before || record.status.polls_total % 10 == 0 {
+        if Essentials::of(&record) != before || record.status.polls_total.is_multiple_of(10) {
             save(&shared, &source, &record).await;
         }
     }
@@ -169,7 +169,8 @@ struct Essentials {
     remembered: usize,
     files: usize,
     conditional_get_unreliable: bool,
-    failing: bool,
+    /// Every failed poll is written: its schedule (backoff, Retry-After) must survive a restart.
+    consecutive_errors: u32,
     idle: bool,
 }
 
@@ -182,7 +183,7 @@ impl Essentials {
             remembered: record.published.len(),
             files: record.file_stamps.len(),
             conditional_get_unreliable: record.conditional_get_unreliable,
-            failing: record.status.consecutive_errors > 0,
+            consecutive_errors: record.status.consecutive_errors,
             idle: record.status.idle,
         }
     }
@@ -226,7 +227,8 @@ fn check_idle(
     .emit();
 }
 
-async fn save(shared: &Shared, source: &SourceConfig, record: &SourceRecord) {
+/// Writes `record` to the state store (failures are reported, and retried with the next save).
+pub async fn save(shared: &Shared, source: &SourceConfig, record: &SourceRecord) {
     let value = match serde_json::to_vec(record) {
         Ok(value) => value,
         Err(error) => {
