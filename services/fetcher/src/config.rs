@@ -80,9 +80,15 @@ pub struct HttpSource {
     /// `WIREFEED__...__FILE`; header values are never logged.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// Request headers whose values are read from files at each poll (API keys in
+    /// `/run/secrets/...`, rotated without a restart): header name → file path.
+    #[serde(default)]
+    pub header_files: BTreeMap<String, PathBuf>,
     /// HTTP basic auth.
     pub username: Option<String>,
     pub password: Option<String>,
+    /// The basic-auth password, read from a file at each poll.
+    pub password_file: Option<PathBuf>,
     /// Overrides `fetcher.user_agent`.
     pub user_agent: Option<String>,
     /// Overrides `fetcher.timeout_secs`.
@@ -143,8 +149,10 @@ impl HttpSource {
             url: url.to_owned(),
             interval_secs: None,
             headers: BTreeMap::new(),
+            header_files: BTreeMap::new(),
             username: None,
             password: None,
+            password_file: None,
             user_agent: None,
             timeout_secs: None,
             max_body_bytes: None,
@@ -287,7 +295,9 @@ impl Validate for FetcherConfig {
                         ));
                     }
                 }
-                if http.password.is_some() && http.username.is_none() {
+                if (http.password.is_some() || http.password_file.is_some())
+                    && http.username.is_none()
+                {
                     return Err(ConfigError::invalid(
                         &key("username"),
                         "",

@@ -188,8 +188,15 @@ async fn send(
     for (name, value) in &plan.source.headers {
         request = request.header(name, value);
     }
+    for (name, path) in &plan.source.header_files {
+        request = request.header(name, read_secret(path).await?);
+    }
     if let Some(username) = &plan.source.username {
-        request = request.basic_auth(username, plan.source.password.as_ref());
+        let password = match &plan.source.password_file {
+            Some(path) => Some(read_secret(path).await?),
+            None => plan.source.password.clone(),
+        };
+        request = request.basic_auth(username, password);
     }
     if let Some(validators) = plan.validators {
         if let Some(etag) = &validators.etag {
@@ -200,6 +207,19 @@ async fn send(
         }
     }
     request.send().await.map_err(FetchError::from_reqwest)
+}
+
+/// A secret from a file (trimmed). The error names the file, never the contents.
+async fn read_secret(path: &std::path::Path) -> Result<String, FetchError> {
+    tokio::fs::read_to_string(path)
+        .await
+        .map(|secret| secret.trim().to_owned())
+        .map_err(|e| {
+            FetchError::Other(format!(
+                "failed to read secret file {}: {e}",
+                path.display()
+            ))
+        })
 }
 
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
