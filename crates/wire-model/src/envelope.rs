@@ -65,6 +65,10 @@ pub struct WireMeta {
     /// updates (set by the enricher).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_of: Option<String>,
+    /// The event cluster: different write-ups of the same event (by different agencies or
+    /// outlets) share it; set when the enricher is confident, else the family's own id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<String>,
     /// What changed since the previous version (set by the enricher on versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,

@@ -21,6 +21,11 @@ pub struct EnricherConfig {
     pub agency_sources: Vec<String>,
     /// Also publish originals and material new versions to `wire.stories.v1`.
     pub stories_route: bool,
+    /// A new story family joins an event cluster (`wire.story`) when the cluster holds at least
+    /// this share of its names and numbers (weighted by rarity)...
+    pub story_min_coverage: f64,
+    /// ...and was seen within this many hours.
+    pub story_window_hours: u64,
 }
 
 impl Default for EnricherConfig {
@@ -32,6 +37,8 @@ impl Default for EnricherConfig {
             min_key_token_containment: 0.75,
             agency_sources: Vec::new(),
             stories_route: true,
+            story_min_coverage: 0.5,
+            story_window_hours: 72,
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct Entry {
     pub indexed_at: i64,
     /// Too short for near-duplicate matching (indexed for exact matches only).
     pub exact_only: bool,
+    /// The event cluster (`wire.story`).
+    #[serde(default)]
+    pub story: Option<String>,
 }
 
 type Slot = u32;
@@ -180,6 +183,7 @@ mod tests {
             first_created: 0,
             indexed_at,
             exact_only: false,
+            story: None,
         }
     }
 

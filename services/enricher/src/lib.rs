@@ -4,7 +4,7 @@
 //! id; originals and material new versions also go to `wire.stories.v1`.
 //!
 //! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
-//! [`minhash`] (pure: signatures, LSH bands), [`index`] (the window: exact and LSH lookups,
+//! [`minhash`] (pure: signatures, LSH bands), [`story`] (pure: event clusters), [`index`] (the window: exact and LSH lookups,
 //! eviction), [`lineage`] (pure: the decision), [`config`].
 //!
 //! Delivery guarantee and state: at-least-once. The index lives in memory and in the state
@@ -22,6 +22,7 @@ pub mod features;
 pub mod index;
 pub mod lineage;
 pub mod minhash;
+pub mod story;
 
 pub use config::EnricherConfig;
 

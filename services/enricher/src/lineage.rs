@@ -17,6 +17,7 @@ use crate::config::EnricherConfig;
 use crate::features::{self, UpdateMarker};
 use crate::index::{Entry, Index};
 use crate::minhash;
+use crate::story::Stories;
 use chrono::{DateTime, Utc};
 use wire_model::{ArticleId, Change, Envelope, FamilyId, PubStatus, content_hash};
 
@@ -38,6 +39,7 @@ pub enum Verdict {
 pub struct Lineage {
     config: EnricherConfig,
     index: Index,
+    stories: Stories,
 }
 
 struct Features {
@@ -104,6 +106,7 @@ impl Lineage {
         Self {
             config,
             index: Index::default(),
+            stories: Stories::default(),
         }
     }
 
@@ -118,6 +121,13 @@ impl Lineage {
 
     /// Puts back an entry persisted by an earlier run.
     pub fn restore(&mut self, entry: Entry) {
+        self.stories.observe(&entry.key_tokens);
+        if entry.is_original
+            && let Some(story) = &entry.story
+        {
+            self.stories
+                .add(story, &entry.key_tokens, entry.first_created);
+        }
         self.index.upsert(entry);
     }
 
@@ -165,7 +175,12 @@ impl Lineage {
             first_created,
             indexed_at: now.timestamp(),
             exact_only: features.exact_only,
+            story: None,
         };
+        let new_article = !matches!(relation, Relation::VersionOfSameUri(_));
+        if new_article {
+            self.stories.observe(&features.key_tokens);
+        }
         match relation {
             Relation::VersionOfSameUri(previous) | Relation::VersionOfUpdatedItem(previous) => {
                 let change = change_summary(&previous, &entry, features.marker, canceled);
@@ -176,10 +191,12 @@ impl Lineage {
                 if previous.uri != uri {
                     wire.version_of = Some(previous.uri.clone());
                 }
+                entry.story = previous.story.clone();
                 wire.change = Some(change);
             }
             Relation::DuplicateOf(matched, similarity) => {
                 entry.family = matched.family.clone();
+                entry.story = matched.story.clone();
                 let original_uri = matched.duplicate_of.clone().unwrap_or(matched.uri.clone());
                 let original = self.index.by_uri(&original_uri).cloned();
                 let replaces_original = original
@@ -200,8 +217,24 @@ impl Lineage {
                     }
                 }
             }
-            Relation::New => {}
+            Relation::New => {
+                let window = self.config.story_window_hours as i64 * 3600;
+                let story = self
+                    .stories
+                    .best_match(
+                        &features.key_tokens,
+                        first_created,
+                        window,
+                        self.config.story_min_coverage,
+                    )
+                    .map(|(story, _)| story)
+                    .unwrap_or_else(|| entry.family.as_str().replacen("family:", "story:", 1));
+                self.stories
+                    .add(&story, &features.key_tokens, first_created);
+                entry.story = Some(story);
+            }
         }
+        wire.story = entry.story.clone();
         wire.family = Some(entry.family.clone());
         wire.version_seq = Some(entry.version_seq);
         wire.is_original = Some(entry.is_original);
@@ -213,6 +246,7 @@ impl Lineage {
         self.index.upsert(entry);
         let oldest = now.timestamp() - (self.config.window_hours as i64) * 3600;
         let evicted = self.index.evict(oldest, self.config.dedup_capacity);
+        self.stories.evict(oldest);
         Verdict::Enriched {
             envelope: Box::new(envelope),
             changed,

@@ -316,3 +316,60 @@ async fn the_index_survives_a_restart_through_the_state_store() {
         .unwrap();
     assert_eq!(pickup.wire.duplicate_of.as_deref(), Some("urn:agency:1"));
 }
+
+#[test]
+fn another_agencys_write_up_of_the_event_shares_the_story_not_the_family() {
+    let mut stage = EnricherStage::new(&config());
+    let background = [
+        (
+            "urn:b:1",
+            "Central bank holds rates",
+            "The Bank of Norvania kept its main rate at 3.25 percent on Wednesday, Governor Elin Brekke said in Oslo after the meeting of the Monetary Policy Committee.",
+        ),
+        (
+            "urn:b:2",
+            "Floods hit Jakarta",
+            "Floods in Jakarta forced 12,000 people from their homes on Sunday after the Ciliwung river burst its banks, the National Disaster Mitigation Agency said.",
+        ),
+        (
+            "urn:b:3",
+            "Tokyo shares rise",
+            "Shares in Tokyo rose on Monday as Toyota and Sony gained after the yen weakened against the dollar, with the Nikkei closing up 1.2 percent.",
+        ),
+    ];
+    for (uri, headline, text) in background {
+        enrich(&mut stage, envelope(uri, "agency", headline, &[text], 8));
+    }
+    let first = enrich(&mut stage, original());
+    let rival = envelope(
+        "urn:rival:1",
+        "rival-agency",
+        "Geneva round opens as Lindqvist presses Syria sides on truce",
+        &[
+            "UN mediator Maria Lindqvist on Tuesday brought the Syria government and opposition delegations together in Geneva for the first time in eighteen months.",
+            "Karim Haddad, who leads the government side, ruled out talk of a transitional authority, while Samir Al-Khatib demanded that 2,000 detainees be freed first.",
+            "The talks at the Palais des Nations run until Friday. Russia and the United States, co-chairs of the 17-nation support group, backed the effort.",
+        ],
+        10,
+    );
+    let rival = enrich(&mut stage, rival);
+    assert_ne!(
+        rival.wire.family, first.wire.family,
+        "a different write-up, not a copy"
+    );
+    assert!(first.wire.story.is_some());
+    assert_eq!(rival.wire.story, first.wire.story);
+    let unrelated = enrich(
+        &mut stage,
+        envelope(
+            "urn:b:4",
+            "agency",
+            "Jakarta floods ease",
+            &[
+                "Water levels in Jakarta fell on Monday and 8,000 people returned home, the National Disaster Mitigation Agency said.",
+            ],
+            11,
+        ),
+    );
+    assert_ne!(unrelated.wire.story, first.wire.story);
+}
