@@ -41,7 +41,9 @@ fn alerter_config() -> AlerterConfig {
         subscriptions: vec![SubscriptionConfig {
             id: "syria-desk".to_owned(),
             keywords: vec!["Syria".to_owned()],
+            ..Default::default()
         }],
+        ..Default::default()
     }
 }
 
@@ -107,7 +109,13 @@ async fn a_feed_item_travels_to_an_enriched_article_and_one_alert() {
     {
         let (bus, stage, shutdown) = (service_bus(&prefix).await, stage.clone(), shutdown.clone());
         services.spawn(async move {
-            wirefeed_alerter::run(alerter_config(), &stage, bus, Health::new(), shutdown).await
+            let deps = wirefeed_alerter::AlerterDeps {
+                bus,
+                state: std::sync::Arc::new(wire_runtime::state::MemoryStateStore::default()),
+                registry: Default::default(),
+                health: Health::new(),
+            };
+            wirefeed_alerter::run(alerter_config(), &stage, deps, shutdown).await
         });
     }
     {

@@ -31,6 +31,18 @@ pub struct Alert {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enriched_at: Option<DateTime<Utc>>,
     pub alerted_at: DateTime<Utc>,
+    /// `new` (the first matching article of a story family), `update` (a material new
+    /// version of an alerted story) or `kill` (an alerted story was withdrawn). Absent from
+    /// older alerts, which are `new`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// For updates and kills, what changed: `headline changed`, `urgency raised`,
+    /// `correction`, `2 paragraphs added`, `killed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+    /// The triggering article's `wire.version_seq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_seq: Option<u32>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -1,6 +1,6 @@
-//! Alerter telemetry.
+//! Alerter telemetry: one struct per event; `emit` logs and counts.
 
-use tracing::info;
+use tracing::{debug, info, warn};
 use wire_model::Alert;
 
 pub struct AlertRaised<'a> {
@@ -10,19 +10,143 @@ pub struct AlertRaised<'a> {
 impl AlertRaised<'_> {
     pub fn emit(self) {
         let alert = self.alert;
+        let kind = alert.kind.as_deref().unwrap_or("new");
         info!(
             subscription = %alert.subscription,
+            kind,
             family = %alert.family,
             source = %alert.source,
             evidence = ?alert.evidence,
+            changes = ?alert.changes,
             "alert raised"
         );
-        metrics::counter!("wirefeed_alerter_alerts_total", "subscription" => alert.subscription.clone())
-            .increment(1);
+        let kind_label = match kind {
+            "update" => "update",
+            "kill" => "kill",
+            _ => "new",
+        };
+        metrics::counter!(
+            "wirefeed_alerter_alerts_total",
+            "subscription" => alert.subscription.clone(),
+            "kind" => kind_label
+        )
+        .increment(1);
         let latency = (alert.alerted_at - alert.fetched_at)
             .num_milliseconds()
             .max(0) as f64
             / 1000.0;
         metrics::histogram!("wirefeed_alerter_fetch_to_alert_seconds").record(latency);
+    }
+}
+
+/// The alerted pairs and API subscriptions were read back from the state store.
+pub struct StateRestored {
+    pub alerted: usize,
+    pub subscriptions: usize,
+    pub unreadable: usize,
+}
+
+impl StateRestored {
+    pub fn emit(self) {
+        info!(
+            alerted = self.alerted,
+            subscriptions = self.subscriptions,
+            unreadable = self.unreadable,
+            "alerter state restored"
+        );
+        metrics::gauge!("wirefeed_alerter_alerted_pairs").set(self.alerted as f64);
+    }
+}
+
+/// A subscription was added, replaced or deleted over the admin API.
+pub struct SubscriptionChanged<'a> {
+    pub subscription: &'a str,
+    /// `added`, `replaced` or `deleted`.
+    pub change: &'static str,
+}
+
+impl SubscriptionChanged<'_> {
+    pub fn emit(self) {
+        info!(
+            subscription = self.subscription,
+            change = self.change,
+            "subscription changed"
+        );
+        metrics::counter!("wirefeed_alerter_subscription_changes_total", "change" => self.change)
+            .increment(1);
+    }
+}
+
+/// A webhook accepted an alert.
+pub struct WebhookDelivered<'a> {
+    pub subscription: &'a str,
+    pub channel: &'static str,
+    pub attempts: u32,
+}
+
+impl WebhookDelivered<'_> {
+    pub fn emit(self) {
+        debug!(
+            subscription = self.subscription,
+            channel = self.channel,
+            attempts = self.attempts,
+            "webhook delivered"
+        );
+        metrics::counter!(
+            "wirefeed_alerter_webhook_deliveries_total",
+            "channel" => self.channel,
+            "result" => "delivered"
+        )
+        .increment(1);
+    }
+}
+
+/// A webhook attempt failed and will be retried.
+pub struct WebhookRetry<'a> {
+    pub subscription: &'a str,
+    pub channel: &'static str,
+    pub attempt: u32,
+    pub backoff_ms: u64,
+    pub error: &'a str,
+}
+
+impl WebhookRetry<'_> {
+    pub fn emit(self) {
+        warn!(
+            subscription = self.subscription,
+            channel = self.channel,
+            attempt = self.attempt,
+            backoff_ms = self.backoff_ms,
+            error = self.error,
+            "webhook attempt failed; retrying"
+        );
+        metrics::counter!("wirefeed_alerter_webhook_retries_total", "channel" => self.channel)
+            .increment(1);
+    }
+}
+
+/// A webhook gave up: the alert goes to the dead-letter topic.
+pub struct WebhookFailed<'a> {
+    pub subscription: &'a str,
+    pub channel: &'static str,
+    pub attempts: u32,
+    pub error: &'a str,
+}
+
+impl WebhookFailed<'_> {
+    pub fn emit(self) {
+        warn!(
+            subscription = self.subscription,
+            channel = self.channel,
+            attempts = self.attempts,
+            error = self.error,
+            "webhook failed; alert dead-lettered"
+        );
+        metrics::counter!(
+            "wirefeed_alerter_webhook_deliveries_total",
+            "channel" => self.channel,
+            "result" => "dead_lettered"
+        )
+        .increment(1);
     }
 }

@@ -13,13 +13,21 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let process = wire_runtime::Process::start(args.config.as_deref(), None).await?;
+    let registry = wirefeed_alerter::SubscriptionRegistry::new();
+    let process =
+        wire_runtime::Process::start(args.config.as_deref(), Some(registry.router())).await?;
     let config = process.config.section("alerter")?;
+    let state = wire_runtime::open_state_store(&process.runtime, "alerter").await?;
+    let deps = wirefeed_alerter::AlerterDeps {
+        bus: process.bus.clone(),
+        state,
+        registry,
+        health: process.health.clone(),
+    };
     wirefeed_alerter::run(
         config,
         &process.runtime.stage,
-        process.bus.clone(),
-        process.health.clone(),
+        deps,
         process.shutdown.clone(),
     )
     .await?;

@@ -26,11 +26,12 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
     let shutdown = shutdown::on_signals();
     let health = Health::new();
     let registry = wirefeed_fetcher::SourceRegistry::new();
+    let subscriptions = wirefeed_alerter::SubscriptionRegistry::new();
     admin::serve(
         &runtime.admin,
         health.clone(),
         bus.clone(),
-        Some(registry.router()),
+        Some(registry.router().merge(subscriptions.router())),
         shutdown.clone(),
     )
     .await?;
@@ -69,10 +70,15 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
         });
     }
     {
-        let (bus, health, shutdown) = (bus.clone(), health.clone(), shutdown.clone());
-        tasks.spawn(
-            async move { wirefeed_alerter::run(alerter, &stage, bus, health, shutdown).await },
-        );
+        let state = wire_runtime::open_state_store(&runtime, "alerter").await?;
+        let deps = wirefeed_alerter::AlerterDeps {
+            bus: bus.clone(),
+            state,
+            registry: subscriptions,
+            health: health.clone(),
+        };
+        let shutdown = shutdown.clone();
+        tasks.spawn(async move { wirefeed_alerter::run(alerter, &stage, deps, shutdown).await });
     }
     wait_until_subscribed(&health, &shutdown).await;
     {

@@ -1,0 +1,176 @@
+//! Posting one alert to one webhook: the body (pure), the signature (pure), the backoff
+//! (pure), and the retrying POST (the thin async part).
+
+use crate::config::{WebhookDeliveryConfig, WebhookKind, WebhookTarget};
+use crate::events;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use wire_model::Alert;
+
+/// The header carrying `sha256=<hex HMAC-SHA256 of the body with the subscription's secret>`.
+pub const SIGNATURE_HEADER: &str = "X-Wirefeed-Signature";
+/// A stable id of the alert (`<subscription>:<family>:<kind>:<version>`): the same on every
+/// retry and redelivery, so a receiver can drop duplicates.
+pub const ALERT_ID_HEADER: &str = "X-Wirefeed-Alert-Id";
+
+/// `sha256=<hex>` of `body` keyed with `secret`.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    // HMAC takes keys of any length.
+    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(mac) => mac,
+        Err(_) => return String::new(),
+    };
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The stable id of an alert.
+pub fn alert_id(alert: &Alert) -> String {
+    format!(
+        "{}:{}:{}:{}",
+        alert.subscription,
+        alert.family.as_str(),
+        alert.kind.as_deref().unwrap_or("new"),
+        alert.version_seq.unwrap_or(1)
+    )
+}
+
+/// The request body for `kind`: the alert as JSON, or Slack's `{"text": ...}`.
+pub fn body(kind: WebhookKind, alert: &Alert) -> Vec<u8> {
+    match kind {
+        WebhookKind::Generic => alert.encode(),
+        WebhookKind::Slack => {
+            serde_json::to_vec(&serde_json::json!({ "text": crate::alert_line(alert) }))
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The wait before retry `attempt` (1 after the first failure): exponential from
+/// `initial_backoff_ms`, capped at `max_backoff_ms`, with jitter over its upper half.
+pub fn backoff(config: &WebhookDeliveryConfig, attempt: u32, random: f64) -> Duration {
+    let exponential = config
+        .initial_backoff_ms
+        .saturating_mul(1u64 << attempt.saturating_sub(1).min(30))
+        .min(config.max_backoff_ms);
+    let jittered = exponential as f64 * (0.5 + 0.5 * random.clamp(0.0, 1.0));
+    Duration::from_millis(jittered as u64)
+}
+
+/// Why a webhook was given up.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WebhookError {
+    #[error("webhook answered {status} (not retried)")]
+    Refused { status: u16 },
+    #[error("webhook failed after {attempts} attempts: {last}")]
+    Exhausted { attempts: u32, last: String },
+}
+
+/// The outcome of posting an alert.
+#[derive(Debug, PartialEq)]
+pub enum Posted {
+    Delivered,
+    Failed(WebhookError),
+    /// Shutdown came during a backoff: neither delivered nor failed.
+    Interrupted,
+}
+
+/// Posts `alert` to `target`, retrying transient failures (connection errors, timeouts, 408,
+/// 429, 5xx) with backoff.
+pub async fn post(
+    client: &reqwest::Client,
+    config: &WebhookDeliveryConfig,
+    target: &WebhookTarget,
+    alert: &Alert,
+    shutdown: &CancellationToken,
+) -> Posted {
+    let payload = body(target.kind, alert);
+    let channel = target.kind.as_str();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut request = client
+            .post(&target.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(ALERT_ID_HEADER, alert_id(alert))
+            .body(payload.clone());
+        if let (WebhookKind::Generic, Some(secret)) = (target.kind, &target.secret) {
+            request = request.header(SIGNATURE_HEADER, signature(secret, &payload));
+        }
+        let error = match request.send().await {
+            Ok(response) if response.status().is_success() => {
+                events::WebhookDelivered {
+                    subscription: &alert.subscription,
+                    channel,
+                    attempts: attempt,
+                }
+                .emit();
+                return Posted::Delivered;
+            }
+            Ok(response) => {
+                let status = response.status();
+                let transient = status.is_server_error()
+                    || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+                    || status == reqwest::StatusCode::REQUEST_TIMEOUT;
+                if !transient {
+                    return Posted::Failed(WebhookError::Refused {
+                        status: status.as_u16(),
+                    });
+                }
+                format!("webhook answered {}", status.as_u16())
+            }
+            Err(error) if error.is_timeout() => "webhook timed out".to_owned(),
+            Err(error) if error.is_connect() => "could not connect to the webhook".to_owned(),
+            Err(_) => "webhook request failed".to_owned(),
+        };
+        if attempt >= config.max_attempts {
+            return Posted::Failed(WebhookError::Exhausted {
+                attempts: attempt,
+                last: error,
+            });
+        }
+        let wait = backoff(config, attempt, fastrand::f64());
+        events::WebhookRetry {
+            subscription: &alert.subscription,
+            channel,
+            attempt,
+            backoff_ms: wait.as_millis() as u64,
+            error: &error,
+        }
+        .emit();
+        tokio::select! {
+            _ = shutdown.cancelled() => return Posted::Interrupted,
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signature_is_the_hex_hmac_sha256_of_the_body() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            signature("Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_with_jitter_up_to_the_cap() {
+        let config = WebhookDeliveryConfig {
+            initial_backoff_ms: 100,
+            max_backoff_ms: 1000,
+            ..WebhookDeliveryConfig::default()
+        };
+        assert_eq!(backoff(&config, 1, 1.0), Duration::from_millis(100));
+        assert_eq!(backoff(&config, 1, 0.0), Duration::from_millis(50));
+        assert_eq!(backoff(&config, 3, 1.0), Duration::from_millis(400));
+        assert_eq!(backoff(&config, 10, 1.0), Duration::from_millis(1000));
+        assert_eq!(backoff(&config, u32::MAX, 0.5), Duration::from_millis(750));
+    }
+}

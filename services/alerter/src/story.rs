@@ -1,0 +1,371 @@
+//! Pure: once per story. Which (subscription, story family) pairs were alerted, and what a new
+//! article of a family means for each subscription.
+//!
+//! - **New**: the first article of a family that matches a subscription alerts it, whether it
+//!   is the family's original or a pickup (a pickup of a story whose original did not match,
+//!   e.g. because the outlet added the words the desk looks for, is still news to the desk).
+//!   Later copies of the family do not alert again.
+//! - **Update**: a new version (`wire.change`) of the article that alerted, or of the family's
+//!   original, re-alerts every subscription already alerted about the family (matching or
+//!   not: a desk follows its story) when the change is material and, for body-only changes,
+//!   at least `update_min_body_change` of its paragraphs were added or removed. A version
+//!   of a family not yet alerted that matches alerts as new. Versions of pickups do not
+//!   re-alert.
+//! - **Kill**: a kill (`wire.change.kill` or `pubStatus: canceled`) alerts every subscription
+//!   that was alerted about the family; nothing of the family alerts after that.
+//!
+//! Entries are evicted `alerted_window_hours` after their last alert.
+
+use crate::matcher::Match;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use wire_model::{Change, Envelope, FamilyId, PubStatus};
+
+/// The state-store key of an alerted pair.
+pub fn state_key(subscription: &str, family: &FamilyId) -> String {
+    format!("s:{subscription}:{}", family.as_str())
+}
+
+/// What is remembered about an alerted (subscription, family) pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alerted {
+    pub subscription: String,
+    pub family: FamilyId,
+    /// The article whose alert was the first one.
+    pub article_uri: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_seq: Option<u32>,
+    pub first_alerted_at: DateTime<Utc>,
+    pub last_alerted_at: DateTime<Utc>,
+    #[serde(default)]
+    pub killed: bool,
+}
+
+/// The kind of an alert: the `kind` field of [`wire_model::Alert`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    New,
+    Update,
+    Kill,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Update => "update",
+            Self::Kill => "kill",
+        }
+    }
+}
+
+/// One alert to raise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub subscription: String,
+    pub kind: Kind,
+    pub evidence: Vec<String>,
+    /// What changed, for updates and kills: `headline changed`, `2 paragraphs added`, ...
+    pub changes: Vec<String>,
+}
+
+/// What an article means: alerts to raise, state to write, or why nothing.
+#[derive(Debug, Default, PartialEq)]
+pub struct Decision {
+    pub alerts: Vec<Planned>,
+    /// Keys to set (`Some`) or delete (`None`), in order.
+    pub writes: Vec<(String, Option<Alerted>)>,
+    /// Why there is no alert (a bounded label), when `alerts` is empty.
+    pub reason: &'static str,
+}
+
+/// The alerted pairs, by family.
+#[derive(Debug)]
+pub struct Ledger {
+    entries: HashMap<FamilyId, BTreeMap<String, Alerted>>,
+    /// (last alerted at, family, subscription) in the order written; stale items are skipped.
+    order: VecDeque<(DateTime<Utc>, FamilyId, String)>,
+    window: Duration,
+    min_body_change: f64,
+}
+
+impl Ledger {
+    pub fn new(window_hours: u64, min_body_change: f64) -> Self {
+        Self {
+            entries: HashMap::new(),
+            order: VecDeque::new(),
+            window: i64::try_from(window_hours)
+                .ok()
+                .and_then(Duration::try_hours)
+                .unwrap_or(Duration::MAX),
+            min_body_change,
+        }
+    }
+
+    /// Puts back the entries read from the state store.
+    pub fn restore(&mut self, entries: impl IntoIterator<Item = Alerted>) {
+        for entry in entries {
+            self.remember(entry);
+        }
+        self.order.make_contiguous().sort_by_key(|item| item.0);
+    }
+
+    /// Alerted pairs remembered.
+    pub fn len(&self) -> usize {
+        self.entries.values().map(BTreeMap::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether `subscription` was alerted about `family`.
+    pub fn get(&self, subscription: &str, family: &FamilyId) -> Option<&Alerted> {
+        self.entries.get(family)?.get(subscription)
+    }
+
+    /// Decides about `envelope`, which matched `matches`. `subscribed` tells whether a
+    /// subscription still exists (deleted ones get no updates or kills).
+    pub fn decide(
+        &mut self,
+        envelope: &Envelope,
+        matches: &[Match],
+        subscribed: &dyn Fn(&str) -> bool,
+        now: DateTime<Utc>,
+    ) -> Decision {
+        let mut decision = Decision {
+            reason: "no_match",
+            ..Decision::default()
+        };
+        self.evict(now, &mut decision.writes);
+        let family = family_of(envelope);
+        let change = envelope.wire.change.as_ref();
+        let kill = change.is_some_and(|c| c.kill)
+            || envelope.article.pub_status == Some(PubStatus::Canceled);
+        if kill {
+            decision.reason = "kill_not_alerted";
+            let alerted: Vec<String> = self
+                .entries
+                .get(&family)
+                .map(|all| all.keys().cloned().collect())
+                .unwrap_or_default();
+            for subscription in alerted {
+                if !subscribed(&subscription) {
+                    continue;
+                }
+                let Some(entry) = self.touch(&subscription, &family, now, |entry| {
+                    (!entry.killed).then(|| entry.killed = true).is_some()
+                }) else {
+                    continue;
+                };
+                decision
+                    .writes
+                    .push((state_key(&subscription, &family), Some(entry)));
+                decision.alerts.push(Planned {
+                    subscription,
+                    kind: Kind::Kill,
+                    evidence: vec!["the story was killed".to_owned()],
+                    changes: vec!["killed".to_owned()],
+                });
+            }
+            return decision;
+        }
+
+        // Subscriptions to consider: the matching ones, and for versions those already
+        // alerted about the family.
+        let mut candidates: BTreeMap<String, Vec<String>> = matches
+            .iter()
+            .map(|m| (m.id.clone(), m.evidence.clone()))
+            .collect();
+        if change.is_some()
+            && let Some(alerted) = self.entries.get(&family)
+        {
+            for subscription in alerted.keys() {
+                if subscribed(subscription) {
+                    candidates
+                        .entry(subscription.clone())
+                        .or_insert_with(|| vec!["an update of a story alerted before".to_owned()]);
+                }
+            }
+        }
+        if !candidates.is_empty() {
+            decision.reason = "already_alerted";
+        }
+        for (subscription, evidence) in candidates {
+            let (kind, changes) = match (self.get(&subscription, &family), change) {
+                (None, _) => (Kind::New, Vec::new()),
+                (Some(entry), _) if entry.killed => {
+                    decision.reason = "killed";
+                    continue;
+                }
+                (Some(entry), Some(change)) if self.continues(envelope, entry) => {
+                    if !self.worth_an_update(change, envelope) {
+                        decision.reason = "immaterial_update";
+                        continue;
+                    }
+                    (Kind::Update, describe(change))
+                }
+                (Some(_), _) => continue,
+            };
+            let entry = match kind {
+                Kind::New => {
+                    let entry = Alerted {
+                        subscription: subscription.clone(),
+                        family: family.clone(),
+                        article_uri: envelope.article.uri.clone(),
+                        version_seq: envelope.wire.version_seq,
+                        first_alerted_at: now,
+                        last_alerted_at: now,
+                        killed: false,
+                    };
+                    self.remember(entry.clone());
+                    entry
+                }
+                _ => {
+                    let seq = envelope.wire.version_seq;
+                    match self.touch(&subscription, &family, now, |entry| {
+                        entry.version_seq = seq;
+                        true
+                    }) {
+                        Some(entry) => entry,
+                        None => continue,
+                    }
+                }
+            };
+            decision
+                .writes
+                .push((state_key(&subscription, &family), Some(entry)));
+            decision.alerts.push(Planned {
+                subscription,
+                kind,
+                evidence,
+                changes,
+            });
+        }
+        decision
+    }
+
+    /// Whether a version continues the alerted line of the story: a version of the article
+    /// that alerted, or of the family's original.
+    fn continues(&self, envelope: &Envelope, entry: &Alerted) -> bool {
+        envelope.wire.is_original == Some(true)
+            || envelope.article.uri == entry.article_uri
+            || envelope.wire.version_of.as_deref() == Some(entry.article_uri.as_str())
+    }
+
+    fn worth_an_update(&self, change: &Change, envelope: &Envelope) -> bool {
+        if !change.material {
+            return false;
+        }
+        if change.headline_changed || change.urgency_raised || change.correction {
+            return true;
+        }
+        let paragraphs = envelope
+            .article
+            .body_text()
+            .unwrap_or_default()
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .count()
+            .max(1);
+        let changed = f64::from(change.paragraphs_added + change.paragraphs_removed);
+        changed > 0.0 && changed / paragraphs as f64 >= self.min_body_change
+    }
+
+    fn remember(&mut self, entry: Alerted) {
+        self.order.push_back((
+            entry.last_alerted_at,
+            entry.family.clone(),
+            entry.subscription.clone(),
+        ));
+        self.entries
+            .entry(entry.family.clone())
+            .or_default()
+            .insert(entry.subscription.clone(), entry);
+    }
+
+    /// Applies `update` to an entry; when it returns true, marks the entry alerted `now`.
+    fn touch(
+        &mut self,
+        subscription: &str,
+        family: &FamilyId,
+        now: DateTime<Utc>,
+        update: impl FnOnce(&mut Alerted) -> bool,
+    ) -> Option<Alerted> {
+        let entry = self.entries.get_mut(family)?.get_mut(subscription)?;
+        if !update(entry) {
+            return None;
+        }
+        entry.last_alerted_at = now;
+        let entry = entry.clone();
+        self.order
+            .push_back((now, family.clone(), subscription.to_owned()));
+        Some(entry)
+    }
+
+    fn evict(&mut self, now: DateTime<Utc>, writes: &mut Vec<(String, Option<Alerted>)>) {
+        while let Some((at, _, _)) = self.order.front() {
+            if at
+                .checked_add_signed(self.window)
+                .is_none_or(|end| end > now)
+            {
+                break;
+            }
+            let Some((at, family, subscription)) = self.order.pop_front() else {
+                break;
+            };
+            let Some(all) = self.entries.get_mut(&family) else {
+                continue;
+            };
+            if all
+                .get(&subscription)
+                .is_some_and(|entry| entry.last_alerted_at <= at)
+            {
+                all.remove(&subscription);
+                writes.push((state_key(&subscription, &family), None));
+            }
+            if all.is_empty() {
+                self.entries.remove(&family);
+            }
+        }
+    }
+}
+
+/// The article's story family (its own uri when the enricher set none).
+pub fn family_of(envelope: &Envelope) -> FamilyId {
+    envelope
+        .wire
+        .family
+        .clone()
+        .unwrap_or_else(|| FamilyId::new(envelope.article.uri.clone()))
+}
+
+/// A change in words.
+fn describe(change: &Change) -> Vec<String> {
+    let mut changes = Vec::new();
+    if change.headline_changed {
+        changes.push("headline changed".to_owned());
+    }
+    if change.urgency_raised {
+        changes.push("urgency raised".to_owned());
+    }
+    if change.correction {
+        changes.push("correction".to_owned());
+    }
+    for (count, what) in [
+        (change.paragraphs_added, "added"),
+        (change.paragraphs_removed, "removed"),
+    ] {
+        match count {
+            0 => {}
+            1 => changes.push(format!("1 paragraph {what}")),
+            n => changes.push(format!("{n} paragraphs {what}")),
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+#[path = "story_tests.rs"]
+mod tests;

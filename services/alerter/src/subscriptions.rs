@@ -1,0 +1,273 @@
+//! The live set of subscriptions: those in the config file, plus those added over the admin
+//! API (`GET/POST /subscriptions`, `DELETE /subscriptions/{id}`), which are kept in the state
+//! store under `subscription:<id>` and take effect at once, without a restart.
+//!
+//! In Kafka mode each alerter instance reads the API-added subscriptions at start-up: add them
+//! on one instance and restart the others (or run one alerter).
+
+use crate::config::SubscriptionConfig;
+use crate::events;
+use crate::matcher::Matcher;
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+use wire_runtime::state::SharedStateStore;
+
+/// The state-store key prefix of an API-added subscription.
+pub const KEY_PREFIX: &str = "subscription:";
+
+/// What the alerter currently matches against.
+#[derive(Debug)]
+pub struct Current {
+    pub matcher: Matcher,
+    pub by_id: HashMap<String, SubscriptionConfig>,
+}
+
+/// Shared handle on the subscriptions.
+#[derive(Clone, Default)]
+pub struct SubscriptionRegistry {
+    inner: Arc<Mutex<Inner>>,
+    /// Serialises API changes (store write, then swap) without holding `inner` across await.
+    writes: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for SubscriptionRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubscriptionRegistry")
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    configured: Vec<SubscriptionConfig>,
+    added: BTreeMap<String, SubscriptionConfig>,
+    current: Option<Arc<Current>>,
+    store: Option<SharedStateStore>,
+}
+
+/// Why a subscription change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("subscription {0:?} is set in the config file; change it there")]
+    Configured(String),
+    #[error("no subscription {0:?}")]
+    NotFound(String),
+    #[error("invalid subscription: {0}")]
+    Invalid(String),
+    #[error("subscriptions cannot be changed before the alerter has started")]
+    NotStarted,
+    #[error("failed to store the subscription: {0}")]
+    Store(#[from] wire_runtime::state::StateError),
+}
+
+/// How a subscription is shown by `GET /subscriptions`: secrets hidden.
+#[derive(Debug, Serialize)]
+struct Shown {
+    #[serde(flatten)]
+    subscription: SubscriptionConfig,
+    origin: &'static str,
+}
+
+impl SubscriptionRegistry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the config file's subscriptions and the API-added ones read from the store.
+    pub fn load(
+        &self,
+        configured: Vec<SubscriptionConfig>,
+        added: Vec<SubscriptionConfig>,
+        store: Option<SharedStateStore>,
+    ) -> Result<(), RegistryError> {
+        let mut inner = self.lock();
+        inner.configured = configured;
+        inner.added = added
+            .into_iter()
+            .filter(|s| !inner.configured.iter().any(|c| c.id == s.id))
+            .filter(|s| match s.compile() {
+                Ok(_) => true,
+                Err(error) => {
+                    tracing::warn!(subscription = %s.id, error = %error, "stored subscription ignored");
+                    false
+                }
+            })
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        inner.store = store;
+        let current = build(&inner.configured, &inner.added)?;
+        inner.current = Some(Arc::new(current));
+        Ok(())
+    }
+
+    /// The subscriptions now (empty before [`SubscriptionRegistry::load`]).
+    pub fn current(&self) -> Arc<Current> {
+        let mut inner = self.lock();
+        if let Some(current) = &inner.current {
+            return current.clone();
+        }
+        let empty = Arc::new(Current {
+            matcher: Matcher::empty(),
+            by_id: HashMap::new(),
+        });
+        inner.current = Some(empty.clone());
+        empty
+    }
+
+    /// Adds or replaces an API subscription, durably, and applies it.
+    pub async fn upsert(&self, subscription: SubscriptionConfig) -> Result<bool, RegistryError> {
+        subscription
+            .compile()
+            .map_err(|error| RegistryError::Invalid(error.to_string()))?;
+        let _writing = self.writes.lock().await;
+        let (store, replaced) = {
+            let inner = self.lock();
+            if inner.configured.iter().any(|c| c.id == subscription.id) {
+                return Err(RegistryError::Configured(subscription.id));
+            }
+            let mut added = inner.added.clone();
+            added.insert(subscription.id.clone(), subscription.clone());
+            build(&inner.configured, &added)?;
+            let store = inner.store.clone().ok_or(RegistryError::NotStarted)?;
+            (store, inner.added.contains_key(&subscription.id))
+        };
+        let value = serde_json::to_vec(&subscription).unwrap_or_default();
+        store
+            .put(&format!("{KEY_PREFIX}{}", subscription.id), Some(value))
+            .await?;
+        let mut inner = self.lock();
+        inner
+            .added
+            .insert(subscription.id.clone(), subscription.clone());
+        let current = build(&inner.configured, &inner.added)?;
+        inner.current = Some(Arc::new(current));
+        events::SubscriptionChanged {
+            subscription: &subscription.id,
+            change: if replaced { "replaced" } else { "added" },
+        }
+        .emit();
+        Ok(replaced)
+    }
+
+    /// Deletes an API subscription, durably.
+    pub async fn remove(&self, id: &str) -> Result<(), RegistryError> {
+        let _writing = self.writes.lock().await;
+        let store = {
+            let inner = self.lock();
+            if inner.configured.iter().any(|c| c.id == id) {
+                return Err(RegistryError::Configured(id.to_owned()));
+            }
+            if !inner.added.contains_key(id) {
+                return Err(RegistryError::NotFound(id.to_owned()));
+            }
+            inner.store.clone().ok_or(RegistryError::NotStarted)?
+        };
+        store.put(&format!("{KEY_PREFIX}{id}"), None).await?;
+        let mut inner = self.lock();
+        inner.added.remove(id);
+        let current = build(&inner.configured, &inner.added)?;
+        inner.current = Some(Arc::new(current));
+        events::SubscriptionChanged {
+            subscription: id,
+            change: "deleted",
+        }
+        .emit();
+        Ok(())
+    }
+
+    fn list(&self) -> Vec<Shown> {
+        let inner = self.lock();
+        let configured = inner.configured.iter().map(|s| (s, "config"));
+        let added = inner.added.values().map(|s| (s, "api"));
+        configured
+            .chain(added)
+            .map(|(subscription, origin)| {
+                let mut subscription = subscription.clone();
+                for webhook in &mut subscription.webhooks {
+                    if webhook.secret.is_some() {
+                        webhook.secret = Some("(hidden)".to_owned());
+                    }
+                }
+                Shown {
+                    subscription,
+                    origin,
+                }
+            })
+            .collect()
+    }
+
+    /// `GET /subscriptions`, `POST /subscriptions` (a subscription as JSON: 201 added, 200
+    /// replaced), `DELETE /subscriptions/{id}` (204), for the admin server.
+    pub fn router(&self) -> axum::Router {
+        let (list, post, remove) = (self.clone(), self.clone(), self.clone());
+        axum::Router::new()
+            .route(
+                "/subscriptions",
+                get(move || async move { Json(list.list()) }).post(
+                    move |body: Result<
+                        Json<SubscriptionConfig>,
+                        axum::extract::rejection::JsonRejection,
+                    >| async move {
+                        let Json(subscription) = body.map_err(|rejection| {
+                            (StatusCode::BAD_REQUEST, rejection.body_text())
+                        })?;
+                        match post.upsert(subscription).await {
+                            Ok(true) => Ok((StatusCode::OK, "replaced\n".to_owned())),
+                            Ok(false) => Ok((StatusCode::CREATED, "created\n".to_owned())),
+                            Err(error) => Err(refusal(&error)),
+                        }
+                    },
+                ),
+            )
+            .route(
+                "/subscriptions/{id}",
+                delete(move |Path(id): Path<String>| async move {
+                    remove
+                        .remove(&id)
+                        .await
+                        .map(|()| StatusCode::NO_CONTENT)
+                        .map_err(|error| refusal(&error))
+                }),
+            )
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn refusal(error: &RegistryError) -> (StatusCode, String) {
+    let status = match error {
+        RegistryError::Configured(_) => StatusCode::CONFLICT,
+        RegistryError::NotFound(_) => StatusCode::NOT_FOUND,
+        RegistryError::Invalid(_) => StatusCode::BAD_REQUEST,
+        RegistryError::NotStarted | RegistryError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    (status, format!("{error}\n"))
+}
+
+fn build(
+    configured: &[SubscriptionConfig],
+    added: &BTreeMap<String, SubscriptionConfig>,
+) -> Result<Current, RegistryError> {
+    let all: Vec<&SubscriptionConfig> = configured.iter().chain(added.values()).collect();
+    let mut queries = Vec::with_capacity(all.len());
+    for subscription in &all {
+        queries.push(
+            subscription
+                .compile()
+                .map_err(|error| RegistryError::Invalid(error.to_string()))?,
+        );
+    }
+    let matcher =
+        Matcher::new(queries).map_err(|error| RegistryError::Invalid(error.to_string()))?;
+    Ok(Current {
+        matcher,
+        by_id: all.into_iter().map(|s| (s.id.clone(), s.clone())).collect(),
+    })
+}
