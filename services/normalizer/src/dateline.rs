@@ -68,9 +68,6 @@ pub fn split(paragraph: &str) -> Option<Dateline> {
         }
         None => (prefix, None),
     };
-    if credit.is_some_and(|agency| !is_agency(agency)) {
-        return None;
-    }
     let (place, date) = match before_agency.split_once(',') {
         Some((place, date)) => (place.trim(), Some(date.trim())),
         None => (before_agency, None),
@@ -84,6 +81,11 @@ pub fn split(paragraph: &str) -> Option<Dateline> {
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase);
+    // After a place in capitals any capitalised name is an agency (`TOKYO (Kyodo) -`); after
+    // a place in normal case (`Berlin (dpa) -`) it must look like one.
+    if credit.is_some_and(|agency| !is_agency(agency, all_caps)) {
+        return None;
+    }
     if credit.is_none() && !all_caps {
         return None;
     }
@@ -165,13 +167,34 @@ fn is_date(date: &str) -> bool {
         })
 }
 
-fn is_agency(agency: &str) -> bool {
+fn is_agency(agency: &str, after_capitals: bool) -> bool {
     let words: Vec<&str> = agency.split_whitespace().collect();
     if words.is_empty() || words.len() > 4 || agency.chars().count() > 40 {
         return false;
     }
     let known = [
-        "dpa", "afp", "ap", "reuters", "efe", "ansa", "epd", "kna", "apa", "sda",
+        "dpa",
+        "afp",
+        "ap",
+        "reuters",
+        "efe",
+        "ansa",
+        "epd",
+        "kna",
+        "apa",
+        "sda",
+        "xinhua",
+        "kyodo",
+        "yonhap",
+        "bloomberg",
+        "anadolu",
+        "tass",
+        "interfax",
+        "lusa",
+        "belga",
+        "anp",
+        "ntb",
+        "tt",
     ];
     let first = agency
         .split(['/', ' '])
@@ -191,7 +214,7 @@ fn is_agency(agency: &str) -> bool {
                 && word
                     .chars()
                     .all(|c| c.is_alphabetic() || "-/.&".contains(c)))
-    }) && (words.len() > 1 || acronym(agency))
+    }) && (words.len() > 1 || acronym(agency) || after_capitals)
 }
 
 /// `NEW YORK` to `New York`, `ST. LOUIS` to `St. Louis`, `TEL AVIV/GAZA` to `Tel Aviv/Gaza`.
@@ -329,6 +352,27 @@ mod tests {
             "",
         ] {
             assert_eq!(split(paragraph), None, "{paragraph}");
+        }
+    }
+
+    #[test]
+    fn one_word_agencies_need_a_place_in_capitals_or_a_known_name() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("TOKYO (Kyodo) - A quake hit.", Some(("Tokyo", "Kyodo"))),
+            (
+                "Seoul (Yonhap) - North Korea fired.",
+                Some(("Seoul", "Yonhap")),
+            ),
+            ("Vienna (Agency) - Text.", None),
+            ("Angela Merkel (Kanzlerin) - Sagte das.", None),
+            ("DONALD TRUMP (r) - Won the vote.", None),
+        ];
+        for (paragraph, expected) in cases {
+            let found = split(paragraph);
+            let found = found
+                .as_ref()
+                .map(|d| (d.place.as_str(), d.credit.as_deref().unwrap_or_default()));
+            assert_eq!(found, *expected, "{paragraph}");
         }
     }
 

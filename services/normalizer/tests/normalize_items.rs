@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use wire_model::{OriginInfo, PubStatus, RawFormat, RawItem, SourceId};
-use wirefeed_normalizer::{NormalizeError, NormalizerConfig, normalize};
+use wirefeed_normalizer::{NormalizeError, NormalizerConfig, normalize, normalize_as};
 
 fn fetched_at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap()
@@ -190,4 +190,179 @@ fn bad_items_are_errors_with_a_kind_not_panics() {
         assert_eq!(error.kind(), kind, "{error}");
         assert!(!error.to_string().is_empty());
     }
+}
+
+#[test]
+fn a_republished_agency_story_loses_captions_and_dateline_but_keeps_them_in_wire() {
+    // The shape of an AFP story republished by a newspaper site: photo captions with their
+    // credits before the agency's dateline, a "Read more" line, a share widget.
+    let text = "US offers Russia closer cooperation to save Syria peace plan\n\n\
+        Russian President Vladimir Putin meets US Secretary of State John Kerry in Moscow, July 14, 2016.\n\
+        Russian President Vladimir Putin meets US Secretary of State John Kerry in Moscow, July 14, 2016.PHOTO: REUTERS\n\
+        Kerry waves on his arrival in Moscow on July 14, 2016.\n\
+        Kerry waves on his arrival in Moscow on July 14, 2016.PHOTO: REUTERS\n\n\
+        MOSCOW (AFP) - Top US envoy John Kerry met Russia\u{2019}s President Vladimir Putin on Thursday.\n\n\
+        Read more: Syria ceasefire under strain\n\n\
+        Ahead of the talks, pessimistic US officials were careful to say the trip was not a last chance.\n\n\
+        Facebook Twitter WhatsApp Email Print";
+    let item = raw(RawFormat::Text, "inbox/kerry.txt", text.as_bytes());
+    let envelope = normalize(&item, &NormalizerConfig::default(), fetched_at()).unwrap();
+    let article = &envelope.article;
+    assert_eq!(
+        article.headline(),
+        Some("US offers Russia closer cooperation to save Syria peace plan")
+    );
+    assert_eq!(
+        article.body_text(),
+        Some(
+            "Top US envoy John Kerry met Russia\u{2019}s President Vladimir Putin on Thursday.\n\n\
+             Ahead of the talks, pessimistic US officials were careful to say the trip was not a last chance."
+        )
+    );
+    assert_eq!(article.located.as_deref(), Some("Moscow"));
+    assert_eq!(envelope.wire.credit.as_deref(), Some("AFP"));
+    assert_eq!(
+        envelope.wire.dateline.as_deref(),
+        Some(
+            "MOSCOW (AFP) - Top US envoy John Kerry met Russia\u{2019}s President Vladimir Putin on Thursday."
+        )
+    );
+    assert_eq!(
+        envelope.wire.removed.len(),
+        3,
+        "{:?}",
+        envelope.wire.removed
+    );
+    assert!(envelope.wire.removed[0].ends_with("PHOTO: REUTERS"));
+    assert_eq!(
+        envelope.wire.removed[1],
+        "Read more: Syria ceasefire under strain"
+    );
+    assert_eq!(
+        envelope.wire.removed[2],
+        "Facebook Twitter WhatsApp Email Print"
+    );
+    assert_valid_ninjs(&envelope);
+}
+
+#[test]
+fn legacy_charsets_are_decoded_and_bad_bytes_flagged() {
+    let utf16 = |text: &str| -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    let latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>t</title>\
+        <item><title>Gen\xe8ve: accord sur le cessez-le-feu</title><description>Les n\xe9gociateurs ont sign\xe9.</description></item></channel></rss>";
+    let utf16_rss = utf16(
+        "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>t</title>\
+         <item><title>Genève: accord sur le cessez-le-feu</title><description>Les négociateurs ont signé.</description></item></channel></rss>",
+    );
+    let bad_utf8 =
+        b"Gen\xe8ve: accord sur le cessez-le-feu\n\nLes n\xc3\xa9gociateurs \xff ont sign\xc3\xa9.";
+    // (format, bytes, headline, charset decoded from, bad bytes flagged)
+    type Case<'a> = (RawFormat, Vec<u8>, &'a str, Option<&'a str>, bool);
+    let cases: Vec<Case> = vec![
+        (RawFormat::Rss, latin1.to_vec(), "Genève: accord sur le cessez-le-feu", Some("windows-1252"), false),
+        (RawFormat::Rss, utf16_rss, "Genève: accord sur le cessez-le-feu", Some("UTF-16LE"), false),
+        (RawFormat::Text, bad_utf8.to_vec(), "Genève: accord sur le cessez-le-feu", Some("windows-1252"), false),
+        (
+            RawFormat::Text,
+            "Gen\u{e8}ve: accord\n\nLes n\u{e9}gociateurs ont sign\u{e9}.".as_bytes().to_vec(),
+            "Genève: accord",
+            None,
+            false,
+        ),
+        (
+            RawFormat::Rss,
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>t</title><item><title>Bad \xff byte</title></item></channel></rss>".to_vec(),
+            "Bad \u{FFFD} byte",
+            None,
+            true,
+        ),
+    ];
+    for (format, bytes, headline, charset, flagged) in cases {
+        let envelope = normalize(
+            &raw(format, "a", &bytes),
+            &NormalizerConfig::default(),
+            fetched_at(),
+        )
+        .unwrap();
+        assert_eq!(envelope.article.headline(), Some(headline));
+        assert_eq!(envelope.wire.charset.as_deref(), charset, "{headline}");
+        assert_eq!(
+            envelope
+                .wire
+                .flags
+                .contains(&"invalid_bytes_replaced".to_owned()),
+            flagged,
+            "{headline}"
+        );
+    }
+}
+
+#[test]
+fn newsml_g2_status_signals_and_embargo_are_kept() {
+    let item = br#"<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:newsml:agency.example:20261124:kill" version="3" xml:lang="en">
+ <itemMeta><itemClass qcode="ninat:text"/><versionCreated>2026-11-24T10:00:00Z</versionCreated>
+  <firstCreated>2026-11-24T08:00:00+01:00</firstCreated><embargoed>2026-11-25T00:00:00Z</embargoed>
+  <pubStatus qcode="stat:canceled"/><signal qcode="sig:correction"/></itemMeta>
+ <contentMeta><urgency>1</urgency><located><name>Vienna</name></located>
+  <subject qcode="subj:04000000"><name>economy</name></subject>
+  <slugline>Minister-resigns</slugline><headline>KILL: Finance minister resigns</headline>
+  <by>Jane Doe</by><creditline>Agency</creditline></contentMeta>
+ <contentSet><inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml"><body>
+  <p>VIENNA (Agency) - The story is withdrawn.</p></body></html></inlineXML></contentSet>
+</newsItem>"#;
+    let envelope = normalize(
+        &raw(RawFormat::NewsmlG2, "g", item),
+        &NormalizerConfig::default(),
+        fetched_at(),
+    )
+    .unwrap();
+    let article = &envelope.article;
+    assert_eq!(article.pub_status, Some(PubStatus::Canceled));
+    assert_eq!(article.version.as_deref(), Some("3"));
+    assert_eq!(article.urgency, Some(1));
+    assert_eq!(article.located.as_deref(), Some("Vienna"));
+    assert_eq!(article.slugline.as_deref(), Some("Minister-resigns"));
+    assert_eq!(article.by.as_deref(), Some("Jane Doe"));
+    assert_eq!(
+        article.first_created,
+        Some(Utc.with_ymd_and_hms(2026, 11, 24, 7, 0, 0).unwrap())
+    );
+    assert_eq!(
+        article.embargoed_until,
+        Some(Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap())
+    );
+    assert_eq!(article.body_text(), Some("The story is withdrawn."));
+    assert_eq!(
+        article.subjects[0].uri.as_deref(),
+        Some("http://cv.iptc.org/newscodes/subjectcode/04000000")
+    );
+    assert_eq!(envelope.wire.signals, vec!["correction"]);
+    assert_eq!(envelope.wire.credit.as_deref(), Some("Agency"));
+    assert_eq!(
+        envelope.wire.guid.as_deref(),
+        Some("urn:newsml:agency.example:20261124:kill")
+    );
+    assert_valid_ninjs(&envelope);
+}
+
+#[test]
+fn normalize_as_reads_a_forced_format_and_unknown_sniffs() {
+    let nitf = br#"<nitf><head><docdata><doc-id id-string="X-1"/></docdata></head><body><body.head><hedline><hl1>Quake</hl1></hedline></body.head><body.content><p>TOKYO (Kyodo) - A quake hit.</p></body.content></body></nitf>"#;
+    let config = NormalizerConfig::default();
+    // The fetcher said text; the caller knows better.
+    let item = raw(RawFormat::Text, "a", nitf);
+    let forced = normalize_as(&item, RawFormat::Nitf, &config, fetched_at()).unwrap();
+    assert_eq!(forced.article.headline(), Some("Quake"));
+    assert_eq!(forced.wire.format.as_deref(), Some("nitf"));
+    let sniffed = normalize_as(&item, RawFormat::Unknown, &config, fetched_at()).unwrap();
+    assert_eq!(sniffed.article.body_text(), Some("A quake hit."));
+    assert_eq!(sniffed.article.located.as_deref(), Some("Tokyo"));
+    assert_eq!(sniffed.wire.credit.as_deref(), Some("Kyodo"));
+    let as_text = normalize(&item, &config, fetched_at()).unwrap();
+    assert_eq!(as_text.wire.format.as_deref(), Some("text"));
 }

@@ -1,0 +1,43 @@
+//! Any bytes, read as any format: `normalize` returns an article or an error, never panics.
+//! The first input byte picks the format, the rest is the payload.
+
+#![no_main]
+
+use chrono::{TimeZone, Utc};
+use libfuzzer_sys::fuzz_target;
+use wire_model::{OriginInfo, RawFormat, RawItem, SourceId};
+use wirefeed_normalizer::{NormalizerConfig, normalize};
+
+const FORMATS: [RawFormat; 9] = [
+    RawFormat::Rss,
+    RawFormat::Atom,
+    RawFormat::Rdf,
+    RawFormat::JsonFeed,
+    RawFormat::Ninjs,
+    RawFormat::NewsmlG2,
+    RawFormat::Nitf,
+    RawFormat::Text,
+    RawFormat::Unknown,
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((selector, payload)) = data.split_first() else {
+        return;
+    };
+    let format = FORMATS[usize::from(*selector) % FORMATS.len()];
+    let Some(now) = Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).single() else {
+        return;
+    };
+    let item = RawItem::new(
+        SourceId::from("fuzz"),
+        "fuzz".to_owned(),
+        format,
+        None,
+        payload,
+        now,
+        OriginInfo::Dir {
+            path: "fuzz".to_owned(),
+        },
+    );
+    let _ = normalize(&item, &NormalizerConfig::default(), now);
+});
