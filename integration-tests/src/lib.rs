@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod processes;
+
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{Headers, Message};
@@ -64,6 +66,7 @@ pub fn kafka_bus_config(prefix: &str) -> BusConfig {
             partitions: 3,
             replication_factor: 1,
             create_topics: true,
+            retention_hours: 1,
             auto_offset_reset: "earliest".to_owned(),
             session_timeout_ms: 6000,
             auto_commit_interval_ms: 200,

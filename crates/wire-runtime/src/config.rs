@@ -282,6 +282,9 @@ pub struct KafkaConfig {
     /// Create the wirefeed topics (with `partitions` and `replication_factor`) at start-up when
     /// they do not exist.
     pub create_topics: bool,
+    /// How long data topics keep messages (`retention.ms` of topics `wirefeed topics create`
+    /// makes); 0 keeps them forever. State topics are compacted instead.
+    pub retention_hours: u64,
     /// Extra librdkafka properties, e.g. `"security.protocol" = "SASL_SSL"`.
     pub options: BTreeMap<String, String>,
 }

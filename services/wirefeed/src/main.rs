@@ -37,6 +37,79 @@ enum Command {
     /// Enrich articles (JSON lines of envelopes or bare ninjs objects) in order and print the
     /// enriched envelopes as JSON lines. Reads standard input without FILE.
     Enrich { file: Option<PathBuf> },
+    /// Create the Kafka topics (data topics with retention, compacted state topics) or describe
+    /// them.
+    Topics {
+        #[command(subcommand)]
+        command: TopicsCommand,
+    },
+    /// Inspect the dead-letter topic and replay chosen messages after a fix.
+    Dlq {
+        #[command(subcommand)]
+        command: DlqCommand,
+    },
+    /// Print the fetcher's per-source health table (its admin API's /sources).
+    Sources {
+        /// The fetcher's admin URL, e.g. http://127.0.0.1:9601 (default: admin.listen).
+        #[arg(long, env = "WIREFEED_FETCHER_ADMIN")]
+        admin: Option<String>,
+        /// Print the JSON as the fetcher serves it.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exit 0 when an admin URL answers 2xx within 5 seconds (a container health check).
+    Health {
+        #[arg(long, default_value = "http://127.0.0.1:9600/livez")]
+        url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TopicsCommand {
+    /// Create every topic that does not exist yet; report existing ones that differ.
+    Create {
+        /// Wait up to this many seconds for the broker to answer.
+        #[arg(long, default_value_t = 0)]
+        wait_secs: u64,
+    },
+    /// Print partitions, replication, cleanup policy and retention of every topic (exit 1 when
+    /// one is missing).
+    Describe {
+        /// One JSON object per topic.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DlqCommand {
+    /// Print dead letters, oldest first: position, time, stage/kind, origin, key, reason.
+    List {
+        /// Show at most the N most recent.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Only this wirefeed.dlq.kind (e.g. decode, parse).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only dead letters of this stage (e.g. normalizer).
+        #[arg(long)]
+        stage: Option<String>,
+        /// One JSON object per dead letter, with every header and the payload.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-publish dead letters (payload, key, original headers) to their source topic.
+    Replay {
+        /// PARTITION:OFFSET in the dead-letter topic (as `dlq list` prints); repeatable.
+        #[arg(long = "offset", value_name = "P:O", value_parser = commands::dlq::parse_position, required_unless_present = "all_kind", conflicts_with = "all_kind")]
+        offsets: Vec<(i32, i64)>,
+        /// Every dead letter of this kind.
+        #[arg(long, value_name = "KIND")]
+        all_kind: Option<String>,
+        /// Print what would be replayed, publish nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -58,6 +131,49 @@ fn main() -> std::process::ExitCode {
             Command::Enrich { file } => {
                 commands::enrich::enrich(cli.config.as_deref(), file.as_deref())
             }
+            Command::Topics { command } => match command {
+                TopicsCommand::Create { wait_secs } => {
+                    commands::topics::create(
+                        cli.config.as_deref(),
+                        std::time::Duration::from_secs(wait_secs),
+                    )
+                    .await
+                }
+                TopicsCommand::Describe { json } => {
+                    commands::topics::describe(cli.config.as_deref(), json).await
+                }
+            },
+            Command::Dlq { command } => match command {
+                DlqCommand::List {
+                    limit,
+                    kind,
+                    stage,
+                    json,
+                } => {
+                    let options = commands::dlq::ListOptions {
+                        limit,
+                        kind,
+                        stage,
+                        json,
+                    };
+                    commands::dlq::list(cli.config.as_deref(), options).await
+                }
+                DlqCommand::Replay {
+                    offsets,
+                    all_kind,
+                    dry_run,
+                } => {
+                    let selection = match all_kind {
+                        Some(kind) => commands::dlq::ReplaySelection::Kind(kind),
+                        None => commands::dlq::ReplaySelection::Offsets(offsets),
+                    };
+                    commands::dlq::replay(cli.config.as_deref(), selection, dry_run).await
+                }
+            },
+            Command::Sources { admin, json } => {
+                commands::sources::sources(cli.config.as_deref(), admin.as_deref(), json).await
+            }
+            Command::Health { url } => commands::sources::health(&url).await,
         }
     });
     match result {

@@ -1,3 +1,6 @@
+pub mod dlq;
 pub mod enrich;
 pub mod parse;
 pub mod run;
+pub mod sources;
+pub mod topics;
