@@ -34,6 +34,9 @@ pub struct Alerted {
     pub family: FamilyId,
     /// The article whose alert was the first one.
     pub article_uri: String,
+    /// The article and `version_seq` of the last alert: a redelivered version stays quiet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_uri: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_seq: Option<u32>,
     pub first_alerted_at: DateTime<Utc>,
@@ -199,6 +202,7 @@ impl Ledger {
                     decision.reason = "killed";
                     continue;
                 }
+                (Some(entry), Some(_)) if already_sent(envelope, entry) => continue,
                 (Some(entry), Some(change)) if self.continues(envelope, entry) => {
                     if !self.worth_an_update(change, envelope) {
                         decision.reason = "immaterial_update";
@@ -214,6 +218,7 @@ impl Ledger {
                         subscription: subscription.clone(),
                         family: family.clone(),
                         article_uri: envelope.article.uri.clone(),
+                        last_uri: Some(envelope.article.uri.clone()),
                         version_seq: envelope.wire.version_seq,
                         first_alerted_at: now,
                         last_alerted_at: now,
@@ -224,8 +229,10 @@ impl Ledger {
                 }
                 _ => {
                     let seq = envelope.wire.version_seq;
+                    let uri = envelope.article.uri.clone();
                     match self.touch(&subscription, &family, now, |entry| {
                         entry.version_seq = seq;
+                        entry.last_uri = Some(uri);
                         true
                     }) {
                         Some(entry) => entry,
@@ -330,6 +337,13 @@ impl Ledger {
             }
         }
     }
+}
+
+/// Whether this version of this article was alerted already (a redelivery).
+fn already_sent(envelope: &Envelope, entry: &Alerted) -> bool {
+    let last_uri = entry.last_uri.as_deref().unwrap_or(&entry.article_uri);
+    envelope.article.uri == last_uri
+        && envelope.wire.version_seq.unwrap_or(1) <= entry.version_seq.unwrap_or(1)
 }
 
 /// The article's story family (its own uri when the enricher set none).

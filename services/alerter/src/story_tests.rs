@@ -194,6 +194,7 @@ fn entries_are_evicted_after_the_window_and_restored_in_time_order() {
         subscription: "syria".to_owned(),
         family: FamilyId::new(family),
         article_uri: format!("urn:{family}"),
+        last_uri: None,
         version_seq: None,
         first_alerted_at: at(minute),
         last_alerted_at: at(minute),
