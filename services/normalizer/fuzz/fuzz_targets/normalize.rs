@@ -20,7 +20,14 @@ const FORMATS: [RawFormat; 9] = [
     RawFormat::Unknown,
 ];
 
+static DEFAULT_PANIC_HOOK: std::sync::Once = std::sync::Once::new();
+
 fuzz_target!(|data: &[u8]| {
+    // libfuzzer-sys's panic hook aborts on every panic, even one the normalizer catches itself
+    // (feed-rs asserts on some malformed Atom; `parse::feed` turns that into a parse error).
+    // The default hook lets those be; a panic that escapes `normalize` still aborts, because
+    // libfuzzer-sys runs the target inside `catch_unwind` and aborts when it unwinds.
+    DEFAULT_PANIC_HOOK.call_once(|| drop(std::panic::take_hook()));
     let Some((selector, payload)) = data.split_first() else {
         return;
     };

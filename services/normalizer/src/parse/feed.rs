@@ -68,8 +68,14 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
         body_html,
         body_text: None,
         summary,
-        first_created: entry.published.or(entry.updated),
-        version_created: entry.updated.or(entry.published),
+        first_created: entry
+            .published
+            .or(entry.updated)
+            .or_else(|| item_date(text)),
+        version_created: entry
+            .updated
+            .or(entry.published)
+            .or_else(|| item_date(text)),
         language: entry.language.or(language),
         by: (!by.is_empty()).then_some(by),
         link,
@@ -84,6 +90,52 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
             .collect(),
         ..ParsedItem::default()
     })
+}
+
+/// The item's date read straight from its XML, for when feed-rs reports none (it ignores date
+/// elements it does not map, such as `<dc:date>` in some RSS 2.0 dialects or a lower-case
+/// `<pubdate>`): the first date-like element inside the first `item`/`entry`, read leniently.
+fn item_date(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use quick_xml::events::Event;
+    const DATE_ELEMENTS: &[&str] = &[
+        "pubdate",
+        "date",
+        "published",
+        "updated",
+        "issued",
+        "modified",
+        "created",
+    ];
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut in_item = false;
+    let mut in_date = false;
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(start) => {
+                let name = String::from_utf8_lossy(start.local_name().as_ref()).to_lowercase();
+                if name == "item" || name == "entry" {
+                    in_item = true;
+                } else if in_item && DATE_ELEMENTS.contains(&name.as_str()) {
+                    in_date = true;
+                }
+            }
+            Event::Text(date) if in_date => {
+                if let Some(date) = date.decode().ok().as_deref().and_then(crate::dates::parse) {
+                    return Some(date);
+                }
+                in_date = false;
+            }
+            Event::End(end) => {
+                let name = String::from_utf8_lossy(end.local_name().as_ref()).to_lowercase();
+                if in_item && (name == "item" || name == "entry") {
+                    return None;
+                }
+                in_date = false;
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
 }
 
 /// The document with its `<rss>` start tag saying `version="2.0"`, when its version is missing
@@ -125,6 +177,32 @@ fn with_rss_version(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_feed_rs_leaves_out_are_read_from_the_item() {
+        let cases = [
+            (
+                "<rss version=\"2.0\"><channel><title>t</title><item><title>a</title><pubdate>Sat, Dec 16 2023 02:02:33 PM</pubdate></item></channel></rss>",
+                Some("2023-12-16T14:02:33+00:00"),
+            ),
+            (
+                "<rss version=\"2.0\"><channel><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate><item><title>a</title></item></channel></rss>",
+                None,
+            ),
+            (
+                "<rss version=\"2.0\"><channel><item><title>a</title><date>soon</date><dc:created xmlns:dc=\"x\">2024-02-03</dc:created></item></channel></rss>",
+                Some("2024-02-03T00:00:00+00:00"),
+            ),
+        ];
+        for (text, expected) in cases {
+            let item = parse(text).unwrap();
+            assert_eq!(
+                item.first_created.map(|d| d.to_rfc3339()).as_deref(),
+                expected,
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn rss_without_a_known_version_is_read_as_rss_2() {
