@@ -20,8 +20,14 @@ pub struct CleanBody {
 }
 
 /// Cleans a body given as plain text or HTML (plain text wins when both are given), keeping at
-/// most `max_chars` characters of text.
-pub fn clean(plain: Option<&str>, html: Option<&str>, max_chars: usize) -> CleanBody {
+/// most `max_chars` characters of text. A first paragraph that only repeats `headline` (an
+/// `<h1>` in an XHTML body) is left out.
+pub fn clean(
+    plain: Option<&str>,
+    html: Option<&str>,
+    headline: Option<&str>,
+    max_chars: usize,
+) -> CleanBody {
     // Markup is longer than its text: cut the input well above the limit first, so a huge
     // body never reaches the HTML parser whole.
     let input_limit = max_chars.saturating_mul(4).max(1024);
@@ -36,6 +42,10 @@ pub fn clean(plain: Option<&str>, html: Option<&str>, max_chars: usize) -> Clean
         (None, Some(html)) => text::html_to_paragraphs(&bounded(html)),
         (None, None) => Vec::new(),
     };
+    let mut paragraphs = paragraphs;
+    if headline.is_some_and(|h| paragraphs.first().is_some_and(|first| first == h)) {
+        paragraphs.remove(0);
+    }
     let (mut paragraphs, removed) = boilerplate::remove(paragraphs);
     let mut dateline = None;
     let mut dateline_paragraph = None;
@@ -122,7 +132,7 @@ mod tests {
                     MOSCOW (AFP) - Top US envoy John Kerry met Putin on Thursday.\n\n\
                     Read more: Syria talks stall\n\n\
                     Ahead of the talks, officials were careful.";
-        let body = clean(Some(text), None, 10_000);
+        let body = clean(Some(text), None, Some("Kerry meets Putin"), 10_000);
         assert_eq!(
             body.paragraphs,
             vec![
@@ -146,9 +156,24 @@ mod tests {
     }
 
     #[test]
+    fn a_first_paragraph_repeating_the_headline_goes() {
+        let html =
+            "<h1>Guillou writes a new Hamilton book</h1><p>STOCKHOLM (TT) - The author said.</p>";
+        let body = clean(
+            None,
+            Some(html),
+            Some("Guillou writes a new Hamilton book"),
+            1_000,
+        );
+        assert_eq!(body.paragraphs, vec!["The author said."]);
+        let body = clean(None, Some(html), Some("Another headline"), 1_000);
+        assert_eq!(body.paragraphs.len(), 2);
+    }
+
+    #[test]
     fn long_bodies_are_cut_at_the_limit() {
         let text = "word ".repeat(100);
-        let body = clean(Some(&format!("{text}\n\n{text}")), None, 150);
+        let body = clean(Some(&format!("{text}\n\n{text}")), None, None, 150);
         let total: usize = body.paragraphs.iter().map(|p| p.chars().count()).sum();
         assert!(total <= 150 && total > 100, "{total}");
         assert!(body.truncated);

@@ -153,6 +153,7 @@ fn build_envelope(
     } = body::clean(
         parsed.body_text.as_deref(),
         parsed.body_html.as_deref(),
+        headline.as_deref(),
         config.max_body_chars,
     );
     if truncated {
