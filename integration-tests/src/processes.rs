@@ -89,15 +89,18 @@ pub struct ChildGuard {
 }
 
 impl ChildGuard {
-    /// Starts `program` with `env`, stdout and stderr to files in `log_dir`.
+    /// Starts `program` with `args` and `env`, stdout and stderr to `<name>.out` and
+    /// `<name>.err` in `log_dir`.
     pub fn spawn(
         name: &str,
         program: &Path,
+        args: &[String],
         env: &BTreeMap<String, String>,
         log_dir: &Path,
     ) -> Self {
         let mut command = clean_command(program);
         command
+            .args(args)
             .envs(env)
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(log_dir.join(format!("{name}.out"))).unwrap())
