@@ -205,6 +205,21 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_inside_feed_rs_is_a_parse_error() {
+        // A second XML declaration naming another encoding, after the start: quick-xml (inside
+        // feed-rs) asserts. Found by fuzzing; feed-rs's own Atom assertion is in
+        // `tests/regressions`.
+        let text = format!(
+            "<rss version=\"2.0\"><channel><title>{}</title><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?></channel></rss>",
+            "x".repeat(10_000)
+        );
+        match parse(&text) {
+            Err(ParseError::Feed(message)) => assert!(!message.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn rss_without_a_known_version_is_read_as_rss_2() {
         let cases = [
             (
