@@ -30,9 +30,13 @@ enum Command {
     },
     /// Normalize feed or article files and print the envelopes as JSON lines.
     Parse {
-        /// Files: RSS/Atom/JSON Feed, ninjs JSON, plain text.
+        /// Files: RSS/Atom/JSON Feed, ninjs, NewsML-G2, NITF, dpa digitalwires, plain text.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Parse as this format instead of sniffing it: rss, atom, rdf, json-feed, ninjs,
+        /// newsml-g2, nitf, text.
+        #[arg(long)]
+        format: Option<String>,
     },
     /// Enrich articles (JSON lines of envelopes or bare ninjs objects) in order and print the
     /// enriched envelopes as JSON lines. Reads standard input without FILE.
@@ -127,7 +131,9 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Run { json } => commands::run::run(cli.config.as_deref(), json).await,
-            Command::Parse { files } => commands::parse::parse(cli.config.as_deref(), &files),
+            Command::Parse { files, format } => {
+                commands::parse::parse(cli.config.as_deref(), &files, format.as_deref())
+            }
             Command::Enrich { file } => {
                 commands::enrich::enrich(cli.config.as_deref(), file.as_deref())
             }

@@ -4,12 +4,26 @@ use chrono::Utc;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wire_model::{OriginInfo, SourceId};
+use wire_model::{OriginInfo, RawFormat, SourceId};
 use wire_runtime::LoadedConfig;
 use wirefeed_normalizer::NormalizerConfig;
 
-pub fn parse(config_file: Option<&Path>, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+pub fn parse(
+    config_file: Option<&Path>,
+    files: &[PathBuf],
+    format: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let config: NormalizerConfig = LoadedConfig::load(config_file)?.section("normalizer")?;
+    let forced: Option<RawFormat> = match format {
+        Some(name) => Some(
+            serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+                anyhow::anyhow!(
+                    "unknown --format {name:?} (rss, atom, rdf, json-feed, ninjs, newsml-g2, nitf, text)"
+                )
+            })?,
+        ),
+        None => None,
+    };
     let source = SourceId::from("cli");
     let mut stdout = std::io::stdout().lock();
     let mut failures = 0usize;
@@ -33,7 +47,11 @@ pub fn parse(config_file: Option<&Path>, files: &[PathBuf]) -> anyhow::Result<Ex
             eprintln!("{}: {error}", file.display());
         }
         for raw in raws {
-            match wirefeed_normalizer::normalize(&raw, &config, now) {
+            let normalized = match forced {
+                Some(format) => wirefeed_normalizer::normalize_as(&raw, format, &config, now),
+                None => wirefeed_normalizer::normalize(&raw, &config, now),
+            };
+            match normalized {
                 Ok(envelope) => {
                     serde_json::to_writer(&mut stdout, &envelope)?;
                     writeln!(stdout)?;
