@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use wire_runtime::Validate;
 use wire_runtime::config::ConfigError;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlerterConfig {
     /// Print one line per alert on stdout (in addition to `wire.alerts.v1`).
@@ -29,6 +29,18 @@ pub struct AlerterConfig {
 
 fn default_window_hours() -> u64 {
     336
+}
+
+impl Default for AlerterConfig {
+    fn default() -> Self {
+        Self {
+            print_alerts: false,
+            alerted_window_hours: default_window_hours(),
+            update_min_body_change: 0.0,
+            webhook: WebhookDeliveryConfig::default(),
+            subscriptions: Vec::new(),
+        }
+    }
 }
 
 /// `[alerter.webhook]`: retries of webhook deliveries before the alert is dead-lettered.

@@ -171,10 +171,7 @@ impl Matcher {
                     }
                     let pattern = &self.patterns[hit.pattern().as_usize()];
                     let mut mark = |prefix: bool| {
-                        let key = Text {
-                            text: pattern.clone(),
-                            prefix,
-                        };
+                        let key = Text::new(pattern.clone(), prefix);
                         *facts.texts.entry(key).or_default() |= bit;
                     };
                     mark(true);

@@ -141,7 +141,7 @@ fn the_keywords_sugar_matches_whole_words_case_insensitively() {
     let cop = article("urn:a:4", "f4", "Deal at COP", "The cop ended.");
     assert_eq!(
         matcher.matches(&cop)[0].evidence,
-        vec!["cop in headline and body"]
+        vec!["COP in headline and body"]
     );
 }
 

@@ -85,11 +85,38 @@ impl Comparison {
     }
 }
 
-/// A word or phrase as matched: lower case, single spaces; `prefix` for `word*`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A word or phrase as matched: lower case, single spaces; `prefix` for `word*`. `shown` is
+/// how the subscriber wrote it (for evidence); equality and hashing ignore it.
+#[derive(Debug, Clone)]
 pub struct Text {
     pub text: String,
     pub prefix: bool,
+    pub shown: String,
+}
+
+impl Text {
+    pub fn new(text: String, prefix: bool) -> Self {
+        Self {
+            shown: text.clone(),
+            text,
+            prefix,
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.prefix == other.prefix
+    }
+}
+
+impl Eq for Text {}
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+        self.prefix.hash(state);
+    }
 }
 
 /// A parsed query.
@@ -107,9 +134,9 @@ pub enum Expr {
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Text(text) if text.prefix => write!(f, "{}*", text.text),
-            Self::Text(text) if text.text.contains(' ') => write!(f, "\"{}\"", text.text),
-            Self::Text(text) => f.write_str(&text.text),
+            Self::Text(text) if text.prefix => write!(f, "{}*", text.shown),
+            Self::Text(text) if text.text.contains(' ') => write!(f, "\"{}\"", text.shown),
+            Self::Text(text) => f.write_str(&text.shown),
             Self::Field(field, value) if value.contains(' ') => {
                 write!(f, "{}:\"{value}\"", field.name())
             }
@@ -160,6 +187,10 @@ pub fn normalize_text(text: &str) -> String {
         .to_lowercase()
 }
 
+fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Deeper nesting than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 64;
 
@@ -189,6 +220,7 @@ pub fn any_of(keywords: &[String]) -> Expr {
                 Expr::Text(Text {
                     text: normalize_text(keyword),
                     prefix: false,
+                    shown: collapse_spaces(keyword),
                 })
             })
             .collect(),
@@ -416,7 +448,11 @@ fn text(raw: &str, column: usize) -> Result<Expr, QueryError> {
     if text.is_empty() {
         return Err(QueryError::new("empty word or phrase", column));
     }
-    Ok(Expr::Text(Text { text, prefix }))
+    Ok(Expr::Text(Text {
+        text,
+        prefix,
+        shown: collapse_spaces(raw),
+    }))
 }
 
 fn urgency(value: &str, column: usize) -> Result<Expr, QueryError> {

@@ -25,7 +25,7 @@ fn queries_parse_with_precedence_and_implicit_and() {
         ("source:AFP lang:en", "(source:afp AND lang:en)"),
         ("a b OR c", "((a AND b) OR c)"),
         ("a (b OR c)", "(a AND (b OR c))"),
-        ("Syria -source:tabloid", "(syria AND NOT source:tabloid)"),
+        ("Syria -source:tabloid", "(Syria AND NOT source:tabloid)"),
         ("place:\"United  Kingdom\"", "place:\"united kingdom\""),
         ("ceasefire*", "ceasefire*"),
         ("\"peace\n talks\"", "\"peace talks\""),
@@ -94,7 +94,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 #[test]
 fn keywords_become_an_or_of_phrases() {
     let keywords = ["Syria".to_owned(), "peace  talks".to_owned()];
-    assert_eq!(any_of(&keywords).to_string(), "(syria OR \"peace talks\")");
+    assert_eq!(any_of(&keywords).to_string(), "(Syria OR \"peace talks\")");
 }
 
 proptest! {
