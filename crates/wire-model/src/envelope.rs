@@ -103,9 +103,54 @@ pub struct WireMeta {
     /// `body_truncated`, `invalid_bytes_replaced`, `more_items_in_message`. Absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
+    /// Why each place and subject tag is there (set by the enricher): the tag's `uri`, the
+    /// terms that matched and where. Absent when the article has no tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// The UN M49 region and subregion of each country the article is tagged with (set by the
+    /// enricher). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Region>,
     /// Fields added by newer wirefeed versions, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The evidence for one tag of `article.places` or `article.subjects`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The tag's `uri` (a GeoNames, IPTC Media Topic, `urn:wirefeed:topic:` or
+    /// `urn:wirefeed:classifier:` uri).
+    pub uri: String,
+    /// What matched, in text order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<EvidenceMatch>,
+    /// How the tag was decided when no term explains it alone, e.g. `classifier score 0.93`,
+    /// `provider subject code 15054000`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One matched term: `text[start..end]` of the named field (character offsets, not bytes).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceMatch {
+    /// The term as it appears in the text.
+    pub term: String,
+    /// `headline`, `body` or `dateline`.
+    pub field: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A country's place in the UN M49 geoscheme.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// e.g. `Asia`.
+    pub region: String,
+    /// e.g. `Western Asia`.
+    pub subregion: String,
 }
 
 /// What changed from one version of an item to the next.

@@ -19,6 +19,8 @@ pub use alert::{ALERT_SCHEMA, Alert};
 pub use article::{
     AltId, Article, Body, Headline, Place, PubStatus, Rendition, Subject, TextValue,
 };
-pub use envelope::{ARTICLE_SCHEMA, Change, DecodeError, Envelope, WireMeta};
+pub use envelope::{
+    ARTICLE_SCHEMA, Change, DecodeError, Envelope, Evidence, EvidenceMatch, Region, WireMeta,
+};
 pub use ids::{ArticleId, FamilyId, SourceId, content_hash};
 pub use raw::{OriginInfo, PayloadEncoding, RAW_SCHEMA, RawFormat, RawItem};

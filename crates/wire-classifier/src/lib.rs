@@ -1,0 +1,1 @@
+//! A multi-label linear text classifier (work in progress).

@@ -1,0 +1,1 @@
+//! Region and topic tagging (work in progress).
