@@ -1,1 +1,23 @@
-//! A multi-label linear text classifier (work in progress).
+//! A fast multi-label linear text classifier over hashed word and character n-grams.
+//! (Documentation written at the end.)
+
+mod error;
+mod features;
+mod linear;
+mod metrics;
+mod model;
+mod reuters_eval;
+mod thresholds;
+mod train;
+mod training_data;
+
+pub use error::{ClassifierError, Result};
+pub use features::{FeatureConfig, SparseVector, extract_features};
+pub use metrics::{LabelScores, MultiLabelScores, PrecisionRecallF1, score_multi_label};
+pub use model::{Model, Prediction};
+pub use reuters_eval::{
+    REUTERS_TOP_TOPICS, SplitScores, TopicsEvalOptions, TopicsReport, eval_reuters_topics,
+    eval_reuters_topics_with,
+};
+pub use train::{ThresholdRule, TrainingConfig};
+pub use training_data::{TrainingExample, parse_example_line, read_examples};

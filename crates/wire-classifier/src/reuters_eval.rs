@@ -1,0 +1,196 @@
+//! The Reuters-21578 ModApte evaluation of the classifier on the ten most frequent TOPICS.
+//!
+//! Conventions: documents with `TOPICS="YES"` only; `LEWISSPLIT` TRAIN to train and TEST to
+//! test (9,603 and 3,299 documents); the ten labels are the most frequent TOPICS among those
+//! TRAIN documents (ties broken by name); every other topic is ignored; text is the title, a
+//! blank line and the body. TEST is scored two ways: over the test documents with at least one
+//! of the ten labels (the usual "ModApte top-10" figure) and over every test document (those
+//! without a top-ten label count only through false positives). Hyper-parameters are chosen by
+//! cross-validation on TRAIN only; TEST is scored once, for the report.
+
+use crate::error::{ClassifierError, Result};
+use crate::metrics::{MultiLabelScores, score_multi_label};
+use crate::train::{PreparedExamples, TrainingConfig, fold_assignment, parallel_map};
+use crate::training_data::TrainingExample;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use wire_datasets::reuters::{Document, Split};
+
+/// How many of the most frequent TRAIN topics are evaluated.
+pub const REUTERS_TOP_TOPICS: usize = 10;
+
+/// Options of the evaluation; `Default` is what `eval_reuters_topics` runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicsEvalOptions {
+    pub config: TrainingConfig,
+    /// Folds of TRAIN for the validation figures (0 or 1: no validation).
+    pub validation_folds: usize,
+    /// Train on TRAIN documents without any top-ten label too, as negatives for every label.
+    pub train_on_unlabelled_documents: bool,
+}
+
+impl Default for TopicsEvalOptions {
+    fn default() -> Self {
+        TopicsEvalOptions {
+            config: TrainingConfig::default(),
+            validation_folds: 5,
+            train_on_unlabelled_documents: true,
+        }
+    }
+}
+
+/// The scores of one split under both document conventions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitScores {
+    /// Documents with at least one of the ten labels (the standard ModApte top-10 figure).
+    pub with_top_label: MultiLabelScores,
+    /// Every topics-indexed document of the split.
+    pub all_documents: MultiLabelScores,
+}
+
+/// What `eval_reuters_topics` measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicsReport {
+    /// The ten labels with their TRAIN document counts, most frequent first.
+    pub labels: Vec<(String, usize)>,
+    pub train_documents: usize,
+    pub test_documents: usize,
+    pub options: TopicsEvalOptions,
+    /// Cross-validation on TRAIN (`validation_folds` folds); `None` without validation.
+    pub validation: Option<SplitScores>,
+    /// The model trained on all of TRAIN, scored on TEST.
+    pub test: SplitScores,
+}
+
+/// Runs the evaluation with the default options (the tuned `TrainingConfig`, 5-fold validation).
+pub fn eval_reuters_topics(documents: &[Document]) -> Result<TopicsReport> {
+    eval_reuters_topics_with(documents, &TopicsEvalOptions::default())
+}
+
+/// Runs the evaluation with `options`.
+pub fn eval_reuters_topics_with(
+    documents: &[Document],
+    options: &TopicsEvalOptions,
+) -> Result<TopicsReport> {
+    let in_split = |split: Split| {
+        documents
+            .iter()
+            .filter(move |doc| doc.topics_indexed && doc.split == split)
+            .collect::<Vec<_>>()
+    };
+    let (train, test) = (in_split(Split::Train), in_split(Split::Test));
+    let top = top_topics(&train, REUTERS_TOP_TOPICS);
+    if top.len() < REUTERS_TOP_TOPICS || test.is_empty() {
+        return Err(ClassifierError::CannotTrain(format!(
+            "need ModApte TRAIN documents with {REUTERS_TOP_TOPICS} topics and TEST documents, found {} topics and {} test documents",
+            top.len(),
+            test.len()
+        )));
+    }
+    let names: Vec<String> = top.iter().map(|(name, _)| name.clone()).collect();
+    let train_examples: Vec<TrainingExample> =
+        train.iter().map(|doc| example(doc, &names)).collect();
+    let prepared = PreparedExamples::new(&train_examples, &options.config.features)?;
+    let trainable = |indices: &[usize]| -> Vec<usize> {
+        indices
+            .iter()
+            .copied()
+            .filter(|&i| options.train_on_unlabelled_documents || !prepared.targets[i].is_empty())
+            .collect()
+    };
+    let validation = if options.validation_folds >= 2 {
+        let everything: Vec<usize> = (0..train_examples.len()).collect();
+        let folds = fold_assignment(&everything, options.validation_folds, !options.config.seed);
+        let predictions = parallel_map(&folds, |held_out| -> Result<Vec<(usize, Vec<usize>)>> {
+            let others: Vec<usize> = folds
+                .iter()
+                .filter(|fold| !std::ptr::eq(*fold, held_out))
+                .flatten()
+                .copied()
+                .collect();
+            let model = prepared.train(&trainable(&others), &options.config)?;
+            Ok(held_out
+                .iter()
+                .map(|&i| (i, model.predict_indices_of_vector(&prepared.vectors[i])))
+                .collect())
+        });
+        let mut gold = Vec::new();
+        let mut predicted = Vec::new();
+        for fold in predictions {
+            for (i, guess) in fold? {
+                gold.push(prepared.targets[i].clone());
+                predicted.push(guess);
+            }
+        }
+        Some(split_scores(&prepared.labels, &gold, &predicted))
+    } else {
+        None
+    };
+    let everything: Vec<usize> = (0..train_examples.len()).collect();
+    let model = prepared.train(&trainable(&everything), &options.config)?;
+    let (gold, predicted): (Vec<Vec<usize>>, Vec<Vec<usize>>) = test
+        .iter()
+        .map(|doc| {
+            let example = example(doc, &names);
+            let gold = example
+                .labels
+                .iter()
+                .filter_map(|label| model.labels().iter().position(|known| known == label))
+                .collect();
+            (gold, model.predict_indices(&example.text))
+        })
+        .unzip();
+    Ok(TopicsReport {
+        labels: top,
+        train_documents: train.len(),
+        test_documents: test.len(),
+        options: options.clone(),
+        validation,
+        test: split_scores(model.labels(), &gold, &predicted),
+    })
+}
+
+/// The `count` most frequent topics of `documents` with their document counts.
+fn top_topics(documents: &[&Document], count: usize) -> Vec<(String, usize)> {
+    let mut frequency: BTreeMap<&str, usize> = BTreeMap::new();
+    for doc in documents {
+        let mut topics: Vec<&str> = doc.topics.iter().map(String::as_str).collect();
+        topics.sort_unstable();
+        topics.dedup();
+        for topic in topics {
+            *frequency.entry(topic).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(String, usize)> = frequency
+        .into_iter()
+        .map(|(topic, n)| (topic.to_string(), n))
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(count);
+    ranked
+}
+
+fn example(doc: &Document, labels: &[String]) -> TrainingExample {
+    TrainingExample {
+        text: format!("{}\n\n{}", doc.title, doc.body),
+        labels: doc
+            .topics
+            .iter()
+            .filter(|topic| labels.contains(topic))
+            .cloned()
+            .collect(),
+    }
+}
+
+fn split_scores(labels: &[String], gold: &[Vec<usize>], predicted: &[Vec<usize>]) -> SplitScores {
+    let (labelled_gold, labelled_predicted): (Vec<Vec<usize>>, Vec<Vec<usize>>) = gold
+        .iter()
+        .zip(predicted)
+        .filter(|(truth, _)| !truth.is_empty())
+        .map(|(truth, guess)| (truth.clone(), guess.clone()))
+        .unzip();
+    SplitScores {
+        with_top_label: score_multi_label(labels, &labelled_gold, &labelled_predicted),
+        all_documents: score_multi_label(labels, gold, predicted),
+    }
+}
