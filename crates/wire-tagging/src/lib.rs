@@ -1,1 +1,69 @@
-//! Region and topic tagging (work in progress).
+//! Region and topic tagging of articles (issue 6): where a story is about and what it is about,
+//! with the evidence an editor needs to trust a tag.
+//!
+//! Pure core, no IO: every tagging function takes text and returns tags. Loading the data files
+//! is a thin separate step (`load`/`from_dir` take a path; `from_json`/`from_toml_str` take the
+//! text). Delivery guarantee: none; this crate never touches the bus. Nothing here panics on
+//! input: unknown text yields fewer tags, bad data files yield a [`TaggingError`] naming the file
+//! and the key.
+//!
+//! - [`Gazetteer`]: GeoNames countries, US states and cities over 15,000 people with their
+//!   alternate names, demonyms, metonyms (`Kremlin` → RU) and UN M49 regions, from
+//!   `config/gazetteer/gazetteer.json`, matched with one leftmost-longest Aho-Corasick automaton
+//!   and word-boundary checks.
+//! - [`tag_places`]: ninjs places with `rel` `dateline` | `about` | `mentioned`, GeoNames `uri`
+//!   and ISO 3166-1 alpha-2 `literal`; M49 [`wire_model::Region`]s; [`wire_model::Evidence`] with
+//!   character offsets. Ambiguous names (Georgia, Jordan, Nice, Turkey, ...) are decided from
+//!   capitalisation, neighbouring words and the other places in the story.
+//!
+//! The one entry point for the enricher is [`Tagger`]: `Tagger::load(config_dir)` once, then
+//! `tagger.tag(&article, dateline)` per article.
+
+mod dateline;
+mod disambiguate;
+pub mod eval;
+mod gazetteer;
+mod places;
+mod roles;
+mod text;
+
+pub use gazetteer::{Gazetteer, NameKind, PlaceEntity, PlaceKind};
+pub use places::{CountryTag, PlaceRole, PlaceTags, tag_places};
+pub use text::{Field, TagInput};
+
+use std::path::PathBuf;
+
+/// Single-word names of cities smaller than this need support from the story (another place in
+/// the same country, a locative word) before they count: most such names are also surnames or
+/// words.
+pub(crate) const SMALL_CITY_POPULATION: u64 = 100_000;
+
+/// Why tagging data could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum TaggingError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}{key}: {message}", file.as_ref().map(|f| format!("{}: ", f.display())).unwrap_or_default())]
+    Invalid {
+        file: Option<PathBuf>,
+        key: String,
+        message: String,
+    },
+}
+
+impl TaggingError {
+    /// The same error, naming the file it came from.
+    pub(crate) fn in_file(self, path: &std::path::Path) -> Self {
+        match self {
+            TaggingError::Invalid { key, message, .. } => TaggingError::Invalid {
+                file: Some(path.to_path_buf()),
+                key,
+                message,
+            },
+            other => other,
+        }
+    }
+}

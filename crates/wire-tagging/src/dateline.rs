@@ -1,0 +1,127 @@
+//! Datelines: `MOSCOW (AFP) -`, `SALVADOR, Feb 26 -`, ninjs `located`, or a dateline at the
+//! head of the body when the caller has none.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::text::{Field, TagInput};
+
+/// The place a story was filed from, and where its name is (byte offsets in `field`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DatelineHit {
+    pub entity: u32,
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A dateline opening a paragraph: a place in capitals, an optional `, date` or `(AGENCY)`, then
+/// a dash.
+#[allow(clippy::expect_used)] // a constant pattern, checked by the tests
+static BODY_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^[ \t]*([A-Z][A-Z'.\-]*(?: [A-Z][A-Z'.\-]*){0,3})(?:, [A-Za-z][A-Za-z.]*(?: \d{1,2})?)?(?:\s\([A-Za-z][A-Za-z./\- ]{0,20}\))?\s?[-–—]\s",
+    )
+    .expect("the dateline pattern is valid")
+});
+
+/// How far into the body a dateline is looked for (captions may come before it).
+const BODY_DATELINE_WINDOW: usize = 2_000;
+
+/// Finds the dateline place: from `input.dateline`, else `input.located`, else a dateline at the
+/// head of a body paragraph.
+pub(crate) fn resolve_dateline(gazetteer: &Gazetteer, input: &TagInput<'_>) -> Option<DatelineHit> {
+    if let Some(dateline) = input.dateline {
+        let (start, end) = place_part(dateline);
+        return lookup(gazetteer, &dateline[start..end]).map(|entity| DatelineHit {
+            entity,
+            field: Field::Dateline,
+            start,
+            end,
+        });
+    }
+    if let Some(located) = input.located {
+        let start = located.len() - located.trim_start().len();
+        let end = located.trim_end().len();
+        if start < end {
+            return lookup(gazetteer, &located[start..end]).map(|entity| DatelineHit {
+                entity,
+                field: Field::Dateline,
+                start,
+                end,
+            });
+        }
+    }
+    let mut window = input.body.len().min(BODY_DATELINE_WINDOW);
+    while !input.body.is_char_boundary(window) {
+        window -= 1;
+    }
+    BODY_DATELINE
+        .captures_iter(&input.body[..window])
+        .filter_map(|c| c.get(1))
+        .find_map(|place| {
+            lookup(gazetteer, place.as_str()).map(|entity| DatelineHit {
+                entity,
+                field: Field::Body,
+                start: place.start(),
+                end: place.end(),
+            })
+        })
+}
+
+/// The place name at the head of a dateline: up to the first comma, bracket or dash.
+fn place_part(dateline: &str) -> (usize, usize) {
+    let start = dateline.len() - dateline.trim_start().len();
+    let rest = &dateline[start..];
+    let cut = rest
+        .find([',', '(', '-', '–', '—', '/', ':'])
+        .unwrap_or(rest.len());
+    let end = start + rest[..cut].trim_end().len();
+    (start, end)
+}
+
+/// A dateline names a city far more often than a country: the most populous city wins, then a
+/// first-level division, then a country.
+fn lookup(gazetteer: &Gazetteer, name: &str) -> Option<u32> {
+    let key = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    let pattern = *gazetteer.pattern_by_name.get(&key)?;
+    gazetteer.targets[pattern as usize]
+        .iter()
+        .filter_map(|t| gazetteer.entity(t.entity).map(|e| (t.entity, e)))
+        .max_by_key(|(_, e)| {
+            let rank = match e.kind {
+                PlaceKind::City => 2,
+                PlaceKind::Admin1 => 1,
+                PlaceKind::Country => 0,
+            };
+            (rank, e.population)
+        })
+        .map(|(index, _)| index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_place_part_of_datelines() {
+        let part = |d: &'static str| {
+            let (s, e) = place_part(d);
+            &d[s..e]
+        };
+        assert_eq!(part("  SALVADOR, Feb 26 - "), "SALVADOR");
+        assert_eq!(part("MOSCOW (AFP) -"), "MOSCOW");
+        assert_eq!(part("NEW YORK"), "NEW YORK");
+    }
+
+    #[test]
+    fn body_datelines_are_found_after_captions() {
+        let body = "A caption line.PHOTO: AGENCY\n\nMOSCOW (AFP) - The envoy met the president.";
+        let found = BODY_DATELINE.captures(body).and_then(|c| c.get(1));
+        assert_eq!(found.map(|m| m.as_str()), Some("MOSCOW"));
+        let reuters = "SAN SALVADOR, March 3 - Coffee exports rose.";
+        let found = BODY_DATELINE.captures(reuters).and_then(|c| c.get(1));
+        assert_eq!(found.map(|m| m.as_str()), Some("SAN SALVADOR"));
+    }
+}

