@@ -10,8 +10,9 @@
 
 use crate::error::{ClassifierError, Result};
 use crate::metrics::{MultiLabelScores, score_multi_label};
-use crate::train::{PreparedExamples, TrainingConfig, fold_assignment, parallel_map};
+use crate::train::{PreparedExamples, TrainingConfig};
 use crate::training_data::TrainingExample;
+use crate::validation::cross_validated_predictions;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wire_datasets::reuters::{Document, Split};
@@ -21,6 +22,7 @@ pub const REUTERS_TOP_TOPICS: usize = 10;
 
 /// Options of the evaluation; `Default` is what `eval_reuters_topics` runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct TopicsEvalOptions {
     pub config: TrainingConfig,
     /// Folds of TRAIN for the validation figures (0 or 1: no validation).
@@ -91,43 +93,28 @@ pub fn eval_reuters_topics_with(
     let train_examples: Vec<TrainingExample> =
         train.iter().map(|doc| example(doc, &names)).collect();
     let prepared = PreparedExamples::new(&train_examples, &options.config.features)?;
-    let trainable = |indices: &[usize]| -> Vec<usize> {
-        indices
-            .iter()
-            .copied()
-            .filter(|&i| options.train_on_unlabelled_documents || !prepared.targets[i].is_empty())
-            .collect()
+    let trainable = |example: usize| {
+        options.train_on_unlabelled_documents || !prepared.targets[example].is_empty()
     };
     let validation = if options.validation_folds >= 2 {
-        let everything: Vec<usize> = (0..train_examples.len()).collect();
-        let folds = fold_assignment(&everything, options.validation_folds, !options.config.seed);
-        let predictions = parallel_map(&folds, |held_out| -> Result<Vec<(usize, Vec<usize>)>> {
-            let others: Vec<usize> = folds
-                .iter()
-                .filter(|fold| !std::ptr::eq(*fold, held_out))
-                .flatten()
-                .copied()
-                .collect();
-            let model = prepared.train(&trainable(&others), &options.config)?;
-            Ok(held_out
-                .iter()
-                .map(|&i| (i, model.predict_indices_of_vector(&prepared.vectors[i])))
-                .collect())
-        });
-        let mut gold = Vec::new();
-        let mut predicted = Vec::new();
-        for fold in predictions {
-            for (i, guess) in fold? {
-                gold.push(prepared.targets[i].clone());
-                predicted.push(guess);
-            }
-        }
+        let predictions = cross_validated_predictions(
+            &prepared,
+            &options.config,
+            options.validation_folds,
+            trainable,
+        )?;
+        let (gold, predicted): (Vec<Vec<usize>>, Vec<Vec<usize>>) = predictions
+            .into_iter()
+            .map(|(example, guess)| (prepared.targets[example].clone(), guess))
+            .unzip();
         Some(split_scores(&prepared.labels, &gold, &predicted))
     } else {
         None
     };
-    let everything: Vec<usize> = (0..train_examples.len()).collect();
-    let model = prepared.train(&trainable(&everything), &options.config)?;
+    let training: Vec<usize> = (0..train_examples.len())
+        .filter(|&i| trainable(i))
+        .collect();
+    let model = prepared.train(&training, &options.config)?;
     let (gold, predicted): (Vec<Vec<usize>>, Vec<Vec<usize>>) = test
         .iter()
         .map(|doc| {

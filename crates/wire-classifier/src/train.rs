@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 /// Training refuses `labels * 2^bucket_bits` above this (two f32 tables of this many cells are
 /// held while training): lower `bucket_bits` for archives with many labels.
-const MAX_WEIGHT_CELLS: usize = 1 << 28;
+pub(crate) const MAX_WEIGHT_CELLS: usize = 1 << 28;
 
 /// How a label's decision threshold is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
