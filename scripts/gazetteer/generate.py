@@ -145,6 +145,7 @@ def build(gazetteers_dir):
             "person_names": hand_lists.PERSON_NAMES,
             "speaking_capitals": hand_lists.SPEAKING_CAPITALS,
         },
+        "dateline_qualifiers": hand_lists.DATELINE_QUALIFIERS,
         "countries": out_countries,
         "places": out_places,
     }

@@ -81,7 +81,7 @@ REGIONS_OF_COUNTRY = {
 # The seat or institution standing for the state in copy.
 METONYMS = {
     "RU": ["Kremlin"],
-    "US": ["White House", "Pentagon", "Capitol Hill", "Foggy Bottom", "Federal Reserve", "Wall Street", "Oval Office"],
+    "US": ["New England", "White House", "Pentagon", "Capitol Hill", "Foggy Bottom", "Federal Reserve", "Wall Street", "Oval Office"],
     "GB": ["Downing Street", "Whitehall", "Bank of England", "Buckingham Palace"],
     "FR": ["Elysee", "Élysée", "Elysee Palace", "Élysée Palace", "Quai d'Orsay"],
     "CN": ["Zhongnanhai"],
@@ -198,7 +198,7 @@ COMMON_WORD_NAMES = [
     "Pearl", "Pueblo", "Edinburg", "Diet", "Chancellery",
     "Pentagon", "Wall Street", "Federal Reserve", "Whitehall", "Soviet", "Kiwi", "Persian", "Scot",
     "Pole", "Poles", "Finn", "Dane", "Turk", "Lao", "Aussie", "Papua", "Sino", "Tobago",
-    "Herzegovina", "Emirates", "Saudi", "America",
+    "Herzegovina", "Emirates", "Saudi", "America", "Jersey", "Van", "Canton",
 ]
 
 # Country names that are also everyday words ("roast turkey", "fine china"): the words listed
@@ -243,5 +243,29 @@ NEVER_MATCH = [
     "Paradise", "Ocean", "Temple", "Rainbow", "Salt", "Ceres", "Plains", "Mango", "Ring",
     "Chase", "Ashes", "Obama", "Liberty", "Hope", "Eagle", "Concord", "Man", "Van", "Mary",
     "Pau", "Bury", "Wells", "Ely", "Mercedes", "Asia", "President", "Bank", "Sun", "Bay", "Ban",
-    "Mao", "Kim", "Lee", "Mon", "Tan", "Yen", "Bo", "Ba",
+    "Mao", "Kim", "Lee", "Mon", "Tan", "Yen", "Bo", "Ba", "Gold", "Drug", "Sues", "Delta",
+    "Bally", "Gao", "Dual", "Lone", "Bona", "Fleet", "Lion", "Sama", "Lawson", "Ciba", "Bancroft",
+    "Taft", "Adams", "George", "Commonwealth", "Metro", "Dudley", "Toyota", "Santos", "Green",
+    "Whitney", "Buy",
 ]
+
+# Region qualifiers in datelines ("SANTA CRUZ, Calif., Feb 26 -"): AP-style US state
+# abbreviations and Canadian province abbreviations, to [country, admin1 code or ""]. Used only
+# in datelines: in running text "Ill." or "Mass." mean something else.
+DATELINE_QUALIFIERS = {
+    **{abbr: ["US", code] for code, abbrs in {
+        "AL": ["Ala."], "AZ": ["Ariz."], "AR": ["Ark."], "CA": ["Calif.", "Cal."],
+        "CO": ["Colo."], "CT": ["Conn."], "DE": ["Del."], "DC": ["D.C."], "FL": ["Fla."],
+        "GA": ["Ga."], "IL": ["Ill."], "IN": ["Ind."], "KS": ["Kan.", "Kans."], "KY": ["Ky."],
+        "LA": ["La."], "ME": ["Me."], "MD": ["Md."], "MA": ["Mass."], "MI": ["Mich."],
+        "MN": ["Minn."], "MS": ["Miss."], "MO": ["Mo."], "MT": ["Mont."], "NE": ["Neb.", "Nebr."],
+        "NV": ["Nev."], "NH": ["N.H."], "NJ": ["N.J."], "NM": ["N.M."], "NY": ["N.Y."],
+        "NC": ["N.C."], "ND": ["N.D."], "OH": ["O."], "OK": ["Okla."], "OR": ["Ore.", "Oreg."],
+        "PA": ["Pa.", "Penn."], "RI": ["R.I."], "SC": ["S.C."], "SD": ["S.D."], "TN": ["Tenn."],
+        "TX": ["Tex."], "VT": ["Vt."], "VA": ["Va."], "WA": ["Wash."], "WV": ["W.Va.", "W. Va."],
+        "WI": ["Wis.", "Wisc."], "WY": ["Wyo."],
+    }.items() for abbr in abbrs},
+    **{abbr: ["CA", ""] for abbr in [
+        "Ont.", "Que.", "Alta.", "B.C.", "Man.", "Sask.", "N.S.", "N.B.", "Nfld.", "P.E.I.",
+    ]},
+}

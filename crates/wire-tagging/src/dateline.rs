@@ -34,18 +34,21 @@ const BODY_DATELINE_WINDOW: usize = 2_000;
 pub(crate) fn resolve_dateline(gazetteer: &Gazetteer, input: &TagInput<'_>) -> Option<DatelineHit> {
     if let Some(dateline) = input.dateline {
         let (start, end) = place_part(dateline);
-        return lookup(gazetteer, &dateline[start..end]).map(|entity| DatelineHit {
-            entity,
-            field: Field::Dateline,
-            start,
-            end,
-        });
+        let qualifier = qualifier_of(gazetteer, &dateline[end..]);
+        return lookup(gazetteer, &dateline[start..end], qualifier.as_ref())
+            .or_else(|| qualifier.and_then(|q| q.entity))
+            .map(|entity| DatelineHit {
+                entity,
+                field: Field::Dateline,
+                start,
+                end,
+            });
     }
     if let Some(located) = input.located {
         let start = located.len() - located.trim_start().len();
         let end = located.trim_end().len();
         if start < end {
-            return lookup(gazetteer, &located[start..end]).map(|entity| DatelineHit {
+            return lookup(gazetteer, &located[start..end], None).map(|entity| DatelineHit {
                 entity,
                 field: Field::Dateline,
                 start,
@@ -61,7 +64,7 @@ pub(crate) fn resolve_dateline(gazetteer: &Gazetteer, input: &TagInput<'_>) -> O
         .captures_iter(&input.body[..window])
         .filter_map(|c| c.get(1))
         .find_map(|place| {
-            lookup(gazetteer, place.as_str()).map(|entity| DatelineHit {
+            lookup(gazetteer, place.as_str(), None).map(|entity| DatelineHit {
                 entity,
                 field: Field::Body,
                 start: place.start(),
@@ -81,14 +84,66 @@ fn place_part(dateline: &str) -> (usize, usize) {
     (start, end)
 }
 
-/// A dateline names a city far more often than a country: the most populous city wins, then a
-/// first-level division, then a country.
-fn lookup(gazetteer: &Gazetteer, name: &str) -> Option<u32> {
+/// The region after the place in `SANTA CRUZ, Calif., Feb 26 -` or `Scarborough, Ontario`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Qualifier {
+    country: String,
+    admin1: String,
+    /// The qualifier's own entity (the state or country), when the gazetteer has it.
+    entity: Option<u32>,
+}
+
+fn qualifier_of(gazetteer: &Gazetteer, rest: &str) -> Option<Qualifier> {
+    let part = rest.strip_prefix(',')?.split(',').next()?.trim();
+    let part = part.split(" - ").next()?.trim();
+    if let Some((country, admin1)) = gazetteer
+        .dateline_qualifiers
+        .get(&part.to_ascii_lowercase())
+    {
+        let entity = gazetteer.entities.iter().position(|e| {
+            e.country == *country
+                && if admin1.is_empty() {
+                    e.kind == PlaceKind::Country
+                } else {
+                    e.kind == PlaceKind::Admin1 && e.admin1 == *admin1
+                }
+        });
+        return Some(Qualifier {
+            country: country.clone(),
+            admin1: admin1.clone(),
+            entity: entity.map(|i| i as u32),
+        });
+    }
+    let pattern = *gazetteer.pattern_by_name.get(&part.to_ascii_lowercase())?;
+    let target = gazetteer.targets[pattern as usize]
+        .iter()
+        .filter_map(|t| gazetteer.entity(t.entity).map(|e| (t.entity, e)))
+        .find(|(_, e)| e.kind != PlaceKind::City)?;
+    Some(Qualifier {
+        country: target.1.country.clone(),
+        admin1: if target.1.kind == PlaceKind::Admin1 {
+            target.1.admin1.clone()
+        } else {
+            String::new()
+        },
+        entity: Some(target.0),
+    })
+}
+
+/// A dateline names a city far more often than a country: the most populous city wins (within
+/// the qualifier's country and state, if there is one), then a first-level division, then a
+/// country.
+fn lookup(gazetteer: &Gazetteer, name: &str, qualifier: Option<&Qualifier>) -> Option<u32> {
     let key = name.trim().trim_end_matches('.').to_ascii_lowercase();
     let pattern = *gazetteer.pattern_by_name.get(&key)?;
     gazetteer.targets[pattern as usize]
         .iter()
         .filter_map(|t| gazetteer.entity(t.entity).map(|e| (t.entity, e)))
+        .filter(|(_, e)| {
+            qualifier.is_none_or(|q| {
+                e.country == q.country && (q.admin1.is_empty() || e.admin1 == q.admin1)
+            })
+        })
         .max_by_key(|(_, e)| {
             let rank = match e.kind {
                 PlaceKind::City => 2,

@@ -2,7 +2,7 @@
 //! a sentence start? Pure functions over the text; the gazetteer's ambiguity lists say which
 //! names need which checks.
 
-use crate::gazetteer::{Gazetteer, NameFlags, PlaceKind};
+use crate::gazetteer::{Gazetteer, NameFlags, NameKind, PlaceKind};
 use crate::text::{in_capitals_context, is_capitalised, window_words, word_after, word_before};
 
 /// What the words around one mention say.
@@ -344,22 +344,40 @@ pub(crate) fn read_mention(
             reading.needs_support = true;
         }
     }
-    // "Vladimir Putin", "Tokyo Electric": a one-word city name that starts a longer proper name.
+    // "Vladimir Putin", "John Whitney", "Tokyo Electric": a one-word city name inside a longer
+    // proper name. In capitals ("QANTAS TO BUY ...") only big cities' names are trusted.
     let one_word = !text[start..end].contains(' ');
-    if one_word
-        && !reading.capitals
-        && only_cities(gazetteer, pattern)
-        && after.is_some_and(|w| {
-            looks_like_part_of_a_name(gazetteer, w) && !PLACE_FOLLOWERS.contains(&w)
-        })
-    {
-        reading.rejected = true;
-        return reading;
+    if one_word && only_cities(gazetteer, pattern) {
+        let inside_a_name = !reading.capitals
+            && (before.is_some_and(|w| looks_like_part_of_a_name(gazetteer, w))
+                || after.is_some_and(|w| {
+                    looks_like_part_of_a_name(gazetteer, w) && !PLACE_FOLLOWERS.contains(&w)
+                }));
+        let small_in_capitals =
+            reading.capitals && largest_city(gazetteer, pattern) < CAPITALS_CITY_POPULATION;
+        if inside_a_name || small_in_capitals {
+            reading.rejected = true;
+            return reading;
+        }
     }
     if flags.common_word {
         reading.needs_support = true;
     }
     reading
+}
+
+/// In text set in capitals, a one-word city name counts only for cities this big.
+const CAPITALS_CITY_POPULATION: u64 = 250_000;
+
+/// The population of the largest city this is the primary name of.
+fn largest_city(gazetteer: &Gazetteer, pattern: u32) -> u64 {
+    gazetteer.targets[pattern as usize]
+        .iter()
+        .filter(|t| t.how == NameKind::Primary)
+        .filter_map(|t| gazetteer.entity(t.entity))
+        .map(|e| e.population)
+        .max()
+        .unwrap_or(0)
 }
 
 fn only_cities(gazetteer: &Gazetteer, pattern: u32) -> bool {

@@ -2,8 +2,9 @@
 //! the tagged countries against Reuters-21578 `PLACES` labels.
 //!
 //! Which documents count: those of the requested split with at least one `PLACES` label that
-//! maps to a country (an empty `PLACES` means "not labelled", not "no place"). Which predictions
-//! count: the countries of every place role (dateline, about, mentioned), chosen on TRAIN as the
+//! maps to a country (an empty `PLACES` means "not labelled", not "no place") and some text
+//! (documents the reader returns without title and body are counted apart, not scored). Which predictions
+//! count: the countries the story is about plus the dateline's country, chosen on TRAIN as the
 //! best figure (see [`CountryRoles`]); a label maps through `places_to_iso2.auto.json` with the
 //! historical states decided by hand in [`PlacesToIso2::with_historical_states`].
 
@@ -65,7 +66,9 @@ impl PlacesToIso2 {
     }
 }
 
-/// Which tagged countries count as predictions.
+/// Which tagged countries count as predictions. `AboutAndDateline` is the reported figure: on
+/// TRAIN it gives micro-F1 0.917 against 0.834 for `All` (Reuters labels name the countries a
+/// story is about, not every country it mentions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CountryRoles {
     /// Every tagged country (dateline, about, mentioned).
@@ -78,6 +81,8 @@ pub enum CountryRoles {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlacesReport {
     pub documents: usize,
+    /// Labelled documents skipped because the reader gave them no title and no body.
+    pub skipped_without_text: usize,
     pub true_positives: usize,
     pub false_positives: usize,
     pub false_negatives: usize,
@@ -118,8 +123,9 @@ impl fmt::Display for PlacesReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "documents {}  precision {:.3}  recall {:.3}  micro-F1 {:.3}  (tp {} fp {} fn {})",
+            "documents {} (skipped without text {})  precision {:.3}  recall {:.3}  micro-F1 {:.3}  (tp {} fp {} fn {})",
             self.documents,
+            self.skipped_without_text,
             self.precision(),
             self.recall(),
             self.micro_f1(),
@@ -187,6 +193,10 @@ pub fn eval_places(
             .map(str::to_owned)
             .collect();
         if gold.is_empty() {
+            continue;
+        }
+        if document.title.trim().is_empty() && document.body.trim().is_empty() {
+            report.skipped_without_text += 1;
             continue;
         }
         report.documents += 1;

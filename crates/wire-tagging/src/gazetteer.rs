@@ -84,6 +84,8 @@ pub struct Gazetteer {
     pub(crate) automaton: AhoCorasick,
     /// ASCII-lowercased name -> pattern index (datelines and neighbouring-word checks).
     pub(crate) pattern_by_name: HashMap<String, u32>,
+    /// Dateline region qualifiers (`Calif.` -> (`US`, `CA`)), ASCII-lowercased.
+    pub(crate) dateline_qualifiers: HashMap<String, (String, String)>,
     countries: HashMap<String, CountryInfo>,
 }
 
@@ -109,6 +111,8 @@ pub(crate) struct CountryInfo {
 struct GazetteerFile {
     #[serde(default)]
     ambiguity: AmbiguityLists,
+    #[serde(default)]
+    dateline_qualifiers: HashMap<String, (String, String)>,
     countries: Vec<CountryRecord>,
     places: Vec<PlaceRecord>,
 }
@@ -309,6 +313,11 @@ impl Gazetteer {
             original_names: patterns.original,
             automaton,
             pattern_by_name: patterns.by_key,
+            dateline_qualifiers: file
+                .dateline_qualifiers
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
             countries,
         })
     }

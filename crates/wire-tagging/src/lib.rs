@@ -38,6 +38,10 @@ use std::path::PathBuf;
 /// words.
 pub(crate) const SMALL_CITY_POPULATION: u64 = 100_000;
 
+/// The same for a city's alternate (foreign, historical) names, which collide with English
+/// words and surnames far more often.
+pub(crate) const SMALL_CITY_POPULATION_BY_ALTERNATE_NAME: u64 = 1_000_000;
+
 /// Why tagging data could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum TaggingError {

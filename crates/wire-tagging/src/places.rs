@@ -223,8 +223,13 @@ fn best_target(
         .filter_map(|t| {
             let (score, supported) = score_target(gazetteer, t, mention.pattern, anchors)?;
             let entity = gazetteer.entity(t.entity)?;
+            let trusted_population = if t.how == NameKind::Alternate {
+                crate::SMALL_CITY_POPULATION_BY_ALTERNATE_NAME
+            } else {
+                crate::SMALL_CITY_POPULATION
+            };
             let small_city = entity.kind == PlaceKind::City
-                && entity.population < crate::SMALL_CITY_POPULATION
+                && entity.population < trusted_population
                 && single_word;
             if small_city && !mention.reading.locative && (first_pass || !supported) {
                 return None;
