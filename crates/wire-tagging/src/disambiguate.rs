@@ -302,6 +302,9 @@ const SPEECH_VERBS: &[&str] = &[
     "joked",
 ];
 
+/// How many words on each side of a name its context vetoes look at.
+const VETO_WINDOW_WORDS: usize = 8;
+
 /// Reads the mention `text[start..end]` of the name with automaton pattern `pattern`.
 pub(crate) fn read_mention(
     gazetteer: &Gazetteer,
@@ -320,7 +323,7 @@ pub(crate) fn read_mention(
     reading.locative = before.is_some_and(|w| LOCATIVES.contains(&w.to_lowercase().as_str()))
         || followed_by_comma_and_place(gazetteer, text, end);
     if !flags.vetoes.is_empty() {
-        let window = window_words(text, start, end, 4);
+        let window = window_words(text, start, end, VETO_WINDOW_WORDS);
         if window.iter().any(|w| flags.vetoes.contains(w)) {
             reading.rejected = true;
             return reading;

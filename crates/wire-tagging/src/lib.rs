@@ -19,16 +19,27 @@
 //! The one entry point for the enricher is [`Tagger`]: `Tagger::load(config_dir)` once, then
 //! `tagger.tag(&article, dateline)` per article.
 
+mod backtest;
+mod catalog;
 mod dateline;
 mod disambiguate;
 pub mod eval;
 mod gazetteer;
+mod media_topics;
 mod places;
 mod roles;
+mod story_topics;
+mod tagger;
+mod terms;
 mod text;
 
+pub use backtest::{BacktestArticle, BacktestReport, SAMPLE_SIZE, backtest};
+pub use catalog::{PlaceConstraint, STORY_TOPIC_CREATOR, StoryTopic, TermGroup, TopicCatalog};
 pub use gazetteer::{Gazetteer, NameKind, PlaceEntity, PlaceKind};
+pub use media_topics::{MEDIA_TOPIC_CREATOR, MediaTopic, MediaTopics, SUBJECT_CODE_CREATOR};
 pub use places::{CountryTag, PlaceRole, PlaceTags, tag_places};
+pub use story_topics::{CompiledCatalog, TopicMatch};
+pub use tagger::{Tagger, Tags};
 pub use text::{Field, TagInput};
 
 use std::path::PathBuf;

@@ -113,8 +113,8 @@ pub(crate) fn window_words(text: &str, start: usize, end: usize, n: usize) -> Ve
             .map(str::to_lowercase)
             .collect()
     };
-    let before = words(safe_slice_before(text, start, 80));
-    let after = words(safe_slice_after(text, end, 80));
+    let before = words(safe_slice_before(text, start, 160));
+    let after = words(safe_slice_after(text, end, 160));
     let keep_before = before.len().saturating_sub(n);
     before
         .into_iter()

@@ -1,0 +1,146 @@
+//! The one entry point the enricher calls: places, regions, Media Topics, Subject Code
+//! mappings and operator topics for one article, with their evidence.
+
+use std::path::Path;
+use wire_model::{Article, Evidence, Place, Region, Subject};
+
+use crate::catalog::TopicCatalog;
+use crate::media_topics::MediaTopics;
+use crate::places::{CountryTag, tag_places};
+use crate::story_topics::CompiledCatalog;
+use crate::{Gazetteer, TagInput, TaggingError};
+
+/// Everything tagged for one article. `evidence` holds one entry per place and subject uri.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tags {
+    pub places: Vec<Place>,
+    pub subjects: Vec<Subject>,
+    pub evidence: Vec<Evidence>,
+    pub regions: Vec<Region>,
+    /// Country-level summary of `places` (for routing on a region or country).
+    pub countries: Vec<CountryTag>,
+}
+
+impl Tags {
+    /// The operator topic ids tagged (`syria-peace-process`), for topic routes.
+    pub fn story_topic_ids(&self) -> Vec<&str> {
+        self.subjects
+            .iter()
+            .filter_map(|s| s.uri.as_deref())
+            .filter_map(|uri| uri.strip_prefix("urn:wirefeed:topic:"))
+            .collect()
+    }
+}
+
+/// Gazetteer, Media Topics and the compiled topic catalog. Build once, share read-only.
+#[derive(Debug)]
+pub struct Tagger {
+    gazetteer: Gazetteer,
+    media_topics: MediaTopics,
+    catalog: CompiledCatalog,
+}
+
+impl Tagger {
+    pub fn new(
+        gazetteer: Gazetteer,
+        media_topics: MediaTopics,
+        catalog: &TopicCatalog,
+    ) -> Result<Self, TaggingError> {
+        Ok(Self {
+            gazetteer,
+            media_topics,
+            catalog: CompiledCatalog::new(catalog)?,
+        })
+    }
+
+    /// Loads the shipped files under `config_dir`: `gazetteer/gazetteer.json`,
+    /// `topics/iptc/mediatopics.json` and the topic catalog `topics/*.toml`.
+    pub fn load(config_dir: &Path) -> Result<Self, TaggingError> {
+        let gazetteer = Gazetteer::load(&config_dir.join("gazetteer").join("gazetteer.json"))?;
+        let media_topics = MediaTopics::load(
+            &config_dir
+                .join("topics")
+                .join("iptc")
+                .join("mediatopics.json"),
+        )?;
+        let catalog = TopicCatalog::from_dir(&config_dir.join("topics"))?;
+        Self::new(gazetteer, media_topics, &catalog)
+    }
+
+    /// Replaces the topic catalog (a reload); the old one stays if the new one is invalid.
+    pub fn set_catalog(&mut self, catalog: &TopicCatalog) -> Result<(), TaggingError> {
+        self.catalog = CompiledCatalog::new(catalog)?;
+        Ok(())
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    pub fn media_topics(&self) -> &MediaTopics {
+        &self.media_topics
+    }
+
+    pub fn catalog(&self) -> &CompiledCatalog {
+        &self.catalog
+    }
+
+    /// Tags an article: its main headline, plain-text body, `located`, and the provider's
+    /// Subject Codes among its `subjects`. `dateline` is the printed dateline if the caller
+    /// has one; without it a dateline at the head of the body is used.
+    pub fn tag(&self, article: &Article, dateline: Option<&str>) -> Tags {
+        let input = TagInput {
+            headline: article.headline().unwrap_or_default(),
+            body: body_of(article),
+            dateline,
+            located: article.located.as_deref(),
+        };
+        let provider_codes: Vec<&str> = article
+            .subjects
+            .iter()
+            .flat_map(|s| [s.uri.as_deref(), s.literal.as_deref()])
+            .flatten()
+            .filter(|code| code.contains("subjectcode/") || code.starts_with("subj:"))
+            .collect();
+        self.tag_input(&input, &provider_codes)
+    }
+
+    /// Tags plain text; `provider_subject_codes` are mapped to Media Topics.
+    pub fn tag_input(&self, input: &TagInput<'_>, provider_subject_codes: &[&str]) -> Tags {
+        let place_tags = tag_places(&self.gazetteer, input);
+        let mut tags = Tags {
+            places: place_tags.places.clone(),
+            regions: place_tags.regions.clone(),
+            evidence: place_tags.evidence.clone(),
+            countries: place_tags.countries.clone(),
+            subjects: Vec::new(),
+        };
+        let add = |tags: &mut Tags, subject: Subject, evidence: Evidence| {
+            if !tags.subjects.iter().any(|s| s.uri == subject.uri) {
+                tags.subjects.push(subject);
+                tags.evidence.push(evidence);
+            }
+        };
+        for found in self.catalog.tag(input, &place_tags) {
+            add(&mut tags, found.subject, found.evidence);
+        }
+        for code in provider_subject_codes {
+            if let Some((subject, evidence)) = self.media_topics.subject_for_code(code) {
+                add(&mut tags, subject, evidence);
+            }
+        }
+        let (subjects, evidence) = self.media_topics.tag(input);
+        for (subject, evidence) in subjects.into_iter().zip(evidence) {
+            add(&mut tags, subject, evidence);
+        }
+        tags
+    }
+}
+
+/// The plain-text body, else the first body whatever its type (offsets then refer to it).
+pub(crate) fn body_of(article: &Article) -> &str {
+    article
+        .body_text()
+        .or_else(|| article.bodies.first().map(|b| b.value.as_str()))
+        .unwrap_or_default()
+}
