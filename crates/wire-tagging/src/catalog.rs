@@ -160,13 +160,15 @@ impl StoryTopic {
                 ));
             }
         }
-        if let Some(code) = &self.media_topic {
-            if !(code.len() == 8 && code.bytes().all(|b| b.is_ascii_digit())) {
-                return Err(invalid(
-                    "media_topic",
-                    format!("{code:?} is not an 8-digit Media Topic code"),
-                ));
-            }
+        if let Some(code) = self
+            .media_topic
+            .as_ref()
+            .filter(|c| !(c.len() == 8 && c.bytes().all(|b| b.is_ascii_digit())))
+        {
+            return Err(invalid(
+                "media_topic",
+                format!("{code:?} is not an 8-digit Media Topic code"),
+            ));
         }
         Ok(())
     }

@@ -58,6 +58,16 @@ impl Tally {
     }
 }
 
+/// One place on its way out: its role, sort keys and evidence.
+struct Row {
+    role: PlaceRole,
+    is_city: bool,
+    score: f64,
+    place: Place,
+    hits: Vec<(Field, usize, usize)>,
+    country: Option<CountryTag>,
+}
+
 pub(crate) fn assign_roles(
     gazetteer: &Gazetteer,
     input: &TagInput<'_>,
@@ -88,14 +98,7 @@ pub(crate) fn assign_roles(
 
     let best = by_country.values().map(Tally::score).fold(0.0, f64::max);
     let only_one_country = by_country.len() == 1;
-    let mut rows: Vec<(
-        PlaceRole,
-        u8,
-        f64,
-        Place,
-        Vec<(Field, usize, usize)>,
-        Option<CountryTag>,
-    )> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for (code, tally) in &by_country {
         let Some(entity) = gazetteer.country(code) else {
             continue;
@@ -114,21 +117,22 @@ pub(crate) fn assign_roles(
             mentions: tally.mentions,
             dateline: tally.is_dateline,
         };
-        rows.push((
+        rows.push(Row {
             role,
-            0,
-            tally.score(),
-            place(entity, role),
-            tally.hits.clone(),
-            Some(tag),
-        ));
+            is_city: false,
+            score: tally.score(),
+            place: place(entity, role),
+            hits: tally.hits.clone(),
+            country: Some(tag),
+        });
     }
     for (&index, tally) in &by_entity {
         let Some(entity) = gazetteer.entity(index) else {
             continue;
         };
         let country_about = rows.iter().any(|r| {
-            r.5.as_ref()
+            r.country
+                .as_ref()
                 .is_some_and(|c| c.code == entity.country && c.role == PlaceRole::About)
         });
         let role = if tally.is_dateline {
@@ -138,24 +142,30 @@ pub(crate) fn assign_roles(
         } else {
             PlaceRole::Mentioned
         };
-        rows.push((
+        rows.push(Row {
             role,
-            1,
-            tally.score(),
-            place(entity, role),
-            tally.hits.clone(),
-            None,
-        ));
+            is_city: true,
+            score: tally.score(),
+            place: place(entity, role),
+            hits: tally.hits.clone(),
+            country: None,
+        });
     }
     rows.sort_by(|a, b| {
-        (a.0, a.1)
-            .cmp(&(b.0, b.1))
-            .then(b.2.total_cmp(&a.2))
-            .then(a.3.name.cmp(&b.3.name))
+        (a.role, a.is_city)
+            .cmp(&(b.role, b.is_city))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.place.name.cmp(&b.place.name))
     });
 
     let mut tags = PlaceTags::default();
-    for (_, _, _, place, hits, country) in rows {
+    for Row {
+        place,
+        hits,
+        country,
+        ..
+    } in rows
+    {
         let uri = place.uri.clone().unwrap_or_default();
         tags.evidence.push(evidence_for(uri, input, &hits));
         if let Some(country) = country {

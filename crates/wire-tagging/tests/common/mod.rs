@@ -8,6 +8,7 @@ pub fn config_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config")
 }
 
+#[allow(clippy::panic)] // a test helper: a shipped config that does not load must fail the tests
 pub fn tagger() -> &'static Tagger {
     static TAGGER: OnceLock<Tagger> = OnceLock::new();
     TAGGER.get_or_init(|| match Tagger::load(&config_dir()) {
