@@ -37,12 +37,14 @@ pub struct FeatureConfig {
 }
 
 impl Default for FeatureConfig {
+    /// Word unigrams in 2^18 buckets: on Reuters-21578 TRAIN (5-fold cross-validation) adding
+    /// bigrams or character n-grams did not raise micro-F1 and made training 3-10 times slower.
     fn default() -> Self {
         FeatureConfig {
-            bucket_bits: 20,
+            bucket_bits: 18,
             word_weight: 1.0,
-            bigram_weight: 0.5,
-            char_weight: 0.5,
+            bigram_weight: 0.0,
+            char_weight: 0.0,
             char_ngram_min: 3,
             char_ngram_max: 5,
             sublinear_tf: true,
@@ -52,11 +54,18 @@ impl Default for FeatureConfig {
 }
 
 impl FeatureConfig {
-    /// Only word unigrams: the baseline the benchmarks compare against.
+    /// Only word unigrams (the default; the benchmarks' baseline).
     pub fn words_only() -> Self {
+        FeatureConfig::default()
+    }
+
+    /// Word unigrams, word bigrams and character 3-5-grams in 2^20 buckets: for noisy text,
+    /// misspellings and inflected languages, where sub-word features carry more.
+    pub fn words_bigrams_and_char_ngrams() -> Self {
         FeatureConfig {
-            bigram_weight: 0.0,
-            char_weight: 0.0,
+            bucket_bits: 20,
+            bigram_weight: 0.5,
+            char_weight: 0.5,
             ..FeatureConfig::default()
         }
     }
@@ -272,7 +281,7 @@ mod tests {
 
     #[test]
     fn case_and_digits_do_not_change_features() {
-        let config = FeatureConfig::default();
+        let config = FeatureConfig::words_bigrams_and_char_ngrams();
         assert_eq!(
             extract_features(&config, "Net profit 12.5 mln"),
             extract_features(&config, "NET PROFIT 37.9 MLN")
@@ -281,7 +290,7 @@ mod tests {
 
     #[test]
     fn empty_and_symbol_only_text_give_no_features() {
-        let config = FeatureConfig::default();
+        let config = FeatureConfig::words_bigrams_and_char_ngrams();
         assert!(extract_features(&config, "").is_empty());
         assert!(extract_features(&config, " -- ... !!").is_empty());
     }
@@ -291,7 +300,7 @@ mod tests {
         let config = FeatureConfig {
             word_weight: 0.0,
             bigram_weight: 0.0,
-            ..FeatureConfig::default()
+            ..FeatureConfig::words_bigrams_and_char_ngrams()
         };
         // "<zürich>" has 8 chars: 6 trigrams, 5 four-grams and 4 five-grams.
         let vector = extract_features(&config, "Zürich");

@@ -1,5 +1,65 @@
-//! A fast multi-label linear text classifier over hashed word and character n-grams.
-//! (Documentation written at the end.)
+//! A fast multi-label linear text classifier over hashed word and character n-grams, for
+//! newsrooms with labelled archives (`wirefeed classifier train` / `predict`, and the enricher's
+//! `urn:wirefeed:classifier:<model>:<label>` tags).
+//!
+//! # Features
+//!
+//! Text is lowercased (ASCII digits folded to `0`) and split into words at every
+//! non-alphanumeric character. Three feature groups can be switched on in [`FeatureConfig`]:
+//! word unigrams, word bigrams and character n-grams of the `<word>`-padded words (fastText
+//! style, 3-5 characters by default). Every feature is hashed with xxh3 (one seed per group)
+//! into `2^bucket_bits` buckets; each group is weighted by sublinear term frequency
+//! (`1 + ln tf`), L2-normalised and scaled by its group weight, and the groups are summed.
+//! Hashing is unsigned: collisions add up, and the model learns around them.
+//!
+//! # Model
+//!
+//! One-vs-rest logistic regression per label, trained by AdaGrad SGD over a few epochs, each
+//! a seeded Fisher-Yates shuffle (the same examples and [`TrainingConfig`] give the same model,
+//! byte for byte), with L2 regularisation on the weights an example touches. Each label gets
+//! the decision threshold that maximises its F1 on out-of-fold scores of the training set
+//! (`threshold_folds` folds; labels with fewer than 5 positives use one global threshold).
+//! Optionally (`at_least_one_label`) the best label is predicted when none passes.
+//!
+//! Choices, made by 5-fold cross-validation on Reuters-21578 ModApte TRAIN only (micro-F1 over
+//! all 9,603 TRAIN documents / over the 6,490 with a top-ten label):
+//! - word unigrams alone, 2^18 buckets: 0.903 / 0.924. Adding bigrams (0.897 / 0.918),
+//!   character n-grams (0.902 / 0.922), both (0.898 / 0.920), or 2^20 buckets (0.902 /
+//!   0.922) gave nothing on this clean English corpus and cost 3-10 times the training time.
+//!   They are one setting away ([`FeatureConfig::words_bigrams_and_char_ngrams`]) for noisy
+//!   text or inflected languages.
+//! - 10 epochs at learning rate 0.5 and L2 1e-5 (6 epochs at 0.3: 0.898 / 0.922; 40 at 2.0:
+//!   0.895 / 0.917).
+//! - per-label thresholds; a single global one scores the same micro-F1 within noise.
+//! - `at_least_one_label` off. It lifts the figure over documents known to carry a label
+//!   (0.938) but collapses precision on the documents that carry none (0.770 over all of
+//!   TRAIN); a wire stream is mostly the latter. Turn it on only when every input has a label.
+//!
+//! # Evaluation
+//!
+//! [`eval_reuters_topics`] trains on ModApte TRAIN and scores TEST on the ten most frequent
+//! TRAIN TOPICS, both over the TEST documents with at least one of the ten labels (the usual
+//! "ModApte top-10" figure) and over all TEST documents; see `reuters_eval` for the
+//! conventions and `examples/eval_topics.rs` to print the figures.
+//!
+//! # Model file (format version 1)
+//!
+//! A signature, the format version, a small JSON header (labels, feature settings, flags),
+//! per-label bias, quantisation step and threshold as f32, then only the buckets with a
+//! non-zero weight and their weights as i16 (each label's weights are rounded to 16-bit steps
+//! at the end of training, so a loaded model predicts exactly like the trained one), and an
+//! xxh3 checksum of everything before it. A Reuters top-ten model is about 1 MB. Loading
+//! checks signature, version, checksum, lengths and ranges and returns
+//! [`ClassifierError::InvalidModel`], never panics. See `format.rs` for the byte layout.
+//!
+//! # Delivery guarantee
+//!
+//! None applies: everything here is pure computation over values, plus [`Model::save`],
+//! [`Model::load`], [`train_command`] and [`predict_lines`], which read and write the paths
+//! and streams they are given. Nothing consumes or produces bus messages.
+//!
+//! Memory: training holds two f32 tables of `labels x 2^bucket_bits` cells (20 MB for ten
+//! labels at 2^18); prediction holds one.
 
 mod commands;
 mod error;

@@ -52,9 +52,9 @@ impl Default for TrainingConfig {
     fn default() -> Self {
         TrainingConfig {
             features: FeatureConfig::default(),
-            epochs: 6,
-            learning_rate: 0.3,
-            l2: 1e-6,
+            epochs: 10,
+            learning_rate: 0.5,
+            l2: 1e-5,
             seed: 1987,
             threshold: ThresholdRule::PerLabel { min_positives: 5 },
             threshold_folds: 3,

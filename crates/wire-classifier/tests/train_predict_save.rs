@@ -110,7 +110,11 @@ fn training_is_deterministic() {
 
 #[test]
 fn save_and_load_give_the_same_model_and_predictions() {
-    let model = Model::train(&corpus(60, 0), &TrainingConfig::default()).unwrap();
+    let config = TrainingConfig {
+        features: FeatureConfig::words_bigrams_and_char_ngrams(),
+        ..TrainingConfig::default()
+    };
+    let model = Model::train(&corpus(60, 0), &config).unwrap();
     let path = temporary_path("round-trip.model");
     model.save(&path).unwrap();
     let loaded = Model::load(&path).unwrap();
