@@ -322,6 +322,11 @@ impl Gazetteer {
         })
     }
 
+    /// Every country, US state and city, in file order (countries first).
+    pub fn entities(&self) -> &[PlaceEntity] {
+        &self.entities
+    }
+
     /// The entity with this index.
     pub fn entity(&self, index: u32) -> Option<&PlaceEntity> {
         self.entities.get(index as usize)
