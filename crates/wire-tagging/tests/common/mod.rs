@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use wire_tagging::{PlaceRole, TagInput, Tagger, Tags};
 
+#[allow(dead_code)]
 pub fn config_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config")
 }
@@ -17,6 +18,7 @@ pub fn tagger() -> &'static Tagger {
     })
 }
 
+#[allow(dead_code)]
 pub fn tag(headline: &str, body: &str) -> Tags {
     tagger().tag_input(
         &TagInput {
