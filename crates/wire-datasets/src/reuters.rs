@@ -70,10 +70,14 @@ static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| regex(r"<D>(.*?)</D>"));
 static ENTITY: LazyLock<Regex> = LazyLock::new(|| regex(r"&(#[0-9]+|lt|gt|amp|quot);"));
 static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?si)\s*\bReuters?\s*$"));
 
+/// The content of the first `<name>` or `<name attributes...>` element.
 fn element<'a>(text: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
     let close = format!("</{name}>");
-    let start = text.find(&open)? + open.len();
+    let open = text
+        .match_indices(&format!("<{name}"))
+        .map(|(at, _)| at + name.len() + 1)
+        .find(|after| text[*after..].starts_with(['>', ' ']))?;
+    let start = open + text[open..].find('>')? + 1;
     let end = text[start..].find(&close)? + start;
     Some(&text[start..end])
 }
@@ -139,9 +143,8 @@ pub fn parse(text: &str) -> Vec<Document> {
             };
             let id = attribute("NEWID")?.parse().ok()?;
             let inner = &captures[2];
-            let date = element(inner, "DATE").and_then(|d| {
-                NaiveDateTime::parse_from_str(d.trim(), "%d-%b-%Y %H:%M:%S%.f").ok()
-            });
+            let date = element(inner, "DATE")
+                .and_then(|d| NaiveDateTime::parse_from_str(d.trim(), "%d-%b-%Y %H:%M:%S%.f").ok());
             let text_part = element(inner, "TEXT").unwrap_or_default();
             let title = unescape(element(text_part, "TITLE").unwrap_or_default());
             let dateline = unescape(element(text_part, "DATELINE").unwrap_or_default());
@@ -249,11 +252,14 @@ the Bahia cocoa zone.
         assert_eq!(second.split, Split::Test);
         assert!(!second.topics_indexed);
         assert!(second.body.is_empty());
+        assert_eq!(second.title, "STANDARD OIL <SRD> TO FORM FINANCIAL UNIT");
     }
 
     #[test]
     fn a_missing_directory_is_an_error_naming_it() {
-        let error = load(Path::new("/nonexistent/reuters")).err().map(|e| e.to_string());
+        let error = load(Path::new("/nonexistent/reuters"))
+            .err()
+            .map(|e| e.to_string());
         assert!(error.is_some_and(|e| e.contains("/nonexistent/reuters")));
     }
 }

@@ -100,6 +100,30 @@ pub struct Body {
     pub value: String,
 }
 
+impl Body {
+    /// A `text/plain` body.
+    pub fn plain_text(value: impl Into<String>) -> Self {
+        Self {
+            role: None,
+            content_type: Some("text/plain".to_owned()),
+            char_count: None,
+            word_count: None,
+            value: value.into(),
+        }
+    }
+}
+
+impl Headline {
+    /// A headline without a role.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            role: None,
+            content_type: None,
+            value: value.into(),
+        }
+    }
+}
+
 /// A ninjs place: `{ "name": "Syria", "rel": "about", "uri": "http://sws.geonames.org/163843/",
 /// "literal": "SY" }`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -33,8 +33,8 @@ impl Default for EnricherConfig {
         Self {
             dedup_capacity: 1_000_000,
             window_hours: 14 * 24,
-            min_containment: 0.7,
-            min_key_token_containment: 0.75,
+            min_containment: 0.6,
+            min_key_token_containment: 0.6,
             agency_sources: Vec::new(),
             stories_route: true,
             story_min_coverage: 0.5,

@@ -11,13 +11,76 @@ pub const MIN_WORDS_FOR_NEAR_DUPLICATES: usize = 12;
 /// Key tokens kept per article (the smallest hashes).
 pub const MAX_KEY_TOKENS: usize = 192;
 
-/// Lowercase words of `text`, typographic variants folded, punctuation dropped.
+/// Lowercase words of `text`, typographic, spelling and house-style variants folded (see
+/// [`fold`]), punctuation dropped.
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ',' || c == '%'))
+    let mut words: Vec<String> = Vec::new();
+    for token in text
+        .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ',' || c == '%'))
         .map(|token| token.trim_matches(|c: char| c == '.' || c == ','))
         .filter(|token| !token.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    {
+        let word = fold(&token.to_lowercase());
+        // "per cent" is one word in other house styles.
+        if word == "cent" && words.last().is_some_and(|w| w == "per") {
+            words.pop();
+            words.push("percent".to_owned());
+            continue;
+        }
+        words.push(word);
+    }
+    words
+}
+
+/// Wire abbreviations and their spelled-out forms, folded to one form (outlets rewrite agency
+/// shorthand into their house style).
+const HOUSE_STYLE_VARIANTS: &[(&str, &str)] = &[
+    ("pct", "percent"),
+    ("mln", "million"),
+    ("mn", "million"),
+    ("bln", "billion"),
+    ("bn", "billion"),
+    ("dlrs", "dollars"),
+    ("dlr", "dollar"),
+    ("cts", "cents"),
+    ("says", "said"),
+    ("u.s", "us"),
+    ("u.k", "uk"),
+    ("corp", "corporation"),
+    ("co", "company"),
+    ("inc", "incorporated"),
+    ("ltd", "limited"),
+];
+
+/// One lowercase word in a canonical spelling: wire abbreviations expanded
+/// ([`HOUSE_STYLE_VARIANTS`]) and British spellings folded to American ones by their endings
+/// (`-our`, `-tre`, `-ise`, `-isation`, `-mme`, `-lled`). Applied alike to both texts being
+/// compared, so a fold that also catches an unrelated word does no harm.
+pub fn fold(word: &str) -> String {
+    if let Some((_, to)) = HOUSE_STYLE_VARIANTS.iter().find(|(from, _)| *from == word) {
+        return (*to).to_owned();
+    }
+    if !word.is_ascii() || word.len() < 5 {
+        return word.to_owned();
+    }
+    for (british, american) in [
+        ("isation", "ization"),
+        ("ising", "izing"),
+        ("ised", "ized"),
+        ("ise", "ize"),
+        ("our", "or"),
+        ("ours", "ors"),
+        ("tre", "ter"),
+        ("tres", "ters"),
+        ("mme", "m"),
+        ("lled", "led"),
+        ("lling", "ling"),
+    ] {
+        if let Some(stem) = word.strip_suffix(british) {
+            return format!("{stem}{american}");
+        }
+    }
+    word.to_owned()
 }
 
 /// The distinct hashes of every run of [`SHINGLE_WORDS`] consecutive words, sorted.
@@ -113,7 +176,7 @@ pub fn key_tokens(text: &str) -> Vec<u32> {
         let ordinary_start =
             sentence_start && SENTENCE_STARTERS.contains(&token.to_lowercase().as_str());
         if has_digit || (capitalised && !ordinary_start) {
-            tokens.push(xxh3_64(token.to_lowercase().as_bytes()) as u32);
+            tokens.push(xxh3_64(fold(&token.to_lowercase()).as_bytes()) as u32);
         }
         sentence_start = raw.ends_with(['.', '!', '?', ':', '"', '\u{201D}']);
     }
@@ -216,9 +279,21 @@ mod tests {
         assert_eq!(
             words("Profit rose 12.5% to $3,200 mln, Reuters said."),
             [
-                "profit", "rose", "12.5%", "to", "3,200", "mln", "reuters", "said"
+                "profit", "rose", "12.5%", "to", "3,200", "million", "reuters", "said"
             ]
         );
+    }
+
+    #[test]
+    fn house_style_and_british_spellings_fold_to_one_form() {
+        assert_eq!(
+            words("Output rose 5 per cent to 3 mln dlrs, the U.S. Labour centre says"),
+            words("Output rose 5 pct to 3 million dollars, the US labor center said")
+        );
+        assert_eq!(fold("organisation"), "organization");
+        assert_eq!(fold("programme"), "program");
+        assert_eq!(fold("four"), "four");
+        assert_ne!(words("the percentage"), words("the per cent"));
     }
 
     #[test]

@@ -280,14 +280,16 @@ impl Lineage {
                     features::key_token_containment(&features.key_tokens, &candidate.key_tokens);
                 (containment >= self.config.min_containment
                     && names_and_numbers >= self.config.min_key_token_containment)
-                    .then_some((containment, candidate))
+                    .then_some((containment, jaccard, candidate))
             })
-            .max_by(|a, b| a.0.total_cmp(&b.0));
+            // The most contained wins; of two fully contained, the most similar (an article
+            // that quotes a whole short brief is a copy of its own story, not of the brief).
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         match best {
-            Some((_, candidate)) if features.marker.is_some() && candidate.source == source => {
+            Some((_, _, candidate)) if features.marker.is_some() && candidate.source == source => {
                 Relation::VersionOfUpdatedItem(candidate.clone())
             }
-            Some((containment, candidate)) => {
+            Some((containment, _, candidate)) => {
                 Relation::DuplicateOf(candidate.clone(), containment as f32)
             }
             None => Relation::New,

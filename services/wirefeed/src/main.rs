@@ -66,6 +66,39 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:9600/livez")]
         url: String,
     },
+    /// Measure quality on real labelled data (tune on TRAIN, report TEST).
+    Eval {
+        #[command(subcommand)]
+        command: EvalCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Duplicate, version and family decisions on Reuters-21578 with generated
+    /// republications: pairwise precision/recall/F1, templated false positives, throughput.
+    Dedup {
+        /// The Reuters-21578 directory (reut2-*.sgm).
+        #[arg(long, default_value = "../shared/data/reuters21578")]
+        reuters: PathBuf,
+        #[arg(long, value_enum, default_value = "train")]
+        split: commands::eval::SplitArg,
+        /// Seed of the republication generator.
+        #[arg(long, default_value_t = 21578)]
+        seed: u64,
+    },
+    /// Event clusters (wire.story) on ECB+: B-cubed precision/recall/F1.
+    Stories {
+        /// The ECB+ directory (ecbplus_docs.jsonl).
+        #[arg(long, default_value = "../shared/data/ecbplus")]
+        ecbplus: PathBuf,
+        /// Odd topics tune, even topics are held out.
+        #[arg(long, value_enum, default_value = "odd")]
+        topics: commands::eval::stories::Half,
+        /// Seed of the article order.
+        #[arg(long, default_value_t = 982)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -180,6 +213,18 @@ fn main() -> std::process::ExitCode {
                 commands::sources::sources(cli.config.as_deref(), admin.as_deref(), json).await
             }
             Command::Health { url } => commands::sources::health(&url).await,
+            Command::Eval { command } => match command {
+                EvalCommand::Dedup {
+                    reuters,
+                    split,
+                    seed,
+                } => commands::eval::dedup(cli.config.as_deref(), &reuters, split, seed),
+                EvalCommand::Stories {
+                    ecbplus,
+                    topics,
+                    seed,
+                } => commands::eval::stories(cli.config.as_deref(), &ecbplus, topics, seed),
+            },
         }
     });
     match result {

@@ -411,6 +411,9 @@ fn toml_files(dir: &Path, found: &mut Vec<PathBuf>) {
 fn every_config_file_parses_into_every_section() {
     let mut files = Vec::new();
     toml_files(&Path::new(WORKSPACE_ROOT).join("config"), &mut files);
+    // The topic catalog (config/topics/) is not wirefeed configuration; wire-tagging's tests
+    // load it.
+    files.retain(|file| !file.components().any(|c| c.as_os_str() == "topics"));
     files.sort();
     assert!(
         files

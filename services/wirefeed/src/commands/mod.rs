@@ -1,5 +1,6 @@
 pub mod dlq;
 pub mod enrich;
+pub mod eval;
 pub mod parse;
 pub mod run;
 pub mod sources;
