@@ -54,7 +54,7 @@ impl Default for TrainingConfig {
             features: FeatureConfig::default(),
             epochs: 10,
             learning_rate: 0.5,
-            l2: 1e-5,
+            l2: 1e-3,
             seed: 1987,
             threshold: ThresholdRule::PerLabel { min_positives: 5 },
             threshold_folds: 3,
