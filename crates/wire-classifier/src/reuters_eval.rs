@@ -181,3 +181,97 @@ fn split_scores(labels: &[String], gold: &[Vec<usize>], predicted: &[Vec<usize>]
         all_documents: score_multi_label(labels, gold, predicted),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::FeatureConfig;
+
+    const TOPICS: [&str; 11] = [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
+        "juliet", "kilo",
+    ];
+
+    fn document(id: u32, split: Split, topic: Option<usize>, indexed: bool) -> Document {
+        let (topics, body) = match topic {
+            Some(t) => (
+                vec![TOPICS[t].to_string()],
+                format!("the {0} report about {0} {0} said", TOPICS[t]),
+            ),
+            None => (vec![], "a story about nothing in particular".to_string()),
+        };
+        Document {
+            id,
+            split,
+            topics_indexed: indexed,
+            date: None,
+            topics,
+            places: vec![],
+            title: String::new(),
+            dateline: String::new(),
+            body,
+        }
+    }
+
+    /// Topic `t` has `12 - t` TRAIN documents, so "kilo" (the eleventh) is not in the top ten.
+    fn corpus() -> Vec<Document> {
+        let mut documents = Vec::new();
+        let mut id = 0;
+        let mut push = |split, topic, indexed| {
+            id += 1;
+            documents.push(document(id, split, topic, indexed));
+        };
+        for t in 0..TOPICS.len() {
+            for _ in 0..(12 - t) {
+                push(Split::Train, Some(t), true);
+            }
+            push(Split::Test, Some(t), true);
+            push(Split::Test, Some(t), false); // not topics-indexed: ignored
+        }
+        for _ in 0..5 {
+            push(Split::Train, None, true);
+            push(Split::Test, None, true);
+        }
+        documents
+    }
+
+    #[test]
+    fn ranks_train_topics_and_scores_both_conventions() {
+        let options = TopicsEvalOptions {
+            config: TrainingConfig {
+                features: FeatureConfig {
+                    bucket_bits: 12,
+                    ..FeatureConfig::default()
+                },
+                ..TrainingConfig::default()
+            },
+            validation_folds: 3,
+            train_on_unlabelled_documents: true,
+        };
+        let report = eval_reuters_topics_with(&corpus(), &options).unwrap();
+        let names: Vec<&str> = report
+            .labels
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(names, TOPICS[..10]);
+        assert_eq!(report.labels[0].1, 12);
+        assert_eq!(report.train_documents, 82);
+        assert_eq!(report.test_documents, 16);
+        // Ten test documents carry a top-ten label; "kilo" and the five unlabelled do not.
+        assert_eq!(report.test.with_top_label.documents, 10);
+        assert_eq!(report.test.all_documents.documents, 16);
+        assert_eq!(report.test.with_top_label.micro.f1, 1.0);
+        assert!(
+            report
+                .validation
+                .is_some_and(|v| v.all_documents.micro.f1 > 0.9)
+        );
+    }
+
+    #[test]
+    fn too_few_topics_is_an_error() {
+        let documents = vec![document(1, Split::Train, Some(0), true)];
+        assert!(eval_reuters_topics(&documents).is_err());
+    }
+}
