@@ -33,11 +33,11 @@ impl Default for EnricherConfig {
         Self {
             dedup_capacity: 1_000_000,
             window_hours: 14 * 24,
-            min_containment: 0.6,
-            min_key_token_containment: 0.6,
+            min_containment: 0.55,
+            min_key_token_containment: 0.7,
             agency_sources: Vec::new(),
             stories_route: true,
-            story_min_coverage: 0.5,
+            story_min_coverage: 0.3,
             story_window_hours: 72,
         }
     }

@@ -5,6 +5,7 @@
 //! Candidates come from an inverted index of the article's rarest key tokens, never a scan.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Tokens looked up in the inverted index per article (the rarest first).
 const LOOKUP_TOKENS: usize = 12;
@@ -19,8 +20,10 @@ struct Story {
 /// The story index.
 #[derive(Debug, Default)]
 pub struct Stories {
-    stories: HashMap<String, Story>,
-    postings: HashMap<u32, Vec<String>>,
+    /// Story ids are shared, not copied, between the stories and the postings (an article adds
+    /// up to 192 postings).
+    stories: HashMap<Arc<str>, Story>,
+    postings: HashMap<u32, Vec<Arc<str>>>,
     document_frequency: HashMap<u32, u32>,
     documents: u32,
 }
@@ -55,7 +58,7 @@ impl Stories {
         }
         let mut rarest: Vec<u32> = tokens.to_vec();
         rarest.sort_by(|a, b| self.idf(*b).total_cmp(&self.idf(*a)));
-        let mut candidates: Vec<&String> = rarest
+        let mut candidates: Vec<&Arc<str>> = rarest
             .iter()
             .take(LOOKUP_TOKENS)
             .filter_map(|t| self.postings.get(t))
@@ -73,7 +76,7 @@ impl Stories {
                     .filter(|t| story.tokens.contains_key(t))
                     .map(|t| self.idf(*t))
                     .sum();
-                (id.clone(), covered / total)
+                (id.to_string(), covered / total)
             })
             .filter(|(_, score)| *score >= threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1))
@@ -81,12 +84,16 @@ impl Stories {
 
     /// Adds an article with `tokens` at `time` to story `id`.
     pub fn add(&mut self, id: &str, tokens: &[u32], time: i64) {
-        let story = self.stories.entry(id.to_owned()).or_default();
+        let id: Arc<str> = match self.stories.get_key_value(id) {
+            Some((shared, _)) => shared.clone(),
+            None => Arc::from(id),
+        };
+        let story = self.stories.entry(id.clone()).or_default();
         story.last_seen = story.last_seen.max(time);
         for token in tokens {
             let count = story.tokens.entry(*token).or_default();
             if *count == 0 {
-                self.postings.entry(*token).or_default().push(id.to_owned());
+                self.postings.entry(*token).or_default().push(id.clone());
             }
             *count += 1;
         }
@@ -94,7 +101,7 @@ impl Stories {
 
     /// Forgets stories not seen since `oldest` (seconds).
     pub fn evict(&mut self, oldest: i64) {
-        let stale: Vec<String> = self
+        let stale: Vec<Arc<str>> = self
             .stories
             .iter()
             .filter(|(_, story)| story.last_seen < oldest)

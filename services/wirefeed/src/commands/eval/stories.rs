@@ -26,8 +26,8 @@ pub enum Half {
 impl Half {
     fn keeps(self, topic: u32) -> bool {
         match self {
-            Half::Odd => topic % 2 == 1,
-            Half::Even => topic % 2 == 0,
+            Half::Odd => !topic.is_multiple_of(2),
+            Half::Even => topic.is_multiple_of(2),
             Half::All => true,
         }
     }
