@@ -3,9 +3,10 @@
 //!
 //! Memory per article: the signature (96 × 4 bytes), up to 192 key tokens (4 bytes each),
 //! paragraph fingerprints, ids, and 32 bucket entries. `wirefeed bench` reports the measured
-//! bytes per article.
+//! bytes per article (about 2.8 KB, see BENCHMARKS.md).
 
 use crate::minhash;
+use crate::postings::Postings;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use wire_model::FamilyId;
@@ -49,7 +50,7 @@ pub struct Index {
     entries: HashMap<Slot, Entry>,
     by_uri: HashMap<String, Slot>,
     by_content: HashMap<String, Slot>,
-    buckets: HashMap<u64, Vec<Slot>>,
+    buckets: Postings<u64>,
     /// Insertion order with the time of insertion, for eviction.
     order: VecDeque<(i64, Slot)>,
     next_slot: Slot,
@@ -78,8 +79,7 @@ impl Index {
     pub fn candidates(&self, signature: &[u32]) -> Vec<&Entry> {
         let mut slots: Vec<Slot> = minhash::band_keys(signature)
             .iter()
-            .filter_map(|key| self.buckets.get(key))
-            .flatten()
+            .flat_map(|key| self.buckets.get(key))
             .copied()
             .collect();
         slots.sort_unstable();
@@ -100,7 +100,7 @@ impl Index {
         self.next_slot = self.next_slot.wrapping_add(1);
         if !entry.exact_only {
             for key in minhash::band_keys(&entry.signature) {
-                self.buckets.entry(key).or_default().push(slot);
+                self.buckets.insert(key, slot);
             }
         }
         self.by_uri.insert(entry.uri.clone(), slot);
@@ -141,12 +141,7 @@ impl Index {
         let entry = self.entries.remove(&slot)?;
         if !entry.exact_only {
             for key in minhash::band_keys(&entry.signature) {
-                if let Some(slots) = self.buckets.get_mut(&key) {
-                    slots.retain(|s| *s != slot);
-                    if slots.is_empty() {
-                        self.buckets.remove(&key);
-                    }
-                }
+                self.buckets.remove(key, slot);
             }
         }
         if self.by_uri.get(&entry.uri) == Some(&slot) {

@@ -22,6 +22,7 @@ pub mod features;
 pub mod index;
 pub mod lineage;
 pub mod minhash;
+pub mod postings;
 pub mod story;
 
 pub use config::EnricherConfig;

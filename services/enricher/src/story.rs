@@ -4,28 +4,38 @@
 //!
 //! Candidates come from an inverted index of the article's rarest key tokens, never a scan.
 
+use crate::postings::{Postings, TokenCounts};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Tokens looked up in the inverted index per article (the rarest first).
 const LOOKUP_TOKENS: usize = 12;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Story {
-    /// Token → how many member articles carry it.
-    tokens: HashMap<u32, u32>,
+    id: String,
+    /// (token, how many member articles carry it), sorted by token.
+    tokens: Vec<(u32, u32)>,
     last_seen: i64,
 }
 
-/// The story index.
+impl Story {
+    fn carries(&self, token: u32) -> bool {
+        self.tokens
+            .binary_search_by_key(&token, |(t, _)| *t)
+            .is_ok()
+    }
+}
+
+/// The story index. Memory per story: its id, 8 bytes per distinct token, and about 15 bytes
+/// per posting ([`Postings`]); document frequencies live in a fixed-size sketch.
 #[derive(Debug, Default)]
 pub struct Stories {
-    /// Story ids are shared, not copied, between the stories and the postings (an article adds
-    /// up to 192 postings).
-    stories: HashMap<Arc<str>, Story>,
-    postings: HashMap<u32, Vec<Arc<str>>>,
-    document_frequency: HashMap<u32, u32>,
+    stories: HashMap<u32, Story>,
+    slots: HashMap<String, u32>,
+    postings: Postings<u32>,
+    document_frequency: TokenCounts,
     documents: u32,
+    next_slot: u32,
 }
 
 impl Stories {
@@ -33,13 +43,15 @@ impl Stories {
     pub fn observe(&mut self, tokens: &[u32]) {
         self.documents += 1;
         for token in tokens {
-            *self.document_frequency.entry(*token).or_default() += 1;
+            self.document_frequency.add(*token);
         }
     }
 
     fn idf(&self, token: u32) -> f64 {
-        let df = self.document_frequency.get(&token).copied().unwrap_or(0) as f64;
-        ((1.0 + self.documents as f64) / (1.0 + df)).ln()
+        let df = f64::from(self.document_frequency.count(token));
+        ((1.0 + f64::from(self.documents)) / (1.0 + df))
+            .ln()
+            .max(0.0)
     }
 
     /// The story an article with `tokens` (sorted, distinct) at `time` (seconds) belongs to and
@@ -58,64 +70,78 @@ impl Stories {
         }
         let mut rarest: Vec<u32> = tokens.to_vec();
         rarest.sort_by(|a, b| self.idf(*b).total_cmp(&self.idf(*a)));
-        let mut candidates: Vec<&Arc<str>> = rarest
+        let mut candidates: Vec<u32> = rarest
             .iter()
             .take(LOOKUP_TOKENS)
-            .filter_map(|t| self.postings.get(t))
-            .flatten()
+            .flat_map(|t| self.postings.get(t))
+            .copied()
             .collect();
-        candidates.sort();
+        candidates.sort_unstable();
         candidates.dedup();
         candidates
             .into_iter()
-            .filter_map(|id| self.stories.get(id).map(|story| (id, story)))
-            .filter(|(_, story)| (time - story.last_seen).abs() <= window)
-            .map(|(id, story)| {
+            .filter_map(|slot| self.stories.get(&slot))
+            .filter(|story| (time - story.last_seen).abs() <= window)
+            .map(|story| {
                 let covered: f64 = tokens
                     .iter()
-                    .filter(|t| story.tokens.contains_key(t))
+                    .filter(|t| story.carries(**t))
                     .map(|t| self.idf(*t))
                     .sum();
-                (id.to_string(), covered / total)
+                (story, covered / total)
             })
             .filter(|(_, score)| *score >= threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(story, score)| (story.id.clone(), score))
     }
 
     /// Adds an article with `tokens` at `time` to story `id`.
     pub fn add(&mut self, id: &str, tokens: &[u32], time: i64) {
-        let id: Arc<str> = match self.stories.get_key_value(id) {
-            Some((shared, _)) => shared.clone(),
-            None => Arc::from(id),
+        let slot = match self.slots.get(id) {
+            Some(slot) => *slot,
+            None => {
+                let slot = self.next_slot;
+                self.next_slot = self.next_slot.wrapping_add(1);
+                self.slots.insert(id.to_owned(), slot);
+                self.stories.insert(
+                    slot,
+                    Story {
+                        id: id.to_owned(),
+                        tokens: Vec::new(),
+                        last_seen: time,
+                    },
+                );
+                slot
+            }
         };
-        let story = self.stories.entry(id.clone()).or_default();
+        let Some(story) = self.stories.get_mut(&slot) else {
+            return;
+        };
         story.last_seen = story.last_seen.max(time);
         for token in tokens {
-            let count = story.tokens.entry(*token).or_default();
-            if *count == 0 {
-                self.postings.entry(*token).or_default().push(id.clone());
+            match story.tokens.binary_search_by_key(token, |(t, _)| *t) {
+                Ok(at) => story.tokens[at].1 += 1,
+                Err(at) => {
+                    story.tokens.insert(at, (*token, 1));
+                    self.postings.insert(*token, slot);
+                }
             }
-            *count += 1;
         }
     }
 
     /// Forgets stories not seen since `oldest` (seconds).
     pub fn evict(&mut self, oldest: i64) {
-        let stale: Vec<Arc<str>> = self
+        let stale: Vec<u32> = self
             .stories
             .iter()
             .filter(|(_, story)| story.last_seen < oldest)
-            .map(|(id, _)| id.clone())
+            .map(|(slot, _)| *slot)
             .collect();
-        for id in stale {
-            if let Some(story) = self.stories.remove(&id) {
-                for token in story.tokens.keys() {
-                    if let Some(ids) = self.postings.get_mut(token) {
-                        ids.retain(|i| *i != id);
-                        if ids.is_empty() {
-                            self.postings.remove(token);
-                        }
-                    }
+        for slot in stale {
+            if let Some(story) = self.stories.remove(&slot) {
+                self.slots.remove(&story.id);
+                for (token, _) in &story.tokens {
+                    self.postings.remove(*token, slot);
                 }
             }
         }
