@@ -46,6 +46,7 @@ mod backtest;
 mod catalog;
 mod dateline;
 mod disambiguate;
+pub mod embedded;
 pub mod eval;
 mod gazetteer;
 mod media_topics;

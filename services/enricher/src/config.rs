@@ -26,6 +26,57 @@ pub struct EnricherConfig {
     pub story_min_coverage: f64,
     /// ...and was seen within this many hours.
     pub story_window_hours: u64,
+    /// Region and topic tags (`[enricher.tagging]`).
+    #[serde(default)]
+    pub tagging: TaggingConfig,
+}
+
+/// `[enricher.tagging]`: places, IPTC Media Topics, operator story topics, classifiers, routes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TaggingConfig {
+    /// Tag articles at all.
+    pub enabled: bool,
+    /// A directory laid out like `config/` (`gazetteer/gazetteer.json`,
+    /// `topics/iptc/mediatopics.json`, `topics/*.toml`); empty: the data built into the binary.
+    pub config_dir: String,
+    /// Trained classifiers (`wirefeed classifier train`) whose labels become subjects
+    /// `urn:wirefeed:classifier:<name>:<label>`.
+    pub classifiers: Vec<ClassifierConfig>,
+    /// Extra Kafka topics for a desk's beat: an article goes to `to` when it has the `topic`
+    /// (a story topic id such as `syria-peace-process` or any subject uri) and/or is about the
+    /// `country` (ISO 3166-1 alpha-2, as `about` or `dateline`).
+    pub routes: Vec<RouteConfig>,
+}
+
+impl Default for TaggingConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            config_dir: String::new(),
+            classifiers: Vec::new(),
+            routes: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassifierConfig {
+    pub name: String,
+    /// The model file.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteConfig {
+    #[serde(default)]
+    pub topic: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    /// The Kafka topic, e.g. `wire.topic.syria-peace-process.v1`.
+    pub to: String,
 }
 
 impl Default for EnricherConfig {
@@ -39,6 +90,7 @@ impl Default for EnricherConfig {
             stories_route: true,
             story_min_coverage: 0.3,
             story_window_hours: 72,
+            tagging: TaggingConfig::default(),
         }
     }
 }
@@ -71,6 +123,22 @@ impl Validate for EnricherConfig {
                     key,
                     value,
                     "must be between 0.0 and 1.0",
+                ));
+            }
+        }
+        for (index, route) in self.tagging.routes.iter().enumerate() {
+            if route.topic.is_none() && route.country.is_none() {
+                return Err(ConfigError::invalid(
+                    &format!("enricher.tagging.routes[{index}]"),
+                    &route.to,
+                    "needs a topic, a country or both",
+                ));
+            }
+            if route.to.trim().is_empty() {
+                return Err(ConfigError::invalid(
+                    &format!("enricher.tagging.routes[{index}].to"),
+                    "",
+                    "must name a Kafka topic",
                 ));
             }
         }

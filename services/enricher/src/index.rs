@@ -2,7 +2,7 @@
 //! over MinHash signatures so near-duplicate candidates are found without scanning.
 //!
 //! Memory per article: the signature (96 × 4 bytes), up to 192 key tokens (4 bytes each),
-//! paragraph fingerprints, ids, and 32 bucket entries. `wirefeed bench` reports the measured
+//! paragraph fingerprints, ids, and 32 bucket entries. `cargo bench -p wirefeed-enricher --bench dedup` measures the
 //! bytes per article (about 2.8 KB, see BENCHMARKS.md).
 
 use crate::minhash;

@@ -3,6 +3,11 @@
 //! verified, story families, kills) and publishes them to `wire.enriched.v1` keyed by family
 //! id; originals and material new versions also go to `wire.stories.v1`.
 //!
+//! When `[enricher.tagging]` is on (the default), every enriched article is also tagged
+//! ([`tagging`]): places with roles, IPTC Media Topics, operator story topics and trained
+//! classifiers, with `wire.evidence` and `wire.regions`; configured routes copy it to a desk's
+//! topic (`wire.topic.<id>.v1`).
+//!
 //! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
 //! [`minhash`] (pure: signatures, LSH bands), [`story`] (pure: event clusters), [`index`] (the window: exact and LSH lookups,
 //! eviction), [`lineage`] (pure: the decision), [`config`].
@@ -24,6 +29,7 @@ pub mod lineage;
 pub mod minhash;
 pub mod postings;
 pub mod story;
+pub mod tagging;
 
 pub use config::EnricherConfig;
 
@@ -47,6 +53,7 @@ type Position = (String, i32, i64);
 /// The enricher as a [`Stage`].
 pub struct EnricherStage {
     lineage: Lineage,
+    tagging: Option<tagging::Tagging>,
     stories_route: bool,
     store: Option<SharedStateStore>,
     /// State writes waiting for their delivery's outputs to be acknowledged.
@@ -57,10 +64,19 @@ impl EnricherStage {
     pub fn new(config: &EnricherConfig) -> Self {
         Self {
             lineage: Lineage::new(config.clone()),
+            tagging: None,
             stories_route: config.stories_route,
             store: None,
             pending: VecDeque::new(),
         }
+    }
+
+    /// An enricher that also tags articles as `config.tagging` says (loads the gazetteer, topic
+    /// catalog and classifiers: a second or two).
+    pub fn with_tagging(config: &EnricherConfig) -> anyhow::Result<Self> {
+        let mut stage = Self::new(config);
+        stage.tagging = tagging::Tagging::load(&config.tagging)?;
+        Ok(stage)
     }
 
     /// An enricher whose index is restored from, and kept in, `store`.
@@ -68,7 +84,7 @@ impl EnricherStage {
         config: &EnricherConfig,
         store: SharedStateStore,
     ) -> anyhow::Result<Self> {
-        let mut stage = Self::new(config);
+        let mut stage = Self::with_tagging(config)?;
         let values = store
             .load_all()
             .await
@@ -101,7 +117,12 @@ impl EnricherStage {
     pub fn enrich(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Option<Envelope> {
         match self.lineage.process(envelope, now) {
             Verdict::Resend => None,
-            Verdict::Enriched { envelope, .. } => Some(*envelope),
+            Verdict::Enriched { mut envelope, .. } => {
+                if let Some(tagging) = &self.tagging {
+                    tagging.apply(&mut envelope);
+                }
+                Some(*envelope)
+            }
         }
     }
 }
@@ -135,7 +156,7 @@ impl Stage for EnricherStage {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
-        let (enriched, changed, evicted) = match self.lineage.process(envelope, now) {
+        let (mut enriched, changed, evicted) = match self.lineage.process(envelope, now) {
             Verdict::Resend => return Outcome::Drop { reason: "resend" },
             Verdict::Enriched {
                 envelope,
@@ -152,6 +173,11 @@ impl Stage for EnricherStage {
             self.pending
                 .push_back((position, writes(&changed, &evicted)));
         }
+        let routes = self
+            .tagging
+            .as_ref()
+            .map(|tagging| tagging.apply(&mut enriched))
+            .unwrap_or_default();
         let key = enriched
             .wire
             .family
@@ -167,7 +193,10 @@ impl Stage for EnricherStage {
                 .as_ref()
                 .is_none_or(|change| change.material);
         if self.stories_route && is_story {
-            records.push(Record::new(topics::STORIES, key, payload));
+            records.push(Record::new(topics::STORIES, key.clone(), payload.clone()));
+        }
+        for route in routes {
+            records.push(Record::new(&route, key.clone(), payload.clone()));
         }
         Outcome::Emit(records)
     }

@@ -447,3 +447,117 @@ fn every_config_file_parses_into_every_section() {
         }
     }
 }
+
+#[test]
+fn a_classifier_trains_on_json_lines_and_predicts_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let train = dir.path().join("train.jsonl");
+    let mut lines = String::new();
+    for _ in 0..20 {
+        lines.push_str(
+            "{\"text\": \"Oil prices rose as OPEC cut crude output\", \"labels\": [\"crude\"]}\n",
+        );
+        lines.push_str(
+            "{\"text\": \"Crude futures jumped on OPEC supply cuts\", \"labels\": [\"crude\"]}\n",
+        );
+        lines.push_str("{\"text\": \"The central bank raised interest rates a quarter point\", \"labels\": [\"interest\"]}\n");
+        lines.push_str("{\"text\": \"The Fed lifted rates again to fight inflation\", \"labels\": [\"interest\"]}\n");
+    }
+    std::fs::write(&train, lines).unwrap_or_else(|e| panic!("write: {e}"));
+    let model = dir.path().join("model.bin");
+    let output = wirefeed(&["classifier", "train", "--input"])
+        .arg(&train)
+        .arg("--output")
+        .arg(&model)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let input = dir.path().join("input.jsonl");
+    std::fs::write(
+        &input,
+        "{\"text\": \"OPEC agreed to cut crude oil output again\"}\n{\"text\": \"Rates were raised by the central bank\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let output = wirefeed(&["classifier", "predict", "--model"])
+        .arg(&model)
+        .arg(&input)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let predictions: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    assert_eq!(predictions.len(), 2);
+    assert_eq!(predictions[0]["labels"], serde_json::json!(["crude"]));
+    assert_eq!(predictions[1]["labels"], serde_json::json!(["interest"]));
+    assert!(
+        predictions[0]["scores"]["crude"]
+            .as_f64()
+            .is_some_and(|s| s > 0.5)
+    );
+
+    // A bad line is an error that names it.
+    std::fs::write(&input, "{\"text\": \"fine\"}\n{\"text\":\n").unwrap_or_else(|e| panic!("{e}"));
+    let output = wirefeed(&["classifier", "predict", "--model"])
+        .arg(&model)
+        .arg(&input)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("line 2"));
+}
+
+#[test]
+fn a_topic_backtest_reports_hits_and_what_a_change_gains_and_loses() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let input = dir.path().join("articles.jsonl");
+    let story = "Russia will host a new round of Syria peace talks next month, the Kremlin said, as Washington signalled it would send envoys. The talks aim to agree a ceasefire across Syria and a political transition, officials in Damascus said, backing the UN-led peace process.";
+    let other = "Shares in Tokyo rose on Tuesday as exporters gained on a weaker yen.";
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "syria", "headline": "Russia to host Syria peace talks", "body": story}),
+            serde_json::json!({"id": "tokyo", "headline": "Tokyo shares rise", "body": other})
+        ),
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let topic = Path::new(WORKSPACE_ROOT).join("config/topics/syria-peace-process.toml");
+    let stricter = dir.path().join("stricter.toml");
+    let text = std::fs::read_to_string(&topic).unwrap_or_else(|e| panic!("read: {e}"));
+    std::fs::write(
+        &stricter,
+        text.replace("threshold = 5.0", "threshold = 500.0"),
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let output = wirefeed(&["topics", "backtest"])
+        .arg(&stricter)
+        .arg(&input)
+        .arg("--previous")
+        .arg(&topic)
+        .arg("--data")
+        .arg(Path::new(WORKSPACE_ROOT).join("config"))
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("0 of 2"), "{stdout}");
+    assert!(
+        stdout.contains("previous version: 1 articles tagged"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("lost 1: syria"), "{stdout}");
+}

@@ -303,8 +303,19 @@ impl KafkaSubscription {
 #[async_trait]
 impl Subscription for KafkaSubscription {
     async fn recv(&mut self) -> Result<Delivery, BusError> {
-        let message = self.consumer.recv().await?;
-        Ok(self.to_delivery(&message))
+        loop {
+            match self.consumer.recv().await {
+                Ok(message) => return Ok(self.to_delivery(&message)),
+                // librdkafka reports consumer errors it keeps retrying on its own (a topic not
+                // created yet, a broker restarting): the stage waits, it does not stop.
+                // Only fatal errors end the subscription.
+                Err(KafkaError::MessageConsumption(code)) => {
+                    tracing::warn!(error = %code, "kafka consumer error, retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 
     fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError> {

@@ -11,7 +11,7 @@ use wirefeed_enricher::{EnricherConfig, EnricherStage};
 
 pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config: EnricherConfig = LoadedConfig::load(config_file)?.section("enricher")?;
-    let mut stage = EnricherStage::new(&config);
+    let mut stage = EnricherStage::with_tagging(&config)?;
     let input: Box<dyn std::io::BufRead> = match file {
         Some(path) => Box::new(std::io::BufReader::new(
             std::fs::File::open(path)

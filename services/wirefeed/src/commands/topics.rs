@@ -40,14 +40,21 @@ pub struct TopicPlan {
     pub retention_ms: Option<i64>,
 }
 
-/// Every topic a deployment with `kafka` needs, data topics first.
-pub fn plan(kafka: &KafkaConfig) -> Vec<TopicPlan> {
+/// Every topic a deployment with `kafka` needs, data topics first, then the enricher's topic
+/// routes (`routes`, logical names), then the state topics.
+pub fn plan(kafka: &KafkaConfig, routes: &[String]) -> Vec<TopicPlan> {
     let retention_ms = if kafka.retention_hours == 0 {
         -1
     } else {
         i64::try_from(kafka.retention_hours.saturating_mul(3_600_000)).unwrap_or(i64::MAX)
     };
-    let data = wire_model::topics::ALL.iter().map(|logical| TopicPlan {
+    let mut logical_names: Vec<&str> = wire_model::topics::ALL.to_vec();
+    for route in routes {
+        if !logical_names.contains(&route.as_str()) {
+            logical_names.push(route);
+        }
+    }
+    let data = logical_names.into_iter().map(|logical| TopicPlan {
         name: format!("{}{logical}", kafka.topic_prefix),
         partitions: kafka.partitions,
         replication_factor: kafka.replication_factor,
@@ -86,12 +93,19 @@ pub fn load_bus(config_file: Option<&Path>) -> anyhow::Result<BusConfig> {
     Ok(config.section("bus")?)
 }
 
+/// The Kafka topics of the enricher's topic routes.
+fn route_topics(config_file: Option<&Path>) -> anyhow::Result<Vec<String>> {
+    let enricher: wirefeed_enricher::EnricherConfig =
+        LoadedConfig::load(config_file)?.section("enricher")?;
+    Ok(enricher.tagging.routes.into_iter().map(|r| r.to).collect())
+}
+
 /// `wirefeed topics create`.
 pub async fn create(config_file: Option<&Path>, wait: Duration) -> anyhow::Result<ExitCode> {
     let kafka = load_bus(config_file)?.kafka;
     let admin = admin_client(&kafka)?;
     wait_for_broker(&admin, &kafka, wait).await?;
-    let plans = plan(&kafka);
+    let plans = plan(&kafka, &route_topics(config_file)?);
     let retention: Vec<String> = plans
         .iter()
         .map(|p| p.retention_ms.map(|ms| ms.to_string()).unwrap_or_default())
@@ -160,7 +174,7 @@ pub async fn describe(config_file: Option<&Path>, json: bool) -> anyhow::Result<
     let kafka = load_bus(config_file)?.kafka;
     let admin = admin_client(&kafka)?;
     wait_for_broker(&admin, &kafka, Duration::ZERO).await?;
-    let plans = plan(&kafka);
+    let plans = plan(&kafka, &route_topics(config_file)?);
     let described = describe_topics(&admin, &plans).await?;
     if json {
         for actual in &described {
@@ -390,6 +404,35 @@ pub fn render_table(described: &[DescribedTopic]) -> String {
     super::sources::render_table(&header, &rows)
 }
 
+/// `wirefeed topics backtest`: what a story topic (and a change to it) would tag in a sample.
+pub fn backtest(
+    topic_file: &Path,
+    input: &Path,
+    previous: Option<&Path>,
+    config_dir: &Path,
+) -> anyhow::Result<ExitCode> {
+    use wire_tagging::{BacktestArticle, StoryTopic};
+    let new = StoryTopic::load(topic_file)?;
+    let old = previous.map(StoryTopic::load).transpose()?;
+    let gazetteer = wire_tagging::Gazetteer::load(&config_dir.join("gazetteer/gazetteer.json"))?;
+    let text = std::fs::read_to_string(input)
+        .with_context(|| format!("failed to read {}", input.display()))?;
+    let mut articles = Vec::new();
+    for (index, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        articles.push(
+            BacktestArticle::from_json_line(line)
+                .with_context(|| format!("{} line {}", input.display(), index + 1))?,
+        );
+    }
+    let report = wire_tagging::backtest(&gazetteer, old.as_ref(), &new, &articles)?;
+    print!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,7 +449,7 @@ mod tests {
 
     #[test]
     fn the_plan_has_every_data_topic_with_retention_and_compacted_state_topics() {
-        let plans = plan(&kafka("staging.", 168));
+        let plans = plan(&kafka("staging.", 168), &[]);
         let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             names,
@@ -431,14 +474,24 @@ mod tests {
 
     #[test]
     fn zero_retention_hours_keeps_data_forever() {
-        let plans = plan(&kafka("", 0));
+        let plans = plan(&kafka("", 0), &[]);
         assert_eq!(plans[0].retention_ms, Some(-1));
         assert_eq!(format_retention(plans[0].retention_ms), "forever");
     }
 
     #[test]
+    fn topic_routes_are_data_topics_after_the_fixed_ones() {
+        let route = "wire.topic.syria-peace-process.v1".to_owned();
+        let plans = plan(&kafka("", 24), &[route.clone(), route]);
+        assert_eq!(plans.len(), 6 + 1 + STATE_STAGES.len());
+        assert_eq!(plans[6].name, "wire.topic.syria-peace-process.v1");
+        assert_eq!(plans[6].cleanup_policy, "delete");
+        assert_eq!(plans[6].retention_ms, Some(24 * 3_600_000));
+    }
+
+    #[test]
     fn differences_name_what_differs() {
-        let plan = plan(&kafka("", 24)).remove(0);
+        let plan = plan(&kafka("", 24), &[]).remove(0);
         let actual = DescribedTopic {
             name: plan.name.clone(),
             exists: true,

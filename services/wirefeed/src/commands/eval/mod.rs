@@ -55,6 +55,55 @@ pub fn dedup(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `wirefeed eval places`: countries of the tagger against Reuters `PLACES`.
+pub fn places(reuters: &Path, split: SplitArg, config_dir: &Path) -> anyhow::Result<ExitCode> {
+    use wire_tagging::eval::{CountryRoles, PlacesToIso2, eval_places};
+    let gazetteer = wire_tagging::Gazetteer::load(&config_dir.join("gazetteer/gazetteer.json"))?;
+    let map_file = reuters.join("places_to_iso2.auto.json");
+    let map = PlacesToIso2::from_json(
+        &std::fs::read_to_string(&map_file)
+            .with_context(|| format!("failed to read {}", map_file.display()))?,
+    )?;
+    let documents = wire_datasets::reuters::load(reuters)?;
+    for roles in [CountryRoles::AboutAndDateline, CountryRoles::All] {
+        println!("{roles:?}");
+        print!(
+            "{}",
+            eval_places(&documents, split.into(), &map, &gazetteer, roles)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wirefeed eval topics`: the classifier on the ModApte top ten (train TRAIN, report TEST).
+pub fn topics(reuters: &Path) -> anyhow::Result<ExitCode> {
+    let documents = wire_datasets::reuters::load(reuters)?;
+    let report = wire_classifier::eval_reuters_topics(&documents)?;
+    let line = |name: &str, scores: &wire_classifier::MultiLabelScores| {
+        println!(
+            "  {name}: {} documents, micro P {:.4} R {:.4} F1 {:.4}, macro F1 {:.4}",
+            scores.documents,
+            scores.micro.precision,
+            scores.micro.recall,
+            scores.micro.f1,
+            scores.macro_average.f1
+        );
+    };
+    println!("labels: {:?}", report.labels);
+    if let Some(validation) = &report.validation {
+        line(
+            "TRAIN cross-validation, with a top-10 label",
+            &validation.with_top_label,
+        );
+    }
+    line(
+        "TEST, with a top-10 label (ModApte top ten)",
+        &report.test.with_top_label,
+    );
+    line("TEST, all documents", &report.test.all_documents);
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn stories(
     config_file: Option<&Path>,
     ecbplus: &Path,
