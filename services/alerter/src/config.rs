@@ -23,6 +23,9 @@ pub struct AlerterConfig {
     /// How webhooks are delivered.
     #[serde(default)]
     pub webhook: WebhookDeliveryConfig,
+    /// The SMTP server e-mail channels send through (none: e-mail channels fail).
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
     #[serde(default)]
     pub subscriptions: Vec<SubscriptionConfig>,
 }
@@ -38,6 +41,7 @@ impl Default for AlerterConfig {
             alerted_window_hours: default_window_hours(),
             update_min_body_change: 0.0,
             webhook: WebhookDeliveryConfig::default(),
+            smtp: None,
             subscriptions: Vec::new(),
         }
     }
@@ -64,6 +68,67 @@ impl Default for WebhookDeliveryConfig {
     }
 }
 
+/// `[alerter.smtp]`: the SMTP server of e-mail channels, and retries of a send before it is
+/// counted as failed. The password can come from a file: `WIREFEED__ALERTER__SMTP__PASSWORD_FILE`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// The sender, `desk-alerts@example.org` or `Wirefeed <alerts@example.org>`.
+    pub from: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Upgrade the connection with STARTTLS (required when set); false: plain SMTP.
+    #[serde(default = "default_true")]
+    pub starttls: bool,
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_secs: u64,
+    #[serde(default = "default_smtp_attempts")]
+    pub max_attempts: u32,
+    #[serde(default = "default_smtp_initial_backoff")]
+    pub initial_backoff_ms: u64,
+    #[serde(default = "default_smtp_max_backoff")]
+    pub max_backoff_ms: u64,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+fn default_true() -> bool {
+    true
+}
+fn default_smtp_timeout() -> u64 {
+    30
+}
+fn default_smtp_attempts() -> u32 {
+    5
+}
+fn default_smtp_initial_backoff() -> u64 {
+    1000
+}
+fn default_smtp_max_backoff() -> u64 {
+    60_000
+}
+
+impl SmtpConfig {
+    /// The retry settings, in the webhook's shape (one backoff function for both).
+    pub fn retries(&self) -> WebhookDeliveryConfig {
+        WebhookDeliveryConfig {
+            timeout_secs: self.timeout_secs,
+            max_attempts: self.max_attempts,
+            initial_backoff_ms: self.initial_backoff_ms,
+            max_backoff_ms: self.max_backoff_ms,
+        }
+    }
+}
+
+/// The default cap of alerts per subscription and minute.
+pub const DEFAULT_MAX_PER_MINUTE: u32 = 20;
+
 /// `[[alerter.subscriptions]]`: alert once per story family when an article matches `query`
 /// (or, older form, contains one of `keywords`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -79,6 +144,51 @@ pub struct SubscriptionConfig {
     /// Where alerts are posted, besides `wire.alerts.v1`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub webhooks: Vec<WebhookTarget>,
+    /// Other channels: `{ kind = "email", to = ["desk@example.org"] }`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelTarget>,
+    /// `realtime` (default): each alert as it comes, at most `max_per_minute` a minute, the
+    /// rest batched into one message when the minute ends. `digest`: one message per channel
+    /// every `every_minutes`.
+    #[serde(default, skip_serializing_if = "Mode::is_realtime")]
+    pub mode: Mode,
+    /// The digest period (digest mode only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every_minutes: Option<u32>,
+    /// Alerts a minute before the rest are batched (default [`DEFAULT_MAX_PER_MINUTE`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_minute: Option<u32>,
+}
+
+/// How a subscription's alerts reach its channels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Realtime,
+    Digest,
+}
+
+impl Mode {
+    fn is_realtime(&self) -> bool {
+        *self == Self::Realtime
+    }
+}
+
+/// A non-webhook channel of a subscription.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelTarget {
+    pub kind: ChannelKind,
+    /// E-mail recipients.
+    #[serde(default)]
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    Email,
 }
 
 /// One webhook of a subscription.
@@ -152,6 +262,49 @@ impl SubscriptionConfig {
                 ));
             }
         }
+        for (index, channel) in self.channels.iter().enumerate() {
+            let ChannelKind::Email = channel.kind;
+            if channel.to.is_empty() {
+                return Err(error(
+                    &format!("channels[{index}].to"),
+                    &channel.to,
+                    "must name at least one recipient".to_owned(),
+                ));
+            }
+            for to in &channel.to {
+                if to.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(error(
+                        &format!("channels[{index}].to"),
+                        to,
+                        "must be e-mail addresses".to_owned(),
+                    ));
+                }
+            }
+        }
+        match (self.mode, self.every_minutes) {
+            (Mode::Digest, Some(1..=10_080)) | (Mode::Realtime, None) => {}
+            (Mode::Digest, _) => {
+                return Err(error(
+                    "every_minutes",
+                    &self.every_minutes,
+                    "digest mode needs every_minutes from 1 to 10080".to_owned(),
+                ));
+            }
+            (Mode::Realtime, Some(_)) => {
+                return Err(error(
+                    "every_minutes",
+                    &self.every_minutes,
+                    "only with mode = \"digest\"".to_owned(),
+                ));
+            }
+        }
+        if self.max_per_minute == Some(0) {
+            return Err(error(
+                "max_per_minute",
+                &self.max_per_minute,
+                "must be at least 1".to_owned(),
+            ));
+        }
         let expr = match (&self.query, self.keywords.is_empty()) {
             (Some(text), true) => query::parse(text)
                 .map_err(|parse_error| error("query", text, parse_error.to_string()))?,
@@ -211,6 +364,29 @@ impl Validate for AlerterConfig {
                 "must not exceed alerter.webhook.max_backoff_ms",
             ));
         }
+        if let Some(smtp) = &self.smtp {
+            if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(ConfigError::invalid(
+                    "alerter.smtp.from",
+                    &smtp.from,
+                    "must be an e-mail address",
+                ));
+            }
+            if smtp.host.is_empty() || smtp.max_attempts == 0 || smtp.timeout_secs == 0 {
+                return Err(ConfigError::invalid(
+                    "alerter.smtp.host",
+                    &smtp.host,
+                    "host must be set, max_attempts and timeout_secs at least 1",
+                ));
+            }
+            if smtp.initial_backoff_ms > smtp.max_backoff_ms {
+                return Err(ConfigError::invalid(
+                    "alerter.smtp.initial_backoff_ms",
+                    smtp.initial_backoff_ms,
+                    "must not exceed alerter.smtp.max_backoff_ms",
+                ));
+            }
+        }
         let mut ids = std::collections::HashSet::new();
         for (index, subscription) in self.subscriptions.iter().enumerate() {
             let key = |field: &str| format!("alerter.subscriptions[{index}].{field}");
@@ -219,6 +395,13 @@ impl Validate for AlerterConfig {
                     &key(&error.key),
                     Shown(error.value),
                     error.reason,
+                ));
+            }
+            if self.smtp.is_none() && !subscription.channels.is_empty() {
+                return Err(ConfigError::invalid(
+                    &key("channels"),
+                    subscription.channels.len(),
+                    "e-mail channels need [alerter.smtp]",
                 ));
             }
             if !ids.insert(subscription.id.clone()) {
@@ -239,5 +422,86 @@ struct Shown(String);
 impl std::fmt::Debug for Shown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subscription(json: &str) -> SubscriptionConfig {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    #[test]
+    fn email_channels_and_pacing_parse_and_are_checked() {
+        let ok = subscription(
+            r#"{"id": "syria-desk", "query": "syria",
+                "channels": [{"kind": "email", "to": ["desk@example.org"]}],
+                "mode": "digest", "every_minutes": 60}"#,
+        );
+        assert_eq!(ok.mode, Mode::Digest);
+        assert_eq!(ok.channels[0].to, vec!["desk@example.org".to_owned()]);
+        assert!(ok.compile().is_ok());
+        let key = |s: SubscriptionConfig| s.compile().err().map(|e| e.key).unwrap_or_default();
+        let no_period = SubscriptionConfig {
+            every_minutes: None,
+            ..ok.clone()
+        };
+        assert_eq!(key(no_period), "every_minutes");
+        let realtime_with_period = SubscriptionConfig {
+            mode: Mode::Realtime,
+            ..ok.clone()
+        };
+        assert_eq!(key(realtime_with_period), "every_minutes");
+        let bad_address = SubscriptionConfig {
+            channels: vec![ChannelTarget {
+                kind: ChannelKind::Email,
+                to: vec!["not an address".to_owned()],
+            }],
+            ..ok.clone()
+        };
+        assert_eq!(key(bad_address), "channels[0].to");
+        let zero_cap = SubscriptionConfig {
+            mode: Mode::Realtime,
+            every_minutes: None,
+            max_per_minute: Some(0),
+            ..ok.clone()
+        };
+        assert_eq!(key(zero_cap), "max_per_minute");
+    }
+
+    #[test]
+    fn email_channels_need_an_smtp_server() {
+        let mut config = AlerterConfig {
+            subscriptions: vec![SubscriptionConfig {
+                id: "desk".to_owned(),
+                query: Some("syria".to_owned()),
+                channels: vec![ChannelTarget {
+                    kind: ChannelKind::Email,
+                    to: vec!["desk@example.org".to_owned()],
+                }],
+                ..SubscriptionConfig::default()
+            }],
+            ..AlerterConfig::default()
+        };
+        assert!(config.validate().is_err());
+        config.smtp = Some(SmtpConfig {
+            host: "127.0.0.1".to_owned(),
+            port: 25,
+            from: "alerts@example.org".to_owned(),
+            username: None,
+            password: None,
+            starttls: false,
+            timeout_secs: 5,
+            max_attempts: 3,
+            initial_backoff_ms: 10,
+            max_backoff_ms: 100,
+        });
+        assert!(config.validate().is_ok());
+        if let Some(smtp) = config.smtp.as_mut() {
+            smtp.from = "nobody".to_owned();
+        }
+        assert!(config.validate().is_err());
     }
 }

@@ -150,3 +150,25 @@ impl WebhookFailed<'_> {
         .increment(1);
     }
 }
+
+/// A batch (throttled or digest) could not be sent to one channel.
+pub struct BatchFailed<'a> {
+    pub subscription: &'a str,
+    pub alerts: usize,
+    /// `<subscription>#<index>` (webhook) or `<subscription>#email<index>`.
+    pub channel: &'a str,
+    pub error: &'a str,
+}
+
+impl BatchFailed<'_> {
+    pub fn emit(self) {
+        warn!(
+            subscription = self.subscription,
+            alerts = self.alerts,
+            channel = self.channel,
+            error = self.error,
+            "batch of alerts could not be sent"
+        );
+        metrics::counter!("wirefeed_alerter_batch_failures_total").increment(1);
+    }
+}

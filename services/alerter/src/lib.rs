@@ -2,8 +2,10 @@
 //! queries ([`query`], indexed by [`matcher`]), decides once per story ([`story`]: new,
 //! update, kill) and publishes one [`wire_model::Alert`] per decision to `wire.alerts.v1`
 //! (and prints it, when `alerter.print_alerts` is set). [`channels`] posts the alerts of
-//! `wire.alerts.v1` to the subscriptions' webhooks. [`subscriptions`] holds the live set of
-//! subscriptions and serves `/subscriptions` on the admin port.
+//! `wire.alerts.v1` to the subscriptions' webhooks and e-mail channels, paced by
+//! [`throttle`] (a cap per minute, the rest batched) and [`digest`] (one message per
+//! period). [`subscriptions`] holds the live set of subscriptions and serves `/subscriptions`
+//! on the admin port.
 //!
 //! Delivery guarantee and state: at-least-once. The alerted (subscription, family) pairs
 //! live in memory and in the state store (`s:<subscription>:<family>`: a compacted topic in
@@ -11,10 +13,13 @@
 //! alert is acknowledged by the bus and before the input is committed
 //! ([`wire_runtime::Stage::take_state_writes`]): a crash before the write redelivers the
 //! input and the alert can appear twice (consumers deduplicate by `subscription`, `family`,
-//! `kind`, `version_seq`); a crash after it finds the pair alerted and stays quiet.
+//! `kind`, `version_seq`); a crash after it finds the pair alerted and stays quiet. The
+//! once-per-story state is durable; the pacing state of the channels (alerts held by the
+//! per-minute cap, open digests) is in memory only (see [`channels`]).
 
 pub mod channels;
 pub mod config;
+pub mod digest;
 pub mod events;
 pub mod matcher;
 pub mod query;
@@ -22,6 +27,7 @@ pub mod story;
 pub mod subscriptions;
 #[cfg(test)]
 mod testkit;
+pub mod throttle;
 
 pub use config::AlerterConfig;
 pub use subscriptions::SubscriptionRegistry;
@@ -168,8 +174,48 @@ fn alert(envelope: &Envelope, planned: Planned, now: DateTime<Utc>) -> Alert {
         kind: Some(planned.kind.as_str().to_owned()),
         changes: planned.changes,
         version_seq: envelope.wire.version_seq,
-        extra: Default::default(),
+        extra: tags(envelope),
     }
+}
+
+/// The article's places and topics (names where known), for channels that show them.
+fn tags(envelope: &Envelope) -> serde_json::Map<String, serde_json::Value> {
+    let article = &envelope.article;
+    let mut places: Vec<String> = Vec::new();
+    for place in &article.places {
+        if let Some(name) = place.name.as_ref().or(place.literal.as_ref())
+            && !places.contains(name)
+        {
+            places.push(name.clone());
+        }
+    }
+    let mut topics: Vec<String> = Vec::new();
+    for subject in &article.subjects {
+        let shown = subject
+            .name
+            .clone()
+            .or_else(|| subject.literal.clone())
+            .or_else(|| {
+                subject
+                    .uri
+                    .as_deref()
+                    .and_then(|uri| uri.strip_prefix("urn:wirefeed:topic:"))
+                    .map(str::to_owned)
+            });
+        if let Some(shown) = shown
+            && !topics.contains(&shown)
+        {
+            topics.push(shown);
+        }
+    }
+    let mut extra = serde_json::Map::new();
+    if !places.is_empty() {
+        extra.insert("places".to_owned(), places.into());
+    }
+    if !topics.is_empty() {
+        extra.insert("topics".to_owned(), topics.into());
+    }
+    extra
 }
 
 /// One alert as a line for a terminal: `ALERT [desk] ...` for new stories, `ALERT UPDATE
@@ -282,7 +328,8 @@ pub async fn run(
         deps.registry.clone(),
         deps.bus.clone(),
     )
-    .await?;
+    .await?
+    .with_smtp(config.smtp.as_ref())?;
     let stop_delivering = shutdown.child_token();
     let delivering = tokio::spawn(webhooks.run(stop_delivering.clone()));
     let staged =
@@ -292,4 +339,40 @@ pub async fn run(
     staged?;
     delivered?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SubscriptionConfig;
+    use crate::testkit::*;
+
+    #[test]
+    fn alerts_carry_the_places_and_topics_for_channels_that_show_them() {
+        let config = AlerterConfig {
+            subscriptions: vec![SubscriptionConfig {
+                id: "desk".to_owned(),
+                query: Some("syria".to_owned()),
+                ..SubscriptionConfig::default()
+            }],
+            ..AlerterConfig::default()
+        };
+        let Ok(mut stage) = AlerterStage::new(&config) else {
+            unreachable!("the config is valid")
+        };
+        let envelope = with_place(
+            with_topic(
+                article("urn:a:1", "family:1", "Syria talks resume", "Talks."),
+                "urn:wirefeed:topic:syria-peace-process",
+                "Syria peace process",
+            ),
+            "SY",
+            "Syria",
+        );
+        let found = stage.alerts(&envelope, at(5));
+        assert_eq!(found.alerts.len(), 1);
+        let extra = &found.alerts[0].extra;
+        assert_eq!(extra["places"], serde_json::json!(["Syria"]));
+        assert_eq!(extra["topics"], serde_json::json!(["Syria peace process"]));
+    }
 }

@@ -1,6 +1,7 @@
 //! Posting one alert to one webhook: the body (pure), the signature (pure), the backoff
 //! (pure), and the retrying POST (the thin async part).
 
+use super::Outgoing;
 use crate::config::{WebhookDeliveryConfig, WebhookKind, WebhookTarget};
 use crate::events;
 use hmac::{Hmac, Mac};
@@ -37,13 +38,71 @@ pub fn alert_id(alert: &Alert) -> String {
     )
 }
 
-/// The request body for `kind`: the alert as JSON, or Slack's `{"text": ...}`.
-pub fn body(kind: WebhookKind, alert: &Alert) -> Vec<u8> {
-    match kind {
-        WebhookKind::Generic => alert.encode(),
-        WebhookKind::Slack => {
-            serde_json::to_vec(&serde_json::json!({ "text": crate::alert_line(alert) }))
-                .unwrap_or_default()
+/// The schema of a batch of alerts (throttled or digest) posted to a generic webhook.
+pub const BATCH_SCHEMA: &str = "wirefeed.alert-batch/1";
+
+/// The stable id of an outgoing message: the alert's, or the batch's (its subscription, kind
+/// and first alert).
+pub fn outgoing_id(outgoing: &Outgoing<'_>) -> String {
+    match outgoing {
+        Outgoing::One(alert) => alert_id(alert),
+        Outgoing::Batch {
+            subscription,
+            alerts,
+            digest,
+            ..
+        } => format!(
+            "{subscription}:{}:{}",
+            if *digest { "digest" } else { "batch" },
+            alerts.first().map(alert_id).unwrap_or_default()
+        ),
+    }
+}
+
+/// The request body for `kind`: the alert as JSON (a batch: `{"schema":
+/// "wirefeed.alert-batch/1", "subscription", "kind": "digest" | "throttled", "alerts": [...],
+/// "omitted"}`), or Slack's `{"text": ...}` (one line per alert).
+pub fn body(kind: WebhookKind, outgoing: &Outgoing<'_>) -> Vec<u8> {
+    match (kind, outgoing) {
+        (WebhookKind::Generic, Outgoing::One(alert)) => alert.encode(),
+        (
+            WebhookKind::Generic,
+            Outgoing::Batch {
+                subscription,
+                alerts,
+                omitted,
+                digest,
+            },
+        ) => serde_json::to_vec(&serde_json::json!({
+            "schema": BATCH_SCHEMA,
+            "subscription": subscription,
+            "kind": if *digest { "digest" } else { "throttled" },
+            "alerts": alerts,
+            "omitted": omitted,
+        }))
+        .unwrap_or_default(),
+        (WebhookKind::Slack, _) => {
+            let text = match outgoing {
+                Outgoing::One(alert) => crate::alert_line(alert),
+                Outgoing::Batch {
+                    subscription,
+                    alerts,
+                    omitted,
+                    digest,
+                } => {
+                    let mut lines = vec![format!(
+                        "{} [{subscription}]: {} alerts",
+                        if *digest { "DIGEST" } else { "BATCH" },
+                        alerts.len() + omitted
+                    )];
+                    lines.extend(alerts.iter().map(crate::alert_line));
+                    if *omitted > 0 {
+                        lines.push(format!("... and {omitted} more"));
+                    }
+                    lines.join("\n")
+                }
+            };
+            serde_json::to_vec(&serde_json::json!({ "text": text })).unwrap_or_default()
         }
     }
 }
@@ -77,16 +136,18 @@ pub enum Posted {
     Interrupted,
 }
 
-/// Posts `alert` to `target`, retrying transient failures (connection errors, timeouts, 408,
-/// 429, 5xx) with backoff.
+/// Posts `outgoing` to `target`, retrying transient failures (connection errors, timeouts,
+/// 408, 429, 5xx) with backoff.
 pub async fn post(
     client: &reqwest::Client,
     config: &WebhookDeliveryConfig,
     target: &WebhookTarget,
-    alert: &Alert,
+    outgoing: &Outgoing<'_>,
     shutdown: &CancellationToken,
 ) -> Posted {
-    let payload = body(target.kind, alert);
+    let payload = body(target.kind, outgoing);
+    let id = outgoing_id(outgoing);
+    let subscription = outgoing.subscription();
     let channel = target.kind.as_str();
     let mut attempt = 0;
     loop {
@@ -94,7 +155,7 @@ pub async fn post(
         let mut request = client
             .post(&target.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(ALERT_ID_HEADER, alert_id(alert))
+            .header(ALERT_ID_HEADER, id.as_str())
             .body(payload.clone());
         if let (WebhookKind::Generic, Some(secret)) = (target.kind, &target.secret) {
             request = request.header(SIGNATURE_HEADER, signature(secret, &payload));
@@ -102,7 +163,7 @@ pub async fn post(
         let error = match request.send().await {
             Ok(response) if response.status().is_success() => {
                 events::WebhookDelivered {
-                    subscription: &alert.subscription,
+                    subscription,
                     channel,
                     attempts: attempt,
                 }
@@ -133,7 +194,7 @@ pub async fn post(
         }
         let wait = backoff(config, attempt, fastrand::f64());
         events::WebhookRetry {
-            subscription: &alert.subscription,
+            subscription,
             channel,
             attempt,
             backoff_ms: wait.as_millis() as u64,
@@ -172,5 +233,49 @@ mod tests {
         assert_eq!(backoff(&config, 3, 1.0), Duration::from_millis(400));
         assert_eq!(backoff(&config, 10, 1.0), Duration::from_millis(1000));
         assert_eq!(backoff(&config, u32::MAX, 0.5), Duration::from_millis(750));
+    }
+
+    #[test]
+    fn a_batch_is_one_body_listing_its_alerts() {
+        let alert = |headline: &str| Alert {
+            schema: wire_model::ALERT_SCHEMA.to_owned(),
+            subscription: "desk".to_owned(),
+            evidence: Vec::new(),
+            family: wire_model::FamilyId::new("family:1"),
+            article_uri: "urn:a:1".to_owned(),
+            headline: headline.to_owned(),
+            link: None,
+            source: wire_model::SourceId::from("agency"),
+            published_at: None,
+            fetched_at: chrono::DateTime::UNIX_EPOCH,
+            enriched_at: None,
+            alerted_at: chrono::DateTime::UNIX_EPOCH,
+            kind: None,
+            changes: Vec::new(),
+            version_seq: None,
+            extra: Default::default(),
+        };
+        let alerts = vec![alert("One"), alert("Two")];
+        let batch = Outgoing::Batch {
+            subscription: "desk",
+            alerts: &alerts,
+            omitted: 3,
+            digest: false,
+        };
+        let generic: serde_json::Value =
+            serde_json::from_slice(&body(WebhookKind::Generic, &batch)).unwrap_or_default();
+        assert_eq!(generic["schema"], BATCH_SCHEMA);
+        assert_eq!(generic["kind"], "throttled");
+        assert_eq!(generic["alerts"].as_array().map(Vec::len), Some(2));
+        assert_eq!(generic["omitted"], 3);
+        let slack: serde_json::Value =
+            serde_json::from_slice(&body(WebhookKind::Slack, &batch)).unwrap_or_default();
+        let text = slack["text"].as_str().unwrap_or_default();
+        assert!(
+            text.starts_with("BATCH [desk]: 5 alerts\nALERT [desk] One"),
+            "{text}"
+        );
+        assert!(text.ends_with("... and 3 more"), "{text}");
+        assert_eq!(outgoing_id(&batch), "desk:batch:desk:family:1:new:1");
     }
 }

@@ -1,0 +1,314 @@
+//! E-mail delivery against a real SMTP server on 127.0.0.1: Python `aiosmtpd`, started here
+//! with the handler script `tests/smtp_sink.py` (which writes each accepted message to a file).
+//! Without python3 and aiosmtpd these tests fail, saying how to install them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+use wire_model::{ALERT_SCHEMA, Alert, FamilyId, SourceId, topics};
+use wire_runtime::bus::{MemoryBus, publish};
+use wire_runtime::{Record, SharedBus};
+use wirefeed_alerter::SubscriptionRegistry;
+use wirefeed_alerter::channels::email::{Mailer, Sent};
+use wirefeed_alerter::channels::{Outgoing, WebhookChannel};
+use wirefeed_alerter::config::{
+    ChannelKind, ChannelTarget, SmtpConfig, SubscriptionConfig, WebhookDeliveryConfig,
+};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The aiosmtpd server; killed when dropped.
+struct SmtpSink {
+    child: Child,
+    port: u16,
+    out: tempfile::TempDir,
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A python3 that has aiosmtpd, or a failure saying how to get one.
+fn python() -> String {
+    for candidate in ["python3", "/usr/bin/python3"] {
+        let ok = Command::new(candidate)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if ok {
+            return candidate.to_owned();
+        }
+    }
+    panic!(
+        "the e-mail tests need python3 with aiosmtpd (a real SMTP server on 127.0.0.1): \
+         install it with `apt-get install python3-aiosmtpd` (Debian/Ubuntu) or \
+         `python3 -m pip install aiosmtpd`"
+    );
+}
+
+/// Starts aiosmtpd on a free port; the first `fail_first` messages get a transient 451.
+fn smtp_sink(fail_first: u32) -> SmtpSink {
+    let python = python();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_sink.py");
+    let child = Command::new(&python)
+        .arg(&script)
+        .arg(port.to_string())
+        .arg(out.path())
+        .arg(fail_first.to_string())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| panic!("could not start {python} {}: {error}", script.display()));
+    let mut sink = SmtpSink { child, port, out };
+    let started = Instant::now();
+    loop {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return sink;
+        }
+        if let Ok(Some(status)) = sink.child.try_wait() {
+            panic!("the SMTP server exited early ({status}); is aiosmtpd installed?");
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "the SMTP server did not accept connections on 127.0.0.1:{port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+impl SmtpSink {
+    fn config(&self) -> SmtpConfig {
+        SmtpConfig {
+            host: "127.0.0.1".to_owned(),
+            port: self.port,
+            from: "Wirefeed <alerts@wirefeed.example>".to_owned(),
+            username: None,
+            password: None,
+            starttls: false,
+            timeout_secs: 10,
+            max_attempts: 4,
+            initial_backoff_ms: 1,
+            max_backoff_ms: 10,
+        }
+    }
+
+    fn messages(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.out.path())
+            .unwrap()
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Waits until `count` messages arrived; their text.
+    async fn received(&self, count: usize) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let files = self.messages();
+            if files.len() >= count {
+                return files
+                    .iter()
+                    .map(|f| std::fs::read_to_string(f).unwrap())
+                    .collect();
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "the SMTP server received {} of {count} messages",
+                files.len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+fn alert(subscription: &str, headline: &str) -> Alert {
+    let mut extra = serde_json::Map::new();
+    extra.insert("places".to_owned(), serde_json::json!(["Syria", "Geneva"]));
+    extra.insert(
+        "topics".to_owned(),
+        serde_json::json!(["syria-peace-process"]),
+    );
+    Alert {
+        schema: ALERT_SCHEMA.to_owned(),
+        subscription: subscription.to_owned(),
+        evidence: vec!["topic:syria-peace-process".to_owned()],
+        family: FamilyId::new("family:42"),
+        article_uri: "urn:a:42".to_owned(),
+        headline: headline.to_owned(),
+        link: Some("https://example.invalid/syria-talks".to_owned()),
+        source: SourceId::from("agency"),
+        published_at: Some(common::at(0)),
+        fetched_at: common::at(1),
+        enriched_at: Some(common::at(2)),
+        alerted_at: common::at(3),
+        kind: Some("new".to_owned()),
+        changes: Vec::new(),
+        version_seq: Some(1),
+        extra,
+    }
+}
+
+#[tokio::test]
+async fn an_alert_arrives_as_a_plain_text_mail_with_everything_a_desk_needs() {
+    let sink = smtp_sink(0);
+    let mailer = Mailer::new(&sink.config()).unwrap();
+    let alert = alert("syria-desk", "Syria talks resume in Geneva");
+    let to = vec![
+        "desk@newsroom.example".to_owned(),
+        "editor@newsroom.example".to_owned(),
+    ];
+    let sent = mailer
+        .send(
+            "syria-desk",
+            &to,
+            &Outgoing::One(&alert),
+            &CancellationToken::new(),
+        )
+        .await;
+    assert_eq!(sent, Sent::Delivered);
+    let messages = sink.received(1).await;
+    let text = &messages[0];
+    for expected in [
+        "RCPT: desk@newsroom.example,editor@newsroom.example",
+        "FROM: alerts@wirefeed.example",
+        "SUBJECT: [wirefeed syria-desk] Syria talks resume in Geneva",
+        "CONTENT-TYPE: text/plain",
+        "https://example.invalid/syria-talks",
+        "Source:    agency",
+        "Places:    Syria, Geneva",
+        "Topics:    syria-peace-process",
+        "Evidence:  topic:syria-peace-process",
+        "Family:    family:42",
+        "Published: 2026-11-24T09:00:00Z",
+        "Fetched:   2026-11-24T09:01:00Z",
+        "Enriched:  2026-11-24T09:02:00Z",
+        "Alerted:   2026-11-24T09:03:00Z",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_refuses_twice_gets_the_mail_once_after_retries() {
+    let sink = smtp_sink(2);
+    let mailer = Mailer::new(&sink.config()).unwrap();
+    let alert = alert("syria-desk", "Ceasefire holds");
+    let sent = mailer
+        .send(
+            "syria-desk",
+            &["desk@newsroom.example".to_owned()],
+            &Outgoing::One(&alert),
+            &CancellationToken::new(),
+        )
+        .await;
+    assert_eq!(sent, Sent::Delivered);
+    assert_eq!(sink.received(1).await.len(), 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.messages().len(), 1, "exactly one delivery");
+}
+
+#[tokio::test]
+async fn a_server_that_keeps_refusing_fails_after_max_attempts() {
+    let sink = smtp_sink(100);
+    let mailer = Mailer::new(&sink.config()).unwrap();
+    let alert = alert("syria-desk", "Ceasefire holds");
+    let sent = mailer
+        .send(
+            "syria-desk",
+            &["desk@newsroom.example".to_owned()],
+            &Outgoing::One(&alert),
+            &CancellationToken::new(),
+        )
+        .await;
+    match sent {
+        Sent::Failed { attempts, error } => {
+            assert_eq!(attempts, 4);
+            assert!(error.contains("451"), "{error}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert!(sink.messages().is_empty());
+}
+
+#[tokio::test]
+async fn a_batch_lists_every_headline_in_one_mail() {
+    let sink = smtp_sink(0);
+    let mailer = Mailer::new(&sink.config()).unwrap();
+    let alerts = vec![
+        alert("syria-desk", "First headline"),
+        alert("syria-desk", "Second headline"),
+    ];
+    let outgoing = Outgoing::Batch {
+        subscription: "syria-desk",
+        alerts: &alerts,
+        omitted: 0,
+        digest: true,
+    };
+    let sent = mailer
+        .send(
+            "syria-desk",
+            &["desk@newsroom.example".to_owned()],
+            &outgoing,
+            &CancellationToken::new(),
+        )
+        .await;
+    assert_eq!(sent, Sent::Delivered);
+    let text = &sink.received(1).await[0];
+    assert!(
+        text.contains("SUBJECT: [wirefeed syria-desk] Digest: 2 alerts"),
+        "{text}"
+    );
+    assert!(text.contains("- First headline (https://example.invalid/syria-talks)"));
+    assert!(text.contains("- Second headline (https://example.invalid/syria-talks)"));
+}
+
+#[tokio::test]
+async fn the_delivery_loop_mails_a_subscription_with_an_email_channel() {
+    let sink = smtp_sink(0);
+    let bus: SharedBus = Arc::new(MemoryBus::new(64));
+    let registry = SubscriptionRegistry::new();
+    let subscription = SubscriptionConfig {
+        channels: vec![ChannelTarget {
+            kind: ChannelKind::Email,
+            to: vec!["desk@newsroom.example".to_owned()],
+        }],
+        ..common::subscription("syria-desk", "syria")
+    };
+    registry.load(vec![subscription], Vec::new(), None).unwrap();
+    let channel =
+        WebhookChannel::subscribe(&WebhookDeliveryConfig::default(), registry, bus.clone())
+            .await
+            .unwrap()
+            .with_smtp(Some(&sink.config()))
+            .unwrap();
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(channel.run(shutdown.clone()));
+    let alert = alert("syria-desk", "Syria talks resume in Geneva");
+    let record = Record::new(topics::ALERTS, alert.family.as_str(), alert.encode());
+    publish(bus.as_ref(), record).await.unwrap();
+    let text = &sink.received(1).await[0];
+    assert!(text.contains("SUBJECT: [wirefeed syria-desk] Syria talks resume in Geneva"));
+    shutdown.cancel();
+    running.await.unwrap().unwrap();
+}
