@@ -143,14 +143,18 @@ impl LoadedConfig {
 }
 
 /// Turns `WIREFEED__A__B=v` into `{ "a": { "b": v } }`, parsing `v` as a TOML value where it is
-/// one (numbers, booleans, arrays) and keeping it as a string otherwise.
+/// one (numbers, booleans, arrays) and keeping it as a string otherwise. `WIREFEED__LOG__...` is
+/// another name for `WIREFEED__TELEMETRY__...` (`WIREFEED__LOG__FORMAT=json`).
 fn nest_env(values: &BTreeMap<String, String>) -> Result<serde_json::Value, ConfigError> {
     let mut root = serde_json::Map::new();
     for (key, raw) in values {
-        let path: Vec<String> = key[ENV_PREFIX.len()..]
+        let mut path: Vec<String> = key[ENV_PREFIX.len()..]
             .split("__")
             .map(str::to_lowercase)
             .collect();
+        if path.len() > 1 && path[0] == "log" {
+            path[0] = "telemetry".to_owned();
+        }
         insert_path(&mut root, &path, parse_env_value(raw), key)?;
     }
     Ok(serde_json::Value::Object(root))
@@ -497,6 +501,14 @@ mod tests {
         assert_eq!(runtime.bus.kafka.bootstrap_servers, "env:9092");
         assert_eq!(runtime.bus.kafka.partitions, 6);
         assert_eq!(runtime.stage.max_in_flight, 7);
+    }
+
+    #[test]
+    fn log_is_another_name_for_telemetry_in_the_environment() {
+        let config =
+            LoadedConfig::load_from(None, &env(&[("WIREFEED__LOG__FORMAT", "json")])).unwrap();
+        let telemetry: TelemetryConfig = config.section("telemetry").unwrap();
+        assert_eq!(format!("{:?}", telemetry.format).to_lowercase(), "json");
     }
 
     #[test]

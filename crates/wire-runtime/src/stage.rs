@@ -216,9 +216,25 @@ async fn handle_with_retries<S: Stage>(
 ) -> Option<Vec<Record>> {
     let name = stage.name();
     let mut attempt: u32 = 0;
+    // Every log line about this message names it: the stage, where it came from and its key
+    // (the article id on wire.articles.v1); stages add `source` when they know it.
+    let span = tracing::info_span!(
+        "message",
+        stage = name,
+        topic = %delivery.record.topic,
+        partition = delivery.partition,
+        offset = delivery.offset,
+        key = %delivery
+            .record
+            .key
+            .as_deref()
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default(),
+        source = tracing::field::Empty,
+    );
     loop {
         let started = Instant::now();
-        let outcome = stage.handle(delivery, Utc::now());
+        let outcome = span.in_scope(|| stage.handle(delivery, Utc::now()));
         let label = match &outcome {
             Outcome::Emit(_) => "emit",
             Outcome::Drop { .. } => "drop",

@@ -40,6 +40,9 @@ pub struct TaggingConfig {
     /// A directory laid out like `config/` (`gazetteer/gazetteer.json`,
     /// `topics/iptc/mediatopics.json`, `topics/*.toml`); empty: the data built into the binary.
     pub config_dir: String,
+    /// How often the enricher looks for changed files in `config_dir/topics/` and reloads the
+    /// story topic catalog (an invalid catalog is logged and the previous one kept).
+    pub reload_check_secs: u64,
     /// Trained classifiers (`wirefeed classifier train`) whose labels become subjects
     /// `urn:wirefeed:classifier:<name>:<label>`.
     pub classifiers: Vec<ClassifierConfig>,
@@ -54,6 +57,7 @@ impl Default for TaggingConfig {
         Self {
             enabled: true,
             config_dir: String::new(),
+            reload_check_secs: 10,
             classifiers: Vec::new(),
             routes: Vec::new(),
         }

@@ -118,7 +118,8 @@ impl EnricherStage {
         match self.lineage.process(envelope, now) {
             Verdict::Resend => None,
             Verdict::Enriched { mut envelope, .. } => {
-                if let Some(tagging) = &self.tagging {
+                if let Some(tagging) = &mut self.tagging {
+                    tagging.reload_if_changed();
                     tagging.apply(&mut envelope);
                 }
                 Some(*envelope)
@@ -156,6 +157,7 @@ impl Stage for EnricherStage {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
+        tracing::Span::current().record("source", envelope.wire.source.as_str());
         let (mut enriched, changed, evicted) = match self.lineage.process(envelope, now) {
             Verdict::Resend => return Outcome::Drop { reason: "resend" },
             Verdict::Enriched {
@@ -175,8 +177,11 @@ impl Stage for EnricherStage {
         }
         let routes = self
             .tagging
-            .as_ref()
-            .map(|tagging| tagging.apply(&mut enriched))
+            .as_mut()
+            .map(|tagging| {
+                tagging.reload_if_changed();
+                tagging.apply(&mut enriched)
+            })
             .unwrap_or_default();
         let key = enriched
             .wire

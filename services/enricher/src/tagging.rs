@@ -4,10 +4,12 @@
 
 use crate::config::{RouteConfig, TaggingConfig};
 use anyhow::Context as _;
-use std::path::Path;
+use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use wire_classifier::Model;
 use wire_model::{Envelope, Evidence, Subject};
-use wire_tagging::{PlaceRole, Tagger};
+use wire_tagging::{PlaceRole, Tagger, TopicCatalog};
 
 /// The creator of classifier subjects.
 pub const CLASSIFIER_CREATOR: &str = "wirefeed/classifier";
@@ -16,6 +18,35 @@ pub struct Tagging {
     tagger: Tagger,
     classifiers: Vec<(String, Model)>,
     routes: Vec<RouteConfig>,
+    /// The story topic files to watch (none for the built-in data).
+    topics_dir: Option<PathBuf>,
+    topics_fingerprint: u64,
+    reload_check: Duration,
+    last_check: Option<Instant>,
+}
+
+/// Names, sizes and modification times of the `*.toml` files of `dir`, hashed.
+fn fingerprint(dir: &Path) -> u64 {
+    let mut files: Vec<(String, u64, Option<std::time::SystemTime>)> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+                .map(|e| {
+                    let metadata = e.metadata().ok();
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        metadata.as_ref().map_or(0, |m| m.len()),
+                        metadata.and_then(|m| m.modified().ok()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    files.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl std::fmt::Debug for Tagging {
@@ -51,11 +82,47 @@ impl Tagging {
                     })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let topics_dir =
+            (!config.config_dir.is_empty()).then(|| Path::new(&config.config_dir).join("topics"));
         Ok(Some(Self {
             tagger,
             classifiers,
             routes: config.routes.clone(),
+            topics_fingerprint: topics_dir.as_deref().map_or(0, fingerprint),
+            topics_dir,
+            reload_check: Duration::from_secs(config.reload_check_secs),
+            last_check: None,
         }))
+    }
+
+    /// Reloads the story topic catalog when its files changed (checked at most every
+    /// `reload_check_secs`). True when a new catalog is in use.
+    pub fn reload_if_changed(&mut self) -> bool {
+        let Some(dir) = &self.topics_dir else {
+            return false;
+        };
+        if self
+            .last_check
+            .is_some_and(|t| t.elapsed() < self.reload_check)
+        {
+            return false;
+        }
+        self.last_check = Some(Instant::now());
+        let now = fingerprint(dir);
+        if now == self.topics_fingerprint {
+            return false;
+        }
+        self.topics_fingerprint = now;
+        match TopicCatalog::from_dir(dir).and_then(|catalog| self.tagger.set_catalog(&catalog)) {
+            Ok(()) => {
+                tracing::info!(dir = %dir.display(), "story topic catalog reloaded");
+                true
+            }
+            Err(error) => {
+                tracing::warn!(dir = %dir.display(), error = %error, "story topic catalog not reloaded, the previous one stays");
+                false
+            }
+        }
     }
 
     /// Sets places, subjects, `wire.evidence` and `wire.regions`; returns the route topics the

@@ -1,6 +1,7 @@
 //! Tags and topic routes on enriched articles (the built-in gazetteer and topic catalog).
 
 use chrono::{TimeZone as _, Utc};
+use std::path::Path;
 use wire_model::{Article, Body, Envelope, Headline, SourceId, WireMeta};
 use wirefeed_enricher::config::{RouteConfig, TaggingConfig};
 use wirefeed_enricher::tagging::Tagging;
@@ -127,4 +128,60 @@ fn routes_send_a_desk_its_topic_and_its_country() {
         ..TaggingConfig::default()
     };
     assert!(matches!(Tagging::load(&off), Ok(None)));
+}
+
+#[test]
+fn an_edited_topic_catalog_is_reloaded_and_a_broken_one_is_not() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let copy = |from: &str| {
+        let target = dir.path().join(from);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        }
+        std::fs::copy(root.join(from), &target).unwrap_or_else(|e| panic!("copy {from}: {e}"));
+    };
+    copy("gazetteer/gazetteer.json");
+    copy("topics/iptc/mediatopics.json");
+    let topic_file = dir.path().join("topics/syria-peace-process.toml");
+    let original = std::fs::read_to_string(root.join("topics/syria-peace-process.toml"))
+        .unwrap_or_else(|e| panic!("read: {e}"));
+    std::fs::write(
+        &topic_file,
+        original.replace("threshold = 5.0", "threshold = 500.0"),
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let config = TaggingConfig {
+        config_dir: dir.path().display().to_string(),
+        reload_check_secs: 0,
+        ..TaggingConfig::default()
+    };
+    let tagging = Tagging::load(&config);
+    let Ok(Some(mut tagging)) = tagging else {
+        panic!("tagging failed to load: {:?}", tagging.err());
+    };
+    let topic = "urn:wirefeed:topic:syria-peace-process";
+    let has_topic = |tagging: &Tagging| {
+        let mut envelope = article();
+        tagging.apply(&mut envelope);
+        envelope
+            .article
+            .subjects
+            .iter()
+            .any(|s| s.uri.as_deref() == Some(topic))
+    };
+    assert!(!has_topic(&tagging), "threshold 500 should not tag");
+    assert!(!tagging.reload_if_changed(), "nothing changed yet");
+
+    std::fs::write(&topic_file, &original).unwrap_or_else(|e| panic!("write: {e}"));
+    assert!(tagging.reload_if_changed());
+    assert!(has_topic(&tagging));
+
+    std::fs::write(
+        &topic_file,
+        "id = \"syria-peace-process\"\nthreshold = \"high\"\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    assert!(!tagging.reload_if_changed(), "a broken catalog is not used");
+    assert!(has_topic(&tagging), "the previous catalog stays");
 }

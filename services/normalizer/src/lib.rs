@@ -57,6 +57,7 @@ impl Stage for NormalizerStage {
             Ok(raw) => raw,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
+        tracing::Span::current().record("source", raw.source.as_str());
         match normalize(&raw, &self.config, now) {
             Ok(envelope) => Outcome::Emit(vec![Record::new(
                 topics::ARTICLES,

@@ -351,3 +351,40 @@ impl Subscription for KafkaSubscription {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rdkafka::producer::BaseProducer;
+
+    #[test]
+    fn tls_and_sasl_settings_are_supported_by_the_built_in_client() {
+        let bus: Result<crate::config::BusConfig, _> =
+            crate::config::LoadedConfig::load_from(None, &[])
+                .and_then(|loaded| loaded.section("bus"));
+        let Ok(bus) = bus else {
+            panic!("default bus config: {:?}", bus.err());
+        };
+        let mut config = bus.kafka;
+        for (key, value) in [
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "SCRAM-SHA-512"),
+            ("sasl.username", "wirefeed"),
+            ("sasl.password", "secret"),
+            ("ssl.endpoint.identification.algorithm", "https"),
+        ] {
+            config.options.insert(key.to_owned(), value.to_owned());
+        }
+        let producer: Result<BaseProducer, KafkaError> = client_config(&config).create();
+        assert!(producer.is_ok(), "{:?}", producer.err());
+
+        config
+            .options
+            .insert("security.protocol".to_owned(), "SASL_PLAINTEXT".to_owned());
+        config
+            .options
+            .insert("sasl.mechanism".to_owned(), "PLAIN".to_owned());
+        let producer: Result<BaseProducer, KafkaError> = client_config(&config).create();
+        assert!(producer.is_ok(), "{:?}", producer.err());
+    }
+}

@@ -107,10 +107,19 @@ impl StateStore for KafkaStateStore {
             .map_err(|e| self.error(e.to_string()))?;
         let topic = self.topic.clone();
         let loaded = tokio::task::spawn_blocking(move || -> Result<_, String> {
-            let timeout = Duration::from_secs(30);
-            let (low, high) = consumer
-                .fetch_watermarks(&topic, 0, timeout)
-                .map_err(|e| e.to_string())?;
+            // Right after the topic is created its partition may have no leader yet
+            // (NotLeaderForPartition, LeaderNotAvailable): retry for up to 30 s.
+            let started = std::time::Instant::now();
+            let (low, high) = loop {
+                match consumer.fetch_watermarks(&topic, 0, Duration::from_secs(10)) {
+                    Ok(watermarks) => break watermarks,
+                    Err(error) if started.elapsed() < Duration::from_secs(30) => {
+                        tracing::warn!(topic = %topic, error = %error, "state topic not ready, retrying");
+                        std::thread::sleep(Duration::from_millis(500));
+                    }
+                    Err(error) => return Err(error.to_string()),
+                }
+            };
             let mut values = HashMap::new();
             if high <= low {
                 return Ok(values);

@@ -290,9 +290,11 @@ pub fn evaluate(
 
     let mut stage = EnricherStage::new(&config);
     let started = Instant::now();
+    let progress = super::progress(items.len(), "enriching");
     let predicted: Vec<String> = items
         .iter()
         .map(|item| {
+            progress.inc(1);
             stage
                 .enrich(item.envelope.clone(), item.time)
                 .and_then(|e| e.wire.family.map(|f| f.as_str().to_owned()))
@@ -300,6 +302,7 @@ pub fn evaluate(
         })
         .collect();
     let seconds = started.elapsed().as_secs_f64();
+    progress.finish_and_clear();
 
     let labelled: Vec<(&str, u32)> = predicted
         .iter()

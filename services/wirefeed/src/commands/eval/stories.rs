@@ -55,7 +55,9 @@ pub fn evaluate(
     let start = DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000);
     let mut stage = EnricherStage::new(config);
     let mut labelled: Vec<(String, &str)> = Vec::new();
+    let progress = super::progress(chosen.len(), "enriching");
     for (index, document) in chosen.iter().enumerate() {
+        progress.inc(1);
         let time = start + Duration::minutes(index as i64);
         let uri = format!("urn:ecbplus:{}", document.doc);
         let mut lines = document.text.lines();
@@ -79,6 +81,7 @@ pub fn evaluate(
             .unwrap_or(uri);
         labelled.push((story, document.story.as_str()));
     }
+    progress.finish_and_clear();
     let singletons: Vec<(usize, &str)> = labelled
         .iter()
         .enumerate()
