@@ -18,7 +18,7 @@ use wirefeed_alerter::SubscriptionRegistry;
 use wirefeed_alerter::channels::email::{Mailer, Sent};
 use wirefeed_alerter::channels::{Outgoing, WebhookChannel};
 use wirefeed_alerter::config::{
-    ChannelKind, ChannelTarget, SmtpConfig, SubscriptionConfig, WebhookDeliveryConfig,
+    ChannelKind, ChannelTarget, Mode, SmtpConfig, SubscriptionConfig, WebhookDeliveryConfig,
 };
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -309,6 +309,43 @@ async fn the_delivery_loop_mails_a_subscription_with_an_email_channel() {
     publish(bus.as_ref(), record).await.unwrap();
     let text = &sink.received(1).await[0];
     assert!(text.contains("SUBJECT: [wirefeed syria-desk] Syria talks resume in Geneva"));
+    shutdown.cancel();
+    running.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_kill_is_mailed_at_once_even_to_a_digest_subscription() {
+    let sink = smtp_sink(0);
+    let bus: SharedBus = Arc::new(MemoryBus::new(64));
+    let registry = SubscriptionRegistry::new();
+    let subscription = SubscriptionConfig {
+        channels: vec![ChannelTarget {
+            kind: ChannelKind::Email,
+            to: vec!["desk@newsroom.example".to_owned()],
+        }],
+        mode: Mode::Digest,
+        every_minutes: Some(10_080),
+        ..common::subscription("syria-desk", "syria")
+    };
+    registry.load(vec![subscription], Vec::new(), None).unwrap();
+    let channel =
+        WebhookChannel::subscribe(&WebhookDeliveryConfig::default(), registry, bus.clone())
+            .await
+            .unwrap()
+            .with_smtp(Some(&sink.config()))
+            .unwrap();
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(channel.run(shutdown.clone()));
+    // A new story waits for the weekly digest; its kill does not wait.
+    let new = alert("syria-desk", "Syria talks resume in Geneva");
+    let mut kill = alert("syria-desk", "Syria talks resume in Geneva");
+    kill.kind = Some("kill".to_owned());
+    for alert in [new, kill] {
+        let record = Record::new(topics::ALERTS, alert.family.as_str(), alert.encode());
+        publish(bus.as_ref(), record).await.unwrap();
+    }
+    let received = sink.received(1).await;
+    assert!(received[0].contains("KILL: "), "{}", received[0]);
     shutdown.cancel();
     running.await.unwrap().unwrap();
 }

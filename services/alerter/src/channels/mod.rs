@@ -167,7 +167,10 @@ impl WebhookChannel {
         if subscription.webhooks.is_empty() && subscription.channels.is_empty() {
             return Ok(true);
         }
+        // A kill is never held back by a digest or the throttle: desks must pull the story now.
+        let is_kill = alert.kind.as_deref() == Some("kill");
         let alert = match (subscription.mode, subscription.every_minutes) {
+            _ if is_kill => alert,
             (Mode::Digest, every) => {
                 let every = every.unwrap_or(60);
                 self.digest
