@@ -20,7 +20,7 @@ pub fn words(text: &str) -> Vec<String> {
         .map(|token| token.trim_matches(|c: char| c == '.' || c == ','))
         .filter(|token| !token.is_empty())
     {
-        let word = fold(&token.to_lowercase());
+        let word = fold(token.to_lowercase());
         // "per cent" is one word in other house styles.
         if word == "cent" && words.last().is_some_and(|w| w == "per") {
             words.pop();
@@ -56,12 +56,12 @@ const HOUSE_STYLE_VARIANTS: &[(&str, &str)] = &[
 /// ([`HOUSE_STYLE_VARIANTS`]) and British spellings folded to American ones by their endings
 /// (`-our`, `-tre`, `-ise`, `-isation`, `-mme`, `-lled`). Applied alike to both texts being
 /// compared, so a fold that also catches an unrelated word does no harm.
-pub fn fold(word: &str) -> String {
+pub fn fold(word: String) -> String {
     if let Some((_, to)) = HOUSE_STYLE_VARIANTS.iter().find(|(from, _)| *from == word) {
         return (*to).to_owned();
     }
     if !word.is_ascii() || word.len() < 5 {
-        return word.to_owned();
+        return word;
     }
     for (british, american) in [
         ("isation", "ization"),
@@ -80,7 +80,7 @@ pub fn fold(word: &str) -> String {
             return format!("{stem}{american}");
         }
     }
-    word.to_owned()
+    word
 }
 
 /// The distinct hashes of every run of [`SHINGLE_WORDS`] consecutive words, sorted.
@@ -176,7 +176,7 @@ pub fn key_tokens(text: &str) -> Vec<u32> {
         let ordinary_start =
             sentence_start && SENTENCE_STARTERS.contains(&token.to_lowercase().as_str());
         if has_digit || (capitalised && !ordinary_start) {
-            tokens.push(xxh3_64(fold(&token.to_lowercase()).as_bytes()) as u32);
+            tokens.push(xxh3_64(fold(token.to_lowercase()).as_bytes()) as u32);
         }
         sentence_start = raw.ends_with(['.', '!', '?', ':', '"', '\u{201D}']);
     }
@@ -290,9 +290,9 @@ mod tests {
             words("Output rose 5 per cent to 3 mln dlrs, the U.S. Labour centre says"),
             words("Output rose 5 pct to 3 million dollars, the US labor center said")
         );
-        assert_eq!(fold("organisation"), "organization");
-        assert_eq!(fold("programme"), "program");
-        assert_eq!(fold("four"), "four");
+        assert_eq!(fold("organisation".to_owned()), "organization");
+        assert_eq!(fold("programme".to_owned()), "program");
+        assert_eq!(fold("four".to_owned()), "four");
         assert_ne!(words("the percentage"), words("the per cent"));
     }
 

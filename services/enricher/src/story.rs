@@ -5,7 +5,7 @@
 //! Candidates come from an inverted index of the article's rarest key tokens, never a scan.
 
 use crate::postings::{Postings, TokenCounts};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 /// Tokens looked up in the inverted index per article (the rarest first).
 const LOOKUP_TOKENS: usize = 12;
@@ -36,6 +36,9 @@ pub struct Stories {
     document_frequency: TokenCounts,
     documents: u32,
     next_slot: u32,
+    /// (time, story) for every article added, oldest first: eviction pops from the front
+    /// instead of scanning every story.
+    added: VecDeque<(i64, u32)>,
 }
 
 impl Stories {
@@ -118,6 +121,7 @@ impl Stories {
             return;
         };
         story.last_seen = story.last_seen.max(time);
+        self.added.push_back((time, slot));
         for token in tokens {
             match story.tokens.binary_search_by_key(token, |(t, _)| *t) {
                 Ok(at) => story.tokens[at].1 += 1,
@@ -131,14 +135,17 @@ impl Stories {
 
     /// Forgets stories not seen since `oldest` (seconds).
     pub fn evict(&mut self, oldest: i64) {
-        let stale: Vec<u32> = self
-            .stories
-            .iter()
-            .filter(|(_, story)| story.last_seen < oldest)
-            .map(|(slot, _)| *slot)
-            .collect();
-        for slot in stale {
-            if let Some(story) = self.stories.remove(&slot) {
+        while let Some(&(time, slot)) = self.added.front() {
+            if time >= oldest {
+                break;
+            }
+            self.added.pop_front();
+            // A story seen again later stays; its later article has its own queue entry.
+            let stale = self
+                .stories
+                .get(&slot)
+                .is_some_and(|story| story.last_seen < oldest);
+            if stale && let Some(story) = self.stories.remove(&slot) {
                 self.slots.remove(&story.id);
                 for (token, _) in &story.tokens {
                     self.postings.remove(*token, slot);

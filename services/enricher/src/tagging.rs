@@ -143,11 +143,16 @@ impl Tagging {
         }
         let mut subjects = tags.subjects;
         let mut evidence = tags.evidence;
-        let text = format!(
-            "{}\n{}",
-            article.headline().unwrap_or_default(),
-            article.body_text().unwrap_or_default()
-        );
+        // The classifiers' input, built only when there is a classifier (hot path).
+        let text = if self.classifiers.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}\n{}",
+                article.headline().unwrap_or_default(),
+                article.body_text().unwrap_or_default()
+            )
+        };
         for (name, model) in &self.classifiers {
             let prediction = model.predict(&text);
             for label in prediction.labels {
