@@ -1,7 +1,9 @@
 //! `[alerter]` configuration.
 
+use crate::digest::Schedule;
 use crate::matcher::CompiledQuery;
 use crate::query;
+use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 use wire_runtime::Validate;
 use wire_runtime::config::ConfigError;
@@ -149,12 +151,20 @@ pub struct SubscriptionConfig {
     pub channels: Vec<ChannelTarget>,
     /// `realtime` (default): each alert as it comes, at most `max_per_minute` a minute, the
     /// rest batched into one message when the minute ends. `digest`: one message per channel
-    /// every `every_minutes`.
+    /// every `every_minutes`, or at the times of day in `at`.
     #[serde(default, skip_serializing_if = "Mode::is_realtime")]
     pub mode: Mode,
-    /// The digest period (digest mode only).
+    /// The digest period (digest mode, instead of `at`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every_minutes: Option<u32>,
+    /// Times of day (`"HH:MM"`, 24-hour) when the digest goes out (digest mode, instead of
+    /// `every_minutes`), in `time_zone`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at: Vec<String>,
+    /// The IANA time zone of `at` (`Europe/Berlin`, `America/New_York`; default `UTC`),
+    /// daylight saving time included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
     /// Alerts a minute before the rest are batched (default [`DEFAULT_MAX_PER_MINUTE`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_minute: Option<u32>,
@@ -231,6 +241,100 @@ pub struct SubscriptionError {
 }
 
 impl SubscriptionConfig {
+    /// When digests go out: `None` for a realtime subscription (or an invalid schedule, which
+    /// [`Self::compile`] refuses).
+    pub fn digest_schedule(&self) -> Option<Schedule> {
+        if self.mode != Mode::Digest {
+            return None;
+        }
+        if let Some(every) = self.every_minutes {
+            return Some(Schedule::Every(every));
+        }
+        let zone = match self.time_zone.as_deref() {
+            None => chrono_tz::UTC,
+            Some(name) => name.parse::<chrono_tz::Tz>().ok()?,
+        };
+        let mut times = self
+            .at
+            .iter()
+            .map(|time| NaiveTime::parse_from_str(time, "%H:%M").ok())
+            .collect::<Option<Vec<_>>>()?;
+        times.sort_unstable();
+        times.dedup();
+        (!times.is_empty()).then_some(Schedule::At { times, zone })
+    }
+
+    /// The mode's settings: `(key, value, reason)` of the first that is wrong.
+    fn check_schedule(&self) -> Result<(), (&'static str, String, String)> {
+        let digest = self.mode == Mode::Digest;
+        if !digest {
+            for (key, set) in [
+                ("every_minutes", self.every_minutes.is_some()),
+                ("at", !self.at.is_empty()),
+                ("time_zone", self.time_zone.is_some()),
+            ] {
+                if set {
+                    return Err((key, String::new(), "only with mode = \"digest\"".to_owned()));
+                }
+            }
+            return Ok(());
+        }
+        match (self.every_minutes, self.at.is_empty()) {
+            (Some(1..=10_080), true) => {}
+            (Some(every), true) => {
+                return Err((
+                    "every_minutes",
+                    every.to_string(),
+                    "must be from 1 to 10080".to_owned(),
+                ));
+            }
+            (Some(_), false) => {
+                return Err((
+                    "at",
+                    format!("{:?}", self.at),
+                    "give either every_minutes or at, not both".to_owned(),
+                ));
+            }
+            (None, true) => {
+                return Err((
+                    "mode",
+                    "\"digest\"".to_owned(),
+                    "digest mode needs every_minutes (1 to 10080) or at (times of day)".to_owned(),
+                ));
+            }
+            (None, false) => {
+                if let Some(bad) = self
+                    .at
+                    .iter()
+                    .find(|time| NaiveTime::parse_from_str(time, "%H:%M").is_err())
+                {
+                    return Err((
+                        "at",
+                        format!("{bad:?}"),
+                        "must be times of day as \"HH:MM\" (24-hour)".to_owned(),
+                    ));
+                }
+            }
+        }
+        if let Some(zone) = &self.time_zone {
+            if self.at.is_empty() {
+                return Err((
+                    "time_zone",
+                    format!("{zone:?}"),
+                    "only with at (every_minutes is aligned to UTC)".to_owned(),
+                ));
+            }
+            if zone.parse::<chrono_tz::Tz>().is_err() {
+                return Err((
+                    "time_zone",
+                    format!("{zone:?}"),
+                    "must be an IANA time zone such as Europe/Berlin or UTC".to_owned(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the subscription and compiles its query.
     pub fn compile(&self) -> Result<CompiledQuery, SubscriptionError> {
         let error = |key: &str, value: &dyn std::fmt::Debug, reason: String| SubscriptionError {
@@ -281,23 +385,8 @@ impl SubscriptionConfig {
                 }
             }
         }
-        match (self.mode, self.every_minutes) {
-            (Mode::Digest, Some(1..=10_080)) | (Mode::Realtime, None) => {}
-            (Mode::Digest, _) => {
-                return Err(error(
-                    "every_minutes",
-                    &self.every_minutes,
-                    "digest mode needs every_minutes from 1 to 10080".to_owned(),
-                ));
-            }
-            (Mode::Realtime, Some(_)) => {
-                return Err(error(
-                    "every_minutes",
-                    &self.every_minutes,
-                    "only with mode = \"digest\"".to_owned(),
-                ));
-            }
-        }
+        self.check_schedule()
+            .map_err(|(key, value, reason)| error(key, &Shown(value), reason))?;
         if self.max_per_minute == Some(0) {
             return Err(error(
                 "max_per_minute",
@@ -448,7 +537,44 @@ mod tests {
             every_minutes: None,
             ..ok.clone()
         };
-        assert_eq!(key(no_period), "every_minutes");
+        assert_eq!(key(no_period.clone()), "mode");
+        let set_times = SubscriptionConfig {
+            at: vec!["16:30".to_owned(), "07:00".to_owned()],
+            time_zone: Some("Europe/Berlin".to_owned()),
+            ..no_period.clone()
+        };
+        assert!(set_times.compile().is_ok());
+        assert_eq!(
+            set_times.digest_schedule(),
+            Some(Schedule::At {
+                times: vec![
+                    NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
+                    NaiveTime::from_hms_opt(16, 30, 0).unwrap_or_default()
+                ],
+                zone: chrono_tz::Europe::Berlin
+            })
+        );
+        assert_eq!(ok.digest_schedule(), Some(Schedule::Every(60)));
+        let both = SubscriptionConfig {
+            at: vec!["07:00".to_owned()],
+            ..ok.clone()
+        };
+        assert_eq!(key(both), "at");
+        let bad_time = SubscriptionConfig {
+            at: vec!["7 am".to_owned()],
+            ..set_times.clone()
+        };
+        assert_eq!(key(bad_time), "at");
+        let bad_zone = SubscriptionConfig {
+            time_zone: Some("Mars/Olympus".to_owned()),
+            ..set_times.clone()
+        };
+        assert_eq!(key(bad_zone), "time_zone");
+        let zone_with_period = SubscriptionConfig {
+            time_zone: Some("UTC".to_owned()),
+            ..ok.clone()
+        };
+        assert_eq!(key(zone_with_period), "time_zone");
         let realtime_with_period = SubscriptionConfig {
             mode: Mode::Realtime,
             ..ok.clone()

@@ -172,3 +172,38 @@ impl BatchFailed<'_> {
         metrics::counter!("wirefeed_alerter_batch_failures_total").increment(1);
     }
 }
+
+/// Held alerts (throttled or waiting for a digest) were restored from the state store.
+pub struct HeldRestored {
+    pub alerts: usize,
+    /// Stored held alerts dropped: unreadable, or their subscription is gone.
+    pub dropped: usize,
+}
+
+impl HeldRestored {
+    pub fn emit(self) {
+        info!(
+            alerts = self.alerts,
+            dropped = self.dropped,
+            "held alerts restored"
+        );
+        metrics::gauge!("wirefeed_alerter_held_alerts").set(self.alerts as f64);
+    }
+}
+
+/// A held alert could not be written to (or deleted from) the state store; retried.
+pub struct HeldStateFailed<'a> {
+    pub key: &'a str,
+    pub error: &'a str,
+}
+
+impl HeldStateFailed<'_> {
+    pub fn emit(self) {
+        warn!(
+            key = self.key,
+            error = self.error,
+            "held alert state write failed; retrying"
+        );
+        metrics::counter!("wirefeed_alerter_state_failures_total").increment(1);
+    }
+}

@@ -4,7 +4,7 @@
 //! (and prints it, when `alerter.print_alerts` is set). [`channels`] posts the alerts of
 //! `wire.alerts.v1` to the subscriptions' webhooks and e-mail channels, paced by
 //! [`throttle`] (a cap per minute, the rest batched) and [`digest`] (one message per
-//! period). [`subscriptions`] holds the live set of subscriptions and serves `/subscriptions`
+//! period, or at set times of day in a time zone). [`subscriptions`] holds the live set of subscriptions and serves `/subscriptions`
 //! on the admin port.
 //!
 //! Delivery guarantee and state: at-least-once. The alerted (subscription, family) pairs
@@ -14,8 +14,8 @@
 //! ([`wire_runtime::Stage::take_state_writes`]): a crash before the write redelivers the
 //! input and the alert can appear twice (consumers deduplicate by `subscription`, `family`,
 //! `kind`, `version_seq`); a crash after it finds the pair alerted and stays quiet. The
-//! once-per-story state is durable; the pacing state of the channels (alerts held by the
-//! per-minute cap, open digests) is in memory only (see [`channels`]).
+//! once-per-story state is durable, and so are the alerts the channels hold for a batch (by
+//! the per-minute cap or for a digest: `h:<alert id>`, see [`channels`]).
 
 pub mod channels;
 pub mod config;
@@ -321,7 +321,8 @@ pub async fn run(
     deps: AlerterDeps,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let stage = AlerterStage::with_state(&config, deps.registry.clone(), deps.state).await?;
+    let stage =
+        AlerterStage::with_state(&config, deps.registry.clone(), deps.state.clone()).await?;
     // Subscribe the webhook consumer before the stage can publish anything.
     let webhooks = channels::WebhookChannel::subscribe(
         &config.webhook,
@@ -329,7 +330,9 @@ pub async fn run(
         deps.bus.clone(),
     )
     .await?
-    .with_smtp(config.smtp.as_ref())?;
+    .with_smtp(config.smtp.as_ref())?
+    .with_state(deps.state)
+    .await?;
     let stop_delivering = shutdown.child_token();
     let delivering = tokio::spawn(webhooks.run(stop_delivering.clone()));
     let staged =

@@ -12,21 +12,29 @@ pub const WINDOW: TimeDelta = TimeDelta::seconds(60);
 /// At most this many items are kept per batch; the rest are only counted.
 pub const MAX_BATCH: usize = 500;
 
+/// An item a [`Batch`] can hold. Beyond [`MAX_BATCH`] a batch keeps only the trimmed form of
+/// an item (enough to account for it, e.g. its id), so a flood cannot grow memory with whole
+/// items.
+pub trait Batched {
+    #[must_use]
+    fn trimmed(self) -> Self;
+}
+
 /// Held items of one subscription, released together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch<T> {
     pub key: String,
     pub items: Vec<T>,
-    /// Items beyond [`MAX_BATCH`], dropped from the batch but counted.
-    pub omitted: usize,
+    /// Items beyond [`MAX_BATCH`], trimmed: counted, not shown.
+    pub omitted: Vec<T>,
 }
 
-impl<T> Batch<T> {
+impl<T: Batched> Batch<T> {
     pub(crate) fn new(key: String) -> Self {
         Self {
             key,
             items: Vec::new(),
-            omitted: 0,
+            omitted: Vec::new(),
         }
     }
 
@@ -34,8 +42,12 @@ impl<T> Batch<T> {
         if self.items.len() < MAX_BATCH {
             self.items.push(item);
         } else {
-            self.omitted += 1;
+            self.omitted.push(item.trimmed());
         }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.omitted.is_empty()
     }
 }
 
@@ -52,7 +64,7 @@ pub struct Throttle<T> {
     ready: Vec<Batch<T>>,
 }
 
-impl<T> Default for Throttle<T> {
+impl<T: Batched> Default for Throttle<T> {
     fn default() -> Self {
         Self {
             windows: HashMap::new(),
@@ -61,7 +73,7 @@ impl<T> Default for Throttle<T> {
     }
 }
 
-impl<T> Throttle<T> {
+impl<T: Batched> Throttle<T> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -78,7 +90,7 @@ impl<T> Throttle<T> {
             });
         if now >= window.start + WINDOW {
             let ended = std::mem::replace(&mut window.held, Batch::new(key.to_owned()));
-            if !ended.items.is_empty() || ended.omitted > 0 {
+            if !ended.is_empty() {
                 self.ready.push(ended);
             }
             window.start = now;
@@ -93,6 +105,20 @@ impl<T> Throttle<T> {
         }
     }
 
+    /// Holds `item` for the batch of the current minute of `key` without sending it (an item
+    /// restored after a restart, held before it).
+    pub fn hold(&mut self, key: &str, item: T, now: DateTime<Utc>) {
+        self.windows
+            .entry(key.to_owned())
+            .or_insert_with(|| Window {
+                start: now,
+                sent: 0,
+                held: Batch::new(key.to_owned()),
+            })
+            .held
+            .push(item);
+    }
+
     /// The batches whose minute has ended by `now`; forgets idle windows.
     pub fn due(&mut self, now: DateTime<Utc>) -> Vec<Batch<T>> {
         let mut due = std::mem::take(&mut self.ready);
@@ -101,7 +127,7 @@ impl<T> Throttle<T> {
                 return true;
             }
             let held = std::mem::replace(&mut window.held, Batch::new(key.clone()));
-            if !held.items.is_empty() || held.omitted > 0 {
+            if !held.is_empty() {
                 due.push(held);
             }
             false
@@ -124,6 +150,18 @@ impl<T> Throttle<T> {
 mod tests {
     use super::*;
 
+    impl Batched for usize {
+        fn trimmed(self) -> Self {
+            self
+        }
+    }
+
+    impl Batched for i32 {
+        fn trimmed(self) -> Self {
+            self
+        }
+    }
+
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap_or_default()
     }
@@ -141,6 +179,10 @@ mod tests {
         assert_eq!(due[0].key, "desk");
         assert_eq!(due[0].items, vec![3, 4]);
         assert!(throttle.due(at(61)).is_empty());
+        // A restored item waits for the end of the minute it is held in.
+        throttle.hold("desk", 9, at(100));
+        assert!(throttle.due(at(159)).is_empty());
+        assert_eq!(throttle.due(at(160))[0].items, vec![9]);
         assert_eq!(throttle.held(), 0);
     }
 
@@ -168,6 +210,6 @@ mod tests {
         }
         let due = throttle.due(at(61));
         assert_eq!(due[0].items.len(), MAX_BATCH);
-        assert_eq!(due[0].omitted, 10);
+        assert_eq!(due[0].omitted.len(), 10);
     }
 }

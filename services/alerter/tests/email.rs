@@ -13,10 +13,11 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use wire_model::{ALERT_SCHEMA, Alert, FamilyId, SourceId, topics};
 use wire_runtime::bus::{MemoryBus, publish};
+use wire_runtime::state::{FileStateStore, SharedStateStore, StateStore};
 use wire_runtime::{Record, SharedBus};
 use wirefeed_alerter::SubscriptionRegistry;
 use wirefeed_alerter::channels::email::{Mailer, Sent};
-use wirefeed_alerter::channels::{Outgoing, WebhookChannel};
+use wirefeed_alerter::channels::{HELD_PREFIX, HeldAlert, Outgoing, WebhookChannel};
 use wirefeed_alerter::config::{
     ChannelKind, ChannelTarget, Mode, SmtpConfig, SubscriptionConfig, WebhookDeliveryConfig,
 };
@@ -346,6 +347,117 @@ async fn a_kill_is_mailed_at_once_even_to_a_digest_subscription() {
     }
     let received = sink.received(1).await;
     assert!(received[0].contains("KILL: "), "{}", received[0]);
+    shutdown.cancel();
+    running.await.unwrap().unwrap();
+}
+
+/// Rewrites the held alerts in `store` as if they had been held `hours` ago.
+async fn age_held_alerts(store: &dyn StateStore, hours: i64) -> usize {
+    let held: Vec<(String, HeldAlert)> = store
+        .load_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(key, _)| key.starts_with(HELD_PREFIX))
+        .map(|(key, value)| (key, serde_json::from_slice(&value).unwrap()))
+        .collect();
+    for (key, mut alert) in held.clone() {
+        alert.held_at -= chrono::TimeDelta::hours(hours);
+        let value = serde_json::to_vec(&alert).unwrap();
+        store.put(&key, Some(value)).await.unwrap();
+    }
+    held.len()
+}
+
+/// Runs the delivery loop of a daily digest with its state in `dir` until `shutdown`.
+async fn daily_digest(
+    sink: &SmtpSink,
+    dir: &Path,
+    bus: SharedBus,
+) -> (
+    CancellationToken,
+    tokio::task::JoinHandle<Result<(), wire_runtime::BusError>>,
+) {
+    let registry = SubscriptionRegistry::new();
+    let subscription = SubscriptionConfig {
+        channels: vec![ChannelTarget {
+            kind: ChannelKind::Email,
+            to: vec!["desk@newsroom.example".to_owned()],
+        }],
+        mode: Mode::Digest,
+        at: vec!["06:00".to_owned()],
+        time_zone: Some("Europe/Berlin".to_owned()),
+        ..common::subscription("syria-desk", "syria")
+    };
+    registry.load(vec![subscription], Vec::new(), None).unwrap();
+    let store: SharedStateStore = Arc::new(FileStateStore::open(dir, "alerter").unwrap());
+    let channel = WebhookChannel::subscribe(&WebhookDeliveryConfig::default(), registry, bus)
+        .await
+        .unwrap()
+        .with_smtp(Some(&sink.config()))
+        .unwrap()
+        .with_state(store)
+        .await
+        .unwrap();
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(channel.run(shutdown.clone()));
+    (shutdown, running)
+}
+
+#[tokio::test]
+async fn a_digest_held_across_a_restart_goes_out_once_after_it() {
+    let sink = smtp_sink(0);
+    let state = tempfile::tempdir().unwrap();
+    // First run: two alerts wait for tomorrow's 06:00 digest, then the alerter stops.
+    let bus: SharedBus = Arc::new(MemoryBus::new(64));
+    let (shutdown, running) = daily_digest(&sink, state.path(), bus.clone()).await;
+    for headline in ["Syria talks resume in Geneva", "Ceasefire holds in Idlib"] {
+        let mut alert = alert("syria-desk", headline);
+        alert.family = FamilyId::new(format!("family:{headline}"));
+        let record = Record::new(topics::ALERTS, alert.family.as_str(), alert.encode());
+        publish(bus.as_ref(), record).await.unwrap();
+    }
+    // Wait until both are written to the store (its file is appended to by every write).
+    let file = state.path().join("alerter.jsonl");
+    let started = Instant::now();
+    while std::fs::read_to_string(&file)
+        .unwrap_or_default()
+        .matches(r#""key":"h:"#)
+        .count()
+        < 2
+    {
+        assert!(started.elapsed() < WAIT, "the alerts were not held durably");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(sink.messages().is_empty(), "the digest waits for 06:00");
+    shutdown.cancel();
+    running.await.unwrap().unwrap();
+    // The alerter was down over 06:00: what it held is still there, and now due.
+    let store = FileStateStore::open(state.path(), "alerter").unwrap();
+    assert_eq!(
+        age_held_alerts(&store, 30).await,
+        2,
+        "both alerts are held durably"
+    );
+    drop(store);
+    // Second run, a fresh bus (the inputs were committed): the digest goes out from the store.
+    let (shutdown, running) = daily_digest(&sink, state.path(), Arc::new(MemoryBus::new(64))).await;
+    let text = &sink.received(1).await[0];
+    assert!(
+        text.contains("SUBJECT: [wirefeed syria-desk] Digest: 2 alerts"),
+        "{text}"
+    );
+    assert!(text.contains("- Syria talks resume in Geneva"));
+    assert!(text.contains("- Ceasefire holds in Idlib"));
+    shutdown.cancel();
+    running.await.unwrap().unwrap();
+    // Sent, so forgotten: a third run sends nothing more.
+    let store = FileStateStore::open(state.path(), "alerter").unwrap();
+    assert_eq!(age_held_alerts(&store, 30).await, 0);
+    drop(store);
+    let (shutdown, running) = daily_digest(&sink, state.path(), Arc::new(MemoryBus::new(64))).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sink.messages().len(), 1, "the digest went out exactly once");
     shutdown.cancel();
     running.await.unwrap().unwrap();
 }

@@ -10,26 +10,32 @@
 //!
 //! Pacing: a realtime subscription gets at most `max_per_minute` messages a minute
 //! ([`crate::throttle`]); the alerts beyond it go out as one batch per channel when the
-//! minute ends. A digest subscription gets one batch per channel every `every_minutes`
-//! ([`crate::digest`]). Held alerts (throttled or waiting for their digest) live in memory
-//! only: their input is committed when they are held, so a stop or crash loses them from the
-//! channels (they stay in `wire.alerts.v1`). A batch that still fails after its retries is
-//! logged and counted, not dead-lettered.
+//! minute ends. A digest subscription gets one batch per channel every `every_minutes` or at
+//! its set times of day ([`crate::digest`]). A kill is never held.
+//!
+//! Held alerts are durable: each is written to the alerter's state store (`h:<alert id>`,
+//! [`HeldAlert`]) before its input is committed, restored into its batch at start-up, and
+//! deleted once its batch was sent, so a crash or restart neither loses a digest nor sends
+//! it twice (at most the batch in flight at the crash goes out again). A batch that still
+//! fails on a channel after its retries dead-letters each of its alerts, as a single alert
+//! would, so `wirefeed dlq replay` can send them again.
 
 pub mod email;
 pub mod webhook;
 
-use crate::config::{ChannelKind, DEFAULT_MAX_PER_MINUTE, Mode, SmtpConfig, WebhookDeliveryConfig};
+use crate::config::{ChannelKind, DEFAULT_MAX_PER_MINUTE, SmtpConfig, WebhookDeliveryConfig};
 use crate::digest::Digest;
 use crate::subscriptions::SubscriptionRegistry;
-use crate::throttle::{Batch, Throttle};
+use crate::throttle::{Batch, Batched, Throttle};
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use webhook::Posted;
 use wire_model::{Alert, topics};
 use wire_runtime::bus::publish;
-use wire_runtime::{BusError, Delivery, SharedBus, StageError, Subscription};
+use wire_runtime::state::SharedStateStore;
+use wire_runtime::{BusError, Delivery, Record, SharedBus, StageError, Subscription};
 
 /// The consumer group (and dead-letter stage name) of webhook delivery.
 pub const GROUP: &str = "alerter-webhooks";
@@ -38,6 +44,39 @@ pub const GROUP: &str = "alerter-webhooks";
 pub const WEBHOOK_HEADER: &str = "wirefeed.alerter.webhook";
 /// How often held batches are checked for being due.
 pub const FLUSH_INTERVAL: Duration = Duration::from_secs(1);
+/// The state-store key prefix of held alerts: `h:<alert id>`.
+pub const HELD_PREFIX: &str = "h:";
+/// How long a failed state write waits before it is tried again.
+const STATE_RETRY: Duration = Duration::from_secs(1);
+
+/// An alert held for a batch (throttled or digest), as kept in the state store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldAlert {
+    /// [`webhook::alert_id`] of the alert.
+    pub id: String,
+    /// When it was first held: its batch is the one open at that time.
+    pub held_at: DateTime<Utc>,
+    /// Where it was read in `wire.alerts.v1` (for its dead-letter record).
+    pub partition: i32,
+    pub offset: i64,
+    /// The alert; `None` in memory once trimmed from an oversized batch.
+    pub alert: Option<Alert>,
+}
+
+impl Batched for HeldAlert {
+    fn trimmed(self) -> Self {
+        Self {
+            alert: None,
+            ..self
+        }
+    }
+}
+
+impl HeldAlert {
+    fn state_key(&self) -> String {
+        format!("{HELD_PREFIX}{}", self.id)
+    }
+}
 
 /// What one send carries: one alert, or a batch (throttled or digest) of one subscription.
 #[derive(Debug, Clone, Copy)]
@@ -66,8 +105,8 @@ impl Outgoing<'_> {
 pub struct WebhookChannel {
     poster: Poster,
     subscription: Box<dyn Subscription>,
-    throttle: Throttle<Alert>,
-    digest: Digest<Alert>,
+    throttle: Throttle<HeldAlert>,
+    digest: Digest<HeldAlert>,
 }
 
 /// What sending needs (shared across awaits, apart from the consumer).
@@ -77,6 +116,8 @@ struct Poster {
     bus: SharedBus,
     client: reqwest::Client,
     mailer: Option<email::Mailer>,
+    /// Where held alerts survive restarts (none: in memory only).
+    store: Option<SharedStateStore>,
 }
 
 /// Why a channel failed, for the dead-letter record.
@@ -104,6 +145,7 @@ impl WebhookChannel {
                 bus,
                 client,
                 mailer: None,
+                store: None,
             },
             subscription,
             throttle: Throttle::new(),
@@ -117,6 +159,50 @@ impl WebhookChannel {
         Ok(self)
     }
 
+    /// Keeps held alerts in `store`, and holds again those it kept before a restart: each goes
+    /// back into the batch of its subscription that was open when it was first held (sent at
+    /// the next flush when that batch is already due).
+    pub async fn with_state(mut self, store: SharedStateStore) -> anyhow::Result<Self> {
+        let mut restored: Vec<HeldAlert> = Vec::new();
+        let mut orphans = Vec::new();
+        for (key, value) in store.load_all().await? {
+            if !key.starts_with(HELD_PREFIX) {
+                continue;
+            }
+            match serde_json::from_slice::<HeldAlert>(&value) {
+                Ok(held) if held.alert.is_some() => restored.push(held),
+                _ => orphans.push(key),
+            }
+        }
+        restored.sort_by_key(|held| held.held_at);
+        let current = self.poster.registry.current();
+        for held in restored {
+            let Some(subscription) = held
+                .alert
+                .as_ref()
+                .and_then(|alert| current.by_id.get(&alert.subscription))
+            else {
+                orphans.push(held.state_key()); // its subscription was deleted
+                continue;
+            };
+            let (key, at) = (subscription.id.clone(), held.held_at);
+            match subscription.digest_schedule() {
+                Some(schedule) => self.digest.offer(&key, &schedule, held, at),
+                None => self.throttle.hold(&key, held, at),
+            }
+        }
+        for key in &orphans {
+            store.put(key, None).await?;
+        }
+        crate::events::HeldRestored {
+            alerts: self.throttle.held() + self.digest.held(),
+            dropped: orphans.len(),
+        }
+        .emit();
+        self.poster.store = Some(store);
+        Ok(self)
+    }
+
     /// Delivers alerts until `shutdown`.
     pub async fn run(mut self, shutdown: CancellationToken) -> Result<(), BusError> {
         let mut flush = tokio::time::interval(FLUSH_INTERVAL);
@@ -125,10 +211,11 @@ impl WebhookChannel {
             let delivery = tokio::select! {
                 _ = shutdown.cancelled() => break Ok(()),
                 _ = flush.tick() => {
-                    if !self.flush(Utc::now(), &shutdown).await {
-                        break Ok(());
+                    match self.flush(Utc::now(), &shutdown).await {
+                        Ok(true) => continue,
+                        Ok(false) => break Ok(()),
+                        Err(error) => break Err(error),
                     }
-                    continue;
                 }
                 received = self.subscription.recv() => match received {
                     Ok(delivery) => delivery,
@@ -167,28 +254,44 @@ impl WebhookChannel {
         if subscription.webhooks.is_empty() && subscription.channels.is_empty() {
             return Ok(true);
         }
+        let held = HeldAlert {
+            id: webhook::alert_id(&alert),
+            held_at: now,
+            partition: delivery.partition,
+            offset: delivery.offset,
+            alert: Some(alert),
+        };
+        let key = subscription.id.clone();
         // A kill is never held back by a digest or the throttle: desks must pull the story now.
-        let is_kill = alert.kind.as_deref() == Some("kill");
-        let alert = match (subscription.mode, subscription.every_minutes) {
-            _ if is_kill => alert,
-            (Mode::Digest, every) => {
-                let every = every.unwrap_or(60);
-                self.digest
-                    .offer(&alert.subscription.clone(), every, alert, now);
+        let is_kill = held.alert.as_ref().and_then(|a| a.kind.as_deref()) == Some("kill");
+        let alert = match subscription.digest_schedule() {
+            _ if is_kill => held.alert,
+            Some(schedule) => {
+                if !self.poster.keep(&held, shutdown).await {
+                    return Ok(false);
+                }
+                self.digest.offer(&key, &schedule, held, now);
                 return Ok(true);
             }
-            (Mode::Realtime, _) => {
+            None => {
                 let cap = subscription
                     .max_per_minute
                     .unwrap_or(DEFAULT_MAX_PER_MINUTE);
-                match self
-                    .throttle
-                    .offer(&alert.subscription.clone(), cap, alert, now)
-                {
-                    Some(alert) => alert,
-                    None => return Ok(true),
+                let stored = self.poster.store.as_ref().map(|_| held.clone());
+                match self.throttle.offer(&key, cap, held, now) {
+                    Some(sent_now) => sent_now.alert,
+                    None => {
+                        let kept = match &stored {
+                            Some(held) => self.poster.keep(held, shutdown).await,
+                            None => true,
+                        };
+                        return Ok(kept);
+                    }
                 }
             }
+        };
+        let Some(alert) = alert else {
+            return Ok(true);
         };
         let failures = match self.poster.send(&Outgoing::One(&alert), shutdown).await {
             Some(failures) => failures,
@@ -207,8 +310,12 @@ impl WebhookChannel {
     }
 
     /// Sends the batches due by `now`; `false` when shutdown interrupted it.
-    async fn flush(&mut self, now: DateTime<Utc>, shutdown: &CancellationToken) -> bool {
-        let mut due: Vec<(Batch<Alert>, bool)> = self
+    async fn flush(
+        &mut self,
+        now: DateTime<Utc>,
+        shutdown: &CancellationToken,
+    ) -> Result<bool, BusError> {
+        let mut due: Vec<(Batch<HeldAlert>, bool)> = self
             .throttle
             .due(now)
             .into_iter()
@@ -216,32 +323,100 @@ impl WebhookChannel {
             .collect();
         due.extend(self.digest.due(now).into_iter().map(|batch| (batch, true)));
         for (batch, digest) in due {
+            let alerts: Vec<Alert> = batch
+                .items
+                .iter()
+                .filter_map(|held| held.alert.clone())
+                .collect();
             let outgoing = Outgoing::Batch {
                 subscription: &batch.key,
-                alerts: &batch.items,
-                omitted: batch.omitted,
+                alerts: &alerts,
+                omitted: batch.omitted.len(),
                 digest,
             };
-            match self.poster.send(&outgoing, shutdown).await {
-                Some(failures) => {
-                    for failure in failures {
-                        crate::events::BatchFailed {
-                            subscription: &batch.key,
-                            alerts: batch.items.len() + batch.omitted,
-                            channel: &failure.header,
-                            error: &failure.error,
-                        }
-                        .emit();
-                    }
+            let Some(failures) = self.poster.send(&outgoing, shutdown).await else {
+                return Ok(false); // still held in the store: sent after the restart
+            };
+            for failure in &failures {
+                crate::events::BatchFailed {
+                    subscription: &batch.key,
+                    alerts: batch.items.len() + batch.omitted.len(),
+                    channel: &failure.header,
+                    error: &failure.error,
                 }
-                None => return false,
+                .emit();
+                for held in &batch.items {
+                    self.poster.dead_letter(held, failure).await?;
+                }
+            }
+            for held in batch.items.iter().chain(&batch.omitted) {
+                if !self.poster.forget(held, shutdown).await {
+                    return Ok(false);
+                }
             }
         }
-        true
+        Ok(true)
     }
 }
 
 impl Poster {
+    /// Writes a held alert to the store (retrying until it is durable); `false` when shutdown
+    /// came first (the alert's input is then not committed, and it is read again).
+    async fn keep(&self, held: &HeldAlert, shutdown: &CancellationToken) -> bool {
+        match serde_json::to_vec(held) {
+            Ok(value) => self.put(&held.state_key(), Some(value), shutdown).await,
+            Err(_) => true, // an Alert always serializes; nothing to keep otherwise
+        }
+    }
+
+    /// Deletes a held alert from the store once its batch was sent.
+    async fn forget(&self, held: &HeldAlert, shutdown: &CancellationToken) -> bool {
+        self.put(&held.state_key(), None, shutdown).await
+    }
+
+    async fn put(&self, key: &str, value: Option<Vec<u8>>, shutdown: &CancellationToken) -> bool {
+        let Some(store) = &self.store else {
+            return true;
+        };
+        loop {
+            match store.put(key, value.clone()).await {
+                Ok(()) => return true,
+                Err(error) => crate::events::HeldStateFailed {
+                    key,
+                    error: &error.to_string(),
+                }
+                .emit(),
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return false,
+                _ = tokio::time::sleep(STATE_RETRY) => {}
+            }
+        }
+    }
+
+    /// Dead-letters one alert of a batch that failed on a channel.
+    async fn dead_letter(
+        &self,
+        held: &HeldAlert,
+        failure: &ChannelFailure,
+    ) -> Result<(), BusError> {
+        let Some(alert) = &held.alert else {
+            return Ok(()); // trimmed: only counted in the batch, as it was not shown either
+        };
+        let delivery = Delivery {
+            record: Record::new(topics::ALERTS, alert.family.as_str(), alert.encode()),
+            partition: held.partition,
+            offset: held.offset,
+        };
+        let record = wire_runtime::stage::dead_letter(
+            GROUP,
+            &delivery,
+            &StageError::new("webhook", &failure.error),
+        )
+        .with_header(WEBHOOK_HEADER, failure.header.as_str());
+        publish(self.bus.as_ref(), record).await
+    }
+
     /// Sends `outgoing` to every channel of its subscription: the failures, or `None` when
     /// shutdown interrupted it.
     async fn send(
