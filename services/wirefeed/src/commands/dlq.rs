@@ -225,12 +225,20 @@ pub async fn replay(
         .context("failed to create the kafka producer")?;
     let mut failed = 0usize;
     let mut replayed = 0usize;
+    let progress = super::progress(letters.len(), "replaying");
+    // Lines go out between redraws of the bar.
+    let say = |line: String| progress.suspend(|| println!("{line}"));
+    let warn = |line: String| progress.suspend(|| eprintln!("{line}"));
     for letter in &letters {
+        progress.inc(1);
         let record = match letter.replay_record() {
             Ok(record) => record,
             Err(reason) => {
                 failed += 1;
-                eprintln!("error: not replaying {}: {reason}", letter.position());
+                warn(format!(
+                    "error: not replaying {}: {reason}",
+                    letter.position()
+                ));
                 continue;
             }
         };
@@ -240,23 +248,30 @@ pub async fn replay(
         );
         let destination = format!("{}{}", kafka.topic_prefix, record.topic);
         if dry_run {
-            println!(
+            say(format!(
                 "would replay {} -> {destination} key={key}",
                 letter.position()
-            );
+            ));
             continue;
         }
         match wire_runtime::bus::publish(&bus, record).await {
             Ok(()) => {
                 replayed += 1;
-                println!("replayed {} -> {destination} key={key}", letter.position());
+                say(format!(
+                    "replayed {} -> {destination} key={key}",
+                    letter.position()
+                ));
             }
             Err(error) => {
                 failed += 1;
-                eprintln!("error: failed to replay {}: {error}", letter.position());
+                warn(format!(
+                    "error: failed to replay {}: {error}",
+                    letter.position()
+                ));
             }
         }
     }
+    progress.finish_and_clear();
     if !dry_run {
         eprintln!("replayed {replayed} of {} dead letters", letters.len());
     }

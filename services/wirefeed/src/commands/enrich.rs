@@ -12,17 +12,26 @@ use wirefeed_enricher::{EnricherConfig, EnricherStage};
 pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config: EnricherConfig = LoadedConfig::load(config_file)?.section("enricher")?;
     let mut stage = EnricherStage::with_tagging(&config)?;
-    let input: Box<dyn std::io::BufRead> = match file {
-        Some(path) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(path)
-                .with_context(|| format!("failed to open {}", path.display()))?,
-        )),
-        None => Box::new(std::io::stdin().lock()),
+    let (input, progress): (Box<dyn std::io::BufRead>, _) = match file {
+        Some(path) => {
+            let opened = std::fs::File::open(path)
+                .with_context(|| format!("failed to open {}", path.display()))?;
+            let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
+            (
+                Box::new(std::io::BufReader::new(opened)),
+                super::byte_progress(size, "enriching"),
+            )
+        }
+        None => (
+            Box::new(std::io::stdin().lock()),
+            indicatif::ProgressBar::hidden(),
+        ),
     };
     let mut stdout = std::io::stdout().lock();
     let mut failures = 0usize;
     for (index, line) in input.lines().enumerate() {
         let line = line.context("failed to read input")?;
+        progress.inc(line.len() as u64 + 1);
         if line.trim().is_empty() {
             continue;
         }
@@ -30,7 +39,7 @@ pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result
             Ok(envelope) => envelope,
             Err(error) => {
                 failures += 1;
-                eprintln!("line {}: {error}", index + 1);
+                progress.suspend(|| eprintln!("line {}: {error}", index + 1));
                 continue;
             }
         };
@@ -39,12 +48,15 @@ pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result
                 serde_json::to_writer(&mut stdout, &enriched)?;
                 writeln!(stdout)?;
             }
-            None => eprintln!(
-                "line {}: re-send of an article already seen, skipped",
-                index + 1
-            ),
+            None => progress.suspend(|| {
+                eprintln!(
+                    "line {}: re-send of an article already seen, skipped",
+                    index + 1
+                );
+            }),
         }
     }
+    progress.finish_and_clear();
     Ok(if failures == 0 {
         ExitCode::SUCCESS
     } else {

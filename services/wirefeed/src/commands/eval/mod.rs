@@ -35,18 +35,7 @@ impl From<SplitArg> for Split {
     }
 }
 
-/// A progress bar on standard error for long evaluation work (hidden when it is not a
-/// terminal, so piped output and CI logs stay clean).
-pub fn progress(total: usize, what: &'static str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(total as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} {bar:40} {pos}/{len} ({per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style);
-    }
-    bar.set_message(what);
-    bar
-}
+pub use super::progress;
 
 fn enricher_config(config_file: Option<&Path>) -> anyhow::Result<EnricherConfig> {
     Ok(LoadedConfig::load(config_file)?.section("enricher")?)
