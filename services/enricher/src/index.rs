@@ -20,6 +20,11 @@ pub struct Entry {
     /// From a configured agency source.
     pub agency: bool,
     pub content_hash: String,
+    /// Content hashes of the item's earlier versions (same uri), newest last, at most
+    /// [`EARLIER_VERSIONS_KEPT`]: a late re-send of an old version is a re-send, not a new
+    /// version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_hashes: Vec<String>,
     pub version_seq: u32,
     pub is_original: bool,
     /// The original this article duplicates (none for originals and their versions).
@@ -41,6 +46,9 @@ pub struct Entry {
     #[serde(default)]
     pub story: Option<String>,
 }
+
+/// How many earlier versions' content hashes an entry keeps.
+pub const EARLIER_VERSIONS_KEPT: usize = 16;
 
 type Slot = u32;
 
@@ -165,6 +173,7 @@ mod tests {
             source: "s".to_owned(),
             agency: false,
             content_hash: hash.to_owned(),
+            earlier_hashes: Vec::new(),
             version_seq: 1,
             is_original: true,
             duplicate_of: None,

@@ -15,7 +15,7 @@
 
 use crate::config::EnricherConfig;
 use crate::features::{self, UpdateMarker};
-use crate::index::{Entry, Index};
+use crate::index::{EARLIER_VERSIONS_KEPT, Entry, Index};
 use crate::minhash;
 use crate::story::Stories;
 use chrono::{DateTime, Utc};
@@ -146,7 +146,13 @@ impl Lineage {
         let canceled = envelope.article.pub_status == Some(PubStatus::Canceled);
 
         let relation = match self.index.by_uri(&uri) {
-            Some(known) if known.content_hash == features.state_hash => return Verdict::Resend,
+            // The current version again, or an earlier one re-sent late: nothing new.
+            Some(known)
+                if known.content_hash == features.state_hash
+                    || known.earlier_hashes.contains(&features.state_hash) =>
+            {
+                return Verdict::Resend;
+            }
             Some(known) => Relation::VersionOfSameUri(known.clone()),
             None => self.match_other(&features, &source),
         };
@@ -162,6 +168,7 @@ impl Lineage {
             source,
             agency,
             content_hash: features.state_hash.clone(),
+            earlier_hashes: Vec::new(),
             version_seq: 1,
             is_original: true,
             duplicate_of: None,
@@ -186,6 +193,13 @@ impl Lineage {
                 let change = change_summary(&previous, &entry, features.marker, canceled);
                 entry.family = previous.family.clone();
                 entry.version_seq = previous.version_seq + 1;
+                if previous.uri == uri {
+                    let mut earlier = previous.earlier_hashes.clone();
+                    earlier.push(previous.content_hash.clone());
+                    let excess = earlier.len().saturating_sub(EARLIER_VERSIONS_KEPT);
+                    earlier.drain(..excess);
+                    entry.earlier_hashes = earlier;
+                }
                 entry.is_original = previous.is_original;
                 entry.duplicate_of = previous.duplicate_of.clone();
                 if previous.uri != uri {

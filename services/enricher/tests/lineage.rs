@@ -162,6 +162,11 @@ fn a_resend_is_dropped_and_a_new_version_is_linked_with_what_changed() {
     assert_eq!(change.paragraphs_removed, 0);
     assert!(change.material);
     assert_eq!(change.from_version, 1);
+    // The first version re-sent after the update is a late re-send, not a third version.
+    assert!(
+        stage.enrich(original(), at(14)).is_none(),
+        "a late re-send of version 1"
+    );
 }
 
 #[test]
