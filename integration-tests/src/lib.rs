@@ -8,6 +8,31 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod processes;
+pub mod soak;
+
+/// The test broker, stopped and started with `deploy/kafka/kafka.sh` (the same environment,
+/// so the same ports and data), for the broker-outage fault.
+pub mod broker {
+    use super::processes::workspace_root;
+    use std::process::Command;
+
+    fn kafka_sh(action: &str) {
+        let status = Command::new(workspace_root().join("deploy/kafka/kafka.sh"))
+            .arg(action)
+            .current_dir(workspace_root())
+            .status()
+            .unwrap_or_else(|e| panic!("failed to run kafka.sh {action}: {e}"));
+        assert!(status.success(), "kafka.sh {action} failed: {status}");
+    }
+
+    pub fn stop() {
+        kafka_sh("stop");
+    }
+
+    pub fn start() {
+        kafka_sh("start");
+    }
+}
 
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{Consumer, StreamConsumer};

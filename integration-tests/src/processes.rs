@@ -24,9 +24,13 @@ pub fn workspace_root() -> PathBuf {
 /// The directory the test executable's profile builds binaries into (`target/debug`).
 fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/<test>-<hash>
-    let deps = exe.parent().unwrap();
-    deps.parent().unwrap().to_path_buf()
+    // A test: target/<profile>/deps/<test>-<hash>; a binary: target/<profile>/<name>.
+    let dir = exe.parent().unwrap();
+    if dir.file_name().is_some_and(|name| name == "deps") {
+        dir.parent().unwrap().to_path_buf()
+    } else {
+        dir.to_path_buf()
+    }
 }
 
 static BUILT: OnceLock<()> = OnceLock::new();
