@@ -280,26 +280,30 @@ async fn every_bad_feed_ends_classified_and_a_good_feed_still_comes_through() {
             "{name}: {outcome:#?}"
         );
     };
-    let expect_dead_letter = |name: &str, kind: &str| {
+    let expect_dead_letter = |name: &str, kind: &str, reason: &str| {
         let outcome = &outcomes[name];
         assert!(
-            outcome.articles.is_empty() && outcome.dead_letters.iter().any(|(k, _)| k == kind),
+            outcome.articles.is_empty()
+                && outcome
+                    .dead_letters
+                    .iter()
+                    .any(|(k, r)| k == kind && r.contains(reason)),
             "{name}: {outcome:#?}"
         );
     };
     expect_fetch_error("huge-body-streamed", "too_large");
     expect_fetch_error("huge-body-declared", "too_large");
-    for (name, kind) in [
-        ("binary-garbage", "unsupported"),
-        ("json-not-a-feed", "unsupported"),
-        ("html-page", "unsupported"),
-        ("empty-body", "unsupported"),
-        ("truncated-xml", "parse"),
+    for (name, kind, reason) in [
+        ("binary-garbage", "unsupported", "binary data"),
+        ("json-not-a-feed", "unsupported", "JSON"),
+        ("html-page", "unsupported", "HTML page"),
+        ("empty-body", "unsupported", "empty document"),
+        ("truncated-xml", "parse", "tag not closed"),
         // Over Kafka's 1 MiB message size: dead-lettered (cut) by the fetcher, not a poll
         // that fails forever.
-        ("oversized-page", "too_large"),
+        ("oversized-page", "too_large", "bus.kafka.message_max_bytes"),
     ] {
-        expect_dead_letter(name, kind);
+        expect_dead_letter(name, kind, reason);
     }
     let article = |name: &str| {
         let outcome = &outcomes[name];
