@@ -350,3 +350,67 @@ async fn every_bad_feed_ends_classified_and_a_good_feed_still_comes_through() {
     // A generous memory bound: reading a 1 GiB body whole would exceed it.
     assert!(peak_kib < 768 * 1024, "peak RSS {peak_kib} KiB");
 }
+
+/// In one process (`wirefeed run`) nothing consumes `wire.dlq.v1` (nor `wire.stories.v1`):
+/// more dead letters than the in-process channel holds must not stall the stage that writes
+/// them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_one_process_more_dead_letters_than_the_channel_holds_do_not_stall_a_stage() {
+    let capacity = 8;
+    let bus: wire_runtime::SharedBus =
+        std::sync::Arc::new(wire_runtime::bus::MemoryBus::new(capacity));
+    let shutdown = CancellationToken::new();
+    let normalizer = {
+        let (bus, shutdown) = (bus.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            wirefeed_normalizer::run(
+                Default::default(),
+                &stage_config(),
+                bus,
+                Health::new(),
+                shutdown,
+            )
+            .await
+        })
+    };
+    let mut articles = bus.subscribe("reader", &[topics::ARTICLES]).await.unwrap();
+    let good = RawItem::new(
+        "one-process".into(),
+        "tag:one,1".to_owned(),
+        wire_model::RawFormat::Rss,
+        None,
+        rss_feed(&[("tag:one,1", "Good item after many dead letters", "A body.")]).as_bytes(),
+        chrono::Utc::now(),
+        wire_model::OriginInfo::Dir {
+            path: "test".to_owned(),
+        },
+    );
+    let publisher = {
+        let bus = bus.clone();
+        tokio::spawn(async move {
+            for n in 0..capacity * 4 {
+                let poison = wire_runtime::Record::new(
+                    topics::RAW,
+                    format!("poison-{n}"),
+                    b"not json".to_vec(),
+                );
+                wire_runtime::bus::publish(bus.as_ref(), poison).await?;
+            }
+            let good =
+                wire_runtime::Record::new(topics::RAW, good.article_id.as_str(), good.encode());
+            wire_runtime::bus::publish(bus.as_ref(), good).await
+        })
+    };
+    let delivery = tokio::time::timeout(WAIT, articles.recv())
+        .await
+        .expect("no article after the dead letters: the normalizer stalled")
+        .unwrap();
+    publisher.await.unwrap().unwrap();
+    let envelope = Envelope::decode(&delivery.record.payload).unwrap();
+    assert_eq!(
+        envelope.article.headline(),
+        Some("Good item after many dead letters")
+    );
+    shutdown.cancel();
+    normalizer.await.unwrap().unwrap();
+}

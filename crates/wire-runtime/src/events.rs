@@ -206,3 +206,20 @@ impl AdminRequestRefused<'_> {
         metrics::counter!("wirefeed_admin_refused_total", "reason" => self.reason).increment(1);
     }
 }
+
+/// In one process, a record for a topic no consumer group reads was dropped to make room (the
+/// oldest one kept for a group that may still subscribe).
+pub struct UnclaimedRecordDropped<'a> {
+    pub topic: &'a str,
+}
+
+impl UnclaimedRecordDropped<'_> {
+    pub fn emit(self) {
+        debug!(
+            topic = self.topic,
+            "no consumer reads this topic in this process; its oldest record was dropped"
+        );
+        metrics::counter!("wirefeed_bus_unclaimed_dropped_total", "topic" => self.topic.to_owned())
+            .increment(1);
+    }
+}
