@@ -1,6 +1,7 @@
 //! Admin HTTP: `/livez` (the process runs), `/readyz` (the bus is reachable, every stage has
 //! partitions assigned, and shutdown has not begun), `/metrics` (Prometheus text). Services add
-//! their own routes (e.g. the fetcher's `/sources`).
+//! their own routes (e.g. the fetcher's `/sources`). Every route is behind
+//! [`crate::admin_auth`]: changes need the `admin.token` bearer token.
 
 use crate::bus::SharedBus;
 use crate::config::AdminConfig;
@@ -116,6 +117,11 @@ pub async fn serve(
     if let Some(extra) = extra {
         router = router.merge(extra);
     }
+    // Every route, the service's own included, goes through the access policy.
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        crate::admin_auth::AdminAuth::new(config),
+        crate::admin_auth::require,
+    ));
     tokio::spawn(async move {
         let _ = axum::serve(listener, router)
             .with_graceful_shutdown(async move { shutdown.cancelled().await })

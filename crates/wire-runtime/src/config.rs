@@ -344,13 +344,37 @@ pub enum LogFormat {
 }
 
 /// `[admin]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminConfig {
     pub enabled: bool,
     /// Address of `/livez`, `/readyz` and `/metrics` (port 0 picks a free port).
     pub listen: String,
+    /// The bearer token that changes over the admin API need (`POST`, `PUT`, `PATCH`,
+    /// `DELETE`, e.g. the alerter's `/subscriptions`): `Authorization: Bearer <token>`. Set it
+    /// from a secret file, `WIREFEED__ADMIN__TOKEN_FILE=/run/secrets/admin-token`. Default:
+    /// unset, and then every change is refused (403); reads stay open.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// Require the token on reads too (`/metrics`, `/sources`, `/subscriptions`); `/livez` and
+    /// `/readyz` stay open for probes. Default false.
+    #[serde(default)]
+    pub protect_reads: bool,
 }
+
+impl std::fmt::Debug for AdminConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminConfig")
+            .field("enabled", &self.enabled)
+            .field("listen", &self.listen)
+            .field("token", &self.token.as_ref().map(|_| "(hidden)"))
+            .field("protect_reads", &self.protect_reads)
+            .finish()
+    }
+}
+
+/// The shortest admin token accepted.
+pub const ADMIN_TOKEN_MIN_CHARS: usize = 16;
 
 /// `[stage]`: the stage loop.
 #[derive(Debug, Clone, Deserialize)]
@@ -434,8 +458,31 @@ impl Validate for AdminConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         self.listen
             .parse::<std::net::SocketAddr>()
-            .map(|_| ())
-            .map_err(|e| ConfigError::invalid("admin.listen", &self.listen, e.to_string()))
+            .map_err(|e| ConfigError::invalid("admin.listen", &self.listen, e.to_string()))?;
+        // The value of a secret is never put in an error message.
+        if let Some(token) = &self.token {
+            if token.chars().count() < ADMIN_TOKEN_MIN_CHARS {
+                return Err(ConfigError::invalid(
+                    "admin.token",
+                    "(hidden)",
+                    format!("must have at least {ADMIN_TOKEN_MIN_CHARS} characters"),
+                ));
+            }
+            if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(ConfigError::invalid(
+                    "admin.token",
+                    "(hidden)",
+                    "must not contain spaces or control characters",
+                ));
+            }
+        } else if self.protect_reads {
+            return Err(ConfigError::invalid(
+                "admin.protect_reads",
+                true,
+                "needs admin.token (set WIREFEED__ADMIN__TOKEN_FILE)",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -561,6 +608,40 @@ mod tests {
         let error =
             LoadedConfig::load_from(None, &env(&[("WIREFEED__FETCHR__X", "1")])).unwrap_err();
         assert!(matches!(error, ConfigError::UnknownSection(ref s) if s == "fetchr"));
+    }
+
+    #[test]
+    fn the_admin_token_comes_from_a_secret_file_and_is_never_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("admin-token");
+        std::fs::write(&secret, "an-admin-token-of-some-length\n").unwrap();
+        let config = LoadedConfig::load_from(
+            None,
+            &env(&[("WIREFEED__ADMIN__TOKEN_FILE", secret.to_str().unwrap())]),
+        )
+        .unwrap();
+        let admin: AdminConfig = config.section("admin").unwrap();
+        assert_eq!(
+            admin.token.as_deref(),
+            Some("an-admin-token-of-some-length")
+        );
+        assert!(!format!("{admin:?}").contains("an-admin-token"));
+
+        std::fs::write(&secret, "short-secret").unwrap();
+        let config = LoadedConfig::load_from(
+            None,
+            &env(&[("WIREFEED__ADMIN__TOKEN_FILE", secret.to_str().unwrap())]),
+        )
+        .unwrap();
+        let message = config.runtime().unwrap_err().to_string();
+        assert!(message.contains("admin.token"), "{message}");
+        assert!(!message.contains("short-secret"), "{message}");
+
+        let config =
+            LoadedConfig::load_from(None, &env(&[("WIREFEED__ADMIN__PROTECT_READS", "true")]))
+                .unwrap();
+        let message = config.runtime().unwrap_err().to_string();
+        assert!(message.contains("admin.protect_reads"), "{message}");
     }
 
     #[test]

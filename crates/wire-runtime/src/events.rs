@@ -186,3 +186,40 @@ impl AdminListening {
         info!(address = %self.address, "admin http listening (/livez /readyz /metrics)");
     }
 }
+
+/// A request on the admin port refused by the access policy. The presented token is never
+/// logged; `reason` is `missing_token`, `wrong_token` or `changes_disabled`.
+pub struct AdminRequestRefused<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub reason: &'static str,
+}
+
+impl AdminRequestRefused<'_> {
+    pub fn emit(self) {
+        warn!(
+            method = self.method,
+            path = self.path,
+            reason = self.reason,
+            "admin request refused"
+        );
+        metrics::counter!("wirefeed_admin_refused_total", "reason" => self.reason).increment(1);
+    }
+}
+
+/// In one process, a record for a topic no consumer group reads was dropped to make room (the
+/// oldest one kept for a group that may still subscribe).
+pub struct UnclaimedRecordDropped<'a> {
+    pub topic: &'a str,
+}
+
+impl UnclaimedRecordDropped<'_> {
+    pub fn emit(self) {
+        debug!(
+            topic = self.topic,
+            "no consumer reads this topic in this process; its oldest record was dropped"
+        );
+        metrics::counter!("wirefeed_bus_unclaimed_dropped_total", "topic" => self.topic.to_owned())
+            .increment(1);
+    }
+}

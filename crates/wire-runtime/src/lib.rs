@@ -7,6 +7,7 @@
 //! committed, and downstream stages are idempotent by article id and content hash.
 
 pub mod admin;
+pub mod admin_auth;
 pub mod bus;
 pub mod config;
 pub mod events;

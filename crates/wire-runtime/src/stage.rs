@@ -127,13 +127,19 @@ pub async fn run_stage<S: Stage>(
                     None => std::future::pending().await,
                 }
             }, if !in_flight.is_empty() => {
-                if let Err(error) = acked {
-                    break Err(error);
+                let Some(done) = in_flight.pop_front() else { continue };
+                match acked {
+                    Ok(()) => persist_state(&mut stage, &done.delivery).await?,
+                    // The broker refused an output as too large: the input is dead-lettered
+                    // (its state changes are dropped with its outputs) and the stage goes on.
+                    Err(BusError::TooLarge { topic, bytes, limit }) => {
+                        let _dropped = stage.take_state_writes(&done.delivery);
+                        let error = too_large(&topic, bytes, &limit);
+                        crate::bus::publish(bus.as_ref(), dead_letter(name, &done.delivery, &error)).await?;
+                    }
+                    Err(error) => break Err(error),
                 }
-                if let Some(done) = in_flight.pop_front() {
-                    persist_state(&mut stage, &done.delivery).await?;
-                    subscription.commit(&done.delivery)?;
-                }
+                subscription.commit(&done.delivery)?;
             }
             received = subscription.recv(), if can_receive => {
                 let delivery = match received {
@@ -146,10 +152,7 @@ pub async fn run_stage<S: Stage>(
                     Some(records) => records,
                     None => break Ok(()), // shut down while backing off: not committed
                 };
-                let mut acks = Vec::with_capacity(records.len());
-                for record in records {
-                    acks.push(bus.enqueue(record).await?);
-                }
+                let acks = enqueue_outputs(&bus, name, &delivery, records).await?;
                 in_flight.push_back(InFlight {
                     delivery,
                     acks: futures::future::try_join_all(acks).map(|r| r.map(|_| ())).boxed(),
@@ -189,6 +192,43 @@ pub async fn run_stage<S: Stage>(
     .emit();
     subscription.close().await?;
     result
+}
+
+/// Hands the outputs of `delivery` to the bus. An output the bus refuses as too large (over
+/// `bus.kafka.message_max_bytes`) is a permanent property of this input, not a bus failure:
+/// the input goes to the dead-letter topic with the reason instead of its remaining outputs,
+/// and the stage goes on (a stage that stopped here would stop again on the same input after
+/// every restart).
+async fn enqueue_outputs(
+    bus: &SharedBus,
+    stage: &'static str,
+    delivery: &Delivery,
+    records: Vec<Record>,
+) -> Result<Vec<PendingAck>, BusError> {
+    let mut acks = Vec::with_capacity(records.len());
+    for record in records {
+        match bus.enqueue(record).await {
+            Ok(ack) => acks.push(ack),
+            Err(BusError::TooLarge {
+                topic,
+                bytes,
+                limit,
+            }) => {
+                let error = too_large(&topic, bytes, &limit);
+                acks.push(bus.enqueue(dead_letter(stage, delivery, &error)).await?);
+                break;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(acks)
+}
+
+fn too_large(topic: &str, bytes: usize, limit: &str) -> StageError {
+    StageError::new(
+        "too_large",
+        format!("an output of {bytes} bytes for {topic} is larger than the bus accepts ({limit})"),
+    )
 }
 
 /// Writes the state changes of `delivery` (see [`Stage::take_state_writes`]).

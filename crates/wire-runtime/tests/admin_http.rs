@@ -34,6 +34,8 @@ async fn livez_readyz_and_metrics() {
     let config = AdminConfig {
         enabled: true,
         listen: "127.0.0.1:0".to_owned(),
+        token: None,
+        protect_reads: false,
     };
     let address = admin::serve(&config, health.clone(), bus, None, shutdown.clone())
         .await
@@ -71,6 +73,8 @@ async fn a_busy_admin_port_is_a_clear_error() {
     let config = AdminConfig {
         enabled: true,
         listen: taken.local_addr().unwrap().to_string(),
+        token: None,
+        protect_reads: false,
     };
     let bus: SharedBus = Arc::new(MemoryBus::new(4));
     let error = admin::serve(&config, Health::new(), bus, None, CancellationToken::new())

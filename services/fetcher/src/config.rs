@@ -68,8 +68,8 @@ pub enum SourceConfig {
     Dir(DirSource),
 }
 
-/// `kind = "http"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// `kind = "http"`. Its `Debug` hides header values and the password.
+#[derive(Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpSource {
     pub id: String,
@@ -105,6 +105,32 @@ pub struct HttpSource {
     pub allow_private_network: bool,
     /// Overrides `fetcher.idle_alarm_secs`.
     pub idle_alarm_secs: Option<u64>,
+}
+
+impl std::fmt::Debug for HttpSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden: BTreeMap<&str, &str> = self
+            .headers
+            .keys()
+            .map(|name| (name.as_str(), "(hidden)"))
+            .collect();
+        f.debug_struct("HttpSource")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("interval_secs", &self.interval_secs)
+            .field("headers", &hidden)
+            .field("header_files", &self.header_files)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("password_file", &self.password_file)
+            .field("user_agent", &self.user_agent)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("conditional_get", &self.conditional_get)
+            .field("allow_private_network", &self.allow_private_network)
+            .field("idle_alarm_secs", &self.idle_alarm_secs)
+            .finish()
+    }
 }
 
 /// `kind = "dir"`.
@@ -314,6 +340,31 @@ impl Validate for FetcherConfig {
 mod tests {
     use super::*;
     use wire_runtime::LoadedConfig;
+
+    #[test]
+    fn debug_output_hides_header_values_and_the_password() {
+        let source = HttpSource {
+            headers: [("X-Api-Key".to_owned(), "key-value-7f3a".to_owned())].into(),
+            username: Some("wirefeed".to_owned()),
+            password: Some("password-2d8e".to_owned()),
+            ..HttpSource::new("agency", "https://agency.example/feed")
+        };
+        let shown = format!(
+            "{:?}",
+            FetcherConfig {
+                sources: vec![SourceConfig::Http(source)],
+                ..FetcherConfig::default()
+            }
+        );
+        assert!(
+            shown.contains("X-Api-Key") && shown.contains("agency.example"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("key-value-7f3a") && !shown.contains("password-2d8e"),
+            "{shown}"
+        );
+    }
 
     fn load(toml_text: &str) -> Result<FetcherConfig, ConfigError> {
         let dir = tempfile::tempdir().unwrap();

@@ -97,6 +97,26 @@ impl DocumentUnsplittable<'_> {
     }
 }
 
+/// An item too large for the bus: dead-lettered (cut) instead of published.
+pub struct ItemTooLarge<'a> {
+    pub source: &'a str,
+    pub bytes: usize,
+    pub limit: &'a str,
+}
+
+impl ItemTooLarge<'_> {
+    pub fn emit(self) {
+        warn!(
+            source = self.source,
+            bytes = self.bytes,
+            limit = self.limit,
+            "item too large for the bus; sent to the dead-letter topic"
+        );
+        metrics::counter!("wirefeed_fetcher_errors_total", "source" => self.source.to_owned(), "class" => "too_large")
+            .increment(1);
+    }
+}
+
 /// An item whose identity already occurred earlier in the same document: skipped.
 pub struct RepeatedItemSkipped<'a> {
     pub source: &'a str,

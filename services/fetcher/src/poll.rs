@@ -14,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::Semaphore;
 use wire_model::{OriginInfo, SourceId, topics};
 use wire_runtime::state::SharedStateStore;
-use wire_runtime::{BusError, Record, SharedBus};
+use wire_runtime::{BusError, Delivery, Record, SharedBus, StageError};
 
 /// After this many 304s in a row, one unconditional GET checks that the validators still tell
 /// the truth.
@@ -344,7 +344,39 @@ async fn publish_document(
             None => counts.new_items += 1,
         }
         let record_out = Record::new(topics::RAW, raw.article_id.as_str(), raw.encode());
-        let ack = shared.bus.enqueue(record_out).await?;
+        let ack = match shared.bus.enqueue(record_out).await {
+            Ok(ack) => ack,
+            // Too large for the bus: the item goes to the dead-letter topic (cut, with the
+            // reason) and is remembered like a published one, so neither this poll's later
+            // items nor the next polls are held up by it; a changed version is tried again.
+            Err(BusError::TooLarge {
+                topic,
+                bytes,
+                limit,
+            }) => {
+                events::ItemTooLarge {
+                    source: source_id,
+                    bytes,
+                    limit: &limit,
+                }
+                .emit();
+                let delivery = Delivery {
+                    record: Record::new(topics::RAW, raw.article_id.as_str(), raw.encode()),
+                    partition: -1,
+                    offset: -1,
+                };
+                let error = StageError::new(
+                    "too_large",
+                    format!(
+                        "the raw item of {bytes} bytes for {topic} is larger than the bus \
+                         accepts ({limit})"
+                    ),
+                );
+                let dead = wire_runtime::stage::dead_letter("fetcher", &delivery, &error);
+                shared.bus.enqueue(dead).await?
+            }
+            Err(error) => return Err(error.into()),
+        };
         pending.push((identity, hash, item.alias_key, ack));
     }
     for (identity, hash, alias_key, ack) in pending {

@@ -118,7 +118,7 @@ fn parse_as(format: RawFormat, text: &str) -> Result<Parsed, ParseError> {
         RawFormat::Text => Ok(parsed(parse::text::parse(text))),
         RawFormat::Unknown => match parse::sniff(text) {
             Some(sniffed) if sniffed != RawFormat::Unknown => parse_as(sniffed, text),
-            _ => Err(ParseError::Unsupported(RawFormat::Unknown.as_str())),
+            _ => Err(ParseError::Unsupported(parse::describe_unknown(text))),
         },
     }
 }

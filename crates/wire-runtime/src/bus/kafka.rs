@@ -92,6 +92,12 @@ impl Bus for KafkaBus {
         if let Some(key) = &record.key {
             future_record = future_record.key(key);
         }
+        let bytes = record_size(&record);
+        let too_large = move |topic: String, limit: String| BusError::TooLarge {
+            topic,
+            bytes,
+            limit,
+        };
         loop {
             match self.producer.send_result(future_record) {
                 Ok(delivery) => {
@@ -99,6 +105,12 @@ impl Bus for KafkaBus {
                     return Ok(Box::pin(async move {
                         match delivery.await {
                             Ok(Ok(_)) => Ok(()),
+                            // The broker refused it: the topic's max.message.bytes is lower.
+                            Ok(Err((KafkaError::MessageProduction(code), _)))
+                                if is_size_error(code) =>
+                            {
+                                Err(too_large(logical, "the topic's max.message.bytes".into()))
+                            }
                             Ok(Err((error, _))) => Err(BusError::DeliveryFailed {
                                 topic: logical,
                                 reason: error.to_string(),
@@ -114,6 +126,15 @@ impl Bus for KafkaBus {
                     // librdkafka's queue is full: wait for deliveries to drain (backpressure).
                     future_record = returned;
                     tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                Err((KafkaError::MessageProduction(code), _)) if is_size_error(code) => {
+                    return Err(too_large(
+                        record.topic.clone(),
+                        format!(
+                            "bus.kafka.message_max_bytes = {}",
+                            self.config.message_max_bytes
+                        ),
+                    ));
                 }
                 Err((error, _)) => return Err(BusError::Kafka(error)),
             }
@@ -213,6 +234,24 @@ impl Bus for KafkaBus {
     fn kind(&self) -> &'static str {
         "kafka"
     }
+}
+
+/// The bytes a record puts on the wire, roughly (payload, key, headers).
+fn record_size(record: &Record) -> usize {
+    record.payload.len()
+        + record.key.as_ref().map_or(0, Vec::len)
+        + record
+            .headers
+            .iter()
+            .map(|(name, value)| name.len() + value.len())
+            .sum::<usize>()
+}
+
+fn is_size_error(code: RDKafkaErrorCode) -> bool {
+    matches!(
+        code,
+        RDKafkaErrorCode::MessageSizeTooLarge | RDKafkaErrorCode::InvalidMessageSize
+    )
 }
 
 struct GroupContext {

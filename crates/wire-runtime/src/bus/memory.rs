@@ -3,12 +3,16 @@
 //! Semantics, matched to Kafka's where one process can: every consumer group gets every record
 //! of its topics, in publish order (one partition per topic, offsets counting from 0); a full
 //! channel makes the publisher wait (backpressure); records published before any group
-//! subscribed are kept (up to the channel capacity, then the publisher waits) for the first
-//! group. Delivery guarantee: a record is acknowledged once it is in the consumer's channel;
+//! subscribed are kept for the first group, up to the channel capacity: beyond it the oldest
+//! is dropped (counted in `wirefeed_bus_unclaimed_dropped_total{topic}`), never making the
+//! publisher wait, because in one process some topics have no reader at all
+//! (`wire.dlq.v1`, `wire.stories.v1`), and a stage waiting on them would stall for good.
+//! Delivery guarantee: a record is acknowledged once it is in the consumer's channel;
 //! what is in a channel when the process dies is lost, as the whole bus is. Use Kafka when that
 //! matters.
 
 use super::{Bus, BusError, Delivery, PendingAck, Record, Subscription};
+use crate::events;
 use async_trait::async_trait;
 use futures::StreamExt;
 use futures::stream::{BoxStream, SelectAll};
@@ -68,26 +72,37 @@ impl std::fmt::Debug for MemoryBus {
 #[async_trait]
 impl Bus for MemoryBus {
     async fn enqueue(&self, record: Record) -> Result<PendingAck, BusError> {
-        let (senders, offset) = {
+        let (senders, delivery) = {
             let mut topics = self.lock();
             let state = topics.entry(record.topic.clone()).or_default();
             let offset = state.next_offset;
             state.next_offset += 1;
-            let senders: Vec<mpsc::Sender<Delivery>> = if state.groups.is_empty() {
+            let delivery = Delivery {
+                record,
+                partition: 0,
+                offset,
+            };
+            if state.groups.is_empty() {
+                // No reader yet (or ever): keep the newest records for the first group, without
+                // waiting.
                 let capacity = self.capacity;
-                let (sender, _) = state
+                let (sender, receiver) = state
                     .unclaimed
                     .get_or_insert_with(|| mpsc::channel(capacity));
-                vec![sender.clone()]
-            } else {
-                state.groups.values().cloned().collect()
-            };
-            (senders, offset)
-        };
-        let delivery = Delivery {
-            record,
-            partition: 0,
-            offset,
+                if let Err(mpsc::error::TrySendError::Full(delivery)) = sender.try_send(delivery) {
+                    let _oldest = receiver.try_recv();
+                    events::UnclaimedRecordDropped {
+                        topic: &delivery.record.topic,
+                    }
+                    .emit();
+                    let _ = sender.try_send(delivery);
+                }
+                drop(topics);
+                self.published.fetch_add(1, Ordering::Relaxed);
+                return Ok(Box::pin(async { Ok(()) }));
+            }
+            let senders: Vec<mpsc::Sender<Delivery>> = state.groups.values().cloned().collect();
+            (senders, delivery)
         };
         for sender in senders {
             // A group whose subscription was dropped has left: skip it.
@@ -216,6 +231,18 @@ mod tests {
         publish(&bus, record("t", 7)).await.unwrap();
         let mut subscription = bus.subscribe("late", &["t"]).await.unwrap();
         assert_eq!(subscription.recv().await.unwrap().record.payload, vec![7]);
+    }
+
+    #[tokio::test]
+    async fn a_topic_nobody_reads_never_makes_the_publisher_wait() {
+        let bus = MemoryBus::new(2);
+        for n in 0..5 {
+            publish(&bus, record("unread", n)).await.unwrap();
+        }
+        // A late first reader gets the newest records the channel held.
+        let mut subscription = bus.subscribe("late", &["unread"]).await.unwrap();
+        assert_eq!(subscription.recv().await.unwrap().record.payload, vec![3]);
+        assert_eq!(subscription.recv().await.unwrap().record.payload, vec![4]);
     }
 
     #[tokio::test]

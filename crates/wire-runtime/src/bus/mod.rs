@@ -73,6 +73,17 @@ pub enum BusError {
     Kafka(#[from] rdkafka::error::KafkaError),
     #[error("delivery of a message to {topic} failed: {reason}")]
     DeliveryFailed { topic: String, reason: String },
+    /// The record is larger than the producer (`bus.kafka.message_max_bytes`) or the topic
+    /// (`max.message.bytes`) accepts. Permanent for this record, harmless for the bus: the
+    /// stage loop dead-letters the input that caused it and goes on.
+    #[error(
+        "a message of {bytes} bytes for {topic} is larger than the bus accepts ({limit}): raise bus.kafka.message_max_bytes and the topic's max.message.bytes, or keep it smaller"
+    )]
+    TooLarge {
+        topic: String,
+        bytes: usize,
+        limit: String,
+    },
     #[error("invalid bus configuration: {0}")]
     Config(String),
     #[error("failed to write stage state: {0}")]

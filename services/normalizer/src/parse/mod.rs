@@ -107,6 +107,34 @@ pub fn sniff(text: &str) -> Option<wire_model::RawFormat> {
     None
 }
 
+/// What a document of no format wirefeed reads looks like, for the dead-letter reason
+/// (`unsupported format unknown: an HTML page, not a feed`).
+pub fn describe_unknown(text: &str) -> &'static str {
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return "unknown: an empty document";
+    }
+    let sample: Vec<char> = trimmed.chars().take(4096).collect();
+    let unreadable = sample
+        .iter()
+        .filter(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || **c == '\u{FFFD}')
+        .count();
+    if unreadable * 20 > sample.len() {
+        return "unknown: binary data, not text";
+    }
+    let lowered: String = sample.iter().take(512).collect::<String>().to_lowercase();
+    if lowered.starts_with("<!doctype html") || lowered.contains("<html") {
+        return "unknown: an HTML page, not a feed";
+    }
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return "unknown: JSON that is neither a JSON Feed nor ninjs";
+    }
+    if trimmed.starts_with('<') {
+        return "unknown: XML whose root element is no feed or news format";
+    }
+    "unknown: text that is no feed or news format"
+}
+
 /// The first non-empty trimmed text among `values`.
 pub(crate) fn first_text<I: IntoIterator<Item = Option<String>>>(values: I) -> Option<String> {
     values
@@ -173,6 +201,17 @@ pub(crate) fn provider_subject(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_unknown_document_is_described_for_the_dead_letter_reason() {
+        use super::describe_unknown;
+        assert_eq!(describe_unknown("  \n"), "unknown: an empty document");
+        assert!(describe_unknown("<!DOCTYPE html><html><body>x</body></html>").contains("HTML"));
+        assert!(describe_unknown(r#"{"status": "ok"}"#).contains("JSON"));
+        assert!(describe_unknown("<catalog><book/></catalog>").contains("XML"));
+        assert!(describe_unknown("\u{1}\u{2}\u{3}ab\u{0}\u{7}\u{FFFD}").contains("binary"));
+        assert!(describe_unknown("just some words").contains("text"));
+    }
+
     use super::*;
     use wire_model::RawFormat;
 
