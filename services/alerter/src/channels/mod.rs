@@ -243,9 +243,19 @@ impl WebhookChannel {
         now: DateTime<Utc>,
         shutdown: &CancellationToken,
     ) -> Result<bool, BusError> {
-        let Ok(alert) = Alert::decode(&delivery.record.payload) else {
-            // Not ours to judge: the stage wrote it; nothing to post.
-            return Ok(true);
+        let alert = match Alert::decode(&delivery.record.payload) {
+            Ok(alert) => alert,
+            Err(error) => {
+                // Not an alert (a foreign producer, another schema version): dead-lettered
+                // with the reason, like any stage's poison input, then committed.
+                let record = wire_runtime::stage::dead_letter(
+                    GROUP,
+                    delivery,
+                    &StageError::new("decode", error.to_string()),
+                );
+                publish(self.poster.bus.as_ref(), record).await?;
+                return Ok(true);
+            }
         };
         let current = self.poster.registry.current();
         let Some(subscription) = current.by_id.get(&alert.subscription) else {
