@@ -471,8 +471,15 @@ channels = [{{ kind = "email", to = ["desk@wirefeed.test"] }}]
     }
     let (signature, body) = received.lock().unwrap()[0].clone();
     assert_eq!(
-        signature,
-        wirefeed_alerter::channels::webhook::signature(secrets["webhook secret"], &body)
+        wirefeed_alerter::channels::signing::verify(
+            secrets["webhook secret"],
+            &signature,
+            &body,
+            chrono::Utc::now().timestamp(),
+            wirefeed_alerter::channels::signing::DEFAULT_TOLERANCE_SECS,
+        ),
+        Ok(()),
+        "{signature}"
     );
     for status in fetcher_registry.snapshot() {
         errors.extend(status.last_error);

@@ -209,7 +209,8 @@ pub struct WebhookTarget {
     /// `generic` (the alert as JSON, signed) or `slack` (`{"text": ...}`).
     #[serde(default)]
     pub kind: WebhookKind,
-    /// Signs generic deliveries: `X-Wirefeed-Signature: sha256=<hex HMAC-SHA256 of the body>`.
+    /// Signs generic deliveries: `X-Wirefeed-Signature: t=<unix seconds>,sha256=<hex
+    /// HMAC-SHA256 of "<t>.<body>">` (see [`crate::channels::signing`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }

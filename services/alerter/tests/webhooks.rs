@@ -62,13 +62,28 @@ async fn receive(
         *count
     };
     if name != "slack" {
-        let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-        mac.update(&body);
-        let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+        // Checked here from the documented scheme, not with the alerter's own code:
+        // `t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<body>">`, at most 5 minutes old.
         let given = headers
             .get("x-wirefeed-signature")
-            .and_then(|v| v.to_str().ok());
-        if given != Some(expected.as_str()) {
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let Some((timestamp, _)) = given
+            .strip_prefix("t=")
+            .and_then(|rest| rest.split_once(','))
+        else {
+            return StatusCode::UNAUTHORIZED;
+        };
+        let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+        mac.update(timestamp.as_bytes());
+        mac.update(b".");
+        mac.update(&body);
+        let expected = format!(
+            "t={timestamp},sha256={}",
+            hex::encode(mac.finalize().into_bytes())
+        );
+        let age = chrono::Utc::now().timestamp() - timestamp.parse::<i64>().unwrap_or(0);
+        if given != expected || age.abs() > 300 {
             return StatusCode::UNAUTHORIZED;
         }
     }

@@ -21,6 +21,7 @@
 //! would, so `wirefeed dlq replay` can send them again.
 
 pub mod email;
+pub mod signing;
 pub mod webhook;
 
 use crate::config::{ChannelKind, DEFAULT_MAX_PER_MINUTE, SmtpConfig, WebhookDeliveryConfig};
