@@ -110,7 +110,8 @@ def main():
     options = arguments.parse_args()
 
     automaton, names = load_places(options.gazetteer)
-    permutations = datasketch.MinHash(num_perm=NUM_PERM, seed=1).permutations
+    template = datasketch.MinHash(num_perm=NUM_PERM, seed=1)
+    permutations, scheme = template.permutations, template.scheme
     lsh = datasketch.MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     signatures = {}
     exact = {}
@@ -118,6 +119,7 @@ def main():
     parsed = near_duplicates = resends = with_places = articles = 0
     total = 0.0
     clock = time.perf_counter
+    cpu_started = time.thread_time()
     with open(options.corpus, encoding="utf-8") as corpus:
         for line in corpus:
             started = clock()
@@ -141,7 +143,10 @@ def main():
                         for i in range(max(1, len(words) - SHINGLE_WORDS + 1))
                     ]
                     minhash = datasketch.MinHash(
-                        num_perm=NUM_PERM, hashfunc=shingle_hash, permutations=permutations
+                        num_perm=NUM_PERM,
+                        hashfunc=shingle_hash,
+                        permutations=permutations,
+                        scheme=scheme,
                     )
                     minhash.update_batch(shingles)
                     for candidate in lsh.query(minhash):
@@ -160,6 +165,7 @@ def main():
             if articles % 10000 == 0:
                 print(f"python baseline: {articles} articles", file=sys.stderr, flush=True)
 
+    cpu = time.thread_time() - cpu_started
     latencies.sort()
 
     def quantile(q):
@@ -175,6 +181,8 @@ def main():
                 "articles": articles,
                 "seconds": total,
                 "articles_per_second": articles / total if total > 0 else 0.0,
+                "cpu_seconds": cpu,
+                "articles_per_cpu_second": articles / cpu if cpu > 0 else None,
                 "p50_micros": quantile(0.5),
                 "p99_micros": quantile(0.99),
                 "peak_rss_bytes": peak_kib * 1024,

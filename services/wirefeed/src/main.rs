@@ -119,6 +119,14 @@ enum BenchCommand {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// The Rust side of `bench core` in a fresh process (started by `bench core`).
+    #[command(hide = true)]
+    CoreRun {
+        #[arg(long)]
+        corpus: PathBuf,
+        #[arg(long)]
+        items: usize,
+    },
     /// The fetcher (real polling code, one thread) against a local HTTP server serving N small
     /// RSS feeds with ETag/304: polls/s, CPU per poll, peak memory.
     Fetch {
@@ -362,6 +370,12 @@ fn main() -> std::process::ExitCode {
                         baseline_script: baselines.join("core.py"),
                         gazetteer,
                         keep_corpus,
+                        isolate: std::env::current_exe().ok().map(|program| {
+                            commands::bench::core::Isolation {
+                                program,
+                                config_file: cli.config.clone(),
+                            }
+                        }),
                     };
                     commands::bench::core(
                         cli.config.as_deref(),
@@ -369,6 +383,9 @@ fn main() -> std::process::ExitCode {
                         &options,
                         json.as_deref(),
                     )
+                }
+                BenchCommand::CoreRun { corpus, items } => {
+                    commands::bench::core_child(cli.config.as_deref(), &corpus, items)
                 }
                 BenchCommand::Fetch {
                     feeds,

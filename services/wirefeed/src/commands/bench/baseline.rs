@@ -16,6 +16,9 @@ pub struct BaselineRun {
     pub articles: usize,
     pub seconds: f64,
     pub articles_per_second: f64,
+    /// Articles per CPU second of the baseline's thread (`time.thread_time`).
+    pub articles_per_cpu_second: Option<f64>,
+    pub cpu_seconds: Option<f64>,
     pub p50_micros: f64,
     pub p99_micros: f64,
     pub peak_rss_bytes: Option<u64>,

@@ -38,10 +38,23 @@ pub struct CoreOptions {
     pub gazetteer: PathBuf,
     /// Keep the corpus here instead of in a temporary directory.
     pub keep_corpus: Option<PathBuf>,
+    /// Run the Rust cores in a fresh child process of this binary (`wirefeed bench core-run`),
+    /// so that neither the corpus generator's freed memory nor its peak distort the resident
+    /// set figures; `None` runs them in this process (tests).
+    pub isolate: Option<Isolation>,
+}
+
+/// How to start the child process that runs the Rust cores.
+#[derive(Debug, Clone)]
+pub struct Isolation {
+    /// This binary.
+    pub program: PathBuf,
+    /// The `--config` file, passed on.
+    pub config_file: Option<PathBuf>,
 }
 
 /// The dedup index's memory at one size.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct IndexPoint {
     pub articles_indexed: usize,
     pub rss_growth_bytes: u64,
@@ -49,11 +62,15 @@ pub struct IndexPoint {
 }
 
 /// The Rust side's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CoreRun {
     pub articles: usize,
     pub core_seconds: f64,
     pub articles_per_second: f64,
+    /// Articles per CPU second of the thread (user + system; robust when the machine is
+    /// shared, 10 ms resolution).
+    pub articles_per_cpu_second: Option<f64>,
+    pub cpu_seconds: Option<f64>,
     pub body_mb_per_second: f64,
     pub p50_micros: f64,
     pub p99_micros: f64,
@@ -79,8 +96,10 @@ pub struct CoreReport {
     /// `None` when skipped; then `baseline_note` says why.
     pub baseline: Option<BaselineRun>,
     pub baseline_note: Option<String>,
-    /// Rust articles/s over Python articles/s.
+    /// Rust articles/s over Python articles/s (wall clock of the core work).
     pub speedup: Option<f64>,
+    /// The same per CPU second.
+    pub speedup_cpu: Option<f64>,
 }
 
 /// Generates the corpus, runs the Rust core on it, then the baseline.
@@ -115,7 +134,10 @@ pub fn run(
         stats.bytes / 1_000_000,
         path.display()
     );
-    let rust = run_rust(&path, stats.items, normalizer, enricher)?;
+    let rust = match &options.isolate {
+        None => run_rust(&path, stats.items, normalizer, enricher)?,
+        Some(isolation) => run_isolated(isolation, &path, stats.items)?,
+    };
     let (baseline, baseline_note) = if !options.baseline {
         (None, Some("skipped (--no-baseline)".to_owned()))
     } else {
@@ -133,6 +155,10 @@ pub fn run(
         .as_ref()
         .filter(|b| b.articles_per_second > 0.0)
         .map(|b| rust.articles_per_second / b.articles_per_second);
+    let speedup_cpu = baseline
+        .as_ref()
+        .and_then(|b| Some(rust.articles_per_cpu_second? / b.articles_per_cpu_second?))
+        .filter(|r| r.is_finite());
     Ok(CoreReport {
         scenario: "core",
         corpus: stats,
@@ -141,11 +167,48 @@ pub fn run(
         baseline,
         baseline_note,
         speedup,
+        speedup_cpu,
     })
 }
 
+/// Runs `wirefeed bench core-run` on the corpus and reads its figures from standard output.
+fn run_isolated(isolation: &Isolation, corpus: &Path, items: usize) -> anyhow::Result<CoreRun> {
+    let mut command = std::process::Command::new(&isolation.program);
+    if let Some(config) = &isolation.config_file {
+        command.arg("--config").arg(config);
+    }
+    let output = command
+        .args(["bench", "core-run", "--items"])
+        .arg(items.to_string())
+        .arg("--corpus")
+        .arg(corpus)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .with_context(|| format!("failed to start {}", isolation.program.display()))?;
+    anyhow::ensure!(
+        output.status.success(),
+        "the rust core run failed ({})",
+        output.status
+    );
+    serde_json::from_slice(&output.stdout).context("unreadable output of bench core-run")
+}
+
+/// `wirefeed bench core-run`: the Rust cores over `corpus` in this process, figures as JSON on
+/// standard output.
+pub fn run_child(
+    corpus: &Path,
+    items: usize,
+    normalizer: &NormalizerConfig,
+    enricher: &EnricherConfig,
+) -> anyhow::Result<()> {
+    let run = run_rust(corpus, items, normalizer, enricher)?;
+    println!("{}", serde_json::to_string(&run)?);
+    Ok(())
+}
+
 /// The Rust cores over the corpus at `path`, in this thread.
-fn run_rust(
+pub fn run_rust(
     path: &Path,
     items: usize,
     normalizer: &NormalizerConfig,
@@ -177,6 +240,8 @@ fn run_rust(
         articles: 0,
         core_seconds: 0.0,
         articles_per_second: 0.0,
+        articles_per_cpu_second: None,
+        cpu_seconds: None,
         body_mb_per_second: 0.0,
         p50_micros: 0.0,
         p99_micros: 0.0,
@@ -195,6 +260,7 @@ fn run_rust(
     let mut next_point = 1_000usize;
     let progress = crate::commands::eval::progress(items, "rust core");
     let rss_start = proc::rss_bytes();
+    let cpu_start = proc::this_thread_cpu_seconds();
     let mut core_time = std::time::Duration::ZERO;
     loop {
         line.clear();
@@ -239,8 +305,13 @@ fn run_rust(
             next_point *= 10;
         }
     }
+    let cpu_end = proc::this_thread_cpu_seconds();
     progress.finish_and_clear();
     run.indexed = stage.indexed();
+    if let (Some(start), Some(end)) = (cpu_start, cpu_end) {
+        run.cpu_seconds = Some(end - start);
+        run.articles_per_cpu_second = Some(run.articles as f64 / (end - start).max(0.01));
+    }
     if run.index.last().map(|p| p.articles_indexed) != Some(run.indexed) {
         run.index.push(index_point(rss_start, run.indexed));
     }
@@ -291,10 +362,10 @@ pub fn print(report: &CoreReport) {
     let r = &report.rust;
     let b = report.baseline.as_ref();
     let opt = |f: &dyn Fn(&BaselineRun) -> String| b.map_or("-".to_owned(), f);
-    let ratio = |rust: f64, python: Option<f64>| {
-        python
-            .filter(|p| *p > 0.0)
-            .map_or("-".to_owned(), |p| format!("{:.1}x", rust / p))
+    // How many times better Rust is: `better` over `worse`.
+    let ratio = |better: Option<f64>, worse: Option<f64>| match (better, worse) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.1}x", a / b),
+        _ => "-".to_owned(),
     };
     println!();
     println!("core: decode + normalize + enrich (dedup and tagging on), one thread");
@@ -305,25 +376,44 @@ pub fn print(report: &CoreReport) {
                 "articles/s".to_owned(),
                 thousands(r.articles_per_second),
                 opt(&|b| thousands(b.articles_per_second)),
-                ratio(r.articles_per_second, b.map(|b| b.articles_per_second)),
+                ratio(
+                    Some(r.articles_per_second),
+                    b.map(|b| b.articles_per_second),
+                ),
+            ],
+            vec![
+                "articles per CPU second".to_owned(),
+                r.articles_per_cpu_second
+                    .map_or("n/a".to_owned(), thousands),
+                opt(&|b| {
+                    b.articles_per_cpu_second
+                        .map_or("n/a".to_owned(), thousands)
+                }),
+                ratio(
+                    r.articles_per_cpu_second,
+                    b.and_then(|b| b.articles_per_cpu_second),
+                ),
             ],
             vec![
                 "p50 latency".to_owned(),
                 format!("{:.0} µs", r.p50_micros),
                 opt(&|b| format!("{:.0} µs", b.p50_micros)),
-                ratio(b.map_or(0.0, |b| b.p50_micros), Some(r.p50_micros)),
+                ratio(b.map(|b| b.p50_micros), Some(r.p50_micros)),
             ],
             vec![
                 "p99 latency".to_owned(),
                 format!("{:.0} µs", r.p99_micros),
                 opt(&|b| format!("{:.0} µs", b.p99_micros)),
-                ratio(b.map_or(0.0, |b| b.p99_micros), Some(r.p99_micros)),
+                ratio(b.map(|b| b.p99_micros), Some(r.p99_micros)),
             ],
             vec![
                 "peak RSS".to_owned(),
                 mib(r.peak_rss_bytes),
                 opt(&|b| mib(b.peak_rss_bytes)),
-                "-".to_owned(),
+                ratio(
+                    b.and_then(|b| b.peak_rss_bytes).map(|v| v as f64),
+                    r.peak_rss_bytes.map(|v| v as f64),
+                ),
             ],
             vec![
                 "seconds".to_owned(),
@@ -390,6 +480,7 @@ mod tests {
             baseline_script: PathBuf::from("/nonexistent/core.py"),
             gazetteer: PathBuf::from("/nonexistent/gazetteer.json"),
             keep_corpus: None,
+            isolate: None,
         };
         let report = run(
             &documents,
@@ -410,11 +501,19 @@ mod tests {
         assert!(!rust.index.is_empty());
         assert!(report.baseline.is_none() && report.baseline_note.is_some());
         let json = serde_json::to_value(&report).expect("serializes");
-        for key in ["scenario", "corpus", "rust", "baseline", "speedup"] {
+        for key in [
+            "scenario",
+            "corpus",
+            "rust",
+            "baseline",
+            "speedup",
+            "speedup_cpu",
+        ] {
             assert!(json.get(key).is_some(), "{key}");
         }
         for key in [
             "articles_per_second",
+            "articles_per_cpu_second",
             "p50_micros",
             "p99_micros",
             "peak_rss_bytes",

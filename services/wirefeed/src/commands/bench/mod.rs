@@ -49,6 +49,22 @@ pub fn core(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `wirefeed bench core-run` (started by `bench core`).
+pub fn core_child(
+    config_file: Option<&Path>,
+    corpus: &Path,
+    items: usize,
+) -> anyhow::Result<ExitCode> {
+    let loaded = LoadedConfig::load(config_file)?;
+    core::run_child(
+        corpus,
+        items,
+        &loaded.section("normalizer")?,
+        &loaded.section("enricher")?,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `wirefeed bench fetch`.
 pub fn fetch(options: &fetch::FetchOptions, json: Option<&Path>) -> anyhow::Result<ExitCode> {
     let report = fetch::run(options)?;

@@ -71,6 +71,14 @@ pub fn thread_cpu_seconds() -> HashMap<u64, (String, f64)> {
     threads
 }
 
+/// CPU seconds used by the calling thread so far.
+pub fn this_thread_cpu_seconds() -> Option<f64> {
+    std::fs::read_to_string("/proc/thread-self/stat")
+        .ok()
+        .as_deref()
+        .and_then(parse_stat_cpu_seconds)
+}
+
 /// CPU seconds used by the whole process so far (threads that ended included).
 pub fn process_cpu_seconds() -> Option<f64> {
     std::fs::read_to_string("/proc/self/stat")
