@@ -1,7 +1,7 @@
 //! Pure text cleaning: HTML to paragraphs of plain text, Unicode NFC, whitespace and
 //! typographic noise normalized, and the fingerprint used for exact-duplicate detection.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Plain text of an HTML fragment, one entry per paragraph (entities decoded, NFC, whitespace
 /// collapsed, empty paragraphs dropped). Uses html2text for the HTML parsing and block layout.
@@ -36,15 +36,20 @@ pub fn text_to_paragraphs(text: &str) -> Vec<String> {
 /// One line of clean text: NFC, invisible characters removed, every run of whitespace
 /// (including no-break spaces) one space, trimmed.
 pub fn clean_inline(text: &str) -> String {
-    let normalized: String = text
-        .nfc()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'
-            )
-        })
-        .collect();
+    let visible = |c: &char| {
+        !matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'
+        )
+    };
+    // Most text is already NFC (all ASCII text is): the quick check says so without the
+    // decompose-recompose pass, whose output would be the same text.
+    let normalized: String =
+        if unicode_normalization::is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            text.chars().filter(visible).collect()
+        } else {
+            text.nfc().filter(visible).collect()
+        };
     normalized.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -71,10 +71,83 @@ enum Command {
         #[command(subcommand)]
         command: ClassifierCommand,
     },
+    /// Measure speed and memory: the stage cores against a Python baseline, the fetcher against
+    /// a local feed server. Use a release build.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Measure quality on real labelled data (tune on TRAIN, report TEST).
     Eval {
         #[command(subcommand)]
         command: EvalCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Normalizer + enricher cores (dedup and tagging on) in one thread over raw items made from
+    /// Reuters-21578 (RSS and ninjs, with pickups and agency updates): articles/s, p50/p99
+    /// latency, peak RSS, dedup index bytes per article; then the Python baseline
+    /// (feedparser, datasketch, pyahocorasick) on the same corpus.
+    Core {
+        /// Raw items in the corpus (and articles in the dedup window at the end).
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// The Reuters-21578 directory (reut2-*.sgm).
+        #[arg(long, default_value = "../shared/data/reuters21578")]
+        reuters: PathBuf,
+        /// Seed of the corpus generator.
+        #[arg(long, default_value_t = 21578)]
+        seed: u64,
+        /// Skip the Python baseline.
+        #[arg(long)]
+        no_baseline: bool,
+        /// The baseline's Python (bench/setup.sh makes this venv).
+        #[arg(long, default_value = "target/bench-venv/bin/python")]
+        python: PathBuf,
+        /// The directory of the baseline scripts.
+        #[arg(long, default_value = "bench/baselines")]
+        baselines: PathBuf,
+        /// The gazetteer the baseline reads (the enricher's own data).
+        #[arg(long, default_value = "config/gazetteer/gazetteer.json")]
+        gazetteer: PathBuf,
+        /// Write the corpus to this file and keep it (default: a temporary directory).
+        #[arg(long)]
+        keep_corpus: Option<PathBuf>,
+        /// Also write the figures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// The Rust side of `bench core` in a fresh process (started by `bench core`).
+    #[command(hide = true)]
+    CoreRun {
+        #[arg(long)]
+        corpus: PathBuf,
+        #[arg(long)]
+        items: usize,
+    },
+    /// The fetcher (real polling code, one thread) against a local HTTP server serving N small
+    /// RSS feeds with ETag/304: polls/s, CPU per poll, peak memory.
+    Fetch {
+        /// Feeds served and sources polled.
+        #[arg(long, default_value_t = 10_000)]
+        feeds: usize,
+        /// How long to poll.
+        #[arg(long, default_value_t = 30)]
+        secs: u64,
+        /// Each source's polling interval (1: saturate the fetcher).
+        #[arg(long, default_value_t = 1)]
+        interval: u64,
+        /// Polls in flight at a time.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Each feed gets a new item this often.
+        #[arg(long, default_value_t = 60)]
+        change_secs: u64,
+        /// Also write the figures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
 }
 
@@ -275,6 +348,61 @@ fn main() -> std::process::ExitCode {
                 }
                 ClassifierCommand::Predict { model, input } => {
                     commands::classifier::predict(&model, input.as_deref())
+                }
+            },
+            Command::Bench { command } => match command {
+                BenchCommand::Core {
+                    articles,
+                    reuters,
+                    seed,
+                    no_baseline,
+                    python,
+                    baselines,
+                    gazetteer,
+                    keep_corpus,
+                    json,
+                } => {
+                    let options = commands::bench::core::CoreOptions {
+                        articles,
+                        seed,
+                        baseline: !no_baseline,
+                        python,
+                        baseline_script: baselines.join("core.py"),
+                        gazetteer,
+                        keep_corpus,
+                        isolate: std::env::current_exe().ok().map(|program| {
+                            commands::bench::core::Isolation {
+                                program,
+                                config_file: cli.config.clone(),
+                            }
+                        }),
+                    };
+                    commands::bench::core(
+                        cli.config.as_deref(),
+                        &reuters,
+                        &options,
+                        json.as_deref(),
+                    )
+                }
+                BenchCommand::CoreRun { corpus, items } => {
+                    commands::bench::core_child(cli.config.as_deref(), &corpus, items)
+                }
+                BenchCommand::Fetch {
+                    feeds,
+                    secs,
+                    interval,
+                    concurrency,
+                    change_secs,
+                    json,
+                } => {
+                    let options = commands::bench::fetch::FetchOptions {
+                        feeds,
+                        secs,
+                        interval_secs: interval,
+                        concurrency,
+                        change_secs,
+                    };
+                    commands::bench::fetch(&options, json.as_deref())
                 }
             },
             Command::Eval { command } => match command {

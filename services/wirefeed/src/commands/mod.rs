@@ -1,3 +1,4 @@
+pub mod bench;
 pub mod classifier;
 pub mod dlq;
 pub mod enrich;

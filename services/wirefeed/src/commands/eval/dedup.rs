@@ -13,7 +13,7 @@
 
 use super::clusters::{PairCounts, Scores, pair_counts};
 use super::reference;
-use super::republish::{self, CopyKind};
+use super::republish::{self, AGENCY, CopyKind};
 use chrono::{DateTime, TimeZone as _, Utc};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
@@ -21,12 +21,8 @@ use wire_datasets::reuters::{Document, Split};
 use wire_model::{Article, Body, Envelope, Headline, SourceId, WireMeta};
 use wirefeed_enricher::{EnricherConfig, EnricherStage, features, minhash};
 
-/// Stories shorter than this get no generated copies (a caption on a two-line brief is
-/// another story, not a pickup).
-pub const MIN_WORDS_FOR_COPIES: usize = 40;
 /// Masked-shingle containment from which two different stories count as templated.
 pub const TEMPLATED_CONTAINMENT: f64 = 0.5;
-const AGENCY: &str = "reuters";
 
 /// What kind of item of the labelled set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -167,50 +163,23 @@ fn labelled_items(documents: &[&Document], seed: u64) -> (Vec<Item>, usize) {
             ),
             edits: Vec::new(),
         });
-        let paragraphs = document.paragraphs();
-        if kind != ItemKind::Original
-            || document.body.split_whitespace().count() < MIN_WORDS_FOR_COPIES
-        {
+        if kind != ItemKind::Original {
             continue;
         }
-        let other = documents[rng.usize(..documents.len())].paragraphs();
-        let other = other
-            .first()
-            .copied()
-            .unwrap_or("Markets were closed on Monday.");
-        let pickups = rng.usize(0..=3);
-        let update = rng.u8(..10) == 0;
-        for (n, copy) in republish::copies(
-            &mut rng,
-            &document.title,
-            &paragraphs,
-            other,
-            pickups,
-            update,
-        )
-        .into_iter()
-        .enumerate()
-        {
-            let copy_time = time + chrono::Duration::seconds(copy.delay_seconds);
-            let (uri, source) = match copy.kind {
-                CopyKind::Pickup => {
-                    let outlet = rng.u8(1..=20);
-                    (
-                        format!("urn:outlet-{outlet}:reuters21578-{}-{n}", document.id),
-                        format!("outlet-{outlet}"),
-                    )
-                }
-                CopyKind::AgencyUpdate => (
-                    format!("urn:reuters21578:{}:update-{n}", document.id),
-                    AGENCY.to_owned(),
-                ),
-            };
+        let key = document.id.to_string();
+        for placed in republish::republish_story(&mut rng, &key, document, documents, time) {
             items.push(Item {
-                kind: ItemKind::Copy(copy.kind),
+                kind: ItemKind::Copy(placed.copy.kind),
                 gold,
-                time: copy_time,
-                envelope: envelope(uri, &source, &copy.headline, &copy.body, copy_time),
-                edits: copy.edits,
+                time: placed.time,
+                envelope: envelope(
+                    placed.uri,
+                    &placed.source,
+                    &placed.copy.headline,
+                    &placed.copy.body,
+                    placed.time,
+                ),
+                edits: placed.copy.edits,
             });
         }
     }

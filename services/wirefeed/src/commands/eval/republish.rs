@@ -12,6 +12,19 @@
 //!   sentence added to the body), from the agency's own source.
 //!
 //! Everything is drawn from a seeded generator: the same seed gives the same set.
+//! [`republish_story`] places a story's copies in time with their identities and sources; both
+//! `wirefeed eval dedup` and the corpus of `wirefeed bench core` use it.
+
+use chrono::{DateTime, Utc};
+use wire_datasets::reuters::Document;
+
+/// The agency source of originals and agency updates.
+pub const AGENCY: &str = "reuters";
+/// Stories shorter than this get no generated copies (a caption on a two-line brief is
+/// another story, not a pickup).
+pub const MIN_WORDS_FOR_COPIES: usize = 40;
+/// Outlets picking up stories: sources `outlet-1` to `outlet-OUTLETS`.
+pub const OUTLETS: u8 = 20;
 
 /// One generated copy of a story.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +42,64 @@ pub struct Copy {
 pub enum CopyKind {
     Pickup,
     AgencyUpdate,
+}
+
+/// A generated copy with its identity (`uri`), source and time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedCopy {
+    pub copy: Copy,
+    pub uri: String,
+    pub source: String,
+    pub time: DateTime<Utc>,
+}
+
+/// The copies of one original story published at `time`: zero to three outlet pickups and, one
+/// time in ten, an agency update, each with its uri (built from `key`, e.g. the Reuters id),
+/// source and time. The paragraph of added context comes from a random story of `pool`.
+/// Stories of fewer than [`MIN_WORDS_FOR_COPIES`] words get none.
+pub fn republish_story(
+    rng: &mut fastrand::Rng,
+    key: &str,
+    story: &Document,
+    pool: &[&Document],
+    time: DateTime<Utc>,
+) -> Vec<PlacedCopy> {
+    if pool.is_empty() || story.body.split_whitespace().count() < MIN_WORDS_FOR_COPIES {
+        return Vec::new();
+    }
+    let paragraphs = story.paragraphs();
+    let other = pool[rng.usize(..pool.len())].paragraphs();
+    let other = other
+        .first()
+        .copied()
+        .unwrap_or("Markets were closed on Monday.");
+    let pickups = rng.usize(0..=3);
+    let update = rng.u8(..10) == 0;
+    copies(rng, &story.title, &paragraphs, other, pickups, update)
+        .into_iter()
+        .enumerate()
+        .map(|(n, copy)| {
+            let (uri, source) = match copy.kind {
+                CopyKind::Pickup => {
+                    let outlet = rng.u8(1..=OUTLETS);
+                    (
+                        format!("urn:outlet-{outlet}:reuters21578-{key}-{n}"),
+                        format!("outlet-{outlet}"),
+                    )
+                }
+                CopyKind::AgencyUpdate => (
+                    format!("urn:reuters21578:{key}:update-{n}"),
+                    AGENCY.to_owned(),
+                ),
+            };
+            PlacedCopy {
+                time: time + chrono::Duration::seconds(copy.delay_seconds),
+                copy,
+                uri,
+                source,
+            }
+        })
+        .collect()
 }
 
 /// House-style substitutions outlets make to wire copy (whole words).
