@@ -19,13 +19,18 @@ pub async fn sources(
     admin: Option<&str>,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
+    let config: AdminConfig = LoadedConfig::load(config_file)?.section("admin")?;
     let base = match admin {
         Some(url) => url.trim_end_matches('/').to_owned(),
-        None => default_admin_url(config_file)?,
+        None => admin_url(&config)?,
     };
     let url = format!("{base}/sources");
-    let body = http_client()?
-        .get(&url)
+    let mut request = http_client()?.get(&url);
+    // With admin.protect_reads the table needs the admin token (WIREFEED__ADMIN__TOKEN_FILE).
+    if let Some(token) = &config.token {
+        request = request.bearer_auth(token);
+    }
+    let body = request
         .send()
         .await
         .and_then(reqwest::Response::error_for_status)
@@ -68,10 +73,9 @@ fn http_client() -> anyhow::Result<reqwest::Client> {
         .context("failed to build the http client")
 }
 
-/// `http://<admin.listen>` from the layered config, with an unspecified address (`0.0.0.0`)
-/// replaced by the loopback address.
-fn default_admin_url(config_file: Option<&Path>) -> anyhow::Result<String> {
-    let admin: AdminConfig = LoadedConfig::load(config_file)?.section("admin")?;
+/// `http://<admin.listen>`, with an unspecified address (`0.0.0.0`) replaced by the loopback
+/// address.
+fn admin_url(admin: &AdminConfig) -> anyhow::Result<String> {
     let mut address: std::net::SocketAddr = admin
         .listen
         .parse()
