@@ -18,9 +18,11 @@ pub mod broker {
     use std::process::Command;
 
     fn kafka_sh(action: &str) {
+        // Its address goes to stdout, which is the soak's table: keep it out.
         let status = Command::new(workspace_root().join("deploy/kafka/kafka.sh"))
             .arg(action)
             .current_dir(workspace_root())
+            .stdout(std::process::Stdio::null())
             .status()
             .unwrap_or_else(|e| panic!("failed to run kafka.sh {action}: {e}"));
         assert!(status.success(), "kafka.sh {action} failed: {status}");

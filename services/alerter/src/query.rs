@@ -135,9 +135,13 @@ impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Text(text) if text.prefix => write!(f, "{}*", text.shown),
-            Self::Text(text) if text.text.contains(' ') => write!(f, "\"{}\"", text.shown),
+            Self::Text(text) if needs_quotes(&text.shown) => write!(f, "\"{}\"", text.shown),
             Self::Text(text) => f.write_str(&text.shown),
-            Self::Field(field, value) if value.contains(' ') => {
+            Self::Field(field, value)
+                if value
+                    .chars()
+                    .any(|c| c.is_whitespace() || matches!(c, '(' | ')')) =>
+            {
                 write!(f, "{}:\"{value}\"", field.name())
             }
             Self::Field(field, value) => write!(f, "{}:{value}", field.name()),
@@ -160,6 +164,22 @@ impl fmt::Display for Expr {
             }
         }
     }
+}
+
+/// Whether `text` must be quoted to be read back as the same single term: anything the lexer
+/// would split or read as syntax (found by fuzzing: a phrase `"((("` printed bare).
+fn needs_quotes(text: &str) -> bool {
+    let field_like = text
+        .split_once(':')
+        .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()));
+    text.is_empty()
+        || field_like
+        || text
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '(' | ')'))
+        || text.starts_with('-')
+        || text.ends_with('*')
+        || matches!(text, "AND" | "OR" | "NOT" | "&&" | "||")
 }
 
 /// Why a query does not parse: the reason and the 1-based character column.

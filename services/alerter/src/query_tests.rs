@@ -127,3 +127,23 @@ proptest! {
         prop_assert_eq!(parse(&expr.to_string()).unwrap(), expr);
     }
 }
+
+#[test]
+fn phrases_that_look_like_syntax_print_back_quoted() {
+    // Found by the fuzz target (services/alerter/fuzz): these printed bare and read back as
+    // parentheses, operators, negations, fields or prefixes.
+    for query in [
+        r#"((("((("a" b) OR c) AND NOT (a" b) OR c) AND NOT (d))"#,
+        r#""(((" a"#,
+        r#""b) OR c" d"#,
+        r#""AND" x"#,
+        r#""-x" y"#,
+        r#""topic:x" y"#,
+        r#""oil*" y"#,
+        r#"source:"a(b" y"#,
+    ] {
+        let expr = parse(query).unwrap_or_else(|e| panic!("{query}: {e}"));
+        let printed = expr.to_string();
+        assert_eq!(parse(&printed), Ok(expr), "{query} printed as {printed}");
+    }
+}
