@@ -223,3 +223,23 @@ impl UnclaimedRecordDropped<'_> {
             .increment(1);
     }
 }
+
+/// An offset could not be stored because its partition is no longer assigned to this
+/// consumer: the message will be delivered again to the partition's owner.
+pub struct OffsetNotStored<'a> {
+    pub topic: &'a str,
+    pub partition: i32,
+    pub offset: i64,
+}
+
+impl OffsetNotStored<'_> {
+    pub fn emit(self) {
+        warn!(
+            topic = self.topic,
+            partition = self.partition,
+            offset = self.offset,
+            "offset not stored: the partition was revoked; it will be redelivered"
+        );
+        metrics::counter!("wirefeed_bus_offsets_not_stored_total").increment(1);
+    }
+}

@@ -360,9 +360,26 @@ impl Subscription for KafkaSubscription {
     fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError> {
         let topic = format!("{}{}", self.topic_prefix, delivery.record.topic);
         // `rd_kafka_offset_store` stores offset + 1, the next one to read.
-        self.consumer
-            .store_offset(&topic, delivery.partition, delivery.offset)?;
-        Ok(())
+        match self
+            .consumer
+            .store_offset(&topic, delivery.partition, delivery.offset)
+        {
+            Ok(()) => Ok(()),
+            // The partition was revoked while the message was in flight (a rebalance, or the
+            // group lost it while the broker was away): its new owner reads it again from the
+            // last committed offset, so this is a redelivery, not an error. Stopping here used
+            // to take the stage down after every broker outage (found by the soak).
+            Err(KafkaError::StoreOffset(RDKafkaErrorCode::State)) => {
+                events::OffsetNotStored {
+                    topic: &topic,
+                    partition: delivery.partition,
+                    offset: delivery.offset,
+                }
+                .emit();
+                Ok(())
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     fn assigned_partitions(&self) -> usize {
