@@ -134,6 +134,10 @@ pub enum Expr {
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // A phrase ending in `*` is a prefix too: `"peace tal*"`.
+            Self::Text(text) if text.prefix && needs_quotes(&text.shown) => {
+                write!(f, "\"{}*\"", text.shown)
+            }
             Self::Text(text) if text.prefix => write!(f, "{}*", text.shown),
             Self::Text(text) if needs_quotes(&text.shown) => write!(f, "\"{}\"", text.shown),
             Self::Text(text) => f.write_str(&text.shown),

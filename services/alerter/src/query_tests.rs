@@ -141,6 +141,8 @@ fn phrases_that_look_like_syntax_print_back_quoted() {
         r#""topic:x" y"#,
         r#""oil*" y"#,
         r#"source:"a(b" y"#,
+        r#""peace tal*" y"#,
+        r#""(a*" y"#,
     ] {
         let expr = parse(query).unwrap_or_else(|e| panic!("{query}: {e}"));
         let printed = expr.to_string();

@@ -272,3 +272,24 @@ impl SourceStopped<'_> {
         info!(source = self.source, reason = self.reason, "source stopped");
     }
 }
+
+/// A source's state was over the size a state record may take: the least recently seen items
+/// were left out of the saved copy.
+pub struct StateTrimmed<'a> {
+    pub source: &'a str,
+    pub remembered: usize,
+    pub saved: usize,
+}
+
+impl StateTrimmed<'_> {
+    pub fn emit(self) {
+        debug!(
+            source = self.source,
+            remembered = self.remembered,
+            saved = self.saved,
+            "source state trimmed to fit a state record"
+        );
+        metrics::counter!("wirefeed_fetcher_state_trimmed_total", "source" => self.source.to_owned())
+            .increment(1);
+    }
+}

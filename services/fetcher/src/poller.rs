@@ -227,9 +227,38 @@ fn check_idle(
     .emit();
 }
 
+/// The most a source's saved state may take: under Kafka's default message size (1 MiB), as
+/// the state store may be a Kafka topic.
+pub const STATE_BUDGET_BYTES: usize = 900 * 1024;
+
+/// `record` as saved: when it is over [`STATE_BUDGET_BYTES`] (many long item identities), the
+/// least recently seen items are left out until it fits. An item forgotten this way and seen
+/// again after a restart is published again, and the enricher drops it as a re-send.
+fn encode_within_budget(source: &str, record: &SourceRecord) -> serde_json::Result<Vec<u8>> {
+    let mut value = serde_json::to_vec(record)?;
+    if value.len() <= STATE_BUDGET_BYTES {
+        return Ok(value);
+    }
+    let mut smaller = record.clone();
+    while value.len() > STATE_BUDGET_BYTES && !smaller.published.is_empty() {
+        // Shrink in proportion to the excess, by at least a tenth each round.
+        let share = (STATE_BUDGET_BYTES as f64 / value.len() as f64).min(0.9);
+        let limit = ((smaller.published.len() as f64) * share) as usize;
+        smaller.prune(limit.max(1) * 10 / 9);
+        value = serde_json::to_vec(&smaller)?;
+    }
+    events::StateTrimmed {
+        source,
+        remembered: record.published.len(),
+        saved: smaller.published.len(),
+    }
+    .emit();
+    Ok(value)
+}
+
 /// Writes `record` to the state store (failures are reported, and retried with the next save).
 pub async fn save(shared: &Shared, source: &SourceConfig, record: &SourceRecord) {
-    let value = match serde_json::to_vec(record) {
+    let value = match encode_within_budget(source.id(), record) {
         Ok(value) => value,
         Err(error) => {
             events::StateSaveFailed {
@@ -246,5 +275,44 @@ pub async fn save(shared: &Shared, source: &SourceConfig, record: &SourceRecord)
             error: &error.to_string(),
         }
         .emit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_too_large_for_a_state_record_is_saved_without_its_oldest_items() {
+        let mut record = SourceRecord::default();
+        for n in 0..20_000 {
+            let identity = format!("https://outlet.example/world/2026/12/02/a-long-story-slug-{n}");
+            let alias = format!("a long headline of story number {n}|{identity}");
+            record.remember(&identity, &format!("{n:032x}"), Some(&alias));
+        }
+        assert!(serde_json::to_vec(&record).map(|v| v.len()).unwrap_or(0) > STATE_BUDGET_BYTES);
+        let saved = encode_within_budget("outlet", &record).unwrap_or_default();
+        assert!(saved.len() <= STATE_BUDGET_BYTES, "{}", saved.len());
+        let restored: SourceRecord = serde_json::from_slice(&saved).unwrap_or_default();
+        assert!(
+            restored.published.len() > 1_000,
+            "{}",
+            restored.published.len()
+        );
+        // The newest items are kept, the oldest left out.
+        let newest = "https://outlet.example/world/2026/12/02/a-long-story-slug-19999";
+        assert!(restored.published.contains_key(newest));
+        assert!(
+            !restored
+                .published
+                .contains_key("https://outlet.example/world/2026/12/02/a-long-story-slug-0")
+        );
+        // A small state is saved as it is.
+        let mut small = SourceRecord::default();
+        small.remember("a", "h", None);
+        assert_eq!(
+            encode_within_budget("outlet", &small).unwrap_or_default(),
+            serde_json::to_vec(&small).unwrap_or_default()
+        );
     }
 }
