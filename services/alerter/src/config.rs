@@ -72,7 +72,8 @@ impl Default for WebhookDeliveryConfig {
 
 /// `[alerter.smtp]`: the SMTP server of e-mail channels, and retries of a send before it is
 /// counted as failed. The password can come from a file: `WIREFEED__ALERTER__SMTP__PASSWORD_FILE`.
-#[derive(Debug, Clone, Deserialize)]
+/// Its `Debug` hides the password.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpConfig {
     pub host: String,
@@ -125,6 +126,34 @@ impl SmtpConfig {
             initial_backoff_ms: self.initial_backoff_ms,
             max_backoff_ms: self.max_backoff_ms,
         }
+    }
+}
+
+/// Shown instead of a secret in `Debug` output.
+const HIDDEN: &str = "(hidden)";
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("from", &self.from)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| HIDDEN))
+            .field("starttls", &self.starttls)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("max_attempts", &self.max_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for WebhookTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookTarget")
+            .field("url", &self.url)
+            .field("kind", &self.kind)
+            .field("secret", &self.secret.as_ref().map(|_| HIDDEN))
+            .finish()
     }
 }
 
@@ -201,8 +230,8 @@ pub enum ChannelKind {
     Email,
 }
 
-/// One webhook of a subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One webhook of a subscription. Its `Debug` hides the secret.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookTarget {
     pub url: String,
@@ -518,6 +547,22 @@ impl std::fmt::Debug for Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_hides_the_smtp_password_and_webhook_secrets() {
+        let smtp: SmtpConfig = serde_json::from_str(
+            r#"{"host": "smtp.example", "from": "a@example.org", "password": "hunter2-smtp"}"#,
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let webhook = WebhookTarget {
+            url: "https://desk.example/hook".to_owned(),
+            kind: WebhookKind::Generic,
+            secret: Some("hunter2-hook".to_owned()),
+        };
+        let shown = format!("{smtp:?} {webhook:?} {:?}", vec![webhook.clone()]);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("(hidden)") && shown.contains("smtp.example"));
+    }
 
     fn subscription(json: &str) -> SubscriptionConfig {
         serde_json::from_str(json).unwrap_or_default()
