@@ -464,6 +464,8 @@ impl Parser {
 }
 
 fn text(raw: &str, column: usize) -> Result<Expr, QueryError> {
+    // `"peace tal* "` is the prefix phrase `"peace tal*"` (found by fuzzing).
+    let raw = raw.trim();
     let (raw, prefix) = match raw.strip_suffix('*') {
         Some(stem) => (stem, true),
         None => (raw, false),

@@ -143,6 +143,7 @@ fn phrases_that_look_like_syntax_print_back_quoted() {
         r#"source:"a(b" y"#,
         r#""peace tal*" y"#,
         r#""(a*" y"#,
+        r#""peacel* " peacel* talks"#,
     ] {
         let expr = parse(query).unwrap_or_else(|e| panic!("{query}: {e}"));
         let printed = expr.to_string();
