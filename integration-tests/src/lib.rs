@@ -154,21 +154,7 @@ pub async fn read_topic(topic: &str, count: usize, wait: Duration) -> Vec<ReadMe
         let until = grace_deadline.unwrap_or(deadline);
         match tokio::time::timeout_at(until, consumer.recv()).await {
             Ok(Ok(message)) => {
-                let headers = message
-                    .headers()
-                    .map(|headers| {
-                        headers
-                            .iter()
-                            .map(|h| {
-                                (
-                                    h.key.to_owned(),
-                                    String::from_utf8_lossy(h.value.unwrap_or_default())
-                                        .into_owned(),
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let headers = header_map(&message);
                 messages.push(ReadMessage {
                     key: message.key().map(<[u8]>::to_vec),
                     payload: message.payload().unwrap_or_default().to_vec(),
@@ -184,6 +170,24 @@ pub async fn read_topic(topic: &str, count: usize, wait: Duration) -> Vec<ReadMe
         }
     }
     messages
+}
+
+/// A Kafka message's headers as text.
+pub fn header_map(message: &impl Message) -> BTreeMap<String, String> {
+    message
+        .headers()
+        .map(|headers| {
+            headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.key.to_owned(),
+                        String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Serves `routes` (path → (content type, body)) on 127.0.0.1 at a free port until dropped

@@ -271,13 +271,7 @@ pub fn run(options: &SoakOptions) -> SoakReport {
         })
     });
     let dead = Tail::start(&options.broker, &topic(topics::DLQ), |seen: &Seen<'_>| {
-        let header = |name: &str| {
-            seen.headers
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let header = |name: &str| seen.headers.get(name).cloned().unwrap_or_default();
         let raw: Option<wire_model::RawItem> = serde_json::from_slice(seen.payload).ok();
         Some(DeadSeen {
             content: raw.map_or_else(

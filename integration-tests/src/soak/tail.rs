@@ -4,7 +4,7 @@
 
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::message::{Headers, Message};
+use rdkafka::message::Message;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,7 +12,7 @@ use std::time::Duration;
 /// A record as the tail saw it: its payload (for the parser) and headers.
 pub struct Seen<'a> {
     pub payload: &'a [u8],
-    pub headers: Vec<(String, String)>,
+    pub headers: std::collections::BTreeMap<String, String>,
 }
 
 /// Reads `topic` from the beginning in a thread, summarising each record with `parse`.
@@ -48,21 +48,7 @@ impl<T: Send + 'static> Tail<T> {
                 let Some(Ok(message)) = consumer.poll(Duration::from_millis(200)) else {
                     continue;
                 };
-                let headers = message
-                    .headers()
-                    .map(|headers| {
-                        headers
-                            .iter()
-                            .map(|h| {
-                                (
-                                    h.key.to_owned(),
-                                    String::from_utf8_lossy(h.value.unwrap_or_default())
-                                        .into_owned(),
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let headers = crate::header_map(&message);
                 let seen = Seen {
                     payload: message.payload().unwrap_or_default(),
                     headers,
