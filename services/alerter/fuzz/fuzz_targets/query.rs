@@ -44,11 +44,16 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let printed = expr.to_string();
-    assert_eq!(
-        parse(&printed).as_ref(),
-        Ok(&expr),
-        "{text:?} printed as {printed:?}"
-    );
+    match parse(&printed) {
+        // `------x` nests as deep as `NOT NOT NOT NOT NOT NOT x` but is shorter to write, and
+        // `(a)` adds a level that prints away: near the limit, the printed form may cross it.
+        Err(error) if error.message.contains("nested too deeply") => {}
+        reparsed => assert_eq!(
+            reparsed,
+            Ok(expr.clone()),
+            "{text:?} printed as {printed:?}"
+        ),
+    }
     let registry = SubscriptionRegistry::new();
     let subscription = SubscriptionConfig {
         id: "fuzz".to_owned(),
