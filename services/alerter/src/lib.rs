@@ -43,6 +43,8 @@ use wire_runtime::state::SharedStateStore;
 use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite};
 
 type Position = (String, i32, i64);
+/// Everything in a state store, as `load_all` returns it.
+pub type StateValues = std::collections::HashMap<String, Vec<u8>>;
 
 /// The alerter as a [`Stage`].
 pub struct AlerterStage {
@@ -85,15 +87,25 @@ impl AlerterStage {
             .load_all()
             .await
             .context("failed to load the alerter state")?;
+        Self::restored(config, registry, store, &values)
+    }
+
+    /// [`Self::with_state`] from values already loaded from `store`.
+    pub fn restored(
+        config: &AlerterConfig,
+        registry: SubscriptionRegistry,
+        store: SharedStateStore,
+        values: &StateValues,
+    ) -> anyhow::Result<Self> {
         let (mut alerted, mut added, mut unreadable) = (Vec::new(), Vec::new(), 0usize);
         for (key, value) in values {
             if key.starts_with("s:") {
-                match serde_json::from_slice::<Alerted>(&value) {
+                match serde_json::from_slice::<Alerted>(value) {
                     Ok(entry) => alerted.push(entry),
                     Err(_) => unreadable += 1,
                 }
             } else if key.starts_with(subscriptions::KEY_PREFIX) {
-                match serde_json::from_slice(&value) {
+                match serde_json::from_slice(value) {
                     Ok(subscription) => added.push(subscription),
                     Err(_) => unreadable += 1,
                 }
@@ -321,8 +333,14 @@ pub async fn run(
     deps: AlerterDeps,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
+    // Loaded once for both: the alerted pairs and subscriptions, and the held alerts.
+    let values = deps
+        .state
+        .load_all()
+        .await
+        .context("failed to load the alerter state")?;
     let stage =
-        AlerterStage::with_state(&config, deps.registry.clone(), deps.state.clone()).await?;
+        AlerterStage::restored(&config, deps.registry.clone(), deps.state.clone(), &values)?;
     // Subscribe the webhook consumer before the stage can publish anything.
     let webhooks = channels::WebhookChannel::subscribe(
         &config.webhook,
@@ -331,7 +349,7 @@ pub async fn run(
     )
     .await?
     .with_smtp(config.smtp.as_ref())?
-    .with_state(deps.state)
+    .with_held(deps.state, &values)
     .await?;
     let stop_delivering = shutdown.child_token();
     let delivering = tokio::spawn(webhooks.run(stop_delivering.clone()));

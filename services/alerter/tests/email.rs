@@ -210,19 +210,24 @@ async fn an_alert_arrives_as_a_plain_text_mail_with_everything_a_desk_needs() {
     }
 }
 
-#[tokio::test]
-async fn a_server_that_refuses_twice_gets_the_mail_once_after_retries() {
-    let sink = smtp_sink(2);
+/// Mails one alert to the desk through `sink`.
+async fn mail_one_alert(sink: &SmtpSink) -> Sent {
     let mailer = Mailer::new(&sink.config()).unwrap();
     let alert = alert("syria-desk", "Ceasefire holds");
-    let sent = mailer
+    mailer
         .send(
             "syria-desk",
             &["desk@newsroom.example".to_owned()],
             &Outgoing::One(&alert),
             &CancellationToken::new(),
         )
-        .await;
+        .await
+}
+
+#[tokio::test]
+async fn a_server_that_refuses_twice_gets_the_mail_once_after_retries() {
+    let sink = smtp_sink(2);
+    let sent = mail_one_alert(&sink).await;
     assert_eq!(sent, Sent::Delivered);
     assert_eq!(sink.received(1).await.len(), 1);
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -232,16 +237,7 @@ async fn a_server_that_refuses_twice_gets_the_mail_once_after_retries() {
 #[tokio::test]
 async fn a_server_that_keeps_refusing_fails_after_max_attempts() {
     let sink = smtp_sink(100);
-    let mailer = Mailer::new(&sink.config()).unwrap();
-    let alert = alert("syria-desk", "Ceasefire holds");
-    let sent = mailer
-        .send(
-            "syria-desk",
-            &["desk@newsroom.example".to_owned()],
-            &Outgoing::One(&alert),
-            &CancellationToken::new(),
-        )
-        .await;
+    let sent = mail_one_alert(&sink).await;
     match sent {
         Sent::Failed { attempts, error } => {
             assert_eq!(attempts, 4);

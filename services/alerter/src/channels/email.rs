@@ -92,18 +92,14 @@ impl Mailer {
                     error,
                 };
             }
-            let wait = super::webhook::backoff(&retries, attempt, fastrand::f64());
-            events::WebhookRetry {
+            let retry = super::webhook::Retry {
                 subscription,
                 channel: CHANNEL,
                 attempt,
-                backoff_ms: wait.as_millis() as u64,
                 error: &error,
-            }
-            .emit();
-            tokio::select! {
-                _ = shutdown.cancelled() => return Sent::Interrupted,
-                _ = tokio::time::sleep(wait) => {}
+            };
+            if !retry.wait(&retries, shutdown).await {
+                return Sent::Interrupted;
             }
         }
     }

@@ -163,16 +163,26 @@ impl WebhookChannel {
     /// Keeps held alerts in `store`, and holds again those it kept before a restart: each goes
     /// back into the batch of its subscription that was open when it was first held (sent at
     /// the next flush when that batch is already due).
-    pub async fn with_state(mut self, store: SharedStateStore) -> anyhow::Result<Self> {
+    pub async fn with_state(self, store: SharedStateStore) -> anyhow::Result<Self> {
+        let values = store.load_all().await?;
+        self.with_held(store, &values).await
+    }
+
+    /// [`Self::with_state`] from values already loaded from `store`.
+    pub async fn with_held(
+        mut self,
+        store: SharedStateStore,
+        values: &crate::StateValues,
+    ) -> anyhow::Result<Self> {
         let mut restored: Vec<HeldAlert> = Vec::new();
         let mut orphans = Vec::new();
-        for (key, value) in store.load_all().await? {
+        for (key, value) in values {
             if !key.starts_with(HELD_PREFIX) {
                 continue;
             }
-            match serde_json::from_slice::<HeldAlert>(&value) {
+            match serde_json::from_slice::<HeldAlert>(value) {
                 Ok(held) if held.alert.is_some() => restored.push(held),
-                _ => orphans.push(key),
+                _ => orphans.push(key.clone()),
             }
         }
         restored.sort_by_key(|held| held.held_at);

@@ -180,18 +180,45 @@ pub async fn post(
                 last: error,
             });
         }
-        let wait = backoff(config, attempt, fastrand::f64());
-        events::WebhookRetry {
+        let retry = Retry {
             subscription,
             channel,
             attempt,
-            backoff_ms: wait.as_millis() as u64,
             error: &error,
+        };
+        if !retry.wait(config, shutdown).await {
+            return Posted::Interrupted;
+        }
+    }
+}
+
+/// A failed attempt of a channel that will be tried again.
+pub(super) struct Retry<'a> {
+    pub subscription: &'a str,
+    pub channel: &'static str,
+    pub attempt: u32,
+    pub error: &'a str,
+}
+
+impl Retry<'_> {
+    /// Reports the retry and waits its backoff; `false` when shutdown came first.
+    pub(super) async fn wait(
+        self,
+        config: &WebhookDeliveryConfig,
+        shutdown: &CancellationToken,
+    ) -> bool {
+        let wait = backoff(config, self.attempt, fastrand::f64());
+        events::WebhookRetry {
+            subscription: self.subscription,
+            channel: self.channel,
+            attempt: self.attempt,
+            backoff_ms: wait.as_millis() as u64,
+            error: self.error,
         }
         .emit();
         tokio::select! {
-            _ = shutdown.cancelled() => return Posted::Interrupted,
-            _ = tokio::time::sleep(wait) => {}
+            _ = shutdown.cancelled() => false,
+            _ = tokio::time::sleep(wait) => true,
         }
     }
 }
