@@ -290,7 +290,8 @@ pub fn run(options: &SoakOptions) -> SoakReport {
     topology.start_all();
     let mut crashes = Vec::new();
     stream(options, &corpus, &inbox, &mut topology, &mut crashes);
-    let drained = wait_drained(&corpus, &enriched, &dead, options.drain_timeout);
+    let drained = wait_drained(&corpus, &enriched, &dead, options.drain_timeout)
+        && wait_alerted(&corpus, &enriched, &alerts, &dead, options.drain_timeout);
     wait_quiet(&alerts, Duration::from_secs(10));
     if let Some(receiver) = &receiver {
         receiver.wait_quiet(Duration::from_secs(15));
@@ -437,6 +438,31 @@ fn wait_drained(
             .filter_map(|e| e.token)
             .collect();
         if corpus.expected.is_subset(&seen) && dead.len() >= corpus.bad_files {
+            return true;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    false
+}
+
+/// Waits until every (subscription, family) pair the enriched articles match has its alert:
+/// the alerter may still be catching up (after a broker outage) when the articles are all in.
+fn wait_alerted(
+    corpus: &Corpus,
+    enriched: &Tail<EnrichedSeen>,
+    alerts: &Tail<AlertSeen>,
+    dead: &Tail<DeadSeen>,
+    timeout: Duration,
+) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        let counted = count(
+            corpus,
+            &enriched.snapshot(),
+            &alerts.snapshot(),
+            &dead.snapshot(),
+        );
+        if counted.alert_pairs_missing == 0 {
             return true;
         }
         std::thread::sleep(Duration::from_secs(1));
