@@ -116,6 +116,7 @@ pub fn stage_config() -> StageConfig {
         retry_initial_backoff_ms: 10,
         retry_max_backoff_ms: 50,
         drain_timeout_ms: 5000,
+        state_refresh_ms: 1000,
     }
 }
 

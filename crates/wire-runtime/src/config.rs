@@ -388,6 +388,9 @@ pub struct StageConfig {
     pub retry_max_backoff_ms: u64,
     /// How long shutdown waits for in-flight work.
     pub drain_timeout_ms: u64,
+    /// How often a stage takes in the state other instances of it wrote to the shared state
+    /// store (0: only when a rebalance assigns it partitions).
+    pub state_refresh_ms: u64,
 }
 
 impl Validate for BusConfig {

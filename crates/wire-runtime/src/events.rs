@@ -243,3 +243,50 @@ impl OffsetNotStored<'_> {
         metrics::counter!("wirefeed_bus_offsets_not_stored_total").increment(1);
     }
 }
+
+pub struct StateCaughtUp {
+    pub stage: &'static str,
+    /// `rebalance` or `periodic`.
+    pub reason: &'static str,
+    pub changes: usize,
+}
+
+impl StateCaughtUp {
+    pub fn emit(self) {
+        let level_info = self.reason == "rebalance";
+        if level_info {
+            info!(
+                stage = self.stage,
+                reason = self.reason,
+                changes = self.changes,
+                "took in state written by other instances"
+            );
+        } else {
+            debug!(
+                stage = self.stage,
+                reason = self.reason,
+                changes = self.changes,
+                "took in state written by other instances"
+            );
+        }
+        metrics::counter!("wirefeed_state_changes_from_others_total", "stage" => self.stage)
+            .increment(self.changes as u64);
+    }
+}
+
+pub struct StateCatchUpFailed<'a> {
+    pub stage: &'static str,
+    pub error: &'a str,
+}
+
+impl StateCatchUpFailed<'_> {
+    pub fn emit(self) {
+        warn!(
+            stage = self.stage,
+            error = self.error,
+            "could not read the state other instances wrote; retrying"
+        );
+        metrics::counter!("wirefeed_state_catch_up_failures_total", "stage" => self.stage)
+            .increment(1);
+    }
+}

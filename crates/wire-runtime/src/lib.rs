@@ -19,7 +19,8 @@ pub mod telemetry;
 pub use admin::Health;
 pub use bus::{Bus, BusError, Delivery, Record, SharedBus, Subscription};
 pub use config::{LoadedConfig, RuntimeConfig, Validate};
-pub use stage::{Outcome, Stage, StageError, StateWrite, run_stage};
+pub use stage::{Outcome, Stage, StageError, run_stage};
+pub use state::StateWrite;
 
 use anyhow::Context as _;
 use config::{BusConfig, BusKind};

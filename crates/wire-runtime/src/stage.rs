@@ -11,7 +11,7 @@ use crate::admin::Health;
 use crate::bus::{BusError, Delivery, PendingAck, Record, SharedBus};
 use crate::config::StageConfig;
 use crate::events;
-use crate::state::SharedStateStore;
+use crate::state::{SharedStateStore, StateWrite};
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
 use std::collections::VecDeque;
@@ -74,13 +74,12 @@ pub trait Stage: Send + 'static {
     fn take_state_writes(&mut self, _delivery: &Delivery) -> Vec<StateWrite> {
         Vec::new()
     }
-}
 
-/// One change to a stage's durable state: `value` `None` deletes `key`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StateWrite {
-    pub key: String,
-    pub value: Option<Vec<u8>>,
+    /// Takes in what other instances of this stage wrote to the shared state store: when a
+    /// rebalance assigns partitions (before their next message is handled: the previous
+    /// owner's state for them was written before its commits), and every
+    /// `stage.state_refresh_ms` (so each instance also knows what the others saw). No IO.
+    fn apply_state_changes(&mut self, _changes: Vec<StateWrite>) {}
 }
 
 struct InFlight {
@@ -116,6 +115,10 @@ pub async fn run_stage<S: Stage>(
     let mut in_flight: VecDeque<InFlight> = VecDeque::new();
     let mut processed: u64 = 0;
     let mut lag_timer = tokio::time::interval(Duration::from_secs(5));
+    let mut caught_up_with_assignment: u64 = 0;
+    let mut state_timer =
+        tokio::time::interval(Duration::from_millis(config.state_refresh_ms.max(1)));
+    state_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let result: Result<(), BusError> = loop {
         let can_receive = in_flight.len() < config.max_in_flight;
         tokio::select! {
@@ -148,6 +151,14 @@ pub async fn run_stage<S: Stage>(
                     Err(error) => break Err(error),
                 };
                 processed += 1;
+                let assignments = subscription.assignments();
+                if assignments != caught_up_with_assignment {
+                    // Failing here stops the stage (a restart loads the whole state): handling
+                    // the partition's messages without its previous owner's state would
+                    // mistake versions for new stories.
+                    catch_up_with_state(&mut stage, "rebalance").await?;
+                    caught_up_with_assignment = assignments;
+                }
                 let records = match handle_with_retries(&mut stage, &delivery, config, &shutdown).await {
                     Some(records) => records,
                     None => break Ok(()), // shut down while backing off: not committed
@@ -157,6 +168,12 @@ pub async fn run_stage<S: Stage>(
                     delivery,
                     acks: futures::future::try_join_all(acks).map(|r| r.map(|_| ())).boxed(),
                 });
+            }
+            _ = state_timer.tick(), if config.state_refresh_ms > 0 => {
+                // Best effort: the next tick tries again.
+                if let Err(error) = catch_up_with_state(&mut stage, "periodic").await {
+                    events::StateCatchUpFailed { stage: name, error: &error.to_string() }.emit();
+                }
             }
             _ = lag_timer.tick() => {
                 let assigned = subscription.assigned_partitions();
@@ -242,6 +259,28 @@ async fn persist_state<S: Stage>(stage: &mut S, delivery: &Delivery) -> Result<(
     };
     for write in writes {
         store.put(&write.key, write.value).await?;
+    }
+    Ok(())
+}
+
+/// Hands the stage what other instances of it wrote to its state store since the last time
+/// (see [`Stage::apply_state_changes`]).
+async fn catch_up_with_state<S: Stage>(
+    stage: &mut S,
+    reason: &'static str,
+) -> Result<(), BusError> {
+    let Some(store) = stage.state_store() else {
+        return Ok(());
+    };
+    let changes = store.changes_from_others().await?;
+    if !changes.is_empty() {
+        events::StateCaughtUp {
+            stage: stage.name(),
+            reason,
+            changes: changes.len(),
+        }
+        .emit();
+        stage.apply_state_changes(changes);
     }
     Ok(())
 }

@@ -56,6 +56,7 @@ fn config() -> StageConfig {
         retry_initial_backoff_ms: 1,
         retry_max_backoff_ms: 5,
         drain_timeout_ms: 1000,
+        state_refresh_ms: 1000,
     }
 }
 

@@ -303,6 +303,20 @@ impl Stage for AlerterStage {
         self.store.clone()
     }
 
+    /// Alerted pairs other instances recorded (a rebalance moves a family's partition here
+    /// after another instance alerted it). Deletions (the window's) are this ledger's own
+    /// business; subscriptions another instance's API added arrive at the next start.
+    fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
+        for change in changes {
+            let (true, Some(value)) = (change.key.starts_with("s:"), change.value) else {
+                continue;
+            };
+            if let Ok(entry) = serde_json::from_slice::<Alerted>(&value) {
+                self.ledger.merge_remote(entry);
+            }
+        }
+    }
+
     fn take_state_writes(&mut self, delivery: &Delivery) -> Vec<StateWrite> {
         let position = position(delivery);
         match self.pending.iter().position(|(p, _)| *p == position) {

@@ -114,6 +114,27 @@ impl Ledger {
         self.order.make_contiguous().sort_by_key(|item| item.0);
     }
 
+    /// Takes in a pair another alerter instance recorded (see
+    /// [`wire_runtime::Stage::apply_state_changes`]), unless this ledger holds the same or a
+    /// later alert of the pair. Returns whether it was taken.
+    pub fn merge_remote(&mut self, entry: Alerted) -> bool {
+        if self
+            .get(&entry.subscription, &entry.family)
+            .is_some_and(|held| held.last_alerted_at >= entry.last_alerted_at)
+        {
+            return false;
+        }
+        let out_of_order = self
+            .order
+            .back()
+            .is_some_and(|(last, _, _)| *last > entry.last_alerted_at);
+        self.remember(entry);
+        if out_of_order {
+            self.order.make_contiguous().sort_by_key(|item| item.0);
+        }
+        true
+    }
+
     /// Alerted pairs remembered.
     pub fn len(&self) -> usize {
         self.entries.values().map(BTreeMap::len).sum()

@@ -14,8 +14,11 @@
 //!
 //! Delivery guarantee and state: at-least-once. The index lives in memory and in the state
 //! store (one entry per article: a compacted topic in Kafka mode, a file in one process), and
-//! is restored at start-up, so a restarted or rebalanced enricher still recognises yesterday's
-//! copy. An article's index entry is written after its outputs are acknowledged and before its
+//! is restored at start-up, so a restarted enricher still recognises yesterday's copy. Several
+//! instances share the store: each takes in the entries the others write (every
+//! `stage.state_refresh_ms`, and before handling the partitions a rebalance assigns it), so an
+//! update reaching a new owner of its partition is still a version, and a pickup handled by
+//! one instance finds its original indexed by another. An article's index entry is written after its outputs are acknowledged and before its
 //! input is committed (see [`wire_runtime::Stage::take_state_writes`]): after a crash before
 //! the write, the input is redelivered and processed again (its outputs may appear twice;
 //! consumers dedupe by `uri` + `wire.content_hash`); after a crash between the write and the
@@ -208,6 +211,27 @@ impl Stage for EnricherStage {
 
     fn state_store(&self) -> Option<SharedStateStore> {
         self.store.clone()
+    }
+
+    /// Entries other instances indexed. Their deletions (window evictions) are not applied:
+    /// this index evicts by the same window on its own, and a late deletion must not remove
+    /// an entry that was written again since.
+    fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
+        let (mut taken, mut unreadable) = (0usize, 0usize);
+        for change in changes {
+            let (true, Some(value)) = (change.key.starts_with("a:"), change.value) else {
+                continue;
+            };
+            match serde_json::from_slice(&value) {
+                Ok(entry) => taken += usize::from(self.lineage.merge_remote(entry)),
+                Err(_) => unreadable += 1,
+            }
+        }
+        tracing::debug!(
+            taken,
+            unreadable,
+            "index entries of other instances taken in"
+        );
     }
 
     fn take_state_writes(&mut self, delivery: &Delivery) -> Vec<StateWrite> {

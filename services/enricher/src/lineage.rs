@@ -131,6 +131,22 @@ impl Lineage {
         self.index.upsert(entry);
     }
 
+    /// Takes in an entry another enricher instance wrote (see
+    /// [`wire_runtime::Stage::apply_state_changes`]), unless this index already holds the same
+    /// or a later version of the article (a late echo of a write the partition's new owner has
+    /// since superseded). Returns whether it was taken.
+    pub fn merge_remote(&mut self, entry: Entry) -> bool {
+        if self
+            .index
+            .by_uri(&entry.uri)
+            .is_some_and(|held| held.version_seq >= entry.version_seq)
+        {
+            return false;
+        }
+        self.restore(entry);
+        true
+    }
+
     /// Classifies `envelope` and returns it with `wire.family`, `version_seq`, `duplicate_of`,
     /// `similarity`, `is_original`, `version_of`, `change` and `enriched_at` set.
     pub fn process(&mut self, mut envelope: Envelope, now: DateTime<Utc>) -> Verdict {

@@ -20,7 +20,7 @@ use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::statistics::Statistics;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// A [`Bus`] over an Apache Kafka cluster.
@@ -150,9 +150,11 @@ impl Bus for KafkaBus {
         let context = GroupContext {
             group: group_id.clone(),
             assigned: Arc::new(AtomicUsize::new(0)),
+            assignments: Arc::new(AtomicU64::new(0)),
             lag: Arc::new(AtomicI64::new(-1)),
         };
         let assigned = context.assigned.clone();
+        let assignments = context.assignments.clone();
         let lag = context.lag.clone();
         let consumer: StreamConsumer<GroupContext> = client_config(&self.config)
             .set("group.id", &group_id)
@@ -180,6 +182,7 @@ impl Bus for KafkaBus {
             consumer,
             topic_prefix: self.config.topic_prefix.clone(),
             assigned,
+            assignments,
             lag,
         }))
     }
@@ -257,6 +260,9 @@ fn is_size_error(code: RDKafkaErrorCode) -> bool {
 struct GroupContext {
     group: String,
     assigned: Arc<AtomicUsize>,
+    /// Counts assignments; set before the first message of the new assignment is consumed
+    /// (librdkafka calls the rebalance callback from the poll that would return it).
+    assignments: Arc<AtomicU64>,
     lag: Arc<AtomicI64>,
 }
 
@@ -284,11 +290,14 @@ impl ConsumerContext for GroupContext {
         let assigned = consumer.assignment().map(|tpl| tpl.count()).unwrap_or(0);
         self.assigned.store(assigned, Ordering::Relaxed);
         match rebalance {
-            Rebalance::Assign(tpl) => events::PartitionsAssigned {
-                group: &self.group,
-                partitions: tpl.count(),
+            Rebalance::Assign(tpl) => {
+                self.assignments.fetch_add(1, Ordering::SeqCst);
+                events::PartitionsAssigned {
+                    group: &self.group,
+                    partitions: tpl.count(),
+                }
+                .emit();
             }
-            .emit(),
             Rebalance::Revoke(tpl) => events::PartitionsRevoked {
                 group: &self.group,
                 partitions: tpl.count(),
@@ -307,6 +316,7 @@ struct KafkaSubscription {
     consumer: StreamConsumer<GroupContext>,
     topic_prefix: String,
     assigned: Arc<AtomicUsize>,
+    assignments: Arc<AtomicU64>,
     lag: Arc<AtomicI64>,
 }
 
@@ -384,6 +394,10 @@ impl Subscription for KafkaSubscription {
 
     fn assigned_partitions(&self) -> usize {
         self.assigned.load(Ordering::Relaxed)
+    }
+
+    fn assignments(&self) -> u64 {
+        self.assignments.load(Ordering::SeqCst)
     }
 
     fn lag(&self) -> Option<i64> {

@@ -137,6 +137,13 @@ pub trait Subscription: Send {
     /// How many partitions this member is assigned now (for `/readyz`).
     fn assigned_partitions(&self) -> usize;
 
+    /// How many times partitions were assigned to this member so far. When it changes, a
+    /// rebalance has handed this member partitions whose earlier messages another member may
+    /// have handled: the stage loop then catches up with the state that member wrote.
+    fn assignments(&self) -> u64 {
+        0
+    }
+
     /// Messages not yet consumed across the assigned partitions, where known.
     fn lag(&self) -> Option<i64>;
 

@@ -1,17 +1,21 @@
 //! A state store in a compacted Kafka topic: `put` produces the key with its value (or a
-//! tombstone) and waits for the acknowledgement; `load_all` reads the topic from the start to
-//! the high watermarks seen at load time.
+//! tombstone), naming its writer in a header, and waits for the acknowledgement; `load_all`
+//! reads the topic from the start to the high watermark seen at load time and keeps its
+//! consumer there; `changes_from_others` reads on from there to the current high watermark and
+//! returns what other writers (other instances of the stage) wrote.
 
-use super::{StateError, StateStore};
+use super::{StateError, StateStore, StateWrite};
 use crate::config::KafkaConfig;
 use async_trait::async_trait;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::RDKafkaErrorCode;
+use rdkafka::message::{Header, Headers, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// State in the compacted topic `<topic_prefix>wire.state.<name>.v1`.
@@ -19,6 +23,71 @@ pub struct KafkaStateStore {
     topic: String,
     config: KafkaConfig,
     producer: FutureProducer,
+    /// Who this instance is, in the header of every record it writes, so that
+    /// [`StateStore::changes_from_others`] skips its own writes.
+    writer: String,
+    /// The consumer `load_all` read the topic with, kept where it stopped.
+    follower: Arc<Mutex<Option<Follower>>>,
+}
+
+/// The header naming the instance that wrote a state record.
+const WRITER_HEADER: &str = "wirefeed-state-writer";
+
+struct Follower {
+    consumer: BaseConsumer,
+    /// The first offset not read yet.
+    next_offset: i64,
+}
+
+fn lock(follower: &Mutex<Option<Follower>>) -> std::sync::MutexGuard<'_, Option<Follower>> {
+    follower
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A name no other instance has: the client id, the process and the time it opened the store.
+fn writer_id(config: &KafkaConfig) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    format!("{}-{}-{nanos}", config.client_id, std::process::id())
+}
+
+/// Polls `consumer` (assigned to the store's one partition) until the record before `high`
+/// was read, handing each record's key, value (`None`: a tombstone) and writer to `visit`.
+/// Returns the offset after the last record read.
+fn read_to(
+    consumer: &BaseConsumer,
+    high: i64,
+    timeout: Duration,
+    mut visit: impl FnMut(String, Option<&[u8]>, Option<&[u8]>),
+) -> Result<i64, String> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if std::time::Instant::now() > deadline {
+            return Err(format!("timed out reading up to offset {high}"));
+        }
+        let Some(message) = consumer.poll(Duration::from_millis(500)) else {
+            continue;
+        };
+        let message = message.map_err(|e| e.to_string())?;
+        if let Some(key) = message.key() {
+            let writer = message.headers().and_then(|headers| {
+                headers
+                    .iter()
+                    .find(|header| header.key == WRITER_HEADER)
+                    .and_then(|header| header.value)
+            });
+            visit(
+                String::from_utf8_lossy(key).into_owned(),
+                message.payload(),
+                writer,
+            );
+        }
+        if message.offset() + 1 >= high {
+            return Ok(message.offset() + 1);
+        }
+    }
 }
 
 impl std::fmt::Debug for KafkaStateStore {
@@ -82,6 +151,8 @@ impl KafkaStateStore {
             topic,
             config: config.clone(),
             producer,
+            writer: writer_id(config),
+            follower: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -103,9 +174,11 @@ impl StateStore for KafkaStateStore {
             )
             .set("enable.auto.commit", "false")
             .set("enable.partition.eof", "false")
+            .set("auto.offset.reset", "earliest")
             .create()
             .map_err(|e| self.error(e.to_string()))?;
         let topic = self.topic.clone();
+        let follower = self.follower.clone();
         let loaded = tokio::task::spawn_blocking(move || -> Result<_, String> {
             // Right after the topic is created its partition may have no leader yet
             // (NotLeaderForPartition, LeaderNotAvailable): retry for up to 30 s.
@@ -121,42 +194,88 @@ impl StateStore for KafkaStateStore {
                 }
             };
             let mut values = HashMap::new();
-            if high <= low {
-                return Ok(values);
-            }
             let mut assignment = TopicPartitionList::new();
             assignment
                 .add_partition_offset(&topic, 0, Offset::Beginning)
                 .map_err(|e| e.to_string())?;
             consumer.assign(&assignment).map_err(|e| e.to_string())?;
-            let deadline = std::time::Instant::now() + Duration::from_secs(120);
-            loop {
-                if std::time::Instant::now() > deadline {
-                    return Err(format!("timed out reading up to offset {high}"));
-                }
-                let Some(message) = consumer.poll(Duration::from_millis(500)) else {
-                    continue;
-                };
-                let message = message.map_err(|e| e.to_string())?;
-                if let Some(key) = message.key() {
-                    let key = String::from_utf8_lossy(key).into_owned();
-                    match message.payload() {
+            let mut next_offset = low;
+            if high > low {
+                next_offset = read_to(&consumer, high, Duration::from_secs(120), |key, value, _| {
+                    match value {
                         Some(value) => values.insert(key, value.to_vec()),
                         None => values.remove(&key),
                     };
-                }
-                if message.offset() + 1 >= high {
-                    return Ok(values);
-                }
+                })?;
             }
+            // Kept, unassigned so that it fetches nothing meanwhile, to follow the other
+            // writers from where it stopped.
+            consumer.unassign().map_err(|e| e.to_string())?;
+            *lock(&follower) = Some(Follower {
+                consumer,
+                next_offset,
+            });
+            Ok(values)
         })
         .await
         .map_err(|e| self.error(e.to_string()))?;
         loaded.map_err(|reason| self.error(reason))
     }
 
+    async fn changes_from_others(&self) -> Result<Vec<StateWrite>, StateError> {
+        let topic = self.topic.clone();
+        let follower = self.follower.clone();
+        let writer = self.writer.clone();
+        let read = tokio::task::spawn_blocking(move || -> Result<_, String> {
+            let mut guard = lock(&follower);
+            let Some(follower) = guard.as_mut() else {
+                return Ok(Vec::new()); // not loaded yet: load_all reads everything
+            };
+            let (_, high) = follower
+                .consumer
+                .fetch_watermarks(&topic, 0, Duration::from_secs(5))
+                .map_err(|e| e.to_string())?;
+            let mut changes = Vec::new();
+            if high <= follower.next_offset {
+                return Ok(changes);
+            }
+            let mut assignment = TopicPartitionList::new();
+            assignment
+                .add_partition_offset(&topic, 0, Offset::Offset(follower.next_offset))
+                .map_err(|e| e.to_string())?;
+            follower
+                .consumer
+                .assign(&assignment)
+                .map_err(|e| e.to_string())?;
+            let read = read_to(
+                &follower.consumer,
+                high,
+                Duration::from_secs(30),
+                |key, value, from| {
+                    if from != Some(writer.as_bytes()) {
+                        changes.push(StateWrite {
+                            key,
+                            value: value.map(<[u8]>::to_vec),
+                        });
+                    }
+                },
+            );
+            follower.consumer.unassign().map_err(|e| e.to_string())?;
+            follower.next_offset = read?;
+            Ok(changes)
+        })
+        .await
+        .map_err(|e| self.error(e.to_string()))?;
+        read.map_err(|reason| self.error(reason))
+    }
+
     async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError> {
-        let mut record: FutureRecord<'_, str, [u8]> = FutureRecord::to(&self.topic).key(key);
+        let headers = OwnedHeaders::new().insert(Header {
+            key: WRITER_HEADER,
+            value: Some(self.writer.as_bytes()),
+        });
+        let mut record: FutureRecord<'_, str, [u8]> =
+            FutureRecord::to(&self.topic).key(key).headers(headers);
         if let Some(value) = &value {
             record = record.payload(value.as_slice());
         }

@@ -4,6 +4,11 @@
 //!
 //! A store is loaded whole at start-up ([`StateStore::load_all`]) and then written key by key
 //! ([`StateStore::put`], durable when it returns). Values are opaque bytes; stages store JSON.
+//!
+//! Several instances of a stage (one consumer group, partitions split between them) share one
+//! store. Each follows what the others write ([`StateStore::changes_from_others`]), so the
+//! instance a rebalance moves a partition to knows what the previous owner recorded, and
+//! every instance sees the others' articles (a pickup in another partition than its original).
 
 mod file;
 mod kafka;
@@ -43,8 +48,23 @@ pub trait StateStore: Send + Sync + 'static {
     /// Sets `key` to `value`, or deletes it with `None`. Durable when it returns `Ok`.
     async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError>;
 
+    /// What other writers (other instances of the stage) put since the last `load_all` or
+    /// `changes_from_others`, in the order written, up to the store's end at the time of the
+    /// call. Call [`StateStore::load_all`] first. Stores with one writer (a file, memory) have
+    /// none.
+    async fn changes_from_others(&self) -> Result<Vec<StateWrite>, StateError> {
+        Ok(Vec::new())
+    }
+
     /// `kafka`, `file` or `memory`, for logs.
     fn kind(&self) -> &'static str;
+}
+
+/// One change to a stage's durable state: `value` `None` deletes `key`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateWrite {
+    pub key: String,
+    pub value: Option<Vec<u8>>,
 }
 
 /// A state store shared between tasks.
