@@ -231,9 +231,17 @@ fn row(
 /// Prints the report as a table.
 pub fn print(report: &PipelineReport) {
     let shape = &report.load;
+    let bursts = if (0..shape.secs).any(|s| shape.is_burst(s)) {
+        format!(
+            "with {}x bursts ({} s every {} s)",
+            shape.burst_factor, shape.burst_secs, shape.burst_every_secs
+        )
+    } else {
+        "without bursts".to_owned()
+    };
     println!(
         "pipeline: broker {}, {} partitions, linger.ms {}, compression {}{}; {} warm-up, {} \
-         articles at once, then {}/s with {}x bursts ({} s every {} s) for {} s ({} articles)",
+         articles at once, then {}/s {bursts} for {} s ({} articles)",
         report.broker,
         report.kafka.partitions,
         report.kafka.linger_ms,
@@ -246,9 +254,6 @@ pub fn print(report: &PipelineReport) {
         report.warmup_articles,
         thousands(report.throughput_articles as f64),
         shape.rate,
-        shape.burst_factor,
-        shape.burst_secs,
-        shape.burst_every_secs,
         shape.secs,
         thousands(report.fixed_load_articles as f64),
     );
