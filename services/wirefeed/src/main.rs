@@ -149,6 +149,78 @@ enum BenchCommand {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Normalizer, enricher and alerter as separate processes over a real Kafka broker, fed
+    /// raw items made from Reuters-21578 as the fetcher publishes them: sustained articles/s
+    /// to wire.enriched.v1, and at a fixed load with bursts the p50/p99/max latency from fetch
+    /// to wire.enriched.v1 and to wire.alerts.v1; the same against the Kafka ceiling (copier
+    /// processes through the same topics) in the same run.
+    Pipeline {
+        /// A running broker's bootstrap address (default: start deploy/kafka/kafka.sh).
+        #[arg(long)]
+        broker: Option<String>,
+        /// Articles offered at once to measure the sustained throughput.
+        #[arg(long, default_value_t = 10_000)]
+        articles: usize,
+        /// Articles through the pipeline before measuring.
+        #[arg(long, default_value_t = 300)]
+        warmup: usize,
+        /// Fixed load: articles per second between bursts.
+        #[arg(long, default_value_t = 200.0)]
+        rate: f64,
+        /// Fixed load: a burst offers this many times the rate.
+        #[arg(long, default_value_t = 10.0)]
+        burst_factor: f64,
+        /// Fixed load: seconds each burst lasts.
+        #[arg(long, default_value_t = 1)]
+        burst_secs: u64,
+        /// Fixed load: a burst starts every this many seconds (0: no bursts).
+        #[arg(long, default_value_t = 10)]
+        burst_every: u64,
+        /// Fixed load: how long to offer it.
+        #[arg(long, default_value_t = 30)]
+        secs: u64,
+        /// Partitions of the run's topics.
+        #[arg(long, default_value_t = 3)]
+        partitions: i32,
+        /// Producer linger.ms of every process (default: bus.kafka.linger_ms).
+        #[arg(long)]
+        linger_ms: Option<u64>,
+        /// Producer compression of every process (default: bus.kafka.compression).
+        #[arg(long)]
+        compression: Option<String>,
+        /// An extra librdkafka property for every process, KEY=VALUE (repeatable).
+        #[arg(long = "kafka-option", value_name = "KEY=VALUE")]
+        kafka_options: Vec<String>,
+        /// Skip the Kafka-ceiling baseline.
+        #[arg(long)]
+        no_ceiling: bool,
+        /// The Reuters-21578 directory (reut2-*.sgm).
+        #[arg(long, default_value = "../shared/data/reuters21578")]
+        reuters: PathBuf,
+        /// Seed of the corpus generator.
+        #[arg(long, default_value_t = 21578)]
+        seed: u64,
+        /// Keep the processes' logs and config files in this directory.
+        #[arg(long)]
+        logs: Option<PathBuf>,
+        /// Fail a phase that has not drained after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        phase_timeout: u64,
+        /// Also write the figures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// One hop of the Kafka ceiling (started by `bench pipeline`): copy every record of one
+    /// topic to another, committing after the acknowledgement.
+    #[command(hide = true)]
+    Copy {
+        #[arg(long)]
+        group: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -403,6 +475,54 @@ fn main() -> std::process::ExitCode {
                         change_secs,
                     };
                     commands::bench::fetch(&options, json.as_deref())
+                }
+                BenchCommand::Pipeline {
+                    broker,
+                    articles,
+                    warmup,
+                    rate,
+                    burst_factor,
+                    burst_secs,
+                    burst_every,
+                    secs,
+                    partitions,
+                    linger_ms,
+                    compression,
+                    kafka_options,
+                    no_ceiling,
+                    reuters,
+                    seed,
+                    logs,
+                    phase_timeout,
+                    json,
+                } => {
+                    let options = commands::bench::topology::parse_options(&kafka_options)?;
+                    let options = commands::bench::pipeline::PipelineOptions {
+                        broker,
+                        articles,
+                        warmup,
+                        shape: commands::bench::load::LoadShape {
+                            rate,
+                            burst_factor,
+                            burst_secs,
+                            burst_every_secs: burst_every,
+                            secs,
+                        },
+                        seed,
+                        kafka: commands::bench::topology::KafkaSettings {
+                            partitions,
+                            linger_ms,
+                            compression,
+                            options,
+                        },
+                        ceiling: !no_ceiling,
+                        logs,
+                        phase_timeout: std::time::Duration::from_secs(phase_timeout),
+                    };
+                    commands::bench::pipeline(&reuters, &options, json.as_deref()).await
+                }
+                BenchCommand::Copy { group, from, to } => {
+                    commands::bench::copy(cli.config.as_deref(), &group, &from, &to).await
                 }
             },
             Command::Eval { command } => match command {

@@ -5,7 +5,11 @@
 //!   thread over a corpus made from Reuters-21578 ([`corpus`]), and the Python baseline
 //!   (`bench/baselines/core.py`) on the same corpus in the same run ([`baseline`]);
 //! - `bench fetch` ([`fetch`]): the fetcher's real polling code against 10,000 feeds served by
-//!   a local HTTP server started in the same process ([`feeds`]).
+//!   a local HTTP server started in the same process ([`feeds`]);
+//! - `bench pipeline` ([`pipeline`]): the stages as separate processes over a real Kafka broker
+//!   ([`topology`], [`kafka_io`]), with the Kafka ceiling (`bench copy` processes copying the
+//!   same messages through the same topics) in the same run; the offered-load schedule and
+//!   the quantiles are pure ([`load`]), the figures and their table in [`report`].
 //!
 //! Memory and CPU figures come from `/proc/self` ([`proc`]).
 
@@ -14,7 +18,12 @@ pub mod core;
 pub mod corpus;
 pub mod feeds;
 pub mod fetch;
+pub mod kafka_io;
+pub mod load;
+pub mod pipeline;
 pub mod proc;
+pub mod report;
+pub mod topology;
 
 use anyhow::Context as _;
 use std::path::Path;
@@ -72,6 +81,47 @@ pub fn fetch(options: &fetch::FetchOptions, json: Option<&Path>) -> anyhow::Resu
     if let Some(path) = json {
         write_json(path, &report)?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wirefeed bench pipeline`.
+pub async fn pipeline(
+    reuters: &Path,
+    options: &pipeline::PipelineOptions,
+    json: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(options.articles >= 10, "--articles must be at least 10");
+    anyhow::ensure!(options.shape.secs >= 1, "--secs must be at least 1");
+    let documents = wire_datasets::reuters::load(reuters)
+        .with_context(|| format!("failed to read Reuters-21578 from {}", reuters.display()))?;
+    let report = pipeline::run(options, &documents).await?;
+    report::print(&report);
+    if let Some(path) = json {
+        write_json(path, &report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wirefeed bench copy` (started by `bench pipeline`): one hop of the Kafka ceiling, a
+/// process like a service (config, telemetry, admin port, signals).
+pub async fn copy(
+    config_file: Option<&Path>,
+    group: &str,
+    from: &str,
+    to: &str,
+) -> anyhow::Result<ExitCode> {
+    let process = wire_runtime::Process::start(config_file, None).await?;
+    let copied = kafka_io::copy(
+        process.bus.clone(),
+        group,
+        from,
+        to,
+        process.runtime.stage.max_in_flight,
+        process.shutdown.clone(),
+    )
+    .await?;
+    tracing::info!(copied, from, to, "copier stopped");
+    process.finish().await?;
     Ok(ExitCode::SUCCESS)
 }
 

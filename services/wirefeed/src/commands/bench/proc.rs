@@ -87,6 +87,20 @@ pub fn process_cpu_seconds() -> Option<f64> {
         .and_then(parse_stat_cpu_seconds)
 }
 
+/// CPU seconds used so far by process `pid` (its threads that ended included).
+pub fn pid_cpu_seconds(pid: u32) -> Option<f64> {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .as_deref()
+        .and_then(parse_stat_cpu_seconds)
+}
+
+/// Peak resident set size of process `pid`, in bytes.
+pub fn pid_peak_rss_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    parse_status_kib(&status, "VmHWM").map(|kib| kib * 1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +122,9 @@ mod tests {
             assert!(rss_bytes().is_some_and(|b| b > 0));
             assert!(peak_rss_bytes() >= rss_bytes());
             assert!(!thread_cpu_seconds().is_empty());
+            let pid = std::process::id();
+            assert!(pid_cpu_seconds(pid).is_some());
+            assert!(pid_peak_rss_bytes(pid).is_some_and(|b| b > 0));
         }
     }
 }
