@@ -241,10 +241,7 @@ fn encode_within_budget(source: &str, record: &SourceRecord) -> serde_json::Resu
     }
     let mut smaller = record.clone();
     while value.len() > STATE_BUDGET_BYTES && !smaller.published.is_empty() {
-        // Shrink in proportion to the excess, by at least a tenth each round.
-        let share = (STATE_BUDGET_BYTES as f64 / value.len() as f64).min(0.9);
-        let limit = ((smaller.published.len() as f64) * share) as usize;
-        smaller.prune(limit.max(1) * 10 / 9);
+        smaller.prune(shrink_limit(smaller.published.len(), value.len()));
         value = serde_json::to_vec(&smaller)?;
     }
     events::StateTrimmed {
@@ -254,6 +251,17 @@ fn encode_within_budget(source: &str, record: &SourceRecord) -> serde_json::Resu
     }
     .emit();
     Ok(value)
+}
+
+/// The `prune` limit for a record of `items` items encoded in `bytes` (over the budget): in
+/// proportion to the excess, and always below `items`, so every round drops at least one item.
+/// (It used to round up to `items` when the excess was small, and the loop above never ended:
+/// the soak's fetcher hung once its drop folder had seen about 7,000 items.)
+fn shrink_limit(items: usize, bytes: usize) -> usize {
+    let share = (STATE_BUDGET_BYTES as f64 / bytes as f64).min(0.9);
+    let target = ((items as f64) * share) as usize;
+    // `prune(limit)` keeps 90 % of `limit`.
+    (target.max(1) * 10 / 9).min(items.saturating_sub(1))
 }
 
 /// Writes `record` to the state store (failures are reported, and retried with the next save).
@@ -314,5 +322,20 @@ mod tests {
             encode_within_budget("outlet", &small).unwrap_or_default(),
             serde_json::to_vec(&small).unwrap_or_default()
         );
+    }
+
+    #[test]
+    fn every_trimming_round_drops_items_however_small_the_excess() {
+        for items in 1..=12_000 {
+            for bytes in [
+                STATE_BUDGET_BYTES + 1,
+                STATE_BUDGET_BYTES + STATE_BUDGET_BYTES / 20,
+                STATE_BUDGET_BYTES * 3,
+            ] {
+                let limit = shrink_limit(items, bytes);
+                // prune(limit) acts only when there are more items than the limit.
+                assert!(limit < items, "{items} items, {bytes} bytes: limit {limit}");
+            }
+        }
     }
 }
