@@ -153,10 +153,12 @@ pub async fn run_stage<S: Stage>(
                 processed += 1;
                 let assignments = subscription.assignments();
                 if assignments != caught_up_with_assignment {
-                    // Failing here stops the stage (a restart loads the whole state): handling
-                    // the partition's messages without its previous owner's state would
-                    // mistake versions for new stories.
-                    catch_up_with_state(&mut stage, "rebalance").await?;
+                    // Handling the partitions' messages without their previous owner's state
+                    // would mistake versions for new stories: wait until it is read (after a
+                    // broker outage the state topic can lag behind the group for a while).
+                    if !catch_up_after_rebalance(&mut stage, &shutdown).await {
+                        break Ok(()); // shut down while waiting: not handled, not committed
+                    }
                     caught_up_with_assignment = assignments;
                 }
                 let records = match handle_with_retries(&mut stage, &delivery, config, &shutdown).await {
@@ -283,6 +285,25 @@ async fn catch_up_with_state<S: Stage>(
         stage.apply_state_changes(changes);
     }
     Ok(())
+}
+
+/// [`catch_up_with_state`] after a rebalance, retried every second until it succeeds; false
+/// when `shutdown` came first.
+async fn catch_up_after_rebalance<S: Stage>(stage: &mut S, shutdown: &CancellationToken) -> bool {
+    loop {
+        match catch_up_with_state(stage, "rebalance").await {
+            Ok(()) => return true,
+            Err(error) => events::StateCatchUpFailed {
+                stage: stage.name(),
+                error: &error.to_string(),
+            }
+            .emit(),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return false,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
 }
 
 /// Calls the stage, retrying `Retry` outcomes with capped exponential backoff, and turns the
