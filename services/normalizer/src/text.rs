@@ -143,22 +143,39 @@ fn escape_html(text: &str) -> String {
 /// The text exact duplicates share: headline and body, lowercased, typographic quotes and
 /// dashes folded, punctuation and spacing ignored.
 pub fn fingerprint_text(headline: &str, body: &str) -> String {
-    let fold = |text: &str| -> String {
-        text.chars()
-            .map(|c| match c {
-                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
-                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
-                '\u{2010}'..='\u{2015}' => '-',
-                other => other,
-            })
-            .flat_map(char::to_lowercase)
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    format!("{}\n{}", fold(headline), fold(body))
+    let mut folded = String::with_capacity(headline.len() + body.len() + 1);
+    fold_into(headline, &mut folded);
+    folded.push('\n');
+    fold_into(body, &mut folded);
+    folded
+}
+
+/// Appends `text` to `out` folded for [`fingerprint_text`]: the words of its lowercased letters
+/// and digits, one space apart.
+fn fold_into(text: &str, out: &mut String) {
+    let mut word_open = false;
+    let mut space_pending = false;
+    let folded = text
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
+            '\u{2010}'..='\u{2015}' => '-',
+            other => other,
+        })
+        .flat_map(char::to_lowercase);
+    for c in folded {
+        if c.is_alphanumeric() {
+            if space_pending {
+                out.push(' ');
+                space_pending = false;
+            }
+            out.push(c);
+            word_open = true;
+        } else if word_open {
+            space_pending = true;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -260,5 +277,9 @@ mod tests {
         assert_eq!(a, b);
         let c = fingerprint_text("Kerry meets Putin", "Top US envoy's talks tomorrow.");
         assert_ne!(a, c);
+        assert_eq!(
+            fingerprint_text(" -- \u{130}stanbul, 12.5% ", "\u{201C}A\u{201D}  b-c "),
+            "i stanbul 12 5\na b c"
+        );
     }
 }
