@@ -2,7 +2,7 @@
 //! regions, read from `config/gazetteer/gazetteer.json` (made by `scripts/gazetteer/generate.py`)
 //! and compiled into one Aho-Corasick automaton over every name.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -82,6 +82,9 @@ pub struct Gazetteer {
     pub(crate) flags: Vec<NameFlags>,
     pub(crate) original_names: Vec<String>,
     pub(crate) automaton: AhoCorasick,
+    /// The names whose gazetteer spelling does not start with a capital (`s-Hertogenbosch`),
+    /// the only ones that can be accepted at a word starting with a lowercase letter.
+    pub(crate) uncapitalised: AhoCorasick,
     /// ASCII-lowercased name -> pattern index (datelines and neighbouring-word checks).
     pub(crate) pattern_by_name: HashMap<String, u32>,
     /// Dateline region qualifiers (`Calif.` -> (`US`, `CA`)), ASCII-lowercased.
@@ -297,21 +300,21 @@ impl Gazetteer {
             }
         }
         let flags = build_flags(&file.ambiguity, &patterns);
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(patterns.original.iter().map(|n| n.to_ascii_lowercase()))
-            .map_err(|e| TaggingError::Invalid {
-                file: None,
-                key: "gazetteer".into(),
-                message: format!("cannot build the name automaton: {e}"),
-            })?;
+        let automaton = name_automaton(&patterns.original)?;
+        let uncapitalised: Vec<String> = patterns
+            .original
+            .iter()
+            .filter(|name| !name.chars().next().is_some_and(char::is_uppercase))
+            .cloned()
+            .collect();
+        let uncapitalised = name_automaton(&uncapitalised)?;
         Ok(Self {
             entities,
             targets: patterns.targets,
             flags,
             original_names: patterns.original,
             automaton,
+            uncapitalised,
             pattern_by_name: patterns.by_key,
             dateline_qualifiers: file
                 .dateline_qualifiers
@@ -357,6 +360,21 @@ impl Gazetteer {
     pub fn name_count(&self) -> usize {
         self.targets.len()
     }
+}
+
+/// One automaton over `names`, matched ASCII case-insensitively, longest first.
+fn name_automaton(names: &[String]) -> Result<AhoCorasick, TaggingError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        // Names are only looked for where a word starts (`text::whole_word_matches`).
+        .start_kind(StartKind::Anchored)
+        .build(names.iter().map(|n| n.to_ascii_lowercase()))
+        .map_err(|e| TaggingError::Invalid {
+            file: None,
+            key: "gazetteer".into(),
+            message: format!("cannot build the name automaton: {e}"),
+        })
 }
 
 fn build_flags(lists: &AmbiguityLists, patterns: &PatternTable) -> Vec<NameFlags> {

@@ -1,14 +1,16 @@
 //! Place tagging: find every gazetteer name in the headline and body, decide which place each
 //! one means (or that it is no place at all), and give every place a role.
 
-use aho_corasick::Input;
 use std::collections::{HashMap, HashSet};
 use wire_model::{Evidence, EvidenceMatch, Place, Region};
 
 use crate::dateline::resolve_dateline;
 use crate::disambiguate::{Reading, read_mention};
 use crate::gazetteer::{Gazetteer, NameKind, NameTarget, PlaceKind};
-use crate::text::{CharCounter, Field, TagInput, at_word_boundaries, in_capitals_context};
+use crate::text::{
+    CharCounter, Field, TagInput, anchored_at, at_word_boundaries, in_capitals_context,
+    whole_word_matches,
+};
 
 /// The role of a place in a story (ninjs `rel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,32 +143,42 @@ fn resolved_views(resolved: &[Resolved]) -> Vec<crate::roles::ResolvedMention> {
 }
 
 /// Every acceptable match of a gazetteer name in `text`, left to right, longest first.
+///
+/// Most words start with a lowercase letter, and [`case_fits`] rejects any name found there
+/// unless the gazetteer spells it without a capital (a lowercase first letter is never in a
+/// capitals context, and an exact-case name must then start with that lowercase letter). So
+/// the whole gazetteer is only walked at such a word when one of the few uncapitalised names
+/// starts there (`Gazetteer::uncapitalised`): the longest name there, which alone decides,
+/// can only be accepted if it is one of them. The mentions found are the same.
 fn find_mentions(gazetteer: &Gazetteer, field: Field, text: &str) -> Vec<Mention> {
     let mut mentions = Vec::new();
-    let mut position = 0;
-    while position < text.len() {
-        let Some(found) = gazetteer
-            .automaton
-            .find(Input::new(text).span(position..text.len()))
-        else {
-            break;
-        };
-        let (start, end) = (found.start(), found.end());
-        let pattern = found.pattern().as_u32();
-        if at_word_boundaries(text, start, end) && case_fits(gazetteer, pattern, text, start, end) {
-            let reading = read_mention(gazetteer, pattern, text, start, end);
-            mentions.push(Mention {
-                field,
-                start,
-                end,
-                pattern,
-                reading,
-            });
-            position = end;
-        } else {
-            position = start + text[start..].chars().next().map_or(1, char::len_utf8);
-        }
-    }
+    let worth_trying = |position: usize, first: char| {
+        !first.is_lowercase()
+            || gazetteer
+                .uncapitalised
+                .find(anchored_at(text, position))
+                .is_some()
+    };
+    whole_word_matches(
+        &gazetteer.automaton,
+        text,
+        worth_trying,
+        |start, end, pattern| {
+            let accepted = at_word_boundaries(text, start, end)
+                && case_fits(gazetteer, pattern, text, start, end);
+            if accepted {
+                let reading = read_mention(gazetteer, pattern, text, start, end);
+                mentions.push(Mention {
+                    field,
+                    start,
+                    end,
+                    pattern,
+                    reading,
+                });
+            }
+            accepted
+        },
+    );
     mentions
 }
 

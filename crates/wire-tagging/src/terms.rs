@@ -1,11 +1,11 @@
 //! Case-insensitive whole-word phrase matching over many terms at once (one Aho-Corasick
 //! automaton), shared by IPTC Media Topics and the operator topic catalog.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
 use std::collections::HashMap;
 
 use crate::TaggingError;
-use crate::text::{CharCounter, Field, TagInput, at_word_boundaries};
+use crate::text::{CharCounter, Field, TagInput, at_word_boundaries, whole_word_matches};
 
 /// One occurrence of a term: which term, in which field, at which byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,8 @@ impl TermTable {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // Terms are only looked for where a word starts (`text::whole_word_matches`).
+            .start_kind(StartKind::Anchored)
             .build(&self.terms)
             .map_err(|e| TaggingError::Invalid {
                 file: None,
@@ -65,27 +67,23 @@ impl TermMatcher {
     pub(crate) fn find(&self, input: &TagInput<'_>) -> Vec<TermHit> {
         let mut hits = Vec::new();
         for (field, text) in [(Field::Headline, input.headline), (Field::Body, input.body)] {
-            let mut position = 0;
-            while position < text.len() {
-                let Some(found) = self
-                    .automaton
-                    .find(Input::new(text).span(position..text.len()))
-                else {
-                    break;
-                };
-                let (start, end) = (found.start(), found.end());
-                if at_word_boundaries(text, start, end) {
-                    hits.push(TermHit {
-                        term: found.pattern().as_u32(),
-                        field,
-                        start,
-                        end,
-                    });
-                    position = end;
-                } else {
-                    position = start + text[start..].chars().next().map_or(1, char::len_utf8);
-                }
-            }
+            whole_word_matches(
+                &self.automaton,
+                text,
+                |_, _| true,
+                |start, end, term| {
+                    let accepted = at_word_boundaries(text, start, end);
+                    if accepted {
+                        hits.push(TermHit {
+                            term,
+                            field,
+                            start,
+                            end,
+                        });
+                    }
+                    accepted
+                },
+            );
         }
         hits
     }

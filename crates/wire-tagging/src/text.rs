@@ -43,6 +43,47 @@ pub(crate) fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
+/// Every whole-word match of `automaton` in `text`, left to right: at each position where a
+/// word may start (the text's start, or after a character that is not a word character), the
+/// longest pattern starting there; `accept(start, end, pattern)` says whether it counts, and
+/// the scan resumes after an accepted match, else at the next possible word start. A position
+/// for which `worth_trying(position, first_character)` is false is skipped: the caller knows
+/// `accept` would reject whatever starts there.
+///
+/// This is what a leftmost-longest search restarted one character after every rejected match
+/// finds (a match inside a word never stands alone), but each search is anchored at a word
+/// start, so it walks only as far as the name could go instead of scanning on to the next
+/// candidate anywhere in the text. `automaton` must support anchored searches
+/// ([`aho_corasick::StartKind::Anchored`]) with leftmost-longest matching.
+pub(crate) fn whole_word_matches(
+    automaton: &aho_corasick::AhoCorasick,
+    text: &str,
+    worth_trying: impl Fn(usize, char) -> bool,
+    mut accept: impl FnMut(usize, usize, u32) -> bool,
+) {
+    let mut resume = 0;
+    let mut after_word_char = false;
+    for (position, c) in text.char_indices() {
+        let word_start = !after_word_char && position >= resume;
+        after_word_char = is_word_char(c);
+        if !word_start || !worth_trying(position, c) {
+            continue;
+        }
+        if let Some(found) = automaton.find(anchored_at(text, position))
+            && accept(found.start(), found.end(), found.pattern().as_u32())
+        {
+            resume = found.end();
+        }
+    }
+}
+
+/// A search of `text` for a pattern starting exactly at byte `position`.
+pub(crate) fn anchored_at(text: &str, position: usize) -> aho_corasick::Input<'_> {
+    aho_corasick::Input::new(text)
+        .span(position..text.len())
+        .anchored(aho_corasick::Anchored::Yes)
+}
+
 /// Converts ascending byte offsets of one text into character offsets, in one pass overall.
 pub(crate) struct CharCounter<'a> {
     text: &'a str,

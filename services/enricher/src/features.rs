@@ -88,9 +88,20 @@ pub fn shingles(words: &[String]) -> Vec<u64> {
     let mut hashes: Vec<u64> = if words.len() < SHINGLE_WORDS {
         vec![xxh3_64(words.join(" ").as_bytes())]
     } else {
+        // One buffer for every window's text (the same bytes `window.join(" ")` gives).
+        let mut joined = String::new();
         words
             .windows(SHINGLE_WORDS)
-            .map(|window| xxh3_64(window.join(" ").as_bytes()))
+            .map(|window| {
+                joined.clear();
+                for (at, word) in window.iter().enumerate() {
+                    if at > 0 {
+                        joined.push(' ');
+                    }
+                    joined.push_str(word);
+                }
+                xxh3_64(joined.as_bytes())
+            })
             .collect()
     };
     hashes.sort_unstable();
@@ -218,6 +229,36 @@ pub fn paragraph_hashes(body: &str) -> Vec<u32> {
         .collect()
 }
 
+/// [`words`] of `body` and its [`paragraph_hashes`], tokenizing the text once: the body's
+/// words are its paragraphs' words in order (no word spans a paragraph break), except that a
+/// `per` ending one paragraph and a `cent` starting the next are one word, as [`words`] reads
+/// them.
+pub fn body_words_and_paragraphs(body: &str) -> (Vec<String>, Vec<u32>) {
+    let mut all: Vec<String> = Vec::new();
+    let mut hashes = Vec::new();
+    let mut joined = String::new();
+    for paragraph in body.split("\n\n") {
+        let mut paragraph_words = words(paragraph);
+        if paragraph_words.is_empty() {
+            continue;
+        }
+        joined.clear();
+        for (at, word) in paragraph_words.iter().enumerate() {
+            if at > 0 {
+                joined.push(' ');
+            }
+            joined.push_str(word);
+        }
+        hashes.push(xxh3_64(joined.as_bytes()) as u32);
+        if paragraph_words[0] == "cent" && all.last().is_some_and(|w| w == "per") {
+            all.pop();
+            paragraph_words[0] = "percent".to_owned();
+        }
+        all.append(&mut paragraph_words);
+    }
+    (all, hashes)
+}
+
 /// A hash of a headline's words (headline changes in change summaries).
 pub fn headline_hash(headline: &str) -> u32 {
     xxh3_64(words(headline).join(" ").as_bytes()) as u32
@@ -294,6 +335,23 @@ mod tests {
         assert_eq!(fold("programme".to_owned()), "program");
         assert_eq!(fold("four".to_owned()), "four");
         assert_ne!(words("the percentage"), words("the per cent"));
+    }
+
+    #[test]
+    fn body_words_and_paragraphs_tokenize_once_as_each_would() {
+        for body in [
+            "",
+            "\n\n",
+            "Profit rose 12.5% to 3 mln dlrs.\n\nThe U.K. Labour centre says so.",
+            "Output rose 5 per\n\ncent today\n\n\n\nper cent cent",
+            "per\n\n\n\ncent\n\n.\n\ncent",
+        ] {
+            assert_eq!(
+                body_words_and_paragraphs(body),
+                (words(body), paragraph_hashes(body)),
+                "{body:?}"
+            );
+        }
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn features(envelope: &Envelope) -> Features {
         article.pub_status.unwrap_or(PubStatus::Usable),
         article.urgency
     );
-    let mut words = features::words(body);
+    let (mut words, paragraphs) = features::body_words_and_paragraphs(body);
     let exact_only = words.len() < features::MIN_WORDS_FOR_NEAR_DUPLICATES;
     if exact_only {
         words.extend(features::words(&stripped_headline));
@@ -87,7 +87,7 @@ fn features(envelope: &Envelope) -> Features {
         shingle_count: shingles.len() as u32,
         key_tokens: features::key_tokens(body),
         headline_hash: features::headline_hash(&stripped_headline),
-        paragraphs: features::paragraph_hashes(body),
+        paragraphs,
         marker: headline_marker.or(slug_marker),
         exact_only,
     }

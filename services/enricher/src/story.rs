@@ -67,16 +67,19 @@ impl Stories {
         window: i64,
         threshold: f64,
     ) -> Option<(String, f64)> {
-        let total: f64 = tokens.iter().map(|t| self.idf(*t)).sum();
+        // Each token's idf once (four sketch lookups and a logarithm), not once per use.
+        let idfs: Vec<f64> = tokens.iter().map(|t| self.idf(*t)).collect();
+        let total: f64 = idfs.iter().sum();
         if total <= 0.0 || tokens.len() < 3 {
             return None;
         }
-        let mut rarest: Vec<u32> = tokens.to_vec();
-        rarest.sort_by(|a, b| self.idf(*b).total_cmp(&self.idf(*a)));
+        let mut rarest: Vec<(u32, f64)> =
+            tokens.iter().copied().zip(idfs.iter().copied()).collect();
+        rarest.sort_by(|a, b| b.1.total_cmp(&a.1));
         let mut candidates: Vec<u32> = rarest
             .iter()
             .take(LOOKUP_TOKENS)
-            .flat_map(|t| self.postings.get(t))
+            .flat_map(|(t, _)| self.postings.get(t))
             .copied()
             .collect();
         candidates.sort_unstable();
@@ -88,8 +91,9 @@ impl Stories {
             .map(|story| {
                 let covered: f64 = tokens
                     .iter()
-                    .filter(|t| story.carries(**t))
-                    .map(|t| self.idf(*t))
+                    .zip(&idfs)
+                    .filter(|(t, _)| story.carries(**t))
+                    .map(|(_, idf)| *idf)
                     .sum();
                 (story, covered / total)
             })

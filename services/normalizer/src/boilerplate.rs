@@ -113,11 +113,16 @@ fn is_boilerplate(paragraph: &str) -> bool {
 }
 
 fn is_widget(paragraph: &str) -> bool {
-    let words: Vec<String> = paragraph
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words = || {
+        paragraph
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+    };
+    // Story paragraphs are longer than any widget: count before lowercasing every word.
+    if words().nth(12).is_some() {
+        return false;
+    }
+    let words: Vec<String> = words().map(str::to_lowercase).collect();
     !words.is_empty()
         && words.len() <= 12
         && words.iter().any(|word| {
