@@ -185,12 +185,13 @@ impl StateStore for KafkaStateStore {
         let follower = self.follower.clone();
         let loaded = tokio::task::spawn_blocking(move || -> Result<_, String> {
             // Right after the topic is created its partition may have no leader yet
-            // (NotLeaderForPartition, LeaderNotAvailable): retry for up to 30 s.
+            // (NotLeaderForPartition, LeaderNotAvailable), and a stage may start while the
+            // broker restarts (AllBrokersDown): retry for up to 5 minutes rather than exit.
             let started = std::time::Instant::now();
             let (low, high) = loop {
                 match consumer.fetch_watermarks(&topic, 0, Duration::from_secs(10)) {
                     Ok(watermarks) => break watermarks,
-                    Err(error) if started.elapsed() < Duration::from_secs(30) => {
+                    Err(error) if started.elapsed() < Duration::from_secs(300) => {
                         tracing::warn!(topic = %topic, error = %error, "state topic not ready, retrying");
                         std::thread::sleep(Duration::from_millis(500));
                     }
