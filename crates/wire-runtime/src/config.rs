@@ -380,7 +380,7 @@ pub const ADMIN_TOKEN_MIN_CHARS: usize = 16;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageConfig {
-    /// Outputs awaiting acknowledgement before the loop waits.
+    /// Inputs whose outputs or state writes await acknowledgement before the loop waits.
     pub max_in_flight: usize,
     /// Attempts of a `Retry` outcome before the message goes to the dead-letter topic.
     pub retry_max_attempts: u32,

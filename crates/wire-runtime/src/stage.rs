@@ -6,12 +6,19 @@
 //! outputs are unacknowledged, and inputs are committed strictly in arrival order as their
 //! outputs are acknowledged. A failed delivery stops the stage without committing, so the
 //! input is delivered again after a restart.
+//!
+//! State: once an input's outputs are acknowledged its state writes are started (in input
+//! order, so the store applies them in that order) without waiting for them, and the input is
+//! committed when they are durable. `stage.max_in_flight` bounds both waits together. What
+//! other instances of the stage wrote is read every `stage.state_refresh_ms` beside the loop
+//! (inputs keep flowing while the read waits for the broker) and applied between two inputs;
+//! after a rebalance it is read before the next input, which waits for it.
 
 use crate::admin::Health;
 use crate::bus::{BusError, Delivery, PendingAck, Record, SharedBus};
 use crate::config::StageConfig;
 use crate::events;
-use crate::state::{SharedStateStore, StateWrite};
+use crate::state::{SharedStateStore, StateAck, StateError, StateWrite};
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
 use std::collections::VecDeque;
@@ -82,9 +89,16 @@ pub trait Stage: Send + 'static {
     fn apply_state_changes(&mut self, _changes: Vec<StateWrite>) {}
 }
 
+/// An input whose outputs are on their way.
 struct InFlight {
     delivery: Delivery,
     acks: PendingAck,
+}
+
+/// An input whose outputs are acknowledged and whose state writes are on their way.
+struct Persisting {
+    delivery: Delivery,
+    writes: StateAck,
 }
 
 /// The largest payload copied into a dead-letter record; the rest is cut and flagged, so a
@@ -113,17 +127,33 @@ pub async fn run_stage<S: Stage>(
     health.set(name, Some("no partitions assigned yet".to_owned()));
 
     let mut in_flight: VecDeque<InFlight> = VecDeque::new();
+    let mut persisting: VecDeque<Persisting> = VecDeque::new();
     let mut processed: u64 = 0;
     let mut lag_timer = tokio::time::interval(Duration::from_secs(5));
     let mut caught_up_with_assignment: u64 = 0;
     let mut state_timer =
         tokio::time::interval(Duration::from_millis(config.state_refresh_ms.max(1)));
     state_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The periodic read of the other instances' state runs beside the loop (it waits for the
+    // broker), so inputs keep flowing meanwhile; its changes are applied between two inputs.
+    let mut refresh: Option<StateRead> = None;
     let result: Result<(), BusError> = loop {
-        let can_receive = in_flight.len() < config.max_in_flight;
+        let can_receive = in_flight.len() + persisting.len() < config.max_in_flight;
         tokio::select! {
             biased;
             _ = shutdown.cancelled() => break Ok(()),
+            persisted = async {
+                match persisting.front_mut() {
+                    Some(front) => (&mut front.writes).await,
+                    None => std::future::pending().await,
+                }
+            }, if !persisting.is_empty() => {
+                let Some(done) = persisting.pop_front() else { continue };
+                if let Err(error) = persisted {
+                    break Err(error.into());
+                }
+                subscription.commit(&done.delivery)?;
+            }
             acked = async {
                 match in_flight.front_mut() {
                     Some(front) => (&mut front.acks).await,
@@ -131,19 +161,51 @@ pub async fn run_stage<S: Stage>(
                 }
             }, if !in_flight.is_empty() => {
                 let Some(done) = in_flight.pop_front() else { continue };
-                match acked {
-                    Ok(()) => persist_state(&mut stage, &done.delivery).await?,
+                let writes = match acked {
+                    Ok(()) => start_state_writes(&mut stage, &done.delivery).await?,
                     // The broker refused an output as too large: the input is dead-lettered
                     // (its state changes are dropped with its outputs) and the stage goes on.
                     Err(BusError::TooLarge { topic, bytes, limit }) => {
                         let _dropped = stage.take_state_writes(&done.delivery);
                         let error = too_large(&topic, bytes, &limit);
                         crate::bus::publish(bus.as_ref(), dead_letter(name, &done.delivery, &error)).await?;
+                        None
                     }
                     Err(error) => break Err(error),
+                };
+                match writes {
+                    // Nothing earlier waits for its state: commit now.
+                    None if persisting.is_empty() => subscription.commit(&done.delivery)?,
+                    writes => persisting.push_back(Persisting {
+                        delivery: done.delivery,
+                        writes: writes.unwrap_or_else(|| Box::pin(std::future::ready(Ok(())))),
+                    }),
                 }
-                subscription.commit(&done.delivery)?;
             }
+            read = async {
+                match refresh.as_mut() {
+                    Some(read) => read.await,
+                    None => std::future::pending().await,
+                }
+            }, if refresh.is_some() => {
+                refresh = None;
+                // Best effort: the next tick tries again.
+                apply_state_read(&mut stage, read, "periodic");
+            }
+            _ = state_timer.tick(), if config.state_refresh_ms > 0 && refresh.is_none() => {
+                refresh = stage.state_store().map(|store| {
+                    async move { store.changes_from_others().await }.boxed()
+                });
+            }
+            _ = lag_timer.tick() => {
+                let assigned = subscription.assigned_partitions();
+                health.set(name, (assigned == 0).then(|| "no partitions assigned".to_owned()));
+                if let Some(lag) = subscription.lag() {
+                    events::ConsumerLag { stage: name, messages: lag }.emit();
+                }
+            }
+            // Last: under a backlog an input is always ready, and the branches above must
+            // still run.
             received = subscription.recv(), if can_receive => {
                 let delivery = match received {
                     Ok(delivery) => delivery,
@@ -156,6 +218,10 @@ pub async fn run_stage<S: Stage>(
                     // Handling the partitions' messages without their previous owner's state
                     // would mistake versions for new stories: wait until it is read (after a
                     // broker outage the state topic can lag behind the group for a while).
+                    // A periodic read still on its way holds older changes: apply them first.
+                    if let Some(earlier) = refresh.take() {
+                        apply_state_read(&mut stage, earlier.await, "periodic");
+                    }
                     if !catch_up_after_rebalance(&mut stage, &shutdown).await {
                         break Ok(()); // shut down while waiting: not handled, not committed
                     }
@@ -171,31 +237,22 @@ pub async fn run_stage<S: Stage>(
                     acks: futures::future::try_join_all(acks).map(|r| r.map(|_| ())).boxed(),
                 });
             }
-            _ = state_timer.tick(), if config.state_refresh_ms > 0 => {
-                // Best effort: the next tick tries again.
-                if let Err(error) = catch_up_with_state(&mut stage, "periodic").await {
-                    events::StateCatchUpFailed { stage: name, error: &error.to_string() }.emit();
-                }
-            }
-            _ = lag_timer.tick() => {
-                let assigned = subscription.assigned_partitions();
-                health.set(name, (assigned == 0).then(|| "no partitions assigned".to_owned()));
-                if let Some(lag) = subscription.lag() {
-                    events::ConsumerLag { stage: name, messages: lag }.emit();
-                }
-            }
         }
     };
     health.begin_shutdown();
 
-    // Drain: commit what gets acknowledged within the drain timeout, in order.
+    // Drain: commit what gets acknowledged (outputs, then state) within the drain timeout, in
+    // order.
     let deadline = Instant::now() + Duration::from_millis(config.drain_timeout_ms);
     while let Some(mut front) = in_flight.pop_front() {
         let remaining = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(remaining, &mut front.acks).await {
             Ok(Ok(())) => {
-                persist_state(&mut stage, &front.delivery).await?;
-                subscription.commit(&front.delivery)?;
+                let writes = start_state_writes(&mut stage, &front.delivery).await?;
+                persisting.push_back(Persisting {
+                    delivery: front.delivery,
+                    writes: writes.unwrap_or_else(|| Box::pin(std::future::ready(Ok(())))),
+                });
             }
             _ => {
                 in_flight.push_front(front);
@@ -203,10 +260,20 @@ pub async fn run_stage<S: Stage>(
             }
         }
     }
+    while let Some(mut front) = persisting.pop_front() {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(remaining, &mut front.writes).await {
+            Ok(Ok(())) => subscription.commit(&front.delivery)?,
+            _ => {
+                persisting.push_front(front);
+                break;
+            }
+        }
+    }
     events::StageStopped {
         stage: name,
         processed,
-        undrained: in_flight.len(),
+        undrained: in_flight.len() + persisting.len(),
     }
     .emit();
     subscription.close().await?;
@@ -250,19 +317,28 @@ fn too_large(topic: &str, bytes: usize, limit: &str) -> StageError {
     )
 }
 
-/// Writes the state changes of `delivery` (see [`Stage::take_state_writes`]).
-async fn persist_state<S: Stage>(stage: &mut S, delivery: &Delivery) -> Result<(), BusError> {
+/// Starts writing the state changes of `delivery` (see [`Stage::take_state_writes`]); the
+/// future resolves when all are durable. `None`: nothing to write.
+async fn start_state_writes<S: Stage>(
+    stage: &mut S,
+    delivery: &Delivery,
+) -> Result<Option<StateAck>, BusError> {
     let writes = stage.take_state_writes(delivery);
     if writes.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let Some(store) = stage.state_store() else {
-        return Ok(());
+        return Ok(None);
     };
+    let mut acks = Vec::with_capacity(writes.len());
     for write in writes {
-        store.put(&write.key, write.value).await?;
+        acks.push(store.start_put(&write.key, write.value).await?);
     }
-    Ok(())
+    Ok(Some(
+        futures::future::try_join_all(acks)
+            .map(|done| done.map(|_| ()))
+            .boxed(),
+    ))
 }
 
 /// Hands the stage what other instances of it wrote to its state store since the last time
@@ -275,6 +351,30 @@ async fn catch_up_with_state<S: Stage>(
         return Ok(());
     };
     let changes = store.changes_from_others().await?;
+    apply_state_changes(stage, changes, reason);
+    Ok(())
+}
+
+/// A read of what the other instances wrote, running beside the loop.
+type StateRead = futures::future::BoxFuture<'static, Result<Vec<StateWrite>, StateError>>;
+
+/// Applies a finished [`StateRead`], or reports its failure.
+fn apply_state_read<S: Stage>(
+    stage: &mut S,
+    read: Result<Vec<StateWrite>, StateError>,
+    reason: &'static str,
+) {
+    match read {
+        Ok(changes) => apply_state_changes(stage, changes, reason),
+        Err(error) => events::StateCatchUpFailed {
+            stage: stage.name(),
+            error: &error.to_string(),
+        }
+        .emit(),
+    }
+}
+
+fn apply_state_changes<S: Stage>(stage: &mut S, changes: Vec<StateWrite>, reason: &'static str) {
     if !changes.is_empty() {
         events::StateCaughtUp {
             stage: stage.name(),
@@ -284,7 +384,6 @@ async fn catch_up_with_state<S: Stage>(
         .emit();
         stage.apply_state_changes(changes);
     }
-    Ok(())
 }
 
 /// [`catch_up_with_state`] after a rebalance, retried every second until it succeeds; false

@@ -1,18 +1,21 @@
 //! The stage loop on the in-process bus: every outcome does what it says, a poison message
 //! goes to the dead-letter topic with its reason while the stage goes on, retries are bounded,
-//! and shutdown is clean.
+//! shutdown is clean, and state writes are kept in flight in input order.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_model::topics::dlq_headers;
 use wire_runtime::bus::{MemoryBus, publish};
 use wire_runtime::config::StageConfig;
+use wire_runtime::state::{SharedStateStore, StateAck, StateError, StateStore};
 use wire_runtime::{
-    Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, Subscription, run_stage,
+    Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite, Subscription,
+    run_stage,
 };
 
 /// Upper-cases payloads; `drop` is dropped, `poison` rejected, `flaky` fails transiently
@@ -212,4 +215,129 @@ async fn shutdown_while_idle_stops_the_stage_cleanly() {
         .unwrap()
         .unwrap();
     assert_eq!(bus.kind(), "memory");
+}
+
+/// A state store whose writes become durable only when the test releases them, one permit
+/// each; it records the order writes were started in.
+struct GatedStore {
+    started: std::sync::Mutex<Vec<String>>,
+    durable: Arc<tokio::sync::Semaphore>,
+}
+
+impl GatedStore {
+    fn new() -> Self {
+        Self {
+            started: std::sync::Mutex::new(Vec::new()),
+            durable: Arc::new(tokio::sync::Semaphore::new(0)),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl StateStore for GatedStore {
+    async fn load_all(&self) -> Result<HashMap<String, Vec<u8>>, StateError> {
+        Ok(HashMap::new())
+    }
+
+    async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError> {
+        self.start_put(key, value).await?.await
+    }
+
+    async fn start_put(&self, key: &str, _value: Option<Vec<u8>>) -> Result<StateAck, StateError> {
+        self.started.lock().unwrap().push(key.to_owned());
+        let durable = self.durable.clone();
+        Ok(Box::pin(async move {
+            durable.acquire().await.unwrap().forget();
+            Ok(())
+        }))
+    }
+
+    fn kind(&self) -> &'static str {
+        "gated"
+    }
+}
+
+/// Echoes each input and writes its payload as a state key.
+struct Remember {
+    store: Arc<GatedStore>,
+    pending: Vec<(i64, String)>,
+}
+
+impl Stage for Remember {
+    fn name(&self) -> &'static str {
+        "remember"
+    }
+
+    fn input_topics(&self) -> Vec<&'static str> {
+        vec!["in"]
+    }
+
+    fn handle(&mut self, delivery: &Delivery, _now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+        let text = String::from_utf8_lossy(&delivery.record.payload).into_owned();
+        self.pending.push((delivery.offset, text.clone()));
+        Outcome::Emit(vec![Record::new("out", "k", text.into_bytes())])
+    }
+
+    fn state_store(&self) -> Option<SharedStateStore> {
+        Some(self.store.clone())
+    }
+
+    fn take_state_writes(&mut self, delivery: &Delivery) -> Vec<StateWrite> {
+        let mine = self.pending.iter().position(|(o, _)| *o == delivery.offset);
+        mine.map(|at| self.pending.remove(at).1)
+            .map(|key| vec![StateWrite { key, value: None }])
+            .unwrap_or_default()
+    }
+}
+
+#[tokio::test]
+async fn state_writes_do_not_hold_up_the_next_inputs_and_start_in_input_order() {
+    let bus: SharedBus = Arc::new(MemoryBus::new(64));
+    let mut out = bus.subscribe("reader", &["out"]).await.unwrap();
+    let store = Arc::new(GatedStore::new());
+    let shutdown = CancellationToken::new();
+    let stage = {
+        let (bus, shutdown, store) = (bus.clone(), shutdown.clone(), store.clone());
+        tokio::spawn(async move {
+            let stage = Remember {
+                store,
+                pending: Vec::new(),
+            };
+            run_stage(stage, bus, &config(), Health::new(), shutdown).await
+        })
+    };
+    let keys: Vec<String> = (1..=10).map(|i| format!("k{i:02}")).collect();
+    for key in &keys {
+        publish(
+            bus.as_ref(),
+            Record::new("in", key.as_str(), key.as_bytes().to_vec()),
+        )
+        .await
+        .unwrap();
+    }
+
+    // No write is durable, yet the first max_in_flight (4) inputs all got their outputs out
+    // and their writes started, in input order.
+    for key in &keys[..4] {
+        assert_eq!(next(&mut out).await.record.payload, key.as_bytes());
+    }
+    while store.started.lock().unwrap().len() < 4 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(*store.started.lock().unwrap(), keys[..4]);
+    // Then the loop waits: inputs waiting for state count against max_in_flight.
+    let fifth = tokio::time::timeout(Duration::from_millis(300), out.recv()).await;
+    assert!(fifth.is_err(), "a fifth input was handled while four wait");
+
+    // Writes becoming durable let the rest through, still in order.
+    store.durable.add_permits(100);
+    for key in &keys[4..] {
+        assert_eq!(next(&mut out).await.record.payload, key.as_bytes());
+    }
+    while store.started.lock().unwrap().len() < keys.len() {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(*store.started.lock().unwrap(), keys);
+    shutdown.cancel();
+    stage.await.unwrap().unwrap();
 }

@@ -2,19 +2,21 @@
 //! tombstone), naming its writer in a header, and waits for the acknowledgement; `load_all`
 //! reads the topic from the start to the high watermark seen at load time and keeps its
 //! consumer there; `changes_from_others` reads on from there to the current high watermark and
-//! returns what other writers (other instances of the stage) wrote.
+//! returns what other writers (other instances of the stage) wrote. The offsets of this
+//! instance's own acknowledged writes are remembered, so a stretch of the topic that holds only
+//! them is skipped without being fetched (alone, an instance never reads its own writes back).
 
-use super::{StateError, StateStore, StateWrite};
+use super::{StateAck, StateError, StateStore, StateWrite};
 use crate::config::KafkaConfig;
 use async_trait::async_trait;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::error::RDKafkaErrorCode;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -28,6 +30,8 @@ pub struct KafkaStateStore {
     writer: String,
     /// The consumer `load_all` read the topic with, kept where it stopped.
     follower: Arc<Mutex<Option<Follower>>>,
+    /// Offsets of this instance's acknowledged writes not yet passed by the follower.
+    own_offsets: Arc<Mutex<BTreeSet<i64>>>,
 }
 
 /// The header naming the instance that wrote a state record.
@@ -39,10 +43,24 @@ struct Follower {
     next_offset: i64,
 }
 
-fn lock(follower: &Mutex<Option<Follower>>) -> std::sync::MutexGuard<'_, Option<Follower>> {
-    follower
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Moves `next_offset` past the offsets in `own` that follow it without a gap (this
+/// instance's own writes: nothing to read there), and forgets the offsets it passed.
+fn skip_own_writes(own: &mut BTreeSet<i64>, next_offset: &mut i64) {
+    while let Some(&first) = own.first() {
+        if first > *next_offset {
+            break;
+        }
+        if first == *next_offset {
+            *next_offset += 1;
+        }
+        own.pop_first();
+    }
 }
 
 /// A name no other instance has: the client id, the process and the time it opened the store.
@@ -141,13 +159,15 @@ impl KafkaStateStore {
                 Err((_, code)) => return Err(error(format!("failed to create: {code}"))),
             }
         }
-        // Every put is awaited on its own, so no batch can form while the producer lingers:
-        // librdkafka's default linger.ms (5) only added 5 ms to each put, which capped a stage
-        // that writes state per input near 120 inputs/s (BENCHMARKS.md, "Pipeline").
+        // The stage loop keeps many writes in flight (`start_put`), so they batch with
+        // librdkafka's usual linger.ms (5); with 0, the producer's broker thread spun between
+        // sends while writes queued behind the idempotent producer's five requests in flight (a
+        // third of the enricher's CPU in `bench pipeline`). An input's commit waits for its
+        // write; its outputs do not.
         let producer = client_config(config)
             .set("enable.idempotence", "true")
             .set("acks", "all")
-            .set("linger.ms", "0")
+            .set("linger.ms", "5")
             .set("message.timeout.ms", config.message_timeout_ms.to_string())
             .create()
             .map_err(|e| error(e.to_string()))?;
@@ -157,6 +177,7 @@ impl KafkaStateStore {
             producer,
             writer: writer_id(config),
             follower: Arc::new(Mutex::new(None)),
+            own_offsets: Arc::new(Mutex::new(BTreeSet::new())),
         })
     }
 
@@ -231,6 +252,7 @@ impl StateStore for KafkaStateStore {
         let topic = self.topic.clone();
         let follower = self.follower.clone();
         let writer = self.writer.clone();
+        let own_offsets = self.own_offsets.clone();
         let read = tokio::task::spawn_blocking(move || -> Result<_, String> {
             let mut guard = lock(&follower);
             let Some(follower) = guard.as_mut() else {
@@ -240,6 +262,7 @@ impl StateStore for KafkaStateStore {
                 .consumer
                 .fetch_watermarks(&topic, 0, Duration::from_secs(5))
                 .map_err(|e| e.to_string())?;
+            skip_own_writes(&mut lock(&own_offsets), &mut follower.next_offset);
             let mut changes = Vec::new();
             if high <= follower.next_offset {
                 return Ok(changes);
@@ -275,6 +298,10 @@ impl StateStore for KafkaStateStore {
     }
 
     async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError> {
+        self.start_put(key, value).await?.await
+    }
+
+    async fn start_put(&self, key: &str, value: Option<Vec<u8>>) -> Result<StateAck, StateError> {
         let headers = OwnedHeaders::new().insert(Header {
             key: WRITER_HEADER,
             value: Some(self.writer.as_bytes()),
@@ -284,14 +311,58 @@ impl StateStore for KafkaStateStore {
         if let Some(value) = &value {
             record = record.payload(value.as_slice());
         }
-        self.producer
-            .send(record, Duration::from_secs(30))
-            .await
-            .map(|_| ())
-            .map_err(|(error, _)| self.error(error.to_string()))
+        // Idempotent producer, one partition: writes are applied in the order queued. A full
+        // queue is waited out for up to 30 s, as `FutureProducer::send` would.
+        let queued_by = std::time::Instant::now() + Duration::from_secs(30);
+        let delivery = loop {
+            match self.producer.send_result(record) {
+                Ok(delivery) => break delivery,
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned))
+                    if std::time::Instant::now() < queued_by =>
+                {
+                    record = returned;
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                Err((error, _)) => return Err(self.error(error.to_string())),
+            }
+        };
+        let topic = self.topic.clone();
+        let own_offsets = self.own_offsets.clone();
+        Ok(Box::pin(async move {
+            let reason = match delivery.await {
+                Ok(Ok(delivered)) => {
+                    lock(&own_offsets).insert(delivered.offset);
+                    return Ok(());
+                }
+                Ok(Err((error, _))) => error.to_string(),
+                Err(_) => "the producer was dropped before the write was acknowledged".to_owned(),
+            };
+            Err(StateError::Kafka { topic, reason })
+        }))
     }
 
     fn kind(&self) -> &'static str {
         "kafka"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_writes_right_after_the_follower_are_skipped_up_to_a_gap() {
+        let mut own: BTreeSet<i64> = [3, 5, 6, 7, 9].into_iter().collect();
+        let mut next_offset = 5;
+        skip_own_writes(&mut own, &mut next_offset);
+        // 3 was already passed; 5, 6, 7 are ours; 8 is another writer's: read from there.
+        assert_eq!(next_offset, 8);
+        assert_eq!(own.into_iter().collect::<Vec<_>>(), [9]);
+
+        let mut own: BTreeSet<i64> = [10].into_iter().collect();
+        let mut next_offset = 4;
+        skip_own_writes(&mut own, &mut next_offset);
+        assert_eq!(next_offset, 4);
+        assert_eq!(own.len(), 1);
     }
 }

@@ -48,6 +48,15 @@ pub trait StateStore: Send + Sync + 'static {
     /// Sets `key` to `value`, or deletes it with `None`. Durable when it returns `Ok`.
     async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError>;
 
+    /// Starts the same write as [`StateStore::put`] and returns once it is queued, with a
+    /// future that resolves when it is durable: writes started one after the other are applied
+    /// in that order, so a caller can keep many in flight (the stage loop does) instead of
+    /// waiting for each. Stores without a queue write at once (this default).
+    async fn start_put(&self, key: &str, value: Option<Vec<u8>>) -> Result<StateAck, StateError> {
+        self.put(key, value).await?;
+        Ok(Box::pin(std::future::ready(Ok(()))))
+    }
+
     /// What other writers (other instances of the stage) put since the last `load_all` or
     /// `changes_from_others`, in the order written, up to the store's end at the time of the
     /// call. Call [`StateStore::load_all`] first. Stores with one writer (a file, memory) have
@@ -66,6 +75,9 @@ pub struct StateWrite {
     pub key: String,
     pub value: Option<Vec<u8>>,
 }
+
+/// Resolves when a write started with [`StateStore::start_put`] is durable.
+pub type StateAck = futures::future::BoxFuture<'static, Result<(), StateError>>;
 
 /// A state store shared between tasks.
 pub type SharedStateStore = Arc<dyn StateStore>;
