@@ -24,6 +24,22 @@ impl Story {
             .binary_search_by_key(&token, |(t, _)| *t)
             .is_ok()
     }
+
+    /// Whether the idf mass of `weighted` tokens (rarest first) this story lacks stays within
+    /// `limit`: a bound checked before the exact score, which is summed in token order as
+    /// always, so the scores and the match do not change.
+    fn misses_at_most(&self, weighted: &[(u32, f64)], limit: f64) -> bool {
+        let mut missed = 0.0;
+        for (token, idf) in weighted {
+            if !self.carries(*token) {
+                missed += idf;
+                if missed > limit {
+                    return false;
+                }
+            }
+        }
+        true
+    }
 }
 
 /// The story index. Memory per story: its id, 8 bytes per distinct token, and about 15 bytes
@@ -84,10 +100,14 @@ impl Stories {
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
+        // Most candidates share a rare token or two and nothing else: looking at the rarest
+        // tokens first rules them out after a few lookups, before the full score.
+        let may_miss = total * (1.0 - threshold) + total * 1e-9;
         candidates
             .into_iter()
             .filter_map(|slot| self.stories.get(&slot))
             .filter(|story| (time - story.last_seen).abs() <= window)
+            .filter(|story| story.misses_at_most(&rarest, may_miss))
             .map(|story| {
                 let covered: f64 = tokens
                     .iter()
