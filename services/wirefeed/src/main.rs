@@ -210,6 +210,27 @@ enum BenchCommand {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Every scenario in one run (what BENCHMARKS.md reports): core with the Python baseline,
+    /// fetch at a 1 s and a 60 s interval, pipeline with bursts and at a steady 200
+    /// articles/s, each with its defaults, then a table of the goals and where the run lands.
+    All {
+        /// Raw items in the core corpus.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// A running broker's bootstrap address for the pipeline (default: start
+        /// deploy/kafka/kafka.sh).
+        #[arg(long)]
+        broker: Option<String>,
+        /// The Reuters-21578 directory (reut2-*.sgm).
+        #[arg(long, default_value = "../shared/data/reuters21578")]
+        reuters: PathBuf,
+        /// The core baseline's Python (bench/setup.sh makes this venv).
+        #[arg(long, default_value = "target/bench-venv/bin/python")]
+        python: PathBuf,
+        /// Also write every figure as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// One hop of the Kafka ceiling (started by `bench pipeline`): copy every record of one
     /// topic to another, committing after the acknowledgement.
     #[command(hide = true)]
@@ -520,6 +541,37 @@ fn main() -> std::process::ExitCode {
                         phase_timeout: std::time::Duration::from_secs(phase_timeout),
                     };
                     commands::bench::pipeline(&reuters, &options, json.as_deref()).await
+                }
+                BenchCommand::All {
+                    articles,
+                    broker,
+                    reuters,
+                    python,
+                    json,
+                } => {
+                    let options = commands::bench::core::CoreOptions {
+                        articles,
+                        seed: 21578,
+                        baseline: true,
+                        python,
+                        baseline_script: PathBuf::from("bench/baselines/core.py"),
+                        gazetteer: PathBuf::from("config/gazetteer/gazetteer.json"),
+                        keep_corpus: None,
+                        isolate: std::env::current_exe().ok().map(|program| {
+                            commands::bench::core::Isolation {
+                                program,
+                                config_file: cli.config.clone(),
+                            }
+                        }),
+                    };
+                    commands::bench::all(
+                        cli.config.as_deref(),
+                        &reuters,
+                        &options,
+                        broker,
+                        json.as_deref(),
+                    )
+                    .await
                 }
                 BenchCommand::Copy { group, from, to } => {
                     commands::bench::copy(cli.config.as_deref(), &group, &from, &to).await

@@ -36,6 +36,20 @@ pub struct FetchOptions {
     pub change_secs: u64,
 }
 
+impl FetchOptions {
+    /// `bench fetch`'s defaults: 10,000 feeds polled every second for 30 s, 64 polls at a
+    /// time, each feed changing every 60 s.
+    pub fn with_defaults() -> Self {
+        Self {
+            feeds: 10_000,
+            secs: 30,
+            interval_secs: 1,
+            concurrency: 64,
+            change_secs: 60,
+        }
+    }
+}
+
 /// The figures of `bench fetch`.
 #[derive(Debug, Clone, Serialize)]
 pub struct FetchReport {

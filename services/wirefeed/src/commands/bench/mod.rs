@@ -11,8 +11,11 @@
 //!   same messages through the same topics) in the same run; the offered-load schedule and
 //!   the quantiles are pure ([`load`]), the figures and their table in [`report`].
 //!
+//! `bench all` ([`all`]) runs them all in one go and sets the figures against the goals.
+//!
 //! Memory and CPU figures come from `/proc/self` ([`proc`]).
 
+pub mod all;
 pub mod baseline;
 pub mod core;
 pub mod corpus;
@@ -98,6 +101,69 @@ pub async fn pipeline(
     report::print(&report);
     if let Some(path) = json {
         write_json(path, &report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wirefeed bench all`: `core` (with `core_options`), `fetch` at a 1 s and a 60 s interval,
+/// `pipeline` with bursts and steady, then the goals.
+pub async fn all(
+    config_file: Option<&Path>,
+    reuters: &Path,
+    core_options: &core::CoreOptions,
+    broker: Option<String>,
+    json: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    eprintln!("bench all 1/5: core, {} articles", core_options.articles);
+    let loaded = LoadedConfig::load(config_file)?;
+    let documents = wire_datasets::reuters::load(reuters)
+        .with_context(|| format!("failed to read Reuters-21578 from {}", reuters.display()))?;
+    let core = core::run(
+        &documents,
+        &loaded.section("normalizer")?,
+        &loaded.section("enricher")?,
+        core_options,
+    )?;
+    core::print(&core);
+    let saturated = fetch::FetchOptions::with_defaults();
+    eprintln!("bench all 2/5: fetch, interval 1 s");
+    let fetch_saturated = fetch::run(&saturated)?;
+    fetch::print(&fetch_saturated);
+    eprintln!("bench all 3/5: fetch, interval 60 s");
+    let fetch_one_minute = fetch::run(&fetch::FetchOptions {
+        interval_secs: 60,
+        secs: 90,
+        ..saturated
+    })?;
+    fetch::print(&fetch_one_minute);
+    eprintln!("bench all 4/5: pipeline, bursts");
+    let bursty = pipeline::PipelineOptions::with_defaults(broker);
+    let pipeline_bursts = pipeline::run(&bursty, &documents).await?;
+    report::print(&pipeline_bursts);
+    eprintln!("bench all 5/5: pipeline, steady 200 articles/s");
+    let mut steady = bursty.clone();
+    steady.articles = 2_000;
+    steady.shape.burst_factor = 1.0;
+    let pipeline_steady = pipeline::run(&steady, &documents).await?;
+    report::print(&pipeline_steady);
+    let goals = all::goals(&core, &fetch_one_minute, &pipeline_bursts, &pipeline_steady);
+    all::print_goals(&goals);
+    eprintln!("bench all: {:.0} s", started.elapsed().as_secs_f64());
+    if let Some(path) = json {
+        write_json(
+            path,
+            &all::AllReport {
+                scenario: "all",
+                machine: report::Machine::this(),
+                core,
+                fetch_saturated,
+                fetch_one_minute,
+                pipeline_bursts,
+                pipeline_steady,
+                goals,
+            },
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

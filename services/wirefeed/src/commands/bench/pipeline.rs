@@ -54,6 +54,36 @@ pub struct PipelineOptions {
     pub phase_timeout: Duration,
 }
 
+impl PipelineOptions {
+    /// `bench pipeline`'s defaults: 10,000 articles at once, then 200 articles/s with 10×
+    /// bursts of 1 s every 10 s for 30 s, 3 partitions, the configured Kafka settings, with
+    /// the ceiling.
+    pub fn with_defaults(broker: Option<String>) -> Self {
+        Self {
+            broker,
+            articles: 10_000,
+            warmup: 300,
+            shape: LoadShape {
+                rate: 200.0,
+                burst_factor: 10.0,
+                burst_secs: 1,
+                burst_every_secs: 10,
+                secs: 30,
+            },
+            seed: 21578,
+            kafka: KafkaSettings {
+                partitions: 3,
+                linger_ms: None,
+                compression: None,
+                options: Default::default(),
+            },
+            ceiling: true,
+            logs: None,
+            phase_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
 /// The input of one topology, in the order it is offered.
 struct Input {
     warmup: Vec<RawItem>,

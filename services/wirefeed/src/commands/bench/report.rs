@@ -109,6 +109,16 @@ pub struct PipelineReport {
     pub goals: Goals,
 }
 
+impl Machine {
+    /// The machine this runs on.
+    pub fn this() -> Self {
+        Self {
+            cpus: std::thread::available_parallelism().map_or(0, usize::from),
+            memory_bytes: memory_bytes(),
+        }
+    }
+}
+
 fn memory_bytes() -> Option<u64> {
     let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
     let kib: u64 = meminfo
@@ -146,10 +156,7 @@ impl PipelineReport {
         Self {
             scenario: "pipeline",
             broker,
-            machine: Machine {
-                cpus: std::thread::available_parallelism().map_or(0, usize::from),
-                memory_bytes: memory_bytes(),
-            },
+            machine: Machine::this(),
             kafka: KafkaReport {
                 partitions: kafka.partitions,
                 linger_ms: kafka.linger_ms,
