@@ -25,12 +25,15 @@
 //! commit, the redelivered input is recognised as a re-send and dropped, its outputs already
 //! being out.
 
+pub mod bands;
 pub mod config;
 pub mod features;
 pub mod index;
+pub mod interner;
 pub mod lineage;
 pub mod minhash;
 pub mod postings;
+pub mod slim;
 pub mod story;
 pub mod tagging;
 
