@@ -339,7 +339,9 @@ mod tests {
             5,
             Vec::new(),
         );
-        original.signature = (0..minhash::HASHES as u32).map(|v| v * 7919).collect();
+        original.signature = (0..minhash::HASHES as u32)
+            .map(|v| minhash::widen(minhash::narrow(v * 7919)))
+            .collect();
         original.earlier_hashes = vec![
             "fedcba9876543210fedcba9876543210:Usable:None".to_owned(),
             "0123456789ABCDEF0123456789ABCDEF:Usable:None".to_owned(),
@@ -351,7 +353,10 @@ mod tests {
         original.story = Some("story:x".to_owned());
         original.urgency = Some(3);
         original.agency = true;
-        index.upsert(original.clone());
+        // An entry persisted with 32-bit signature values reads back to its low 16 bits.
+        let mut wide = original.clone();
+        wide.signature.iter_mut().for_each(|v| *v |= 0xABCD_0000);
+        index.upsert(wide);
         let held = index.by_uri("urn:a").map(|view| view.entry());
         assert_eq!(held.as_ref(), Some(&original));
         let view = index.by_content(&original.content_hash);
