@@ -306,7 +306,9 @@ mod tests {
         let signature: Vec<u32> = (0..minhash::HASHES as u32).collect();
         let signature: Vec<Value> = signature.into_iter().map(minhash::narrow).collect();
         let mut other_signature = signature.clone();
-        other_signature.iter_mut().for_each(|v| *v += 1000);
+        other_signature
+            .iter_mut()
+            .for_each(|v| *v = v.wrapping_add(100));
         index.upsert(entry("a", "h1", 10, signature.clone()));
         index.upsert(entry("b", "h2", 20, other_signature));
         assert_eq!(

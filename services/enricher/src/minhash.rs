@@ -13,11 +13,13 @@ pub const BANDS: usize = 32;
 /// Signature rows per band.
 pub const ROWS: usize = HASHES / BANDS;
 
-/// One signature value: the low 16 bits of the minimum of a 32-bit hash (b-bit minwise
-/// hashing, b = 16). Two signatures agree on a value when the minimum is the same shingle
-/// (probability J) or, rarely, by chance (2^-16): the Jaccard estimate is biased up by at most
-/// 1.5e-5, below the 1/96 step of the estimate, so it is not corrected.
-pub type Value = u16;
+/// One signature value: the low 8 bits of the minimum of a 32-bit hash (b-bit minwise
+/// hashing, b = 8). Two signatures agree on a value when the minimum is the same shingle
+/// (probability J) or by chance (1/256 of the rest): [`jaccard`] corrects for the chance.
+pub type Value = u8;
+
+/// The chance that two different minimums agree on their [`Value`].
+const CHANCE_AGREEMENT: f64 = 1.0 / 256.0;
 
 /// A fixed seed per hash function (deterministic, so signatures survive restarts).
 fn seed(index: usize) -> u64 {
@@ -31,10 +33,10 @@ const fn splitmix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// A 32-bit minimum as a [`Value`]: its low 16 bits (persisted signatures are lists of `u32`;
-/// those written before signatures were 16 bits wide read back to the same values).
+/// A 32-bit minimum as a [`Value`]: its low 8 bits (persisted signatures are lists of `u32`;
+/// those written with wider values read back to the same values).
 pub fn narrow(full: u32) -> Value {
-    (full & 0xFFFF) as Value
+    (full & 0xFF) as Value
 }
 
 /// A [`Value`] as the `u32` of the persisted form.
@@ -57,10 +59,12 @@ pub fn signature(shingles: &[u64]) -> Vec<Value> {
     minimums.into_iter().map(narrow).collect()
 }
 
-/// The estimated Jaccard similarity of two signatures.
+/// The estimated Jaccard similarity of two signatures: the share of agreeing values, less
+/// the agreements expected by chance (Li and König, b-bit minwise hashing, sparse sets).
 pub fn jaccard(a: &[Value], b: &[Value]) -> f64 {
     let agreeing = a.iter().zip(b).filter(|(x, y)| x == y).count();
-    agreeing as f64 / HASHES as f64
+    let share = agreeing as f64 / HASHES as f64;
+    ((share - CHANCE_AGREEMENT) / (1.0 - CHANCE_AGREEMENT)).max(0.0)
 }
 
 /// The estimated share of the smaller set contained in the larger, from the Jaccard estimate
