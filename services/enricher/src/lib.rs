@@ -10,7 +10,8 @@
 //!
 //! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
 //! [`minhash`] (pure: signatures, LSH bands), [`story`] (pure: event clusters), [`index`] (the window: exact and LSH lookups,
-//! eviction), [`lineage`] (pure: the decision), [`config`].
+//! eviction; its compact parts in [`slim`], [`interner`], [`bands`]), [`lineage`] (pure: the
+//! decision), [`config`].
 //!
 //! Delivery guarantee and state: at-least-once. The index lives in memory and in the state
 //! store (one entry per article: a compacted topic in Kafka mode, a file in one process), and

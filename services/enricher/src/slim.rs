@@ -181,3 +181,14 @@ impl Slim {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_takes_216_bytes_in_the_queue() {
+        // The figure BENCHMARKS.md ("Dedup index memory") and the `index` docs give.
+        assert!(std::mem::size_of::<Option<Slim>>() <= 216);
+    }
+}
