@@ -97,12 +97,12 @@ fn report_memory(stories: &[(String, String)]) {
         stage.indexed(),
         held as f64 / 1e6,
         held as f64 / stage.indexed().max(1) as f64,
-        minhash::HASHES * 4
+        minhash::HASHES * std::mem::size_of::<minhash::Value>()
     );
     drop(stage);
 }
 
-fn scan_best(signatures: &[Vec<u32>], probe: &[u32]) -> f64 {
+fn scan_best(signatures: &[Vec<minhash::Value>], probe: &[minhash::Value]) -> f64 {
     signatures
         .iter()
         .map(|s| minhash::jaccard(probe, s))
@@ -136,7 +136,7 @@ fn lineage(c: &mut Criterion) {
                 black_box(stage.enrich(probe, start + Duration::seconds(size as i64)))
             })
         });
-        let signatures: Vec<Vec<u32>> = stories
+        let signatures: Vec<Vec<minhash::Value>> = stories
             .iter()
             .cycle()
             .take(size)

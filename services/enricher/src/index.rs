@@ -1,14 +1,29 @@
 //! The window of recently seen articles: exact lookups by uri and content hash, and an LSH index
 //! over MinHash signatures so near-duplicate candidates are found without scanning.
 //!
-//! Memory per article: the signature (96 × 4 bytes), up to 192 key tokens (4 bytes each),
-//! paragraph fingerprints, ids, and 32 bucket entries. `cargo bench -p wirefeed-enricher --bench dedup` measures the
-//! bytes per article (about 2.8 KB, see BENCHMARKS.md).
+//! [`Entry`] is what the state store persists (JSON); in memory an entry is a [`Slim`]: its
+//! strings interned ([`Interner`]: a family, story, source or original's uri is held once for
+//! all the entries naming it), the content hash as 16 bytes, the signature inline, key tokens
+//! and paragraph fingerprints in one allocation. Entries sit in a queue in the order they came
+//! in (a slot is a position in it), which is also the eviction order. The uri and content
+//! tables and the 32 LSH band tables ([`Bands`]) hold 4-byte slots and hash them through the
+//! entry they point to, so no key is stored twice.
+//!
+//! Memory per article (resident set growth of `wirefeed bench core --articles 100000`,
+//! allocator included): 643 bytes, against 2,318 for the earlier layout of `HashMap`s keyed by
+//! owned strings and band keys. About 216 bytes are the entry in the queue (96 signature values
+//! of 8 bits inline), 32 band postings take about 7 bytes each, key tokens and paragraph
+//! fingerprints 4 bytes each, and the uri is held once. BENCHMARKS.md ("Dedup index memory")
+//! has the breakdown and the figures at a million; `cargo bench -p wirefeed-enricher --bench
+//! dedup` prints the allocator's count.
 
-use crate::minhash;
-use crate::postings::Postings;
+use crate::bands::{Bands, Slot};
+use crate::interner::Interner;
+use crate::minhash::{self, Value};
+use crate::slim::{Slim, StateKey};
+use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use wire_model::FamilyId;
 
 /// What the index keeps of one article (also its persisted form in the state store).
@@ -50,80 +65,168 @@ pub struct Entry {
 /// How many earlier versions' content hashes an entry keeps.
 pub const EARLIER_VERSIONS_KEPT: usize = 16;
 
-type Slot = u32;
-
 /// The index.
 #[derive(Debug, Default)]
 pub struct Index {
-    entries: HashMap<Slot, Entry>,
-    by_uri: HashMap<String, Slot>,
-    by_content: HashMap<String, Slot>,
-    buckets: Postings<u64>,
-    /// Insertion order with the time of insertion, for eviction.
-    order: VecDeque<(i64, Slot)>,
-    next_slot: Slot,
+    strings: Interner,
+    /// Slot `first_slot + i` at `i`, oldest first; `None` where an entry was replaced.
+    entries: VecDeque<Option<Slim>>,
+    first_slot: Slot,
+    live: usize,
+    /// Slots hashed by their entry's uri symbol.
+    by_uri: HashTable<Slot>,
+    /// Slots hashed by their entry's content key (the first entry with that content).
+    by_content: HashTable<Slot>,
+    bands: Bands,
+}
+
+fn slim_at(entries: &VecDeque<Option<Slim>>, first_slot: Slot, slot: Slot) -> Option<&Slim> {
+    entries
+        .get(slot.wrapping_sub(first_slot) as usize)
+        .and_then(Option::as_ref)
+}
+
+/// An indexed entry, read in place.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    strings: &'a Interner,
+    slim: &'a Slim,
+}
+
+impl<'a> View<'a> {
+    /// The persisted form (allocates).
+    pub fn entry(&self) -> Entry {
+        self.slim.entry(self.strings)
+    }
+
+    pub fn uri(&self) -> &'a str {
+        self.strings.resolve(self.slim.uri)
+    }
+
+    pub fn source(&self) -> &'a str {
+        self.strings.resolve(self.slim.source)
+    }
+
+    pub fn version_seq(&self) -> u32 {
+        self.slim.version_seq
+    }
+
+    pub fn signature(&self) -> &'a [Value] {
+        &self.slim.signature
+    }
+
+    pub fn shingle_count(&self) -> u32 {
+        self.slim.shingle_count
+    }
+
+    pub fn key_tokens(&self) -> &'a [u32] {
+        self.slim.key_tokens()
+    }
+
+    /// Whether `content_hash` is this entry's content hash or one of its earlier versions'.
+    pub fn has_content(&self, content_hash: &str) -> bool {
+        StateKey::find(self.strings, content_hash)
+            .is_some_and(|key| self.slim.content == key || self.slim.earlier.contains(&key))
+    }
 }
 
 impl Index {
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.live == 0
     }
 
-    pub fn by_uri(&self, uri: &str) -> Option<&Entry> {
-        self.by_uri.get(uri).and_then(|slot| self.entries.get(slot))
+    fn view(&self, slot: Slot) -> Option<View<'_>> {
+        slim_at(&self.entries, self.first_slot, slot).map(|slim| View {
+            strings: &self.strings,
+            slim,
+        })
     }
 
-    pub fn by_content(&self, content_hash: &str) -> Option<&Entry> {
-        self.by_content
-            .get(content_hash)
-            .and_then(|slot| self.entries.get(slot))
-    }
-
-    /// Entries sharing at least one LSH band with `signature` (each once).
-    pub fn candidates(&self, signature: &[u32]) -> Vec<&Entry> {
-        let mut slots: Vec<Slot> = minhash::band_keys(signature)
-            .iter()
-            .flat_map(|key| self.buckets.get(key))
+    fn slot_of_uri(&self, uri: &str) -> Option<Slot> {
+        let sym = self.strings.get(uri)?;
+        let (entries, first) = (&self.entries, self.first_slot);
+        self.by_uri
+            .find(sym.hash(), |&slot| {
+                slim_at(entries, first, slot).is_some_and(|slim| slim.uri == sym)
+            })
             .copied()
-            .collect();
-        slots.sort_unstable();
+    }
+
+    pub fn by_uri(&self, uri: &str) -> Option<View<'_>> {
+        self.slot_of_uri(uri).and_then(|slot| self.view(slot))
+    }
+
+    pub fn by_content(&self, content_hash: &str) -> Option<View<'_>> {
+        let key = StateKey::find(&self.strings, content_hash)?;
+        let (entries, first) = (&self.entries, self.first_slot);
+        let slot = self.by_content.find(key.hash(), |&slot| {
+            slim_at(entries, first, slot).is_some_and(|slim| slim.content == key)
+        })?;
+        self.view(*slot)
+    }
+
+    /// Entries sharing at least one LSH band with `signature` (each once, oldest first).
+    pub fn candidates(&self, signature: &[Value]) -> Vec<View<'_>> {
+        let (entries, first) = (&self.entries, self.first_slot);
+        let mut slots = Vec::new();
+        self.bands.matches(
+            &minhash::band_keys(signature),
+            |slot, band| band_key_of(entries, first, slot, band),
+            &mut slots,
+        );
+        // Oldest first: slots are queue positions.
+        slots.sort_unstable_by_key(|slot| slot.wrapping_sub(first));
         slots.dedup();
         slots
             .iter()
-            .filter_map(|slot| self.entries.get(slot))
-            .filter(|entry| !entry.exact_only)
+            .filter_map(|slot| self.view(*slot))
+            .filter(|view| !view.slim.exact_only)
             .collect()
     }
 
     /// Adds `entry`, or replaces the entry with the same uri (a new version).
     pub fn upsert(&mut self, entry: Entry) {
-        if let Some(slot) = self.by_uri.get(&entry.uri).copied() {
+        if let Some(slot) = self.slot_of_uri(&entry.uri) {
             self.remove_slot(slot);
         }
-        let slot = self.next_slot;
-        self.next_slot = self.next_slot.wrapping_add(1);
-        if !entry.exact_only {
-            for key in minhash::band_keys(&entry.signature) {
-                self.buckets.insert(key, slot);
-            }
+        let slot = self.first_slot.wrapping_add(self.entries.len() as Slot);
+        let slim = Slim::new(&mut self.strings, entry);
+        let band_keys = (!slim.exact_only).then(|| minhash::band_keys(&slim.signature));
+        let (uri, content) = (slim.uri, slim.content);
+        self.entries.push_back(Some(slim));
+        self.live += 1;
+        let (entries, first) = (&self.entries, self.first_slot);
+        let entry_of = |slot| slim_at(entries, first, slot);
+        if let Some(keys) = band_keys {
+            self.bands.insert(slot, &keys, |slot, band| {
+                band_key_of(entries, first, slot, band)
+            });
         }
-        self.by_uri.insert(entry.uri.clone(), slot);
-        self.by_content
-            .entry(entry.content_hash.clone())
-            .or_insert(slot);
-        self.order.push_back((entry.indexed_at, slot));
-        self.entries.insert(slot, entry);
+        self.by_uri.insert_unique(uri.hash(), slot, |&slot| {
+            entry_of(slot).map_or(0, |slim| slim.uri.hash())
+        });
+        let same_content =
+            |&slot: &Slot| entry_of(slot).is_some_and(|slim| slim.content == content);
+        if self.by_content.find(content.hash(), same_content).is_none() {
+            self.by_content
+                .insert_unique(content.hash(), slot, |&slot| {
+                    entry_of(slot).map_or(0, |slim| slim.content.hash())
+                });
+        }
     }
 
     /// Marks every member of `family` canceled (a scan: kills are rare).
     pub fn cancel_family(&mut self, family: &FamilyId) {
-        for entry in self.entries.values_mut() {
-            if &entry.family == family {
-                entry.canceled = true;
+        let Some(family) = self.strings.get(family.as_str()) else {
+            return;
+        };
+        for slim in self.entries.iter_mut().flatten() {
+            if slim.family == family {
+                slim.canceled = true;
             }
         }
     }
@@ -132,41 +235,52 @@ impl Index {
     /// Returns the uris removed (to delete them from the state store).
     pub fn evict(&mut self, oldest: i64, capacity: usize) -> Vec<String> {
         let mut removed = Vec::new();
-        while let Some(&(indexed_at, slot)) = self.order.front() {
-            let live = self.entries.contains_key(&slot);
-            if live && indexed_at >= oldest && self.entries.len() <= capacity {
-                break;
+        while let Some(front) = self.entries.front() {
+            if let Some(slim) = front {
+                if slim.indexed_at >= oldest && self.live <= capacity {
+                    break;
+                }
+                removed.extend(self.remove_slot(self.first_slot));
             }
-            self.order.pop_front();
-            if live && let Some(entry) = self.remove_slot(slot) {
-                removed.push(entry.uri);
-            }
+            self.entries.pop_front();
+            self.first_slot = self.first_slot.wrapping_add(1);
         }
         removed
     }
 
-    fn remove_slot(&mut self, slot: Slot) -> Option<Entry> {
-        let entry = self.entries.remove(&slot)?;
-        if !entry.exact_only {
-            for key in minhash::band_keys(&entry.signature) {
-                self.buckets.remove(key, slot);
-            }
+    /// Removes the entry at `slot` and returns its uri.
+    fn remove_slot(&mut self, slot: Slot) -> Option<String> {
+        let at = slot.wrapping_sub(self.first_slot) as usize;
+        let slim = self.entries.get_mut(at)?.take()?;
+        self.live -= 1;
+        if !slim.exact_only {
+            self.bands
+                .remove(slot, &minhash::band_keys(&slim.signature));
         }
-        if self.by_uri.get(&entry.uri) == Some(&slot) {
-            self.by_uri.remove(&entry.uri);
+        if let Ok(found) = self.by_uri.find_entry(slim.uri.hash(), |&s| s == slot) {
+            found.remove();
         }
-        if self.by_content.get(&entry.content_hash) == Some(&slot) {
-            self.by_content.remove(&entry.content_hash);
+        if let Ok(found) = self
+            .by_content
+            .find_entry(slim.content.hash(), |&s| s == slot)
+        {
+            found.remove();
         }
-        Some(entry)
+        let uri = self.strings.resolve(slim.uri).to_owned();
+        slim.release(&mut self.strings);
+        Some(uri)
     }
+}
+
+fn band_key_of(entries: &VecDeque<Option<Slim>>, first: Slot, slot: Slot, band: usize) -> u64 {
+    slim_at(entries, first, slot).map_or(0, |slim| minhash::band_key(&slim.signature, band))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entry(uri: &str, hash: &str, indexed_at: i64, signature: Vec<u32>) -> Entry {
+    fn entry(uri: &str, hash: &str, indexed_at: i64, signature: Vec<Value>) -> Entry {
         Entry {
             uri: uri.to_owned(),
             family: FamilyId::new(format!("f:{uri}")),
@@ -177,7 +291,7 @@ mod tests {
             version_seq: 1,
             is_original: true,
             duplicate_of: None,
-            signature,
+            signature: signature.into_iter().map(minhash::widen).collect(),
             shingle_count: 10,
             key_tokens: Vec::new(),
             headline_hash: 0,
@@ -195,20 +309,19 @@ mod tests {
     fn lookups_candidates_replacement_and_eviction() {
         let mut index = Index::default();
         let signature: Vec<u32> = (0..minhash::HASHES as u32).collect();
+        let signature: Vec<Value> = signature.into_iter().map(minhash::narrow).collect();
         let mut other_signature = signature.clone();
-        other_signature.iter_mut().for_each(|v| *v += 1000);
+        other_signature
+            .iter_mut()
+            .for_each(|v| *v = v.wrapping_add(100));
         index.upsert(entry("a", "h1", 10, signature.clone()));
         index.upsert(entry("b", "h2", 20, other_signature));
         assert_eq!(
-            index.by_uri("a").map(|e| e.content_hash.as_str()),
-            Some("h1")
+            index.by_uri("a").map(|e| e.entry().content_hash),
+            Some("h1".to_owned())
         );
-        assert_eq!(index.by_content("h2").map(|e| e.uri.as_str()), Some("b"));
-        let candidates: Vec<&str> = index
-            .candidates(&signature)
-            .iter()
-            .map(|e| e.uri.as_str())
-            .collect();
+        assert_eq!(index.by_content("h2").map(|e| e.uri()), Some("b"));
+        let candidates: Vec<&str> = index.candidates(&signature).iter().map(View::uri).collect();
         assert_eq!(candidates, ["a"]);
 
         // A new version replaces the old entry.
@@ -222,5 +335,50 @@ mod tests {
         assert_eq!(index.evict(0, 0), ["a"]);
         assert!(index.is_empty());
         assert!(index.candidates(&signature).is_empty());
+    }
+
+    #[test]
+    fn the_persisted_form_comes_back_unchanged() {
+        let mut index = Index::default();
+        let mut original = entry(
+            "urn:a",
+            "0123456789abcdef0123456789abcdef:Usable:Some(4)",
+            5,
+            Vec::new(),
+        );
+        original.signature = (0..minhash::HASHES as u32)
+            .map(|v| minhash::widen(minhash::narrow(v * 7919)))
+            .collect();
+        original.earlier_hashes = vec![
+            "fedcba9876543210fedcba9876543210:Usable:None".to_owned(),
+            "0123456789ABCDEF0123456789ABCDEF:Usable:None".to_owned(),
+            "short".to_owned(),
+        ];
+        original.key_tokens = vec![3, 9, 27];
+        original.paragraphs = vec![11, 12];
+        original.duplicate_of = Some("urn:o".to_owned());
+        original.story = Some("story:x".to_owned());
+        original.urgency = Some(3);
+        original.agency = true;
+        // An entry persisted with 32-bit signature values reads back to its low 16 bits.
+        let mut wide = original.clone();
+        wide.signature.iter_mut().for_each(|v| *v |= 0xABCD_0000);
+        index.upsert(wide);
+        let held = index.by_uri("urn:a").map(|view| view.entry());
+        assert_eq!(held.as_ref(), Some(&original));
+        let view = index.by_content(&original.content_hash);
+        assert_eq!(
+            view.map(|view| view.key_tokens().to_vec()),
+            Some(vec![3, 9, 27])
+        );
+        assert!(view.is_some_and(|view| view.has_content("short")));
+        assert!(view.is_some_and(|view| !view.has_content("other")));
+        // Another entry with the same strings shares them; removing both frees them.
+        let mut second = original.clone();
+        second.uri = "urn:b".to_owned();
+        index.upsert(second);
+        index.evict(10, 10);
+        assert!(index.is_empty());
+        assert!(index.strings.is_empty());
     }
 }

@@ -10,7 +10,8 @@
 //!
 //! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
 //! [`minhash`] (pure: signatures, LSH bands), [`story`] (pure: event clusters), [`index`] (the window: exact and LSH lookups,
-//! eviction), [`lineage`] (pure: the decision), [`config`].
+//! eviction; its compact parts in [`slim`], [`interner`], [`bands`]), [`lineage`] (pure: the
+//! decision), [`config`].
 //!
 //! Delivery guarantee and state: at-least-once. The index lives in memory and in the state
 //! store (one entry per article: a compacted topic in Kafka mode, a file in one process), and
@@ -25,12 +26,15 @@
 //! commit, the redelivered input is recognised as a re-send and dropped, its outputs already
 //! being out.
 
+pub mod bands;
 pub mod config;
 pub mod features;
 pub mod index;
+pub mod interner;
 pub mod lineage;
 pub mod minhash;
 pub mod postings;
+pub mod slim;
 pub mod story;
 pub mod tagging;
 

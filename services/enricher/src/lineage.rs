@@ -44,7 +44,7 @@ pub struct Lineage {
 
 struct Features {
     state_hash: String,
-    signature: Vec<u32>,
+    signature: Vec<minhash::Value>,
     shingle_count: u32,
     key_tokens: Vec<u32>,
     headline_hash: u32,
@@ -139,7 +139,7 @@ impl Lineage {
         if self
             .index
             .by_uri(&entry.uri)
-            .is_some_and(|held| held.version_seq >= entry.version_seq)
+            .is_some_and(|held| held.version_seq() >= entry.version_seq)
         {
             return false;
         }
@@ -163,13 +163,8 @@ impl Lineage {
 
         let relation = match self.index.by_uri(&uri) {
             // The current version again, or an earlier one re-sent late: nothing new.
-            Some(known)
-                if known.content_hash == features.state_hash
-                    || known.earlier_hashes.contains(&features.state_hash) =>
-            {
-                return Verdict::Resend;
-            }
-            Some(known) => Relation::VersionOfSameUri(known.clone()),
+            Some(known) if known.has_content(&features.state_hash) => return Verdict::Resend,
+            Some(known) => Relation::VersionOfSameUri(known.entry()),
             None => self.match_other(&features, &source),
         };
 
@@ -188,7 +183,11 @@ impl Lineage {
             version_seq: 1,
             is_original: true,
             duplicate_of: None,
-            signature: features.signature.clone(),
+            signature: features
+                .signature
+                .iter()
+                .map(|v| minhash::widen(*v))
+                .collect(),
             shingle_count: features.shingle_count,
             key_tokens: features.key_tokens.clone(),
             headline_hash: features.headline_hash,
@@ -228,7 +227,7 @@ impl Lineage {
                 entry.family = matched.family.clone();
                 entry.story = matched.story.clone();
                 let original_uri = matched.duplicate_of.clone().unwrap_or(matched.uri.clone());
-                let original = self.index.by_uri(&original_uri).cloned();
+                let original = self.index.by_uri(&original_uri).map(|view| view.entry());
                 let replaces_original = original
                     .as_ref()
                     .is_some_and(|o| (agency, -first_created) > (o.agency, -o.first_created));
@@ -288,8 +287,8 @@ impl Lineage {
     fn match_other(&self, features: &Features, source: &str) -> Relation {
         if let Some(same) = self.index.by_content(&features.state_hash) {
             return match features.marker {
-                Some(_) if same.source == source => Relation::VersionOfUpdatedItem(same.clone()),
-                _ => Relation::DuplicateOf(same.clone(), 1.0),
+                Some(_) if same.source() == source => Relation::VersionOfUpdatedItem(same.entry()),
+                _ => Relation::DuplicateOf(same.entry(), 1.0),
             };
         }
         if features.exact_only {
@@ -300,14 +299,14 @@ impl Lineage {
             .candidates(&features.signature)
             .into_iter()
             .filter_map(|candidate| {
-                let jaccard = minhash::jaccard(&features.signature, &candidate.signature);
+                let jaccard = minhash::jaccard(&features.signature, candidate.signature());
                 let containment = minhash::containment(
                     jaccard,
                     features.shingle_count as usize,
-                    candidate.shingle_count as usize,
+                    candidate.shingle_count() as usize,
                 );
                 let names_and_numbers =
-                    features::key_token_containment(&features.key_tokens, &candidate.key_tokens);
+                    features::key_token_containment(&features.key_tokens, candidate.key_tokens());
                 (containment >= self.config.min_containment
                     && names_and_numbers >= self.config.min_key_token_containment)
                     .then_some((containment, jaccard, candidate))
@@ -316,11 +315,13 @@ impl Lineage {
             // that quotes a whole short brief is a copy of its own story, not of the brief).
             .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         match best {
-            Some((_, _, candidate)) if features.marker.is_some() && candidate.source == source => {
-                Relation::VersionOfUpdatedItem(candidate.clone())
+            Some((_, _, candidate))
+                if features.marker.is_some() && candidate.source() == source =>
+            {
+                Relation::VersionOfUpdatedItem(candidate.entry())
             }
             Some((containment, _, candidate)) => {
-                Relation::DuplicateOf(candidate.clone(), containment as f32)
+                Relation::DuplicateOf(candidate.entry(), containment as f32)
             }
             None => Relation::New,
         }

@@ -13,6 +13,14 @@ pub const BANDS: usize = 32;
 /// Signature rows per band.
 pub const ROWS: usize = HASHES / BANDS;
 
+/// One signature value: the low 8 bits of the minimum of a 32-bit hash (b-bit minwise
+/// hashing, b = 8). Two signatures agree on a value when the minimum is the same shingle
+/// (probability J) or by chance (1/256 of the rest): [`jaccard`] corrects for the chance.
+pub type Value = u8;
+
+/// The chance that two different minimums agree on their [`Value`].
+const CHANCE_AGREEMENT: f64 = 1.0 / 256.0;
+
 /// A fixed seed per hash function (deterministic, so signatures survive restarts).
 fn seed(index: usize) -> u64 {
     splitmix64(0x5EED_0F00_D1CE_0001 ^ index as u64)
@@ -25,8 +33,19 @@ const fn splitmix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// A 32-bit minimum as a [`Value`]: its low 8 bits (persisted signatures are lists of `u32`;
+/// those written with wider values read back to the same values).
+pub fn narrow(full: u32) -> Value {
+    (full & 0xFF) as Value
+}
+
+/// A [`Value`] as the `u32` of the persisted form.
+pub fn widen(value: Value) -> u32 {
+    u32::from(value)
+}
+
 /// The MinHash signature of a set of shingle hashes.
-pub fn signature(shingles: &[u64]) -> Vec<u32> {
+pub fn signature(shingles: &[u64]) -> Vec<Value> {
     let seeds: Vec<u64> = (0..HASHES).map(seed).collect();
     let mut minimums = vec![u32::MAX; HASHES];
     for &shingle in shingles {
@@ -37,13 +56,15 @@ pub fn signature(shingles: &[u64]) -> Vec<u32> {
             }
         }
     }
-    minimums
+    minimums.into_iter().map(narrow).collect()
 }
 
-/// The estimated Jaccard similarity of two signatures.
-pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+/// The estimated Jaccard similarity of two signatures: the share of agreeing values, less
+/// the agreements expected by chance (Li and König, b-bit minwise hashing, sparse sets).
+pub fn jaccard(a: &[Value], b: &[Value]) -> f64 {
     let agreeing = a.iter().zip(b).filter(|(x, y)| x == y).count();
-    agreeing as f64 / HASHES as f64
+    let share = agreeing as f64 / HASHES as f64;
+    ((share - CHANCE_AGREEMENT) / (1.0 - CHANCE_AGREEMENT)).max(0.0)
 }
 
 /// The estimated share of the smaller set contained in the larger, from the Jaccard estimate
@@ -54,19 +75,24 @@ pub fn containment(jaccard: f64, size_a: usize, size_b: usize) -> f64 {
     (intersection / smaller).min(1.0)
 }
 
-/// The LSH bucket keys of a signature, one per band.
-pub fn band_keys(signature: &[u32]) -> Vec<u64> {
-    signature
-        .chunks(ROWS)
-        .enumerate()
-        .map(|(band, rows)| {
-            let mut key = splitmix64(band as u64);
-            for row in rows {
-                key = splitmix64(key ^ u64::from(*row));
-            }
-            key
-        })
-        .collect()
+/// The LSH bucket keys of a signature, one per band (bands past the end of a short
+/// signature have the key of no rows).
+pub fn band_keys(signature: &[Value]) -> [u64; BANDS] {
+    let mut keys = [0; BANDS];
+    for (band, key) in keys.iter_mut().enumerate() {
+        *key = band_key(signature, band);
+    }
+    keys
+}
+
+/// The LSH bucket key of one band of a signature.
+pub fn band_key(signature: &[Value], band: usize) -> u64 {
+    let rows = signature.get(band * ROWS..(band + 1) * ROWS).unwrap_or(&[]);
+    let mut key = splitmix64(band as u64);
+    for row in rows {
+        key = splitmix64(key ^ u64::from(*row));
+    }
+    key
 }
 
 #[cfg(test)]
@@ -74,7 +100,7 @@ mod tests {
     use super::*;
     use crate::features::{shingles, words};
 
-    fn sig(text: &str) -> (Vec<u32>, usize) {
+    fn sig(text: &str) -> (Vec<Value>, usize) {
         let s = shingles(&words(text));
         (signature(&s), s.len())
     }

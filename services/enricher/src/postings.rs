@@ -1,5 +1,5 @@
-//! Pure: compact inverted lists for the duplicate index (LSH bucket → articles) and the story
-//! index (name or number → stories). Most keys have exactly one member, so singles live in a
+//! Pure: compact inverted lists for the story index (name or number → stories; the duplicate
+//! index's LSH buckets are in `bands`). Most keys have exactly one member, so singles live in a
 //! flat map of 8-byte values and only shared keys get a list: a `HashMap<K, Vec<u32>>` costs
 //! about 60 bytes per single-member key, this about 15.
 //!
