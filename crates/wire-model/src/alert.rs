@@ -1,6 +1,6 @@
 //! The alert message on `wire.alerts.v1`: one per story family and subscription.
 
-use crate::envelope::{DecodeError, decode_with_schema};
+use crate::envelope::{DecodeError, Schema, decode_with_schema};
 use crate::{FamilyId, SourceId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -54,5 +54,11 @@ impl Alert {
 
     pub fn encode(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+impl Schema for Alert {
+    fn schema(&self) -> &str {
+        &self.schema
     }
 }

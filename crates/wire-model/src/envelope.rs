@@ -203,12 +203,29 @@ pub enum DecodeError {
     },
 }
 
-/// Decodes a message value that carries a `schema` string: checks the schema first (so a wrong
-/// version gets a clear error instead of a field-level one), then the typed shape.
-pub(crate) fn decode_with_schema<T: serde::de::DeserializeOwned>(
+/// A message that names its schema in a `schema` string.
+pub(crate) trait Schema {
+    fn schema(&self) -> &str;
+}
+
+/// Decodes a message value that carries a `schema` string. A wrong version gets a clear error
+/// (`WrongSchema`) instead of a field-level one. The value is read straight into `T` (going
+/// through a `serde_json::Value` tree first cost as much again in allocations, in every
+/// stage), and only a value that fails is read again to say why.
+pub(crate) fn decode_with_schema<T: serde::de::DeserializeOwned + Schema>(
     payload: &[u8],
     expected: &'static str,
 ) -> Result<T, DecodeError> {
+    let source = match serde_json::from_slice::<T>(payload) {
+        Ok(decoded) if decoded.schema() == expected => return Ok(decoded),
+        Ok(decoded) => {
+            return Err(DecodeError::WrongSchema {
+                found: decoded.schema().to_owned(),
+                expected,
+            });
+        }
+        Err(source) => source,
+    };
     let value: Value = serde_json::from_slice(payload).map_err(DecodeError::NotJson)?;
     let found = value.get("schema").and_then(Value::as_str).unwrap_or("");
     if found != expected {
@@ -217,10 +234,16 @@ pub(crate) fn decode_with_schema<T: serde::de::DeserializeOwned>(
             expected,
         });
     }
-    serde_json::from_value(value).map_err(|source| DecodeError::Invalid {
+    Err(DecodeError::Invalid {
         schema: expected,
         source,
     })
+}
+
+impl Schema for Envelope {
+    fn schema(&self) -> &str {
+        &self.schema
+    }
 }
 
 impl Envelope {

@@ -2,7 +2,7 @@
 //! where and when they were fetched. Replaying raw items through a newer normalizer is how a
 //! parsing fix reaches articles already fetched.
 
-use crate::envelope::{DecodeError, decode_with_schema};
+use crate::envelope::{DecodeError, Schema, decode_with_schema};
 use crate::{ArticleId, SourceId};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -144,5 +144,11 @@ impl RawItem {
 
     pub fn encode(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+impl Schema for RawItem {
+    fn schema(&self) -> &str {
+        &self.schema
     }
 }
