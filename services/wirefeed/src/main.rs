@@ -463,12 +463,7 @@ fn main() -> std::process::ExitCode {
                         baseline_script: baselines.join("core.py"),
                         gazetteer,
                         keep_corpus,
-                        isolate: std::env::current_exe().ok().map(|program| {
-                            commands::bench::core::Isolation {
-                                program,
-                                config_file: cli.config.clone(),
-                            }
-                        }),
+                        isolate: commands::bench::core::Isolation::this_program(cli.config.clone()),
                     };
                     commands::bench::core(
                         cli.config.as_deref(),
@@ -557,12 +552,7 @@ fn main() -> std::process::ExitCode {
                         baseline_script: PathBuf::from("bench/baselines/core.py"),
                         gazetteer: PathBuf::from("config/gazetteer/gazetteer.json"),
                         keep_corpus: None,
-                        isolate: std::env::current_exe().ok().map(|program| {
-                            commands::bench::core::Isolation {
-                                program,
-                                config_file: cli.config.clone(),
-                            }
-                        }),
+                        isolate: commands::bench::core::Isolation::this_program(cli.config.clone()),
                     };
                     commands::bench::all(
                         cli.config.as_deref(),

@@ -53,6 +53,16 @@ pub struct Isolation {
     pub config_file: Option<PathBuf>,
 }
 
+impl Isolation {
+    /// This program, run with the same `--config`.
+    pub fn this_program(config_file: Option<PathBuf>) -> Option<Self> {
+        std::env::current_exe().ok().map(|program| Self {
+            program,
+            config_file,
+        })
+    }
+}
+
 /// The dedup index's memory at one size.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct IndexPoint {
