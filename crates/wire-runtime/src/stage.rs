@@ -178,7 +178,7 @@ pub async fn run_stage<S: Stage>(
                     None if persisting.is_empty() => subscription.commit(&done.delivery)?,
                     writes => persisting.push_back(Persisting {
                         delivery: done.delivery,
-                        writes: writes.unwrap_or_else(|| Box::pin(std::future::ready(Ok(())))),
+                        writes: writes.unwrap_or_else(already_durable),
                     }),
                 }
             }
@@ -251,7 +251,7 @@ pub async fn run_stage<S: Stage>(
                 let writes = start_state_writes(&mut stage, &front.delivery).await?;
                 persisting.push_back(Persisting {
                     delivery: front.delivery,
-                    writes: writes.unwrap_or_else(|| Box::pin(std::future::ready(Ok(())))),
+                    writes: writes.unwrap_or_else(already_durable),
                 });
             }
             _ => {
@@ -315,6 +315,11 @@ fn too_large(topic: &str, bytes: usize, limit: &str) -> StageError {
         "too_large",
         format!("an output of {bytes} bytes for {topic} is larger than the bus accepts ({limit})"),
     )
+}
+
+/// The acknowledgement of no state writes.
+fn already_durable() -> StateAck {
+    Box::pin(std::future::ready(Ok(())))
 }
 
 /// Starts writing the state changes of `delivery` (see [`Stage::take_state_writes`]); the

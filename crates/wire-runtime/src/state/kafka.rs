@@ -49,6 +49,20 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// At most this many own offsets are remembered. A writer nobody follows (the fetcher reads
+/// its store once at start-up and never calls `changes_from_others`) would otherwise grow the
+/// set by one entry per write for ever; forgetting them only means that a later follow reads
+/// those records and skips them by their writer header.
+const OWN_OFFSETS_KEPT: usize = 65_536;
+
+/// Records `offset` as one of this instance's writes, within [`OWN_OFFSETS_KEPT`].
+fn remember_own_write(own: &mut BTreeSet<i64>, offset: i64) {
+    if own.len() >= OWN_OFFSETS_KEPT {
+        own.clear();
+    }
+    own.insert(offset);
+}
+
 /// Moves `next_offset` past the offsets in `own` that follow it without a gap (this
 /// instance's own writes: nothing to read there), and forgets the offsets it passed.
 fn skip_own_writes(own: &mut BTreeSet<i64>, next_offset: &mut i64) {
@@ -331,7 +345,7 @@ impl StateStore for KafkaStateStore {
         Ok(Box::pin(async move {
             let reason = match delivery.await {
                 Ok(Ok(delivered)) => {
-                    lock(&own_offsets).insert(delivered.offset);
+                    remember_own_write(&mut lock(&own_offsets), delivered.offset);
                     return Ok(());
                 }
                 Ok(Err((error, _))) => error.to_string(),
@@ -364,5 +378,15 @@ mod tests {
         skip_own_writes(&mut own, &mut next_offset);
         assert_eq!(next_offset, 4);
         assert_eq!(own.len(), 1);
+    }
+
+    #[test]
+    fn a_writer_nobody_follows_remembers_a_bounded_number_of_offsets() {
+        let mut own = BTreeSet::new();
+        for offset in 0..(3 * OWN_OFFSETS_KEPT as i64) {
+            remember_own_write(&mut own, offset);
+        }
+        assert!(own.len() <= OWN_OFFSETS_KEPT);
+        assert!(own.contains(&(3 * OWN_OFFSETS_KEPT as i64 - 1)));
     }
 }
