@@ -45,6 +45,9 @@ pub struct Entry {
     /// The original this article duplicates (none for originals and their versions).
     pub duplicate_of: Option<String>,
     pub signature: Vec<u32>,
+    /// The [`minhash::SCHEME`] of `signature` (0 in entries written before the field was).
+    #[serde(default)]
+    pub signature_scheme: u8,
     pub shingle_count: u32,
     pub key_tokens: Vec<u32>,
     pub headline_hash: u32,
@@ -292,6 +295,7 @@ mod tests {
             is_original: true,
             duplicate_of: None,
             signature: signature.into_iter().map(minhash::widen).collect(),
+            signature_scheme: minhash::SCHEME,
             shingle_count: 10,
             key_tokens: Vec::new(),
             headline_hash: 0,
@@ -335,6 +339,35 @@ mod tests {
         assert_eq!(index.evict(0, 0), ["a"]);
         assert!(index.is_empty());
         assert!(index.candidates(&signature).is_empty());
+    }
+
+    #[test]
+    fn an_entry_of_an_earlier_signature_scheme_matches_exactly_but_not_as_a_near_duplicate() {
+        let mut index = Index::default();
+        let signature: Vec<Value> = (0..minhash::HASHES as u32).map(minhash::narrow).collect();
+        let mut earlier = entry("a", "h1", 10, signature.clone());
+        earlier.signature_scheme = 0;
+        // As persisted before the field existed.
+        let json = serde_json::to_value(&earlier).map(|mut value| {
+            value
+                .as_object_mut()
+                .map(|object| object.remove("signature_scheme"));
+            value
+        });
+        let earlier: Entry = json.and_then(serde_json::from_value).expect("entry json");
+        assert_eq!(earlier.signature_scheme, 0);
+        index.upsert(earlier);
+        assert!(index.candidates(&signature).is_empty());
+        assert_eq!(index.by_content("h1").map(|view| view.uri()), Some("a"));
+        // Persisted again, it says what it is now: exact matches only.
+        let held = index.by_uri("a").map(|view| view.entry());
+        assert!(
+            held.is_some_and(|held| held.exact_only && held.signature_scheme == minhash::SCHEME)
+        );
+
+        index.upsert(entry("b", "h2", 20, signature.clone()));
+        let candidates: Vec<&str> = index.candidates(&signature).iter().map(View::uri).collect();
+        assert_eq!(candidates, ["b"]);
     }
 
     #[test]

@@ -188,6 +188,7 @@ impl Lineage {
                 .iter()
                 .map(|v| minhash::widen(*v))
                 .collect(),
+            signature_scheme: minhash::SCHEME,
             shingle_count: features.shingle_count,
             key_tokens: features.key_tokens.clone(),
             headline_hash: features.headline_hash,

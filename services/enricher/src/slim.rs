@@ -128,7 +128,9 @@ impl Slim {
             agency: entry.agency,
             is_original: entry.is_original,
             canceled: entry.canceled,
-            exact_only: entry.exact_only,
+            // A signature of another scheme compares as noise: such an entry (persisted by an
+            // earlier version) still matches exactly and by uri, but not as a near-duplicate.
+            exact_only: entry.exact_only || entry.signature_scheme != minhash::SCHEME,
         }
     }
 
@@ -153,6 +155,7 @@ impl Slim {
             is_original: self.is_original,
             duplicate_of: self.duplicate_of.map(|uri| strings.resolve(uri).to_owned()),
             signature: self.signature.iter().map(|v| minhash::widen(*v)).collect(),
+            signature_scheme: minhash::SCHEME,
             shingle_count: self.shingle_count,
             key_tokens: self.key_tokens().to_vec(),
             headline_hash: self.headline_hash,
