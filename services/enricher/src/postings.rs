@@ -5,7 +5,7 @@
 //!
 //! Hand-written because no maintained crate offers a multimap with this single-value layout.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::hash::Hash;
 
 #[derive(Debug)]

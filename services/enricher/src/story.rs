@@ -5,7 +5,8 @@
 //! Candidates come from an inverted index of the article's rarest key tokens, never a scan.
 
 use crate::postings::{Postings, TokenCounts};
-use std::collections::{HashMap, VecDeque};
+use foldhash::HashMap;
+use std::collections::VecDeque;
 
 /// Tokens looked up in the inverted index per article (the rarest first).
 const LOOKUP_TOKENS: usize = 12;
@@ -92,19 +93,26 @@ impl Stories {
         let mut rarest: Vec<(u32, f64)> =
             tokens.iter().copied().zip(idfs.iter().copied()).collect();
         rarest.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut candidates: Vec<u32> = rarest
-            .iter()
-            .take(LOOKUP_TOKENS)
-            .flat_map(|(t, _)| self.postings.get(t))
-            .copied()
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        // Most candidates share a rare token or two and nothing else: looking at the rarest
-        // tokens first rules them out after a few lookups, before the full score.
+        // Most candidates share a rare token or two and nothing else. A story is in a token's
+        // postings exactly when it carries the token, so the looked-up tokens a candidate
+        // lacks are known from the postings alone, and those that lack too much idf mass are
+        // ruled out before any other lookup; the rest, by the rarest tokens first, before the
+        // full score. Both are bounds on the score, which is summed in token order as always.
         let may_miss = total * (1.0 - threshold) + total * 1e-9;
-        candidates
-            .into_iter()
+        let looked_up = &rarest[..rarest.len().min(LOOKUP_TOKENS)];
+        let looked_up_mass: f64 = looked_up.iter().map(|(_, idf)| idf).sum();
+        let mut carried: Vec<(u32, f64)> = looked_up
+            .iter()
+            .flat_map(|(token, idf)| self.postings.get(token).iter().map(|slot| (*slot, *idf)))
+            .collect();
+        carried.sort_unstable_by_key(|(slot, _)| *slot);
+        carried
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|postings| {
+                let mass: f64 = postings.iter().map(|(_, idf)| idf).sum();
+                looked_up_mass - mass <= may_miss
+            })
+            .map(|postings| postings[0].0)
             .filter_map(|slot| self.stories.get(&slot))
             .filter(|story| (time - story.last_seen).abs() <= window)
             .filter(|story| story.misses_at_most(&rarest, may_miss))
@@ -186,6 +194,94 @@ mod tests {
 
     fn tokens(text: &str) -> Vec<u32> {
         key_tokens(text)
+    }
+
+    /// [`Stories::best_match`] without its bounds: every live story that carries one of the
+    /// article's [`LOOKUP_TOKENS`] rarest tokens scored, in slot order.
+    fn best_match_by_scan(
+        stories: &Stories,
+        tokens: &[u32],
+        time: i64,
+        window: i64,
+        threshold: f64,
+    ) -> Option<(String, f64)> {
+        let idfs: Vec<f64> = tokens.iter().map(|t| stories.idf(*t)).collect();
+        let total: f64 = idfs.iter().sum();
+        if total <= 0.0 || tokens.len() < 3 {
+            return None;
+        }
+        let mut rarest: Vec<(u32, f64)> =
+            tokens.iter().copied().zip(idfs.iter().copied()).collect();
+        rarest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        rarest.truncate(LOOKUP_TOKENS);
+        let mut slots: Vec<&u32> = stories.stories.keys().collect();
+        slots.sort_unstable();
+        slots
+            .into_iter()
+            .filter_map(|slot| stories.stories.get(slot))
+            .filter(|story| rarest.iter().any(|(token, _)| story.carries(*token)))
+            .filter(|story| (time - story.last_seen).abs() <= window)
+            .map(|story| {
+                let covered: f64 = tokens
+                    .iter()
+                    .zip(&idfs)
+                    .filter(|(t, _)| story.carries(**t))
+                    .map(|(_, idf)| *idf)
+                    .sum();
+                (story, covered / total)
+            })
+            .filter(|(_, score)| *score >= threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(story, score)| (story.id.clone(), score))
+    }
+
+    #[test]
+    fn the_pruned_search_finds_what_scoring_every_story_finds() {
+        // Articles of 3 to 30 tokens from a vocabulary with a few very common tokens and a
+        // long tail, in 300 stories; then lookups of fresh articles drawn the same way.
+        let mut state = 0x5EED_u64;
+        let mut next = move |below: u64| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut x = state;
+            x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (x ^ (x >> 31)) % below
+        };
+        let mut article = |story: u64, next: &mut dyn FnMut(u64) -> u64| {
+            let mut tokens: Vec<u32> = (0..3 + next(28))
+                .map(|_| match next(4) {
+                    0 => next(20) as u32,                          // common
+                    1 => 1_000 + next(5_000) as u32,               // anywhere
+                    _ => 100_000 + (story * 50 + next(50)) as u32, // the story's own
+                })
+                .collect();
+            tokens.sort_unstable();
+            tokens.dedup();
+            tokens
+        };
+        let mut stories = Stories::default();
+        for n in 0..3_000u64 {
+            let story = next(300);
+            let tokens = article(story, &mut next);
+            stories.observe(&tokens);
+            stories.add(&format!("s{story}"), &tokens, n as i64);
+        }
+        let mut matched = 0;
+        for n in 0..2_000u64 {
+            let tokens = article(next(330), &mut next);
+            for threshold in [0.2, 0.4, 0.7] {
+                let time = 3_000 + n as i64;
+                let found = stories.best_match(&tokens, time, 2_500, threshold);
+                assert_eq!(
+                    found,
+                    best_match_by_scan(&stories, &tokens, time, 2_500, threshold),
+                    "{tokens:?} at {threshold}"
+                );
+                matched += usize::from(found.is_some());
+            }
+        }
+        // Both outcomes are exercised.
+        assert!(matched > 500 && matched < 5_500, "{matched} matched");
     }
 
     #[test]
