@@ -247,7 +247,7 @@ mod tests {
             x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             (x ^ (x >> 31)) % below
         };
-        let mut article = |story: u64, next: &mut dyn FnMut(u64) -> u64| {
+        let article = |story: u64, next: &mut dyn FnMut(u64) -> u64| {
             let mut tokens: Vec<u32> = (0..3 + next(28))
                 .map(|_| match next(4) {
                     0 => next(20) as u32,                          // common
