@@ -2,12 +2,12 @@
 //! regions, read from `config/gazetteer/gazetteer.json` (made by `scripts/gazetteer/generate.py`)
 //! and compiled into one Aho-Corasick automaton over every name.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::TaggingError;
+use crate::word_automaton::WordAutomaton;
 
 /// The kind of place an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,10 +81,10 @@ pub struct Gazetteer {
     pub(crate) targets: Vec<Vec<NameTarget>>,
     pub(crate) flags: Vec<NameFlags>,
     pub(crate) original_names: Vec<String>,
-    pub(crate) automaton: AhoCorasick,
+    pub(crate) automaton: WordAutomaton,
     /// The names whose gazetteer spelling does not start with a capital (`s-Hertogenbosch`),
     /// the only ones that can be accepted at a word starting with a lowercase letter.
-    pub(crate) uncapitalised: AhoCorasick,
+    pub(crate) uncapitalised: WordAutomaton,
     /// ASCII-lowercased name -> pattern index (datelines and neighbouring-word checks).
     pub(crate) pattern_by_name: HashMap<String, u32>,
     /// Dateline region qualifiers (`Calif.` -> (`US`, `CA`)), ASCII-lowercased.
@@ -363,18 +363,13 @@ impl Gazetteer {
 }
 
 /// One automaton over `names`, matched ASCII case-insensitively, longest first.
-fn name_automaton(names: &[String]) -> Result<AhoCorasick, TaggingError> {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        // Names are only looked for where a word starts (`text::whole_word_matches`).
-        .start_kind(StartKind::Anchored)
-        .build(names.iter().map(|n| n.to_ascii_lowercase()))
-        .map_err(|e| TaggingError::Invalid {
-            file: None,
-            key: "gazetteer".into(),
-            message: format!("cannot build the name automaton: {e}"),
-        })
+fn name_automaton(names: &[String]) -> Result<WordAutomaton, TaggingError> {
+    let lowercase: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    WordAutomaton::new(&lowercase).map_err(|e| TaggingError::Invalid {
+        file: None,
+        key: "gazetteer".into(),
+        message: format!("cannot build the name automaton: {e}"),
+    })
 }
 
 fn build_flags(lists: &AmbiguityLists, patterns: &PatternTable) -> Vec<NameFlags> {

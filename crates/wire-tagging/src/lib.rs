@@ -56,6 +56,7 @@ mod story_topics;
 mod tagger;
 mod terms;
 mod text;
+mod word_automaton;
 
 pub use backtest::{BacktestArticle, BacktestReport, SAMPLE_SIZE, backtest};
 pub use catalog::{PlaceConstraint, STORY_TOPIC_CREATOR, StoryTopic, TermGroup, TopicCatalog};

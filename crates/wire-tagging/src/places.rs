@@ -156,6 +156,7 @@ fn find_mentions(gazetteer: &Gazetteer, field: Field, text: &str) -> Vec<Mention
         !first.is_lowercase()
             || gazetteer
                 .uncapitalised
+                .automaton
                 .find(anchored_at(text, position))
                 .is_some()
     };

@@ -1,11 +1,11 @@
 //! Case-insensitive whole-word phrase matching over many terms at once (one Aho-Corasick
 //! automaton), shared by IPTC Media Topics and the operator topic catalog.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
 use std::collections::HashMap;
 
 use crate::TaggingError;
 use crate::text::{CharCounter, Field, TagInput, at_word_boundaries, whole_word_matches};
+use crate::word_automaton::WordAutomaton;
 
 /// One occurrence of a term: which term, in which field, at which byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub(crate) struct TermHit {
 
 /// A compiled set of distinct lowercase terms.
 pub(crate) struct TermMatcher {
-    automaton: AhoCorasick,
+    automaton: WordAutomaton,
 }
 
 /// Collects terms before compiling; the same term added twice gets one index.
@@ -47,17 +47,11 @@ impl TermTable {
     }
 
     pub(crate) fn compile(self) -> Result<TermMatcher, TaggingError> {
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            // Terms are only looked for where a word starts (`text::whole_word_matches`).
-            .start_kind(StartKind::Anchored)
-            .build(&self.terms)
-            .map_err(|e| TaggingError::Invalid {
-                file: None,
-                key: "terms".into(),
-                message: format!("cannot build the term automaton: {e}"),
-            })?;
+        let automaton = WordAutomaton::new(&self.terms).map_err(|e| TaggingError::Invalid {
+            file: None,
+            key: "terms".into(),
+            message: format!("cannot build the term automaton: {e}"),
+        })?;
         Ok(TermMatcher { automaton })
     }
 }

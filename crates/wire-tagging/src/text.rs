@@ -53,10 +53,10 @@ pub(crate) fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
 /// This is what a leftmost-longest search restarted one character after every rejected match
 /// finds (a match inside a word never stands alone), but each search is anchored at a word
 /// start, so it walks only as far as the name could go instead of scanning on to the next
-/// candidate anywhere in the text. `automaton` must support anchored searches
-/// ([`aho_corasick::StartKind::Anchored`]) with leftmost-longest matching.
+/// candidate anywhere in the text, and only where the word there is some pattern's first word
+/// ([`crate::word_automaton::WordAutomaton::may_start_at`]).
 pub(crate) fn whole_word_matches(
-    automaton: &aho_corasick::AhoCorasick,
+    automaton: &crate::word_automaton::WordAutomaton,
     text: &str,
     worth_trying: impl Fn(usize, char) -> bool,
     mut accept: impl FnMut(usize, usize, u32) -> bool,
@@ -66,10 +66,10 @@ pub(crate) fn whole_word_matches(
     for (position, c) in text.char_indices() {
         let word_start = !after_word_char && position >= resume;
         after_word_char = is_word_char(c);
-        if !word_start || !worth_trying(position, c) {
+        if !word_start || !worth_trying(position, c) || !automaton.may_start_at(text, position) {
             continue;
         }
-        if let Some(found) = automaton.find(anchored_at(text, position))
+        if let Some(found) = automaton.automaton.find(anchored_at(text, position))
             && accept(found.start(), found.end(), found.pattern().as_u32())
         {
             resume = found.end();
