@@ -140,7 +140,7 @@ fn lineage(c: &mut Criterion) {
             .iter()
             .cycle()
             .take(size)
-            .map(|(_, b)| minhash::signature(&features::shingles(&features::words(b))))
+            .map(|(_, b)| minhash::signature(&features::shingles(&features::Words::of(b))))
             .collect();
         let mut next = 0usize;
         group.bench_with_input(BenchmarkId::new("scan", size), &size, |bench, _| {
@@ -148,7 +148,7 @@ fn lineage(c: &mut Criterion) {
                 let probe = &probes[next % probes.len()];
                 next += 1;
                 let body = probe.article.body_text().unwrap_or_default();
-                let signature = minhash::signature(&features::shingles(&features::words(body)));
+                let signature = minhash::signature(&features::shingles(&features::Words::of(body)));
                 black_box(scan_best(&signatures, &signature))
             })
         });

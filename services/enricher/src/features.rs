@@ -14,22 +14,147 @@ pub const MAX_KEY_TOKENS: usize = 192;
 /// Lowercase words of `text`, typographic, spelling and house-style variants folded (see
 /// [`fold`]), punctuation dropped.
 pub fn words(text: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for token in text
-        .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ',' || c == '%'))
-        .map(|token| token.trim_matches(|c: char| c == '.' || c == ','))
-        .filter(|token| !token.is_empty())
-    {
-        let word = fold(token.to_lowercase());
-        // "per cent" is one word in other house styles.
-        if word == "cent" && words.last().is_some_and(|w| w == "per") {
-            words.pop();
-            words.push("percent".to_owned());
-            continue;
-        }
-        words.push(word);
+    Words::of(text).iter().map(str::to_owned).collect()
+}
+
+/// The [`words`] of a text in one buffer, one space apart (the text `words(..).join(" ")`
+/// gives), with where each word starts: shingles and paragraph fingerprints hash slices of it,
+/// so no word is a string of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Words {
+    joined: String,
+    starts: Vec<u32>,
+}
+
+impl Words {
+    pub fn of(text: &str) -> Self {
+        let mut words = Self::default();
+        words.push_text(text);
+        words
     }
-    words
+
+    /// Words already read (as [`Words::iter`] gives them), as they are.
+    pub fn from_read<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut all = Self::default();
+        for word in words {
+            if !all.is_empty() {
+                all.joined.push(' ');
+            }
+            all.starts.push(all.joined.len() as u32);
+            all.joined.push_str(word);
+        }
+        all
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The words, one space apart.
+    pub fn joined(&self) -> &str {
+        &self.joined
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|at| self.word(at))
+    }
+
+    fn last(&self) -> Option<&str> {
+        self.len().checked_sub(1).map(|at| self.word(at))
+    }
+
+    fn word(&self, at: usize) -> &str {
+        &self.joined[self.starts[at] as usize..self.end(at)]
+    }
+
+    /// Where word `at` ends (exclusive).
+    fn end(&self, at: usize) -> usize {
+        self.starts
+            .get(at + 1)
+            .map_or(self.joined.len(), |next| *next as usize - 1)
+    }
+
+    /// Words `from..to`, one space apart.
+    fn span(&self, from: usize, to: usize) -> &str {
+        &self.joined[self.starts[from] as usize..self.end(to - 1)]
+    }
+
+    fn clear(&mut self) {
+        self.joined.clear();
+        self.starts.clear();
+    }
+
+    /// Appends the words of `text` (a "per" before its first "cent" included).
+    fn push_text(&mut self, text: &str) {
+        for token in text
+            .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ',' || c == '%'))
+            .map(|token| token.trim_matches(|c: char| c == '.' || c == ','))
+            .filter(|token| !token.is_empty())
+        {
+            self.push_token(token);
+        }
+    }
+
+    /// Appends one token lowercased and folded; "per cent" is one word in other house styles.
+    fn push_token(&mut self, token: &str) {
+        let separator = usize::from(!self.is_empty());
+        let start = self.joined.len() + separator;
+        if separator == 1 {
+            self.joined.push(' ');
+        }
+        if token.is_ascii() {
+            self.joined
+                .extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            // Not char by char: a final sigma lowercases by its place in the word.
+            self.joined.push_str(&token.to_lowercase());
+        }
+        fold_tail(&mut self.joined, start);
+        let previous = self
+            .starts
+            .last()
+            .map(|at| &self.joined[*at as usize..start - separator]);
+        if &self.joined[start..] == "cent" && previous == Some("per") {
+            self.joined.truncate(start - separator);
+            self.replace_last("percent");
+            return;
+        }
+        self.starts.push(start as u32);
+    }
+
+    fn replace_last(&mut self, word: &str) {
+        if let Some(start) = self.starts.last() {
+            self.joined.truncate(*start as usize);
+            self.joined.push_str(word);
+        }
+    }
+
+    /// Appends the words of `other` from its word `from` on.
+    fn append_from(&mut self, other: &Words, from: usize) {
+        if from >= other.len() {
+            return;
+        }
+        if !self.is_empty() {
+            self.joined.push(' ');
+        }
+        let shift = self.joined.len() as i64 - i64::from(other.starts[from]);
+        self.joined
+            .push_str(&other.joined[other.starts[from] as usize..]);
+        self.starts.extend(
+            other.starts[from..]
+                .iter()
+                .map(|start| (i64::from(*start) + shift) as u32),
+        );
+    }
+
+    /// Appends the words of `other` as they are.
+    pub fn append(&mut self, other: &Words) {
+        self.append_from(other, 0);
+    }
 }
 
 /// Wire abbreviations and their spelled-out forms, folded to one form (outlets rewrite agency
@@ -57,11 +182,21 @@ const HOUSE_STYLE_VARIANTS: &[(&str, &str)] = &[
 /// (`-our`, `-tre`, `-ise`, `-isation`, `-mme`, `-lled`). Applied alike to both texts being
 /// compared, so a fold that also catches an unrelated word does no harm.
 pub fn fold(word: String) -> String {
+    let mut word = word;
+    fold_tail(&mut word, 0);
+    word
+}
+
+/// [`fold`] of the word `text[start..]`, in place.
+fn fold_tail(text: &mut String, start: usize) {
+    let word = &text[start..];
     if let Some((_, to)) = HOUSE_STYLE_VARIANTS.iter().find(|(from, _)| *from == word) {
-        return (*to).to_owned();
+        text.truncate(start);
+        text.push_str(to);
+        return;
     }
     if !word.is_ascii() || word.len() < 5 {
-        return word;
+        return;
     }
     for (british, american) in [
         ("isation", "ization"),
@@ -76,32 +211,22 @@ pub fn fold(word: String) -> String {
         ("lled", "led"),
         ("lling", "ling"),
     ] {
-        if let Some(stem) = word.strip_suffix(british) {
-            return format!("{stem}{american}");
+        if word.ends_with(british) {
+            text.truncate(text.len() - british.len());
+            text.push_str(american);
+            return;
         }
     }
-    word
 }
 
-/// The distinct hashes of every run of [`SHINGLE_WORDS`] consecutive words, sorted.
-pub fn shingles(words: &[String]) -> Vec<u64> {
+/// The distinct hashes of every run of [`SHINGLE_WORDS`] consecutive words, sorted (one hash
+/// of all the words for fewer).
+pub fn shingles(words: &Words) -> Vec<u64> {
     let mut hashes: Vec<u64> = if words.len() < SHINGLE_WORDS {
-        vec![xxh3_64(words.join(" ").as_bytes())]
+        vec![xxh3_64(words.joined().as_bytes())]
     } else {
-        // One buffer for every window's text (the same bytes `window.join(" ")` gives).
-        let mut joined = String::new();
-        words
-            .windows(SHINGLE_WORDS)
-            .map(|window| {
-                joined.clear();
-                for (at, word) in window.iter().enumerate() {
-                    if at > 0 {
-                        joined.push(' ');
-                    }
-                    joined.push_str(word);
-                }
-                xxh3_64(joined.as_bytes())
-            })
+        (0..=words.len() - SHINGLE_WORDS)
+            .map(|at| xxh3_64(words.span(at, at + SHINGLE_WORDS).as_bytes()))
             .collect()
     };
     hashes.sort_unstable();
@@ -223,9 +348,9 @@ pub fn key_token_containment(a: &[u32], b: &[u32]) -> f64 {
 /// Fingerprints of the paragraphs (for "paragraphs added/removed" in change summaries).
 pub fn paragraph_hashes(body: &str) -> Vec<u32> {
     body.split("\n\n")
-        .map(|p| words(p).join(" "))
-        .filter(|p| !p.is_empty())
-        .map(|p| xxh3_64(p.as_bytes()) as u32)
+        .map(Words::of)
+        .filter(|words| !words.is_empty())
+        .map(|words| xxh3_64(words.joined().as_bytes()) as u32)
         .collect()
 }
 
@@ -233,35 +358,30 @@ pub fn paragraph_hashes(body: &str) -> Vec<u32> {
 /// words are its paragraphs' words in order (no word spans a paragraph break), except that a
 /// `per` ending one paragraph and a `cent` starting the next are one word, as [`words`] reads
 /// them.
-pub fn body_words_and_paragraphs(body: &str) -> (Vec<String>, Vec<u32>) {
-    let mut all: Vec<String> = Vec::new();
+pub fn body_words_and_paragraphs(body: &str) -> (Words, Vec<u32>) {
+    let mut all = Words::default();
     let mut hashes = Vec::new();
-    let mut joined = String::new();
-    for paragraph in body.split("\n\n") {
-        let mut paragraph_words = words(paragraph);
-        if paragraph_words.is_empty() {
+    let mut paragraph = Words::default();
+    for text in body.split("\n\n") {
+        paragraph.clear();
+        paragraph.push_text(text);
+        if paragraph.is_empty() {
             continue;
         }
-        joined.clear();
-        for (at, word) in paragraph_words.iter().enumerate() {
-            if at > 0 {
-                joined.push(' ');
-            }
-            joined.push_str(word);
+        hashes.push(xxh3_64(paragraph.joined().as_bytes()) as u32);
+        let mut from = 0;
+        if paragraph.word(0) == "cent" && all.last() == Some("per") {
+            all.replace_last("percent");
+            from = 1;
         }
-        hashes.push(xxh3_64(joined.as_bytes()) as u32);
-        if paragraph_words[0] == "cent" && all.last().is_some_and(|w| w == "per") {
-            all.pop();
-            paragraph_words[0] = "percent".to_owned();
-        }
-        all.append(&mut paragraph_words);
+        all.append_from(&paragraph, from);
     }
     (all, hashes)
 }
 
 /// A hash of a headline's words (headline changes in change summaries).
 pub fn headline_hash(headline: &str) -> u32 {
-    xxh3_64(words(headline).join(" ").as_bytes()) as u32
+    xxh3_64(Words::of(headline).joined().as_bytes()) as u32
 }
 
 /// An agency update marker on a headline or slugline.
@@ -346,8 +466,9 @@ mod tests {
             "Output rose 5 per\n\ncent today\n\n\n\nper cent cent",
             "per\n\n\n\ncent\n\n.\n\ncent",
         ] {
+            let (all, hashes) = body_words_and_paragraphs(body);
             assert_eq!(
-                body_words_and_paragraphs(body),
+                (all.iter().map(str::to_owned).collect::<Vec<_>>(), hashes),
                 (words(body), paragraph_hashes(body)),
                 "{body:?}"
             );
@@ -356,9 +477,111 @@ mod tests {
 
     #[test]
     fn shingles_are_distinct_and_short_texts_get_one() {
-        let w = words("a b c d e a b c d");
+        let w = Words::of("a b c d e a b c d");
         assert_eq!(shingles(&w).len(), 5);
-        assert_eq!(shingles(&words("only two")).len(), 1);
+        assert_eq!(shingles(&Words::of("only two")).len(), 1);
+    }
+
+    /// The word functions as they were before [`Words`]: a string per word.
+    mod one_string_per_word {
+        use super::super::{SHINGLE_WORDS, fold};
+        use xxhash_rust::xxh3::xxh3_64;
+
+        pub fn words(text: &str) -> Vec<String> {
+            let mut words: Vec<String> = Vec::new();
+            for token in text
+                .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ',' || c == '%'))
+                .map(|token| token.trim_matches(|c: char| c == '.' || c == ','))
+                .filter(|token| !token.is_empty())
+            {
+                let word = fold(token.to_lowercase());
+                if word == "cent" && words.last().is_some_and(|w| w == "per") {
+                    words.pop();
+                    words.push("percent".to_owned());
+                    continue;
+                }
+                words.push(word);
+            }
+            words
+        }
+
+        pub fn shingles(words: &[String]) -> Vec<u64> {
+            let mut hashes: Vec<u64> = if words.len() < SHINGLE_WORDS {
+                vec![xxh3_64(words.join(" ").as_bytes())]
+            } else {
+                words
+                    .windows(SHINGLE_WORDS)
+                    .map(|window| xxh3_64(window.join(" ").as_bytes()))
+                    .collect()
+            };
+            hashes.sort_unstable();
+            hashes.dedup();
+            hashes
+        }
+    }
+
+    #[test]
+    fn one_buffer_gives_the_words_and_shingles_of_a_string_per_word() {
+        let vocabulary = [
+            "Per",
+            "cent",
+            "per",
+            "CENT",
+            "U.S.",
+            "mln",
+            "Labour",
+            "centre",
+            "organisation",
+            "programmes",
+            "ΟΔΥΣΣΕΥΣ",
+            "Straße",
+            "İstanbul",
+            "12.5%",
+            "3,200",
+            "...",
+            ",",
+            "-",
+            "\u{2014}",
+            "Zürich",
+            "says",
+            "Co.",
+            "travelling",
+            "a",
+            "The",
+            "\n\n",
+            "\n",
+            "  ",
+        ];
+        let mut state = 7_u64;
+        for _ in 0..2_000 {
+            let mut text = String::new();
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(state >> 59) {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(vocabulary[(state >> 33) as usize % vocabulary.len()]);
+                text.push(if state & 1 == 0 { ' ' } else { '.' });
+            }
+            let expected = one_string_per_word::words(&text);
+            let buffered = Words::of(&text);
+            assert_eq!(buffered.iter().collect::<Vec<_>>(), expected, "{text:?}");
+            assert_eq!(buffered.joined(), expected.join(" "), "{text:?}");
+            assert_eq!(
+                shingles(&buffered),
+                one_string_per_word::shingles(&expected),
+                "{text:?}"
+            );
+            let (body_words, _) = body_words_and_paragraphs(&text);
+            let mut appended = body_words.clone();
+            appended.append(&buffered);
+            let mut expected_appended = body_words.iter().map(str::to_owned).collect::<Vec<_>>();
+            expected_appended.extend(expected);
+            assert_eq!(appended.iter().collect::<Vec<_>>(), expected_appended);
+            assert_eq!(appended.joined(), expected_appended.join(" "));
+        }
     }
 
     #[test]

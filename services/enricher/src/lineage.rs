@@ -65,8 +65,8 @@ fn features(envelope: &Envelope) -> Features {
     let text_hash = envelope.wire.content_hash.clone().unwrap_or_else(|| {
         content_hash(&format!(
             "{}\n{}",
-            features::words(&stripped_headline).join(" "),
-            features::words(body).join(" ")
+            features::Words::of(&stripped_headline).joined(),
+            features::Words::of(body).joined()
         ))
     });
     // Status and urgency are part of what makes a re-send a re-send.
@@ -78,7 +78,7 @@ fn features(envelope: &Envelope) -> Features {
     let (mut words, paragraphs) = features::body_words_and_paragraphs(body);
     let exact_only = words.len() < features::MIN_WORDS_FOR_NEAR_DUPLICATES;
     if exact_only {
-        words.extend(features::words(&stripped_headline));
+        words.append(&features::Words::of(&stripped_headline));
     }
     let shingles = features::shingles(&words);
     Features {

@@ -134,10 +134,10 @@ pub fn band_key(signature: &[Value], band: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::features::{shingles, words};
+    use crate::features::{Words, shingles};
 
     fn sig(text: &str) -> (Vec<Value>, usize) {
-        let s = shingles(&words(text));
+        let s = shingles(&Words::of(text));
         (signature(&s), s.len())
     }
 
@@ -177,7 +177,7 @@ mod tests {
         let (short_signature, shingle_count) = sig(short);
         assert!(shingle_count < HASHES / 4);
         assert_eq!(short_signature.len(), HASHES);
-        let mut values: Vec<Value> = shingles(&words(short))
+        let mut values: Vec<Value> = shingles(&Words::of(short))
             .iter()
             .map(|&s| narrow(splitmix64(s ^ SHINGLE_SEED) as u32))
             .collect();

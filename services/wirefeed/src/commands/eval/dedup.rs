@@ -193,17 +193,15 @@ fn templated_pairs(originals: &[(u32, &str)]) -> Vec<(u32, u32)> {
     let masked: Vec<Vec<u64>> = originals
         .iter()
         .map(|(_, text)| {
-            let words: Vec<String> = features::words(text)
-                .into_iter()
-                .map(|w| {
-                    if w.chars().any(|c| c.is_ascii_digit()) {
-                        "#".to_owned()
-                    } else {
-                        w
-                    }
-                })
-                .collect();
-            features::shingles(&words)
+            let words = features::Words::of(text);
+            let masked = features::Words::from_read(words.iter().map(|w| {
+                if w.chars().any(|c| c.is_ascii_digit()) {
+                    "#"
+                } else {
+                    w
+                }
+            }));
+            features::shingles(&masked)
         })
         .collect();
     let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
