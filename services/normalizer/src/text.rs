@@ -170,20 +170,11 @@ pub fn fingerprint_text(headline: &str, body: &str) -> String {
 }
 
 /// Appends `text` to `out` folded for [`fingerprint_text`]: the words of its lowercased letters
-/// and digits, one space apart.
+/// and digits, one space apart (typographic quotes and dashes are punctuation like the rest).
 fn fold_into(text: &str, out: &mut String) {
     let mut word_open = false;
     let mut space_pending = false;
-    let folded = text
-        .chars()
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
-            '\u{2010}'..='\u{2015}' => '-',
-            other => other,
-        })
-        .flat_map(char::to_lowercase);
-    for c in folded {
+    let mut push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             if space_pending {
                 out.push(' ');
@@ -193,6 +184,15 @@ fn fold_into(text: &str, out: &mut String) {
             word_open = true;
         } else if word_open {
             space_pending = true;
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase(), out);
+        } else {
+            for lower in c.to_lowercase() {
+                push(lower, out);
+            }
         }
     }
 }
