@@ -26,6 +26,16 @@ impl Story {
             .is_ok()
     }
 
+    /// The idf mass of `tokens` (weighing `idfs`) this story carries, summed in token order.
+    fn covered(&self, tokens: &[u32], idfs: &[f64]) -> f64 {
+        tokens
+            .iter()
+            .zip(idfs)
+            .filter(|(t, _)| self.carries(**t))
+            .map(|(_, idf)| *idf)
+            .sum()
+    }
+
     /// Whether the idf mass of `weighted` tokens (rarest first) this story lacks stays within
     /// `limit`: a bound checked before the exact score, which is summed in token order as
     /// always, so the scores and the match do not change.
@@ -41,6 +51,15 @@ impl Story {
         }
         true
     }
+}
+
+/// An article's token weights for a story lookup.
+struct Weights {
+    /// The idf of each token, in token order.
+    idfs: Vec<f64>,
+    total: f64,
+    /// (token, idf), the rarest first.
+    rarest: Vec<(u32, f64)>,
 }
 
 /// The story index. Memory per story: its id, 8 bytes per distinct token, and about 15 bytes
@@ -84,15 +103,11 @@ impl Stories {
         window: i64,
         threshold: f64,
     ) -> Option<(String, f64)> {
-        // Each token's idf once (four sketch lookups and a logarithm), not once per use.
-        let idfs: Vec<f64> = tokens.iter().map(|t| self.idf(*t)).collect();
-        let total: f64 = idfs.iter().sum();
-        if total <= 0.0 || tokens.len() < 3 {
-            return None;
-        }
-        let mut rarest: Vec<(u32, f64)> =
-            tokens.iter().copied().zip(idfs.iter().copied()).collect();
-        rarest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let Weights {
+            idfs,
+            total,
+            rarest,
+        } = self.weights(tokens)?;
         // Most candidates share a rare token or two and nothing else. A story is in a token's
         // postings exactly when it carries the token, so the looked-up tokens a candidate
         // lacks are known from the postings alone, and those that lack too much idf mass are
@@ -116,18 +131,28 @@ impl Stories {
             .filter_map(|slot| self.stories.get(&slot))
             .filter(|story| (time - story.last_seen).abs() <= window)
             .filter(|story| story.misses_at_most(&rarest, may_miss))
-            .map(|story| {
-                let covered: f64 = tokens
-                    .iter()
-                    .zip(&idfs)
-                    .filter(|(t, _)| story.carries(**t))
-                    .map(|(_, idf)| *idf)
-                    .sum();
-                (story, covered / total)
-            })
+            .map(|story| (story, story.covered(tokens, &idfs) / total))
             .filter(|(_, score)| *score >= threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(story, score)| (story.id.clone(), score))
+    }
+
+    /// Each token's idf once (four sketch lookups and a logarithm), not once per use; `None`
+    /// for an article too thin to match (fewer than three tokens, or none with weight).
+    fn weights(&self, tokens: &[u32]) -> Option<Weights> {
+        let idfs: Vec<f64> = tokens.iter().map(|t| self.idf(*t)).collect();
+        let total: f64 = idfs.iter().sum();
+        if total <= 0.0 || tokens.len() < 3 {
+            return None;
+        }
+        let mut rarest: Vec<(u32, f64)> =
+            tokens.iter().copied().zip(idfs.iter().copied()).collect();
+        rarest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        Some(Weights {
+            idfs,
+            total,
+            rarest,
+        })
     }
 
     /// Adds an article with `tokens` at `time` to story `id`.
@@ -205,14 +230,11 @@ mod tests {
         window: i64,
         threshold: f64,
     ) -> Option<(String, f64)> {
-        let idfs: Vec<f64> = tokens.iter().map(|t| stories.idf(*t)).collect();
-        let total: f64 = idfs.iter().sum();
-        if total <= 0.0 || tokens.len() < 3 {
-            return None;
-        }
-        let mut rarest: Vec<(u32, f64)> =
-            tokens.iter().copied().zip(idfs.iter().copied()).collect();
-        rarest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let Weights {
+            idfs,
+            total,
+            mut rarest,
+        } = stories.weights(tokens)?;
         rarest.truncate(LOOKUP_TOKENS);
         let mut slots: Vec<&u32> = stories.stories.keys().collect();
         slots.sort_unstable();
@@ -221,15 +243,7 @@ mod tests {
             .filter_map(|slot| stories.stories.get(slot))
             .filter(|story| rarest.iter().any(|(token, _)| story.carries(*token)))
             .filter(|story| (time - story.last_seen).abs() <= window)
-            .map(|story| {
-                let covered: f64 = tokens
-                    .iter()
-                    .zip(&idfs)
-                    .filter(|(t, _)| story.carries(**t))
-                    .map(|(_, idf)| *idf)
-                    .sum();
-                (story, covered / total)
-            })
+            .map(|story| (story, story.covered(tokens, &idfs) / total))
             .filter(|(_, score)| *score >= threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(story, score)| (story.id.clone(), score))
