@@ -142,24 +142,14 @@ pub async fn run_stage<S: Stage>(
         tokio::select! {
             biased;
             _ = shutdown.cancelled() => break Ok(()),
-            persisted = async {
-                match persisting.front_mut() {
-                    Some(front) => (&mut front.writes).await,
-                    None => std::future::pending().await,
-                }
-            }, if !persisting.is_empty() => {
+            persisted = front_done(&mut persisting, |front| &mut front.writes), if !persisting.is_empty() => {
                 let Some(done) = persisting.pop_front() else { continue };
                 if let Err(error) = persisted {
                     break Err(error.into());
                 }
                 subscription.commit(&done.delivery)?;
             }
-            acked = async {
-                match in_flight.front_mut() {
-                    Some(front) => (&mut front.acks).await,
-                    None => std::future::pending().await,
-                }
-            }, if !in_flight.is_empty() => {
+            acked = front_done(&mut in_flight, |front| &mut front.acks), if !in_flight.is_empty() => {
                 let Some(done) = in_flight.pop_front() else { continue };
                 let writes = match acked {
                     Ok(()) => start_state_writes(&mut stage, &done.delivery).await?,
@@ -320,6 +310,18 @@ fn too_large(topic: &str, bytes: usize, limit: &str) -> StageError {
 /// The acknowledgement of no state writes.
 fn already_durable() -> StateAck {
     Box::pin(std::future::ready(Ok(())))
+}
+
+/// What the future `part` picks from the front entry of `queue` resolves to (inputs finish in
+/// order, so only the oldest is awaited); pending while the queue is empty.
+async fn front_done<T, F: std::future::Future + Unpin>(
+    queue: &mut VecDeque<T>,
+    part: impl FnOnce(&mut T) -> &mut F,
+) -> F::Output {
+    match queue.front_mut() {
+        Some(front) => part(front).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Starts writing the state changes of `delivery` (see [`Stage::take_state_writes`]); the

@@ -8,8 +8,7 @@ use crate::dateline::resolve_dateline;
 use crate::disambiguate::{Reading, read_mention};
 use crate::gazetteer::{Gazetteer, NameKind, NameTarget, PlaceKind};
 use crate::text::{
-    CharCounter, Field, TagInput, anchored_at, at_word_boundaries, in_capitals_context,
-    whole_word_matches,
+    CharCounter, Field, TagInput, at_word_boundaries, in_capitals_context, whole_word_matches,
 };
 
 /// The role of a place in a story (ninjs `rel`).
@@ -153,12 +152,7 @@ fn resolved_views(resolved: &[Resolved]) -> Vec<crate::roles::ResolvedMention> {
 fn find_mentions(gazetteer: &Gazetteer, field: Field, text: &str) -> Vec<Mention> {
     let mut mentions = Vec::new();
     let worth_trying = |position: usize, first: char| {
-        !first.is_lowercase()
-            || gazetteer
-                .uncapitalised
-                .automaton
-                .find(anchored_at(text, position))
-                .is_some()
+        !first.is_lowercase() || gazetteer.uncapitalised.longest_at(text, position).is_some()
     };
     whole_word_matches(
         &gazetteer.automaton,

@@ -69,19 +69,12 @@ pub(crate) fn whole_word_matches(
         if !word_start || !worth_trying(position, c) || !automaton.may_start_at(text, position) {
             continue;
         }
-        if let Some(found) = automaton.automaton.find(anchored_at(text, position))
+        if let Some(found) = automaton.longest_at(text, position)
             && accept(found.start(), found.end(), found.pattern().as_u32())
         {
             resume = found.end();
         }
     }
-}
-
-/// A search of `text` for a pattern starting exactly at byte `position`.
-pub(crate) fn anchored_at(text: &str, position: usize) -> aho_corasick::Input<'_> {
-    aho_corasick::Input::new(text)
-        .span(position..text.len())
-        .anchored(aho_corasick::Anchored::Yes)
 }
 
 /// Converts ascending byte offsets of one text into character offsets, in one pass overall.

@@ -30,7 +30,7 @@ const HASH_MULTIPLIER: u64 = 0x517C_C1B7_2722_0A95;
 /// Patterns matched ASCII case-insensitively, longest first, anchored at word starts.
 #[derive(Debug, Clone)]
 pub(crate) struct WordAutomaton {
-    pub(crate) automaton: AhoCorasick,
+    automaton: AhoCorasick,
     /// The bit of each pattern's first word (its leading word characters, possibly none)
     /// is set ([`first_word_bit`]).
     first_words: Vec<u64>,
@@ -60,6 +60,14 @@ impl WordAutomaton {
             first_words,
             bits_log2,
         })
+    }
+
+    /// The longest pattern starting exactly at byte `position` of `text` (a char boundary).
+    pub(crate) fn longest_at(&self, text: &str, position: usize) -> Option<aho_corasick::Match> {
+        let anchored = aho_corasick::Input::new(text)
+            .span(position..text.len())
+            .anchored(aho_corasick::Anchored::Yes);
+        self.automaton.find(anchored)
     }
 
     /// Whether a whole-word match may start at byte `position` of `text` (a char boundary):

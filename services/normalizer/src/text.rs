@@ -1,6 +1,7 @@
 //! Pure text cleaning: HTML to paragraphs of plain text, Unicode NFC, whitespace and
 //! typographic noise normalized, and the fingerprint used for exact-duplicate detection.
 
+use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Plain text of an HTML fragment, one entry per paragraph (entities decoded, NFC, whitespace
@@ -114,17 +115,20 @@ pub fn text_to_paragraphs(text: &str) -> Vec<String> {
 /// One line of clean text: NFC, invisible characters removed, every run of whitespace
 /// (including no-break spaces) one space, trimmed.
 pub fn clean_inline(text: &str) -> String {
-    let visible = |c: &char| !is_invisible(*c);
     // Invisible characters go first, so that what they separated composes ("a\u{200B}\u{301}"
     // is "á"). Most text is already NFC (all ASCII text is): the quick check says so without
     // the decompose-recompose pass, whose output would be the same text.
-    let normalized: String = if text.chars().any(is_invisible) {
-        text.chars().filter(visible).nfc().collect()
-    } else if unicode_normalization::is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        text.to_owned()
+    let visible: Cow<str> = if text.chars().any(is_invisible) {
+        Cow::Owned(text.chars().filter(|c| !is_invisible(*c)).collect())
     } else {
-        text.nfc().collect()
+        Cow::Borrowed(text)
     };
+    let normalized: Cow<str> =
+        if unicode_normalization::is_nfc_quick(visible.chars()) == IsNormalized::Yes {
+            visible
+        } else {
+            Cow::Owned(visible.nfc().collect())
+        };
     normalized.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
