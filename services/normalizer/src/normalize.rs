@@ -123,6 +123,8 @@ fn parse_as(format: RawFormat, text: &str) -> Result<Parsed, ParseError> {
     }
 }
 
+/// Builds the envelope from a parsed item: cleans the headline and body, takes the dateline,
+/// place and credit, detects the language, dates the item and fills the ninjs fields.
 fn build_envelope(
     raw: &RawItem,
     parsed: ParsedItem,
@@ -131,19 +133,7 @@ fn build_envelope(
     now: DateTime<Utc>,
 ) -> Result<Envelope, NormalizeError> {
     let mut flags = input.flags;
-    let headline = parsed
-        .headline
-        .as_deref()
-        .map(|h| text::clean_field(body::cut_at_char(h, config.max_headline_chars * 8)))
-        .filter(|h| !h.is_empty())
-        .map(|h| {
-            if h.chars().count() > config.max_headline_chars {
-                flags.push("headline_truncated");
-                body::cut_chars(&h, config.max_headline_chars)
-            } else {
-                h
-            }
-        });
+    let headline = clean_headline(parsed.headline.as_deref(), config, &mut flags);
     let CleanBody {
         paragraphs,
         removed,
@@ -169,19 +159,7 @@ fn build_envelope(
             .as_deref()
             .and_then(|d| dateline::split(&format!("{} -", d.trim_end_matches([' ', '-']))))
     });
-    let located = parsed
-        .located
-        .as_deref()
-        .map(text::clean_inline)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            if l.chars().any(char::is_lowercase) {
-                l
-            } else {
-                dateline::title_case(&l)
-            }
-        })
-        .or_else(|| dateline.as_ref().map(|d| d.place.clone()));
+    let located = located(parsed.located.as_deref(), dateline.as_ref());
     let credit = dateline
         .as_ref()
         .and_then(|d| d.credit.clone())
@@ -195,20 +173,12 @@ fn build_envelope(
         .as_deref()
         .map(|s| text::clean_field(body::cut_at_char(s, config.max_body_chars)))
         .filter(|s| !s.is_empty());
-
-    let (language, language_confidence) = match parsed.language.as_deref().map(str::trim) {
-        Some(given) if !given.is_empty() => (Some(language::bcp47(given)), None),
-        _ if config.detect_language => {
-            let sample = body::cut_at_char(&body_text, 20_000);
-            match language::detect(&format!("{headline_text}\n{sample}")) {
-                Some((code, confidence)) if confidence >= config.min_language_confidence => {
-                    (Some(code), Some(confidence))
-                }
-                _ => (None, None),
-            }
-        }
-        _ => (None, None),
-    };
+    let (language, language_confidence) = article_language(
+        parsed.language.as_deref(),
+        &headline_text,
+        &body_text,
+        config,
+    );
 
     let date_missing = parsed.first_created.is_none() && parsed.version_created.is_none();
     let first_created = parsed
@@ -217,38 +187,9 @@ fn build_envelope(
         .unwrap_or(raw.fetched_at);
     let version_created = parsed.version_created.unwrap_or(first_created);
 
-    let mut alt_ids = vec![AltId {
-        role: Some("item-identity".to_owned()),
-        value: raw.item_identity.clone(),
-    }];
-    if let Some(provider_uri) = parsed
-        .provider_uri
-        .clone()
-        .filter(|uri| *uri != raw.item_identity)
-    {
-        alt_ids.push(AltId {
-            role: Some("provider-uri".to_owned()),
-            value: provider_uri,
-        });
-    }
+    let alt_ids = alt_ids(raw, parsed.provider_uri.clone());
     let link = parsed.link.filter(|l| url_is_absolute(l));
-    let mut bodies = Vec::new();
-    if !paragraphs.is_empty() {
-        bodies.push(Body {
-            role: Some("main".to_owned()),
-            content_type: Some("text/plain".to_owned()),
-            char_count: Some(body_text.chars().count() as u64),
-            word_count: Some(body_text.split_whitespace().count() as u64),
-            value: body_text.clone(),
-        });
-        bodies.push(Body {
-            role: Some("main".to_owned()),
-            content_type: Some("text/html".to_owned()),
-            char_count: None,
-            word_count: None,
-            value: text::paragraphs_to_html(&paragraphs),
-        });
-    }
+    let bodies = text_bodies(&paragraphs, &body_text);
     let subjects = provider_subjects(parsed.subjects, parsed.categories);
     let article = Article {
         uri: raw.article_id.as_str().to_owned(),
@@ -260,22 +201,8 @@ fn build_envelope(
         pub_status: Some(parsed.pub_status.unwrap_or(PubStatus::Usable)),
         urgency: parsed.urgency,
         language,
-        headlines: headline
-            .into_iter()
-            .map(|value| Headline {
-                role: Some("main".to_owned()),
-                content_type: Some("text/plain".to_owned()),
-                value,
-            })
-            .collect(),
-        descriptions: summary
-            .into_iter()
-            .map(|value| Headline {
-                role: Some("summary".to_owned()),
-                content_type: Some("text/plain".to_owned()),
-                value,
-            })
-            .collect(),
+        headlines: plain_headlines(headline, "main"),
+        descriptions: plain_headlines(summary, "summary"),
         bodies,
         by: clean_optional(parsed.by),
         slugline: clean_optional(parsed.slugline),
@@ -318,6 +245,116 @@ fn build_envelope(
         ..WireMeta::default()
     };
     Ok(Envelope::new(article, wire))
+}
+
+/// The headline cleaned and cut to `max_headline_chars` (flagged when cut); `None` when empty.
+fn clean_headline(
+    headline: Option<&str>,
+    config: &NormalizerConfig,
+    flags: &mut Vec<&'static str>,
+) -> Option<String> {
+    headline
+        .map(|h| text::clean_field(body::cut_at_char(h, config.max_headline_chars * 8)))
+        .filter(|h| !h.is_empty())
+        .map(|h| {
+            if h.chars().count() > config.max_headline_chars {
+                flags.push("headline_truncated");
+                body::cut_chars(&h, config.max_headline_chars)
+            } else {
+                h
+            }
+        })
+}
+
+/// The provider's `located` (title-cased when given in capitals), else the dateline's place.
+fn located(
+    provider_located: Option<&str>,
+    dateline: Option<&dateline::Dateline>,
+) -> Option<String> {
+    provider_located
+        .map(text::clean_inline)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            if l.chars().any(char::is_lowercase) {
+                l
+            } else {
+                dateline::title_case(&l)
+            }
+        })
+        .or_else(|| dateline.map(|d| d.place.clone()))
+}
+
+/// The language the provider gave (as BCP 47), else the detected one when detection is on and
+/// confident enough, with its confidence.
+fn article_language(
+    given: Option<&str>,
+    headline_text: &str,
+    body_text: &str,
+    config: &NormalizerConfig,
+) -> (Option<String>, Option<f64>) {
+    match given.map(str::trim) {
+        Some(given) if !given.is_empty() => (Some(language::bcp47(given)), None),
+        _ if config.detect_language => {
+            let sample = body::cut_at_char(body_text, 20_000);
+            match language::detect(&format!("{headline_text}\n{sample}")) {
+                Some((code, confidence)) if confidence >= config.min_language_confidence => {
+                    (Some(code), Some(confidence))
+                }
+                _ => (None, None),
+            }
+        }
+        _ => (None, None),
+    }
+}
+
+/// The item identity, and the provider's own uri when it differs.
+fn alt_ids(raw: &RawItem, provider_uri: Option<String>) -> Vec<AltId> {
+    let mut alt_ids = vec![AltId {
+        role: Some("item-identity".to_owned()),
+        value: raw.item_identity.clone(),
+    }];
+    if let Some(provider_uri) = provider_uri.filter(|uri| *uri != raw.item_identity) {
+        alt_ids.push(AltId {
+            role: Some("provider-uri".to_owned()),
+            value: provider_uri,
+        });
+    }
+    alt_ids
+}
+
+/// The body as plain text and as HTML paragraphs; none without paragraphs.
+fn text_bodies(paragraphs: &[String], body_text: &str) -> Vec<Body> {
+    if paragraphs.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Body {
+            role: Some("main".to_owned()),
+            content_type: Some("text/plain".to_owned()),
+            char_count: Some(body_text.chars().count() as u64),
+            word_count: Some(body_text.split_whitespace().count() as u64),
+            value: body_text.to_owned(),
+        },
+        Body {
+            role: Some("main".to_owned()),
+            content_type: Some("text/html".to_owned()),
+            char_count: None,
+            word_count: None,
+            value: text::paragraphs_to_html(paragraphs),
+        },
+    ]
+}
+
+/// A plain-text ninjs headline (or description) with `role`, when there is one.
+fn plain_headlines(value: Option<String>, role: &str) -> Vec<Headline> {
+    value
+        .into_iter()
+        .map(|value| Headline {
+            role: Some(role.to_owned()),
+            content_type: Some("text/plain".to_owned()),
+            value,
+        })
+        .collect()
 }
 
 fn clean_optional(value: Option<String>) -> Option<String> {
