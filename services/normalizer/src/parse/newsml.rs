@@ -7,6 +7,7 @@
 use super::xml::{self, Element};
 use super::{ParseError, ParsedItem, first_text, markup, nitf, provider_subject, pub_status};
 use crate::dates;
+use wire_model::Subject;
 
 /// A parsed news item, and how many other news items its message held.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,41 +67,6 @@ fn parse_news_item(item: &Element) -> ParsedItem {
     };
     let nitf_head = inline.and_then(|inline| inline.descendant("nitf"));
 
-    let signals = meta
-        .into_iter()
-        .flat_map(|m| m.children_named("signal"))
-        .filter_map(|signal| signal.attr("qcode"))
-        .map(|qcode| qcode.rsplit(':').next().unwrap_or(qcode).to_owned())
-        .filter(|signal| !signal.is_empty())
-        .collect();
-    let subjects = content
-        .into_iter()
-        .flat_map(|c| c.children_named("subject"))
-        .filter_map(|subject| {
-            provider_subject(
-                subject.attr("qcode"),
-                subject.attr("uri"),
-                subject.child("name").and_then(Element::text_nonempty),
-            )
-        })
-        .collect();
-    let located = content
-        .and_then(|c| c.child("located"))
-        .and_then(|located| {
-            located
-                .child("name")
-                .and_then(Element::text_nonempty)
-                .or_else(|| {
-                    // `<located qcode="city:Moscow">` without a name: the code's value.
-                    located
-                        .attr("qcode")
-                        .and_then(|q| q.split_once(':'))
-                        .map(|(_, value)| value.to_owned())
-                        .filter(|value| {
-                            !value.is_empty() && !value.chars().all(|c| c.is_ascii_digit())
-                        })
-                })
-        });
     let language = first_text([
         inline.and_then(|i| i.attr("xml:lang")).map(str::to_owned),
         content
@@ -109,15 +75,6 @@ fn parse_news_item(item: &Element) -> ParsedItem {
             .map(str::to_owned),
         item.attr("xml:lang").map(str::to_owned),
     ]);
-    let kind = meta
-        .and_then(|m| m.child("itemClass"))
-        .and_then(|c| c.attr("qcode"))
-        .and_then(|qcode| match qcode.rsplit(':').next() {
-            Some(kind @ ("text" | "picture" | "video" | "audio" | "graphic" | "composite")) => {
-                Some(kind.to_owned())
-            }
-            _ => None,
-        });
     let rights = item.child("rightsInfo");
     ParsedItem {
         headline: first_text([
@@ -151,17 +108,71 @@ fn parse_news_item(item: &Element) -> ParsedItem {
             .and_then(|m| m.child("pubStatus"))
             .and_then(|s| s.attr("qcode"))
             .and_then(pub_status),
-        kind,
-        signals,
+        kind: item_class(meta),
+        signals: signals(meta),
         slugline: content_text("slugline"),
-        located,
+        located: content.and_then(located),
         dateline: content_text("dateline"),
         credit: content_text("creditline"),
         copyright_holder: rights.and_then(|r| r.path_text(&["copyrightHolder", "name"])),
         copyright_notice: rights.and_then(|r| r.path_text(&["copyrightNotice"])),
-        subjects,
+        subjects: subjects(content),
         categories: Vec::new(),
     }
+}
+
+/// The item's signals (`sig:update`, `sig:correction`, ...) by their code's value.
+fn signals(meta: Option<&Element>) -> Vec<String> {
+    meta.into_iter()
+        .flat_map(|m| m.children_named("signal"))
+        .filter_map(|signal| signal.attr("qcode"))
+        .map(|qcode| qcode.rsplit(':').next().unwrap_or(qcode).to_owned())
+        .filter(|signal| !signal.is_empty())
+        .collect()
+}
+
+/// The provider's coded subjects.
+fn subjects(content: Option<&Element>) -> Vec<Subject> {
+    content
+        .into_iter()
+        .flat_map(|c| c.children_named("subject"))
+        .filter_map(|subject| {
+            provider_subject(
+                subject.attr("qcode"),
+                subject.attr("uri"),
+                subject.child("name").and_then(Element::text_nonempty),
+            )
+        })
+        .collect()
+}
+
+/// Where the story happened: `<located>`'s name, else its code's value.
+fn located(content: &Element) -> Option<String> {
+    content.child("located").and_then(|located| {
+        located
+            .child("name")
+            .and_then(Element::text_nonempty)
+            .or_else(|| {
+                // `<located qcode="city:Moscow">` without a name: the code's value.
+                located
+                    .attr("qcode")
+                    .and_then(|q| q.split_once(':'))
+                    .map(|(_, value)| value.to_owned())
+                    .filter(|value| !value.is_empty() && !value.chars().all(|c| c.is_ascii_digit()))
+            })
+    })
+}
+
+/// The ninjs `type` from `itemClass` (`ninat:text` -> `text`), for the kinds ninjs knows.
+fn item_class(meta: Option<&Element>) -> Option<String> {
+    meta.and_then(|m| m.child("itemClass"))
+        .and_then(|c| c.attr("qcode"))
+        .and_then(|qcode| match qcode.rsplit(':').next() {
+            Some(kind @ ("text" | "picture" | "video" | "audio" | "graphic" | "composite")) => {
+                Some(kind.to_owned())
+            }
+            _ => None,
+        })
 }
 
 /// The summary: a `description` with a summary-like role, else the first one.
