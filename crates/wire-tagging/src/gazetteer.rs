@@ -227,78 +227,8 @@ impl Gazetteer {
             })?;
         let mut entities = Vec::new();
         let mut patterns = PatternTable::default();
-        let mut countries = HashMap::new();
-        for c in &file.countries {
-            if c.cc.len() != 2 {
-                return Err(TaggingError::Invalid {
-                    file: None,
-                    key: format!("countries.{}", c.name),
-                    message: format!("country code {:?} is not ISO 3166-1 alpha-2", c.cc),
-                });
-            }
-            let entity = entities.len() as u32;
-            entities.push(PlaceEntity {
-                geonameid: c.geonameid,
-                name: c.name.clone(),
-                kind: PlaceKind::Country,
-                country: c.cc.clone(),
-                admin1: String::new(),
-                population: c.population,
-            });
-            let groups = [
-                (&c.names, NameKind::Alternate),
-                (&c.demonyms, NameKind::Demonym),
-                (&c.historical, NameKind::Historical),
-                (&c.regions, NameKind::Region),
-                (&c.metonyms, NameKind::Metonym),
-            ];
-            patterns.add(&c.name, entity, NameKind::Primary);
-            for (names, how) in groups {
-                for name in names {
-                    patterns.add(name, entity, how);
-                }
-            }
-            countries.insert(
-                c.cc.clone(),
-                CountryInfo {
-                    entity,
-                    region: c.region.clone(),
-                    subregion: c.subregion.clone(),
-                    neighbours: c.neighbours.clone(),
-                },
-            );
-        }
-        for p in &file.places {
-            let kind = match p.kind.as_str() {
-                "admin1" => PlaceKind::Admin1,
-                "city" => PlaceKind::City,
-                other => {
-                    return Err(TaggingError::Invalid {
-                        file: None,
-                        key: format!("places.{}.kind", p.id),
-                        message: format!("unknown place kind {other:?} (expected admin1 or city)"),
-                    });
-                }
-            };
-            let entity = entities.len() as u32;
-            entities.push(PlaceEntity {
-                geonameid: p.id,
-                name: p.name.clone(),
-                kind,
-                country: p.cc.clone(),
-                admin1: p.admin1.clone(),
-                population: p.population,
-            });
-            patterns.add(&p.name, entity, NameKind::Primary);
-            for name in &p.names {
-                let how = if *name == p.name {
-                    NameKind::Primary
-                } else {
-                    NameKind::Alternate
-                };
-                patterns.add(name, entity, how);
-            }
-        }
+        let countries = add_countries(&file.countries, &mut entities, &mut patterns)?;
+        add_places(&file.places, &mut entities, &mut patterns)?;
         let flags = build_flags(&file.ambiguity, &patterns);
         let automaton = name_automaton(&patterns.original)?;
         let uncapitalised: Vec<String> = patterns
@@ -360,6 +290,96 @@ impl Gazetteer {
     pub fn name_count(&self) -> usize {
         self.targets.len()
     }
+}
+
+/// Adds the file's countries to `entities` and their names to `patterns`; the countries by code.
+fn add_countries(
+    file_countries: &[CountryRecord],
+    entities: &mut Vec<PlaceEntity>,
+    patterns: &mut PatternTable,
+) -> Result<HashMap<String, CountryInfo>, TaggingError> {
+    let mut countries = HashMap::new();
+    for c in file_countries {
+        if c.cc.len() != 2 {
+            return Err(TaggingError::Invalid {
+                file: None,
+                key: format!("countries.{}", c.name),
+                message: format!("country code {:?} is not ISO 3166-1 alpha-2", c.cc),
+            });
+        }
+        let entity = entities.len() as u32;
+        entities.push(PlaceEntity {
+            geonameid: c.geonameid,
+            name: c.name.clone(),
+            kind: PlaceKind::Country,
+            country: c.cc.clone(),
+            admin1: String::new(),
+            population: c.population,
+        });
+        let groups = [
+            (&c.names, NameKind::Alternate),
+            (&c.demonyms, NameKind::Demonym),
+            (&c.historical, NameKind::Historical),
+            (&c.regions, NameKind::Region),
+            (&c.metonyms, NameKind::Metonym),
+        ];
+        patterns.add(&c.name, entity, NameKind::Primary);
+        for (names, how) in groups {
+            for name in names {
+                patterns.add(name, entity, how);
+            }
+        }
+        countries.insert(
+            c.cc.clone(),
+            CountryInfo {
+                entity,
+                region: c.region.clone(),
+                subregion: c.subregion.clone(),
+                neighbours: c.neighbours.clone(),
+            },
+        );
+    }
+    Ok(countries)
+}
+
+/// Adds the file's states and cities to `entities` and their names to `patterns`.
+fn add_places(
+    file_places: &[PlaceRecord],
+    entities: &mut Vec<PlaceEntity>,
+    patterns: &mut PatternTable,
+) -> Result<(), TaggingError> {
+    for p in file_places {
+        let kind = match p.kind.as_str() {
+            "admin1" => PlaceKind::Admin1,
+            "city" => PlaceKind::City,
+            other => {
+                return Err(TaggingError::Invalid {
+                    file: None,
+                    key: format!("places.{}.kind", p.id),
+                    message: format!("unknown place kind {other:?} (expected admin1 or city)"),
+                });
+            }
+        };
+        let entity = entities.len() as u32;
+        entities.push(PlaceEntity {
+            geonameid: p.id,
+            name: p.name.clone(),
+            kind,
+            country: p.cc.clone(),
+            admin1: p.admin1.clone(),
+            population: p.population,
+        });
+        patterns.add(&p.name, entity, NameKind::Primary);
+        for name in &p.names {
+            let how = if *name == p.name {
+                NameKind::Primary
+            } else {
+                NameKind::Alternate
+            };
+            patterns.add(name, entity, how);
+        }
+    }
+    Ok(())
 }
 
 /// One automaton over `names`, matched ASCII case-insensitively, longest first.

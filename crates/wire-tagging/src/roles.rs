@@ -74,6 +74,25 @@ pub(crate) fn assign_roles(
     resolved: &[ResolvedMention],
     dateline: Option<&DatelineHit>,
 ) -> PlaceTags {
+    let (by_entity, by_country) = tally_mentions(gazetteer, resolved, dateline);
+    let mut rows = country_rows(gazetteer, &by_country);
+    let place_rows = place_rows(gazetteer, &by_entity, &rows);
+    rows.extend(place_rows);
+    rows.sort_by(|a, b| {
+        (a.role, a.is_city)
+            .cmp(&(b.role, b.is_city))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.place.name.cmp(&b.place.name))
+    });
+    into_tags(gazetteer, input, rows)
+}
+
+/// The mentions (and the dateline) counted per place below country level and per country.
+fn tally_mentions(
+    gazetteer: &Gazetteer,
+    resolved: &[ResolvedMention],
+    dateline: Option<&DatelineHit>,
+) -> (HashMap<u32, Tally>, HashMap<String, Tally>) {
     let mut by_entity: HashMap<u32, Tally> = HashMap::new();
     let mut by_country: HashMap<String, Tally> = HashMap::new();
     let mentions = resolved
@@ -95,11 +114,16 @@ pub(crate) fn assign_roles(
             .or_default()
             .add(field, start, end, is_dateline);
     }
+    (by_entity, by_country)
+}
 
+/// One row per country: `about` when in the headline, the only country, or scoring close
+/// enough to the top one; else `mentioned`.
+fn country_rows(gazetteer: &Gazetteer, by_country: &HashMap<String, Tally>) -> Vec<Row> {
     let best = by_country.values().map(Tally::score).fold(0.0, f64::max);
     let only_one_country = by_country.len() == 1;
     let mut rows: Vec<Row> = Vec::new();
-    for (code, tally) in &by_country {
+    for (code, tally) in by_country {
         let Some(entity) = gazetteer.country(code) else {
             continue;
         };
@@ -126,11 +150,22 @@ pub(crate) fn assign_roles(
             country: Some(tag),
         });
     }
-    for (&index, tally) in &by_entity {
+    rows
+}
+
+/// One row per place below country level: `dateline`, `about` (in the headline, or mentioned
+/// three times in a country that is `about`), else `mentioned`.
+fn place_rows(
+    gazetteer: &Gazetteer,
+    by_entity: &HashMap<u32, Tally>,
+    country_rows: &[Row],
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (&index, tally) in by_entity {
         let Some(entity) = gazetteer.entity(index) else {
             continue;
         };
-        let country_about = rows.iter().any(|r| {
+        let country_about = country_rows.iter().any(|r| {
             r.country
                 .as_ref()
                 .is_some_and(|c| c.code == entity.country && c.role == PlaceRole::About)
@@ -151,13 +186,11 @@ pub(crate) fn assign_roles(
             country: None,
         });
     }
-    rows.sort_by(|a, b| {
-        (a.role, a.is_city)
-            .cmp(&(b.role, b.is_city))
-            .then(b.score.total_cmp(&a.score))
-            .then(a.place.name.cmp(&b.place.name))
-    });
+    rows
+}
 
+/// The sorted rows as tags: places with their evidence, countries and their regions.
+fn into_tags(gazetteer: &Gazetteer, input: &TagInput<'_>, rows: Vec<Row>) -> PlaceTags {
     let mut tags = PlaceTags::default();
     for Row {
         place,
