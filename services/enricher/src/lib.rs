@@ -20,7 +20,7 @@
 //! `stage.state_refresh_ms`, and before handling the partitions a rebalance assigns it), so an
 //! update reaching a new owner of its partition is still a version, and a pickup handled by
 //! one instance finds its original indexed by another. An article's index entry is written after its outputs are acknowledged and before its
-//! input is committed (see [`wire_runtime::Stage::take_state_writes`]): after a crash before
+//! input is committed (the state writes of its [`Outcome`], see [`wire_runtime::Stage::handle`]): after a crash before
 //! the write, the input is redelivered and processed again (its outputs may appear twice;
 //! consumers dedupe by `uri` + `wire.content_hash`); after a crash between the write and the
 //! commit, the redelivered input is recognised as a re-send and dropped, its outputs already
@@ -43,7 +43,6 @@ pub use config::EnricherConfig;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use lineage::{Lineage, Verdict};
-use std::collections::VecDeque;
 use tokio_util::sync::CancellationToken;
 use wire_model::{Envelope, topics};
 use wire_runtime::config::StageConfig;
@@ -55,16 +54,12 @@ fn entry_key(uri: &str) -> String {
     format!("a:{uri}")
 }
 
-type Position = (String, i32, i64);
-
 /// The enricher as a [`Stage`].
 pub struct EnricherStage {
     lineage: Lineage,
     tagging: Option<tagging::Tagging>,
     stories_route: bool,
     store: Option<SharedStateStore>,
-    /// State writes waiting for their delivery's outputs to be acknowledged.
-    pending: VecDeque<(Position, Vec<StateWrite>)>,
 }
 
 impl EnricherStage {
@@ -74,7 +69,6 @@ impl EnricherStage {
             tagging: None,
             stories_route: config.stories_route,
             store: None,
-            pending: VecDeque::new(),
         }
     }
 
@@ -119,8 +113,8 @@ impl EnricherStage {
         self.lineage.len()
     }
 
-    /// The pure core on a decoded envelope: `None` for a re-send. State writes are returned
-    /// by the stage loop's hook; this entry point (CLI, evaluation) keeps them in memory only.
+    /// The pure core on a decoded envelope: `None` for a re-send. The stage returns its state
+    /// writes to the stage loop; this entry point (CLI, evaluation) keeps them in memory only.
     pub fn enrich(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Option<Envelope> {
         match self.lineage.process(envelope, now) {
             Verdict::Resend => None,
@@ -159,29 +153,25 @@ impl Stage for EnricherStage {
         vec![topics::ARTICLES]
     }
 
-    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let envelope = match Envelope::decode(&delivery.record.payload) {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
         tracing::Span::current().record("source", envelope.wire.source.as_str());
         let (mut enriched, changed, evicted) = match self.lineage.process(envelope, now) {
-            Verdict::Resend => return Outcome::Drop { reason: "resend" },
+            Verdict::Resend => return Outcome::drop("resend"),
             Verdict::Enriched {
                 envelope,
                 changed,
                 evicted,
             } => (envelope, changed, evicted),
         };
-        if self.store.is_some() {
-            let position = (
-                delivery.record.topic.clone(),
-                delivery.partition,
-                delivery.offset,
-            );
-            self.pending
-                .push_back((position, writes(&changed, &evicted)));
-        }
+        let state_writes = if self.store.is_some() {
+            writes(&changed, &evicted)
+        } else {
+            Vec::new()
+        };
         let routes = self
             .tagging
             .as_mut()
@@ -210,7 +200,10 @@ impl Stage for EnricherStage {
         for route in routes {
             records.push(Record::new(&route, key.clone(), payload.clone()));
         }
-        Outcome::Emit(records)
+        Outcome::Emit {
+            records,
+            state_writes,
+        }
     }
 
     fn state_store(&self) -> Option<SharedStateStore> {
@@ -236,22 +229,6 @@ impl Stage for EnricherStage {
             unreadable,
             "index entries of other instances taken in"
         );
-    }
-
-    fn take_state_writes(&mut self, delivery: &Delivery) -> Vec<StateWrite> {
-        let position = (
-            delivery.record.topic.clone(),
-            delivery.partition,
-            delivery.offset,
-        );
-        match self.pending.iter().position(|(p, _)| *p == position) {
-            Some(index) => self
-                .pending
-                .remove(index)
-                .map(|(_, writes)| writes)
-                .unwrap_or_default(),
-            None => Vec::new(),
-        }
     }
 }
 

@@ -52,14 +52,14 @@ impl Stage for NormalizerStage {
         vec![topics::RAW]
     }
 
-    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let raw = match RawItem::decode(&delivery.record.payload) {
             Ok(raw) => raw,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
         tracing::Span::current().record("source", raw.source.as_str());
         match normalize(&raw, &self.config, now) {
-            Ok(envelope) => Outcome::Emit(vec![Record::new(
+            Ok(envelope) => Outcome::emit(vec![Record::new(
                 topics::ARTICLES,
                 raw.article_id.as_str(),
                 envelope.encode(),
