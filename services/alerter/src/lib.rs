@@ -1,5 +1,5 @@
 //! The alerter: reads `wire.enriched.v1`, matches every article against the subscriptions'
-//! queries ([`query`], indexed by [`matcher`]), decides once per story ([`story`]: new,
+//! queries ([`query`], indexed by [`matcher`]), decides once per story ([`ledger`]: new,
 //! update, kill) and publishes one [`wire_model::Alert`] per decision to `wire.alerts.v1`
 //! (and prints it, when `alerter.print_alerts` is set). [`channels`] posts the alerts of
 //! `wire.alerts.v1` to the subscriptions' webhooks and e-mail channels, paced by
@@ -21,9 +21,9 @@ pub mod channels;
 pub mod config;
 pub mod digest;
 pub mod events;
+pub mod ledger;
 pub mod matcher;
 pub mod query;
-pub mod story;
 pub mod subscriptions;
 #[cfg(test)]
 mod testkit;
@@ -34,7 +34,7 @@ pub use subscriptions::SubscriptionRegistry;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use story::{Alerted, Ledger, Planned};
+use ledger::{AlertLedger, Alerted, Planned};
 use tokio_util::sync::CancellationToken;
 use wire_model::{ALERT_SCHEMA, Alert, Envelope, topics};
 use wire_runtime::config::StageConfig;
@@ -47,7 +47,7 @@ pub type StateValues = std::collections::HashMap<String, Vec<u8>>;
 /// The alerter as a [`Stage`].
 pub struct AlerterStage {
     registry: SubscriptionRegistry,
-    ledger: Ledger,
+    ledger: AlertLedger,
     print_alerts: bool,
     store: Option<SharedStateStore>,
 }
@@ -65,7 +65,7 @@ impl AlerterStage {
     fn with_registry(config: &AlerterConfig, registry: SubscriptionRegistry) -> Self {
         Self {
             registry,
-            ledger: Ledger::new(config.alerted_window_hours, config.update_min_body_change),
+            ledger: AlertLedger::new(config.alerted_window_hours, config.update_min_body_change),
             print_alerts: config.print_alerts,
             store: None,
         }
@@ -94,7 +94,7 @@ impl AlerterStage {
     ) -> anyhow::Result<Self> {
         let (mut alerted, mut added, mut unreadable) = (Vec::new(), Vec::new(), 0usize);
         for (key, value) in values {
-            if key.starts_with("s:") {
+            if key.starts_with(ledger::ALERTED_PAIR_KEY_PREFIX) {
                 match serde_json::from_slice::<Alerted>(value) {
                     Ok(entry) => alerted.push(entry),
                     Err(_) => unreadable += 1,
@@ -166,7 +166,7 @@ fn alert(envelope: &Envelope, planned: Planned, now: DateTime<Utc>) -> Alert {
         schema: ALERT_SCHEMA.to_owned(),
         subscription: planned.subscription,
         evidence: planned.evidence,
-        family: story::family_of(envelope),
+        family: ledger::family_of(envelope),
         article_uri: envelope.article.uri.clone(),
         headline: envelope.article.headline().unwrap_or_default().to_owned(),
         link: envelope.article.web_link().map(str::to_owned),
@@ -302,7 +302,10 @@ impl Stage for AlerterStage {
     /// business; subscriptions another instance's API added arrive at the next start.
     fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
         for change in changes {
-            let (true, Some(value)) = (change.key.starts_with("s:"), change.value) else {
+            let (true, Some(value)) = (
+                change.key.starts_with(ledger::ALERTED_PAIR_KEY_PREFIX),
+                change.value,
+            ) else {
                 continue;
             };
             if let Ok(entry) = serde_json::from_slice::<Alerted>(&value) {

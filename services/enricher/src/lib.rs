@@ -9,9 +9,10 @@
 //! topic (`wire.topic.<id>.v1`).
 //!
 //! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
-//! [`minhash`] (pure: signatures, LSH bands), [`story`] (pure: event clusters), [`index`] (the window: exact and LSH lookups,
-//! eviction; its compact parts in [`slim`], [`interner`], [`bands`]), [`lineage`] (pure: the
-//! decision), [`config`].
+//! [`minhash`] (pure: signatures, LSH bands), `story` (pure: event clusters), `index` (the
+//! window: exact and LSH lookups, eviction; its compact parts in `compact_entry`, `interner`,
+//! `bands`, `postings`), `lineage` (pure: the decision), `events` (telemetry), [`tagging`],
+//! [`config`].
 //!
 //! Delivery guarantee and state: at-least-once. The index lives in memory and in the state
 //! store (one entry per article: a compacted topic in Kafka mode, a file in one process), and
@@ -26,16 +27,17 @@
 //! commit, the redelivered input is recognised as a re-send and dropped, its outputs already
 //! being out.
 
-pub mod bands;
+mod bands;
+mod compact_entry;
 pub mod config;
+mod events;
 pub mod features;
-pub mod index;
-pub mod interner;
-pub mod lineage;
+mod index;
+mod interner;
+mod lineage;
 pub mod minhash;
-pub mod postings;
-pub mod slim;
-pub mod story;
+mod postings;
+mod story;
 pub mod tagging;
 
 pub use config::EnricherConfig;
@@ -49,9 +51,12 @@ use wire_runtime::config::StageConfig;
 use wire_runtime::state::SharedStateStore;
 use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite};
 
+/// The prefix of every article's index entry key in the state store: `a:<uri>`.
+const ARTICLE_ENTRY_KEY_PREFIX: &str = "a:";
+
 /// The state-store key of an article's index entry.
 fn entry_key(uri: &str) -> String {
-    format!("a:{uri}")
+    format!("{ARTICLE_ENTRY_KEY_PREFIX}{uri}")
 }
 
 /// The enricher as a [`Stage`].
@@ -92,7 +97,7 @@ impl EnricherStage {
             .context("failed to load the duplicate index")?;
         let mut restored = 0usize;
         for (key, value) in values {
-            if !key.starts_with("a:") {
+            if !key.starts_with(ARTICLE_ENTRY_KEY_PREFIX) {
                 continue;
             }
             match serde_json::from_slice(&value) {
@@ -100,10 +105,14 @@ impl EnricherStage {
                     stage.lineage.restore(entry);
                     restored += 1;
                 }
-                Err(error) => tracing::warn!(key, error = %error, "unreadable index entry ignored"),
+                Err(error) => events::IndexEntryUnreadable {
+                    key: &key,
+                    error: &error.to_string(),
+                }
+                .emit(),
             }
         }
-        tracing::info!(articles = restored, "duplicate index restored");
+        events::IndexRestored { articles: restored }.emit();
         stage.store = Some(store);
         Ok(stage)
     }
@@ -158,13 +167,22 @@ impl Stage for EnricherStage {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
-        tracing::Span::current().record("source", envelope.wire.source.as_str());
-        let (mut enriched, changed, evicted) = match self.lineage.process(envelope, now) {
+        events::ArticleReceived {
+            source: envelope.wire.source.as_str(),
+        }
+        .emit();
+        let verdict = self.lineage.process(envelope, now);
+        events::ArticleClassified {
+            verdict: verdict.label(),
+        }
+        .emit();
+        let (mut enriched, changed, evicted) = match verdict {
             Verdict::Resend => return Outcome::drop("resend"),
             Verdict::Enriched {
                 envelope,
                 changed,
                 evicted,
+                ..
             } => (envelope, changed, evicted),
         };
         let state_writes = if self.store.is_some() {
@@ -216,7 +234,10 @@ impl Stage for EnricherStage {
     fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
         let (mut taken, mut unreadable) = (0usize, 0usize);
         for change in changes {
-            let (true, Some(value)) = (change.key.starts_with("a:"), change.value) else {
+            let (true, Some(value)) = (
+                change.key.starts_with(ARTICLE_ENTRY_KEY_PREFIX),
+                change.value,
+            ) else {
                 continue;
             };
             match serde_json::from_slice(&value) {
@@ -224,11 +245,7 @@ impl Stage for EnricherStage {
                 Err(_) => unreadable += 1,
             }
         }
-        tracing::debug!(
-            taken,
-            unreadable,
-            "index entries of other instances taken in"
-        );
+        events::EntriesOfOthersTaken { taken, unreadable }.emit();
     }
 }
 
