@@ -33,17 +33,17 @@ impl Stage for Shout {
         vec!["in"]
     }
 
-    fn handle(&mut self, delivery: &Delivery, _now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+    fn handle(&mut self, delivery: &Delivery, _now: DateTime<Utc>) -> Outcome {
         let text = String::from_utf8_lossy(&delivery.record.payload).into_owned();
         match text.as_str() {
-            "drop" => Outcome::Drop { reason: "filtered" },
+            "drop" => Outcome::drop("filtered"),
             "poison" => Outcome::Reject(StageError::new("decode", "payload is poison")),
             "broken" => Outcome::Retry(StageError::new("io", "backend unavailable")),
             "flaky" if self.flaky_failures > 0 => {
                 self.flaky_failures -= 1;
                 Outcome::Retry(StageError::new("io", "try again"))
             }
-            _ => Outcome::Emit(vec![Record::new(
+            _ => Outcome::emit(vec![Record::new(
                 "out",
                 "k",
                 text.to_uppercase().into_bytes(),
@@ -260,7 +260,6 @@ impl StateStore for GatedStore {
 /// Echoes each input and writes its payload as a state key.
 struct Remember {
     store: Arc<GatedStore>,
-    pending: Vec<(i64, String)>,
 }
 
 impl Stage for Remember {
@@ -272,21 +271,19 @@ impl Stage for Remember {
         vec!["in"]
     }
 
-    fn handle(&mut self, delivery: &Delivery, _now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+    fn handle(&mut self, delivery: &Delivery, _now: DateTime<Utc>) -> Outcome {
         let text = String::from_utf8_lossy(&delivery.record.payload).into_owned();
-        self.pending.push((delivery.offset, text.clone()));
-        Outcome::Emit(vec![Record::new("out", "k", text.into_bytes())])
+        Outcome::Emit {
+            records: vec![Record::new("out", "k", text.clone().into_bytes())],
+            state_writes: vec![StateWrite {
+                key: text,
+                value: None,
+            }],
+        }
     }
 
     fn state_store(&self) -> Option<SharedStateStore> {
         Some(self.store.clone())
-    }
-
-    fn take_state_writes(&mut self, delivery: &Delivery) -> Vec<StateWrite> {
-        let mine = self.pending.iter().position(|(o, _)| *o == delivery.offset);
-        mine.map(|at| self.pending.remove(at).1)
-            .map(|key| vec![StateWrite { key, value: None }])
-            .unwrap_or_default()
     }
 }
 
@@ -299,10 +296,7 @@ async fn state_writes_do_not_hold_up_the_next_inputs_and_start_in_input_order() 
     let stage = {
         let (bus, shutdown, store) = (bus.clone(), shutdown.clone(), store.clone());
         tokio::spawn(async move {
-            let stage = Remember {
-                store,
-                pending: Vec::new(),
-            };
+            let stage = Remember { store };
             run_stage(stage, bus, &config(), Health::new(), shutdown).await
         })
     };

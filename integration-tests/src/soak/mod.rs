@@ -249,7 +249,7 @@ pub fn run(options: &SoakOptions) -> SoakReport {
         Some(EnrichedSeen {
             token: token_of(&text).map(str::to_owned),
             id: (envelope.article.uri.clone(), envelope.wire.version_seq),
-            family: wirefeed_alerter::story::family_of(&envelope)
+            family: wirefeed_alerter::ledger::family_of(&envelope)
                 .as_str()
                 .to_owned(),
             matched: registry

@@ -1,5 +1,5 @@
 //! The alerter: reads `wire.enriched.v1`, matches every article against the subscriptions'
-//! queries ([`query`], indexed by [`matcher`]), decides once per story ([`story`]: new,
+//! queries ([`query`], indexed by [`matcher`]), decides once per story ([`ledger`]: new,
 //! update, kill) and publishes one [`wire_model::Alert`] per decision to `wire.alerts.v1`
 //! (and prints it, when `alerter.print_alerts` is set). [`channels`] posts the alerts of
 //! `wire.alerts.v1` to the subscriptions' webhooks and e-mail channels, paced by
@@ -10,8 +10,8 @@
 //! Delivery guarantee and state: at-least-once. The alerted (subscription, family) pairs
 //! live in memory and in the state store (`s:<subscription>:<family>`: a compacted topic in
 //! Kafka mode, a file in one process), restored at start-up. A pair is written after the
-//! alert is acknowledged by the bus and before the input is committed
-//! ([`wire_runtime::Stage::take_state_writes`]): a crash before the write redelivers the
+//! alert is acknowledged by the bus and before the input is committed (the state writes of
+//! its [`Outcome`], see [`wire_runtime::Stage::handle`]): a crash before the write redelivers the
 //! input and the alert can appear twice (consumers deduplicate by `subscription`, `family`,
 //! `kind`, `version_seq`); a crash after it finds the pair alerted and stays quiet. The
 //! once-per-story state is durable, and so are the alerts the channels hold for a batch (by
@@ -21,9 +21,9 @@ pub mod channels;
 pub mod config;
 pub mod digest;
 pub mod events;
+pub mod ledger;
 pub mod matcher;
 pub mod query;
-pub mod story;
 pub mod subscriptions;
 #[cfg(test)]
 mod testkit;
@@ -34,26 +34,22 @@ pub use subscriptions::SubscriptionRegistry;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use std::collections::VecDeque;
-use story::{Alerted, Ledger, Planned};
+use ledger::{AlertLedger, Alerted, Planned};
 use tokio_util::sync::CancellationToken;
 use wire_model::{ALERT_SCHEMA, Alert, Envelope, topics};
 use wire_runtime::config::StageConfig;
 use wire_runtime::state::SharedStateStore;
 use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite};
 
-type Position = (String, i32, i64);
 /// Everything in a state store, as `load_all` returns it.
 pub type StateValues = std::collections::HashMap<String, Vec<u8>>;
 
 /// The alerter as a [`Stage`].
 pub struct AlerterStage {
     registry: SubscriptionRegistry,
-    ledger: Ledger,
+    ledger: AlertLedger,
     print_alerts: bool,
     store: Option<SharedStateStore>,
-    /// State writes waiting for their delivery's outputs to be acknowledged.
-    pending: VecDeque<(Position, Vec<StateWrite>)>,
 }
 
 impl AlerterStage {
@@ -69,10 +65,9 @@ impl AlerterStage {
     fn with_registry(config: &AlerterConfig, registry: SubscriptionRegistry) -> Self {
         Self {
             registry,
-            ledger: Ledger::new(config.alerted_window_hours, config.update_min_body_change),
+            ledger: AlertLedger::new(config.alerted_window_hours, config.update_min_body_change),
             print_alerts: config.print_alerts,
             store: None,
-            pending: VecDeque::new(),
         }
     }
 
@@ -99,7 +94,7 @@ impl AlerterStage {
     ) -> anyhow::Result<Self> {
         let (mut alerted, mut added, mut unreadable) = (Vec::new(), Vec::new(), 0usize);
         for (key, value) in values {
-            if key.starts_with("s:") {
+            if key.starts_with(ledger::ALERTED_PAIR_KEY_PREFIX) {
                 match serde_json::from_slice::<Alerted>(value) {
                     Ok(entry) => alerted.push(entry),
                     Err(_) => unreadable += 1,
@@ -171,7 +166,7 @@ fn alert(envelope: &Envelope, planned: Planned, now: DateTime<Utc>) -> Alert {
         schema: ALERT_SCHEMA.to_owned(),
         subscription: planned.subscription,
         evidence: planned.evidence,
-        family: story::family_of(envelope),
+        family: ledger::family_of(envelope),
         article_uri: envelope.article.uri.clone(),
         headline: envelope.article.headline().unwrap_or_default().to_owned(),
         link: envelope.article.web_link().map(str::to_owned),
@@ -253,14 +248,6 @@ pub fn alert_line(alert: &Alert) -> String {
     )
 }
 
-fn position(delivery: &Delivery) -> Position {
-    (
-        delivery.record.topic.clone(),
-        delivery.partition,
-        delivery.offset,
-    )
-}
-
 impl Stage for AlerterStage {
     fn name(&self) -> &'static str {
         "alerter"
@@ -270,33 +257,40 @@ impl Stage for AlerterStage {
         vec![topics::ENRICHED]
     }
 
-    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let envelope = match Envelope::decode(&delivery.record.payload) {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
         let found = self.alerts(&envelope, now);
-        if self.store.is_some() && !found.writes.is_empty() {
-            self.pending.push_back((position(delivery), found.writes));
-        }
+        // Without a store the alerted pairs live in memory only.
+        let state_writes = if self.store.is_some() {
+            found.writes
+        } else {
+            Vec::new()
+        };
         if found.alerts.is_empty() {
+            // An article without an alert can still record state (pairs the window evicts).
             return Outcome::Drop {
                 reason: found.reason,
+                state_writes,
             };
         }
-        Outcome::Emit(
-            found
-                .alerts
-                .iter()
-                .map(|alert| {
-                    events::AlertRaised { alert }.emit();
-                    if self.print_alerts {
-                        println!("{}", alert_line(alert));
-                    }
-                    Record::new(topics::ALERTS, alert.family.as_str(), alert.encode())
-                })
-                .collect(),
-        )
+        let records = found
+            .alerts
+            .iter()
+            .map(|alert| {
+                events::AlertRaised { alert }.emit();
+                if self.print_alerts {
+                    println!("{}", alert_line(alert));
+                }
+                Record::new(topics::ALERTS, alert.family.as_str(), alert.encode())
+            })
+            .collect();
+        Outcome::Emit {
+            records,
+            state_writes,
+        }
     }
 
     fn state_store(&self) -> Option<SharedStateStore> {
@@ -308,24 +302,15 @@ impl Stage for AlerterStage {
     /// business; subscriptions another instance's API added arrive at the next start.
     fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
         for change in changes {
-            let (true, Some(value)) = (change.key.starts_with("s:"), change.value) else {
+            let (true, Some(value)) = (
+                change.key.starts_with(ledger::ALERTED_PAIR_KEY_PREFIX),
+                change.value,
+            ) else {
                 continue;
             };
             if let Ok(entry) = serde_json::from_slice::<Alerted>(&value) {
                 self.ledger.merge_remote(entry);
             }
-        }
-    }
-
-    fn take_state_writes(&mut self, delivery: &Delivery) -> Vec<StateWrite> {
-        let position = position(delivery);
-        match self.pending.iter().position(|(p, _)| *p == position) {
-            Some(index) => self
-                .pending
-                .remove(index)
-                .map(|(_, writes)| writes)
-                .unwrap_or_default(),
-            None => Vec::new(),
         }
     }
 }

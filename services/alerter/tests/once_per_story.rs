@@ -28,15 +28,20 @@ async fn handle(
     acknowledged: bool,
 ) -> Vec<Alert> {
     let delivery = delivery(envelope, offset);
-    let alerts = match stage.handle(&delivery, at(1)) {
-        Outcome::Emit(records) => records
-            .iter()
-            .map(|record| Alert::decode(&record.payload).unwrap())
-            .collect(),
-        Outcome::Drop { .. } => Vec::new(),
+    let (alerts, writes) = match stage.handle(&delivery, at(1)) {
+        Outcome::Emit {
+            records,
+            state_writes,
+        } => (
+            records
+                .iter()
+                .map(|record| Alert::decode(&record.payload).unwrap())
+                .collect(),
+            state_writes,
+        ),
+        Outcome::Drop { state_writes, .. } => (Vec::new(), state_writes),
         other => panic!("unexpected outcome {other:?}"),
     };
-    let writes = stage.take_state_writes(&delivery);
     if acknowledged {
         let store = stage.state_store().unwrap();
         for write in writes {
@@ -171,6 +176,9 @@ async fn undecodable_input_is_rejected_and_unmatched_input_dropped() {
     let other = delivery(&envelope("urn:a:2", "f2", "a", "Rates held", true), 2);
     assert!(matches!(
         stage.handle(&other, at(1)),
-        Outcome::Drop { reason: "no_match" }
+        Outcome::Drop {
+            reason: "no_match",
+            ..
+        }
     ));
 }

@@ -66,6 +66,7 @@ impl Bands {
         }
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.tables.iter().all(HashTable::is_empty)
     }

@@ -1,7 +1,7 @@
 //! The window of recently seen articles: exact lookups by uri and content hash, and an LSH index
 //! over MinHash signatures so near-duplicate candidates are found without scanning.
 //!
-//! [`Entry`] is what the state store persists (JSON); in memory an entry is a [`Slim`]: its
+//! [`Entry`] is what the state store persists (JSON); in memory an entry is a [`CompactEntry`]: its
 //! strings interned ([`Interner`]: a family, story, source or original's uri is held once for
 //! all the entries naming it), the content hash as 16 bytes, the signature inline, key tokens
 //! and paragraph fingerprints in one allocation. Entries sit in a queue in the order they came
@@ -18,9 +18,9 @@
 //! dedup` prints the allocator's count.
 
 use crate::bands::{Bands, Slot};
+use crate::compact_entry::{CompactEntry, StateKey};
 use crate::interner::Interner;
 use crate::minhash::{self, Value};
-use crate::slim::{Slim, StateKey};
 use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -73,7 +73,7 @@ pub const EARLIER_VERSIONS_KEPT: usize = 16;
 pub struct Index {
     strings: Interner,
     /// Slot `first_slot + i` at `i`, oldest first; `None` where an entry was replaced.
-    entries: VecDeque<Option<Slim>>,
+    entries: VecDeque<Option<CompactEntry>>,
     first_slot: Slot,
     live: usize,
     /// Slots hashed by their entry's uri symbol.
@@ -83,7 +83,11 @@ pub struct Index {
     bands: Bands,
 }
 
-fn slim_at(entries: &VecDeque<Option<Slim>>, first_slot: Slot, slot: Slot) -> Option<&Slim> {
+fn compact_at(
+    entries: &VecDeque<Option<CompactEntry>>,
+    first_slot: Slot,
+    slot: Slot,
+) -> Option<&CompactEntry> {
     entries
         .get(slot.wrapping_sub(first_slot) as usize)
         .and_then(Option::as_ref)
@@ -93,43 +97,44 @@ fn slim_at(entries: &VecDeque<Option<Slim>>, first_slot: Slot, slot: Slot) -> Op
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
     strings: &'a Interner,
-    slim: &'a Slim,
+    compact: &'a CompactEntry,
 }
 
 impl<'a> View<'a> {
     /// The persisted form (allocates).
     pub fn entry(&self) -> Entry {
-        self.slim.entry(self.strings)
+        self.compact.entry(self.strings)
     }
 
+    #[cfg(test)]
     pub fn uri(&self) -> &'a str {
-        self.strings.resolve(self.slim.uri)
+        self.strings.resolve(self.compact.uri)
     }
 
     pub fn source(&self) -> &'a str {
-        self.strings.resolve(self.slim.source)
+        self.strings.resolve(self.compact.source)
     }
 
     pub fn version_seq(&self) -> u32 {
-        self.slim.version_seq
+        self.compact.version_seq
     }
 
     pub fn signature(&self) -> &'a [Value] {
-        &self.slim.signature
+        &self.compact.signature
     }
 
     pub fn shingle_count(&self) -> u32 {
-        self.slim.shingle_count
+        self.compact.shingle_count
     }
 
     pub fn key_tokens(&self) -> &'a [u32] {
-        self.slim.key_tokens()
+        self.compact.key_tokens()
     }
 
     /// Whether `content_hash` is this entry's content hash or one of its earlier versions'.
     pub fn has_content(&self, content_hash: &str) -> bool {
         StateKey::find(self.strings, content_hash)
-            .is_some_and(|key| self.slim.content == key || self.slim.earlier.contains(&key))
+            .is_some_and(|key| self.compact.content == key || self.compact.earlier.contains(&key))
     }
 }
 
@@ -138,14 +143,15 @@ impl Index {
         self.live
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.live == 0
     }
 
     fn view(&self, slot: Slot) -> Option<View<'_>> {
-        slim_at(&self.entries, self.first_slot, slot).map(|slim| View {
+        compact_at(&self.entries, self.first_slot, slot).map(|compact| View {
             strings: &self.strings,
-            slim,
+            compact,
         })
     }
 
@@ -154,7 +160,7 @@ impl Index {
         let (entries, first) = (&self.entries, self.first_slot);
         self.by_uri
             .find(sym.hash(), |&slot| {
-                slim_at(entries, first, slot).is_some_and(|slim| slim.uri == sym)
+                compact_at(entries, first, slot).is_some_and(|compact| compact.uri == sym)
             })
             .copied()
     }
@@ -167,7 +173,7 @@ impl Index {
         let key = StateKey::find(&self.strings, content_hash)?;
         let (entries, first) = (&self.entries, self.first_slot);
         let slot = self.by_content.find(key.hash(), |&slot| {
-            slim_at(entries, first, slot).is_some_and(|slim| slim.content == key)
+            compact_at(entries, first, slot).is_some_and(|compact| compact.content == key)
         })?;
         self.view(*slot)
     }
@@ -187,7 +193,7 @@ impl Index {
         slots
             .iter()
             .filter_map(|slot| self.view(*slot))
-            .filter(|view| !view.slim.exact_only)
+            .filter(|view| !view.compact.exact_only)
             .collect()
     }
 
@@ -197,27 +203,27 @@ impl Index {
             self.remove_slot(slot);
         }
         let slot = self.first_slot.wrapping_add(self.entries.len() as Slot);
-        let slim = Slim::new(&mut self.strings, entry);
-        let band_keys = (!slim.exact_only).then(|| minhash::band_keys(&slim.signature));
-        let (uri, content) = (slim.uri, slim.content);
-        self.entries.push_back(Some(slim));
+        let compact = CompactEntry::new(&mut self.strings, entry);
+        let band_keys = (!compact.exact_only).then(|| minhash::band_keys(&compact.signature));
+        let (uri, content) = (compact.uri, compact.content);
+        self.entries.push_back(Some(compact));
         self.live += 1;
         let (entries, first) = (&self.entries, self.first_slot);
-        let entry_of = |slot| slim_at(entries, first, slot);
+        let entry_of = |slot| compact_at(entries, first, slot);
         if let Some(keys) = band_keys {
             self.bands.insert(slot, &keys, |slot, band| {
                 band_key_of(entries, first, slot, band)
             });
         }
         self.by_uri.insert_unique(uri.hash(), slot, |&slot| {
-            entry_of(slot).map_or(0, |slim| slim.uri.hash())
+            entry_of(slot).map_or(0, |compact| compact.uri.hash())
         });
         let same_content =
-            |&slot: &Slot| entry_of(slot).is_some_and(|slim| slim.content == content);
+            |&slot: &Slot| entry_of(slot).is_some_and(|compact| compact.content == content);
         if self.by_content.find(content.hash(), same_content).is_none() {
             self.by_content
                 .insert_unique(content.hash(), slot, |&slot| {
-                    entry_of(slot).map_or(0, |slim| slim.content.hash())
+                    entry_of(slot).map_or(0, |compact| compact.content.hash())
                 });
         }
     }
@@ -227,9 +233,9 @@ impl Index {
         let Some(family) = self.strings.get(family.as_str()) else {
             return;
         };
-        for slim in self.entries.iter_mut().flatten() {
-            if slim.family == family {
-                slim.canceled = true;
+        for compact in self.entries.iter_mut().flatten() {
+            if compact.family == family {
+                compact.canceled = true;
             }
         }
     }
@@ -239,8 +245,8 @@ impl Index {
     pub fn evict(&mut self, oldest: i64, capacity: usize) -> Vec<String> {
         let mut removed = Vec::new();
         while let Some(front) = self.entries.front() {
-            if let Some(slim) = front {
-                if slim.indexed_at >= oldest && self.live <= capacity {
+            if let Some(compact) = front {
+                if compact.indexed_at >= oldest && self.live <= capacity {
                     break;
                 }
                 removed.extend(self.remove_slot(self.first_slot));
@@ -254,29 +260,35 @@ impl Index {
     /// Removes the entry at `slot` and returns its uri.
     fn remove_slot(&mut self, slot: Slot) -> Option<String> {
         let at = slot.wrapping_sub(self.first_slot) as usize;
-        let slim = self.entries.get_mut(at)?.take()?;
+        let compact = self.entries.get_mut(at)?.take()?;
         self.live -= 1;
-        if !slim.exact_only {
+        if !compact.exact_only {
             self.bands
-                .remove(slot, &minhash::band_keys(&slim.signature));
+                .remove(slot, &minhash::band_keys(&compact.signature));
         }
-        if let Ok(found) = self.by_uri.find_entry(slim.uri.hash(), |&s| s == slot) {
+        if let Ok(found) = self.by_uri.find_entry(compact.uri.hash(), |&s| s == slot) {
             found.remove();
         }
         if let Ok(found) = self
             .by_content
-            .find_entry(slim.content.hash(), |&s| s == slot)
+            .find_entry(compact.content.hash(), |&s| s == slot)
         {
             found.remove();
         }
-        let uri = self.strings.resolve(slim.uri).to_owned();
-        slim.release(&mut self.strings);
+        let uri = self.strings.resolve(compact.uri).to_owned();
+        compact.release(&mut self.strings);
         Some(uri)
     }
 }
 
-fn band_key_of(entries: &VecDeque<Option<Slim>>, first: Slot, slot: Slot, band: usize) -> u64 {
-    slim_at(entries, first, slot).map_or(0, |slim| minhash::band_key(&slim.signature, band))
+fn band_key_of(
+    entries: &VecDeque<Option<CompactEntry>>,
+    first: Slot,
+    slot: Slot,
+    band: usize,
+) -> u64 {
+    compact_at(entries, first, slot)
+        .map_or(0, |compact| minhash::band_key(&compact.signature, band))
 }
 
 #[cfg(test)]

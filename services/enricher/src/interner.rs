@@ -115,10 +115,12 @@ impl Interner {
     }
 
     /// Distinct strings held.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.table.len()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.table.is_empty()
     }

@@ -9,9 +9,10 @@
 //! topic (`wire.topic.<id>.v1`).
 //!
 //! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
-//! [`minhash`] (pure: signatures, LSH bands), [`story`] (pure: event clusters), [`index`] (the window: exact and LSH lookups,
-//! eviction; its compact parts in [`slim`], [`interner`], [`bands`]), [`lineage`] (pure: the
-//! decision), [`config`].
+//! [`minhash`] (pure: signatures, LSH bands), `story` (pure: event clusters), `index` (the
+//! window: exact and LSH lookups, eviction; its compact parts in `compact_entry`, `interner`,
+//! `bands`, `postings`), `lineage` (pure: the decision), `events` (telemetry), [`tagging`],
+//! [`config`].
 //!
 //! Delivery guarantee and state: at-least-once. The index lives in memory and in the state
 //! store (one entry per article: a compacted topic in Kafka mode, a file in one process), and
@@ -20,22 +21,23 @@
 //! `stage.state_refresh_ms`, and before handling the partitions a rebalance assigns it), so an
 //! update reaching a new owner of its partition is still a version, and a pickup handled by
 //! one instance finds its original indexed by another. An article's index entry is written after its outputs are acknowledged and before its
-//! input is committed (see [`wire_runtime::Stage::take_state_writes`]): after a crash before
+//! input is committed (the state writes of its [`Outcome`], see [`wire_runtime::Stage::handle`]): after a crash before
 //! the write, the input is redelivered and processed again (its outputs may appear twice;
 //! consumers dedupe by `uri` + `wire.content_hash`); after a crash between the write and the
 //! commit, the redelivered input is recognised as a re-send and dropped, its outputs already
 //! being out.
 
-pub mod bands;
+mod bands;
+mod compact_entry;
 pub mod config;
+mod events;
 pub mod features;
-pub mod index;
-pub mod interner;
-pub mod lineage;
+mod index;
+mod interner;
+mod lineage;
 pub mod minhash;
-pub mod postings;
-pub mod slim;
-pub mod story;
+mod postings;
+mod story;
 pub mod tagging;
 
 pub use config::EnricherConfig;
@@ -43,19 +45,19 @@ pub use config::EnricherConfig;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use lineage::{Lineage, Verdict};
-use std::collections::VecDeque;
 use tokio_util::sync::CancellationToken;
 use wire_model::{Envelope, topics};
 use wire_runtime::config::StageConfig;
 use wire_runtime::state::SharedStateStore;
 use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite};
 
+/// The prefix of every article's index entry key in the state store: `a:<uri>`.
+const ARTICLE_ENTRY_KEY_PREFIX: &str = "a:";
+
 /// The state-store key of an article's index entry.
 fn entry_key(uri: &str) -> String {
-    format!("a:{uri}")
+    format!("{ARTICLE_ENTRY_KEY_PREFIX}{uri}")
 }
-
-type Position = (String, i32, i64);
 
 /// The enricher as a [`Stage`].
 pub struct EnricherStage {
@@ -63,8 +65,6 @@ pub struct EnricherStage {
     tagging: Option<tagging::Tagging>,
     stories_route: bool,
     store: Option<SharedStateStore>,
-    /// State writes waiting for their delivery's outputs to be acknowledged.
-    pending: VecDeque<(Position, Vec<StateWrite>)>,
 }
 
 impl EnricherStage {
@@ -74,7 +74,6 @@ impl EnricherStage {
             tagging: None,
             stories_route: config.stories_route,
             store: None,
-            pending: VecDeque::new(),
         }
     }
 
@@ -98,7 +97,7 @@ impl EnricherStage {
             .context("failed to load the duplicate index")?;
         let mut restored = 0usize;
         for (key, value) in values {
-            if !key.starts_with("a:") {
+            if !key.starts_with(ARTICLE_ENTRY_KEY_PREFIX) {
                 continue;
             }
             match serde_json::from_slice(&value) {
@@ -106,10 +105,14 @@ impl EnricherStage {
                     stage.lineage.restore(entry);
                     restored += 1;
                 }
-                Err(error) => tracing::warn!(key, error = %error, "unreadable index entry ignored"),
+                Err(error) => events::IndexEntryUnreadable {
+                    key: &key,
+                    error: &error.to_string(),
+                }
+                .emit(),
             }
         }
-        tracing::info!(articles = restored, "duplicate index restored");
+        events::IndexRestored { articles: restored }.emit();
         stage.store = Some(store);
         Ok(stage)
     }
@@ -119,8 +122,8 @@ impl EnricherStage {
         self.lineage.len()
     }
 
-    /// The pure core on a decoded envelope: `None` for a re-send. State writes are returned
-    /// by the stage loop's hook; this entry point (CLI, evaluation) keeps them in memory only.
+    /// The pure core on a decoded envelope: `None` for a re-send. The stage returns its state
+    /// writes to the stage loop; this entry point (CLI, evaluation) keeps them in memory only.
     pub fn enrich(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Option<Envelope> {
         match self.lineage.process(envelope, now) {
             Verdict::Resend => None,
@@ -159,29 +162,34 @@ impl Stage for EnricherStage {
         vec![topics::ARTICLES]
     }
 
-    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let envelope = match Envelope::decode(&delivery.record.payload) {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
-        tracing::Span::current().record("source", envelope.wire.source.as_str());
-        let (mut enriched, changed, evicted) = match self.lineage.process(envelope, now) {
-            Verdict::Resend => return Outcome::Drop { reason: "resend" },
+        events::ArticleReceived {
+            source: envelope.wire.source.as_str(),
+        }
+        .emit();
+        let verdict = self.lineage.process(envelope, now);
+        events::ArticleClassified {
+            verdict: verdict.label(),
+        }
+        .emit();
+        let (mut enriched, changed, evicted) = match verdict {
+            Verdict::Resend => return Outcome::drop("resend"),
             Verdict::Enriched {
                 envelope,
                 changed,
                 evicted,
+                ..
             } => (envelope, changed, evicted),
         };
-        if self.store.is_some() {
-            let position = (
-                delivery.record.topic.clone(),
-                delivery.partition,
-                delivery.offset,
-            );
-            self.pending
-                .push_back((position, writes(&changed, &evicted)));
-        }
+        let state_writes = if self.store.is_some() {
+            writes(&changed, &evicted)
+        } else {
+            Vec::new()
+        };
         let routes = self
             .tagging
             .as_mut()
@@ -210,7 +218,10 @@ impl Stage for EnricherStage {
         for route in routes {
             records.push(Record::new(&route, key.clone(), payload.clone()));
         }
-        Outcome::Emit(records)
+        Outcome::Emit {
+            records,
+            state_writes,
+        }
     }
 
     fn state_store(&self) -> Option<SharedStateStore> {
@@ -223,7 +234,10 @@ impl Stage for EnricherStage {
     fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
         let (mut taken, mut unreadable) = (0usize, 0usize);
         for change in changes {
-            let (true, Some(value)) = (change.key.starts_with("a:"), change.value) else {
+            let (true, Some(value)) = (
+                change.key.starts_with(ARTICLE_ENTRY_KEY_PREFIX),
+                change.value,
+            ) else {
                 continue;
             };
             match serde_json::from_slice(&value) {
@@ -231,27 +245,7 @@ impl Stage for EnricherStage {
                 Err(_) => unreadable += 1,
             }
         }
-        tracing::debug!(
-            taken,
-            unreadable,
-            "index entries of other instances taken in"
-        );
-    }
-
-    fn take_state_writes(&mut self, delivery: &Delivery) -> Vec<StateWrite> {
-        let position = (
-            delivery.record.topic.clone(),
-            delivery.partition,
-            delivery.offset,
-        );
-        match self.pending.iter().position(|(p, _)| *p == position) {
-            Some(index) => self
-                .pending
-                .remove(index)
-                .map(|(_, writes)| writes)
-                .unwrap_or_default(),
-            None => Vec::new(),
-        }
+        events::EntriesOfOthersTaken { taken, unreadable }.emit();
     }
 }
 

@@ -26,12 +26,63 @@ use wire_model::{ArticleId, Change, Envelope, FamilyId, PubStatus, content_hash}
 pub enum Verdict {
     /// The same content of the same article again: nothing to publish.
     Resend,
-    /// The envelope with its lineage set, and the index entries that changed (to persist).
+    /// The envelope with its lineage set, how it relates to what came before, and the index
+    /// entries that changed (to persist).
     Enriched {
         envelope: Box<Envelope>,
+        kinship: Kinship,
         changed: Vec<Entry>,
         evicted: Vec<String>,
     },
+}
+
+impl Verdict {
+    /// A bounded label of the decision, for metrics: `resend` or the [`Kinship`] label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Verdict::Resend => "resend",
+            Verdict::Enriched { kinship, .. } => kinship.label(),
+        }
+    }
+}
+
+/// How an enriched article relates to the articles the index held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kinship {
+    /// The next version of an article with the same `uri`.
+    Version,
+    /// An agency update sent as a new item: the next version of an item of the same source
+    /// (`wire.version_of`).
+    UpdatedItem,
+    /// A copy or near-duplicate of an article already seen: joins its family.
+    Pickup,
+    /// The original of a new family and of a new story.
+    NewFamily,
+    /// The original of a new family whose event is a story already seen.
+    StoryJoined,
+}
+
+impl Kinship {
+    /// Every kinship, in declaration order (the label test checks each has its own label).
+    #[cfg(test)]
+    const ALL: [Kinship; 5] = [
+        Kinship::Version,
+        Kinship::UpdatedItem,
+        Kinship::Pickup,
+        Kinship::NewFamily,
+        Kinship::StoryJoined,
+    ];
+
+    /// A bounded label for metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kinship::Version => "version",
+            Kinship::UpdatedItem => "updated_item",
+            Kinship::Pickup => "pickup",
+            Kinship::NewFamily => "new_family",
+            Kinship::StoryJoined => "story_joined",
+        }
+    }
 }
 
 /// The lineage core: the index and its settings.
@@ -115,10 +166,6 @@ impl Lineage {
         self.index.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
-    }
-
     /// Puts back an entry persisted by an earlier run.
     pub fn restore(&mut self, entry: Entry) {
         self.stories.observe(&entry.key_tokens);
@@ -200,6 +247,12 @@ impl Lineage {
             exact_only: features.exact_only,
             story: None,
         };
+        let mut kinship = match relation {
+            Relation::VersionOfSameUri(_) => Kinship::Version,
+            Relation::VersionOfUpdatedItem(_) => Kinship::UpdatedItem,
+            Relation::DuplicateOf(..) => Kinship::Pickup,
+            Relation::New => Kinship::NewFamily,
+        };
         let new_article = !matches!(relation, Relation::VersionOfSameUri(_));
         if new_article {
             self.stories.observe(&features.key_tokens);
@@ -249,7 +302,7 @@ impl Lineage {
             }
             Relation::New => {
                 let window = self.config.story_window_hours as i64 * 3600;
-                let story = self
+                let joined = self
                     .stories
                     .best_match(
                         &features.key_tokens,
@@ -257,7 +310,11 @@ impl Lineage {
                         window,
                         self.config.story_min_coverage,
                     )
-                    .map(|(story, _)| story)
+                    .map(|(story, _)| story);
+                if joined.is_some() {
+                    kinship = Kinship::StoryJoined;
+                }
+                let story = joined
                     .unwrap_or_else(|| entry.family.as_str().replacen("family:", "story:", 1));
                 self.stories
                     .add(&story, &features.key_tokens, first_created);
@@ -279,6 +336,7 @@ impl Lineage {
         self.stories.evict(oldest);
         Verdict::Enriched {
             envelope: Box::new(envelope),
+            kinship,
             changed,
             evicted,
         }
@@ -362,5 +420,30 @@ fn change_summary(
         kill,
         correction,
         material: headline_changed || urgency_raised || kill || correction || added + removed > 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_verdict_labels_are_a_small_fixed_set() {
+        let mut labels: Vec<&str> = Kinship::ALL.iter().map(|kinship| kinship.label()).collect();
+        labels.push(Verdict::Resend.label());
+        let distinct: HashSet<&str> = labels.iter().copied().collect();
+        assert_eq!(distinct.len(), labels.len(), "{labels:?}");
+        assert_eq!(
+            distinct,
+            HashSet::from([
+                "resend",
+                "version",
+                "updated_item",
+                "pickup",
+                "new_family",
+                "story_joined"
+            ])
+        );
     }
 }

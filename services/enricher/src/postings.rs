@@ -63,6 +63,7 @@ impl<K: Hash + Eq + Copy> Postings<K> {
         }
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.single.is_empty() && self.shared.is_empty()
     }

@@ -3,6 +3,7 @@
 //! article, plus the topic routes a desk consumes its beat from.
 
 use crate::config::{RouteConfig, TaggingConfig};
+use crate::events;
 use anyhow::Context as _;
 use std::hash::{DefaultHasher, Hash as _, Hasher as _};
 use std::path::{Path, PathBuf};
@@ -115,11 +116,15 @@ impl Tagging {
         self.topics_fingerprint = now;
         match TopicCatalog::from_dir(dir).and_then(|catalog| self.tagger.set_catalog(&catalog)) {
             Ok(()) => {
-                tracing::info!(dir = %dir.display(), "story topic catalog reloaded");
+                events::TopicCatalogReloaded { dir }.emit();
                 true
             }
             Err(error) => {
-                tracing::warn!(dir = %dir.display(), error = %error, "story topic catalog not reloaded, the previous one stays");
+                events::TopicCatalogNotReloaded {
+                    dir,
+                    error: &error.to_string(),
+                }
+                .emit();
                 false
             }
         }

@@ -300,9 +300,11 @@ async fn the_index_survives_a_restart_through_the_state_store() {
         partition: 0,
         offset: 0,
     };
-    assert!(matches!(stage.handle(&delivery, at(12)), Outcome::Emit(_)));
+    let Outcome::Emit { state_writes, .. } = stage.handle(&delivery, at(12)) else {
+        panic!("the original is emitted");
+    };
     // The stage loop writes the state once the outputs are acknowledged.
-    for write in stage.take_state_writes(&delivery) {
+    for write in state_writes {
         store.put(&write.key, write.value).await.unwrap();
     }
     drop(stage);

@@ -5,9 +5,9 @@
 //! a feed's polling period), [`identity`] (the stable item identity chain), [`document`] (a
 //! document to its items), [`schedule`] (intervals, hints, backoff, jitter), [`guard`] (SSRF),
 //! [`record`] (what is remembered per source); then [`http`] (conditional GET, redirects, capped
-//! body, classified errors), [`inbox`] (drop folders), [`poll`] (one poll: fetch, publish,
-//! remember), [`poller`] (one task per source), [`sources`] (`GET /sources`), [`config`],
-//! [`events`].
+//! body, classified errors), [`inbox`] (drop folders), [`poll_once`] (one poll of one source:
+//! fetch, publish, remember), [`source_task`] (one task per source: its polls until shutdown),
+//! [`sources`] (`GET /sources`), [`config`], [`events`].
 //!
 //! Delivery guarantee: at-least-once. An item is remembered as published only after the bus
 //! acknowledged it, and the source's record (validators, item hashes, schedule) is saved to the
@@ -22,10 +22,10 @@ pub mod guard;
 pub mod http;
 pub mod identity;
 pub mod inbox;
-pub mod poll;
-pub mod poller;
+pub mod poll_once;
 pub mod record;
 pub mod schedule;
+pub mod source_task;
 pub mod sources;
 pub mod split;
 
@@ -96,7 +96,7 @@ pub async fn run(
         .await
         .context("failed to load fetcher state")?
     {
-        let Some(id) = key.strip_prefix("source:") else {
+        let Some(id) = key.strip_prefix(source_task::SOURCE_RECORD_KEY_PREFIX) else {
             continue;
         };
         match serde_json::from_slice::<SourceRecord>(&value) {
@@ -108,7 +108,7 @@ pub async fn run(
             }
         }
     }
-    let shared = Arc::new(poll::Shared {
+    let shared = Arc::new(poll_once::Shared {
         permits: tokio::sync::Semaphore::new(config.max_concurrent_polls),
         host_permits: Default::default(),
         bus: deps.bus,
@@ -154,7 +154,7 @@ pub async fn run(
     for (_, source) in running.drain() {
         source.stop.cancel();
         let record = source.task.await.context("a source task panicked")?;
-        poller::save(&shared, &source.config, &record).await;
+        source_task::save(&shared, &source.config, &record).await;
     }
     Ok(())
 }
@@ -163,7 +163,7 @@ async fn apply_sources(
     wanted: Vec<SourceConfig>,
     running: &mut HashMap<String, RunningSource>,
     records: &mut HashMap<String, SourceRecord>,
-    shared: &Arc<poll::Shared>,
+    shared: &Arc<poll_once::Shared>,
     shutdown: &CancellationToken,
 ) {
     let wanted_ids: Vec<String> = wanted.iter().map(|s| s.id().to_owned()).collect();
@@ -209,7 +209,7 @@ async fn apply_sources(
         }
         .emit();
         let stop = shutdown.child_token();
-        let task = tokio::spawn(poller::poll_forever(
+        let task = tokio::spawn(source_task::poll_forever(
             source.clone(),
             record,
             shared.clone(),

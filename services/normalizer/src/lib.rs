@@ -6,7 +6,8 @@
 //! common [`parse::ParsedItem`]: feeds, ninjs, dpa digitalwires, NewsML-G2, NITF, plain text),
 //! [`dates`] (lenient date reading), [`body`] (clean paragraphs: [`boilerplate`] removed,
 //! [`dateline`] cut, length bounded), [`normalize`] (pure: the envelope from a parsed item),
-//! [`text`] (HTML to clean text, fingerprints), [`language`] (detection), [`config`].
+//! [`text`] (HTML to clean text, fingerprints), [`language`] (detection), `events`
+//! (telemetry), [`config`].
 //!
 //! Delivery guarantee: at-least-once through the shared stage loop; normalizing is a pure
 //! function of the raw item, so a redelivered item gives the same article (and the enricher
@@ -18,6 +19,7 @@ pub mod charset;
 pub mod config;
 pub mod dateline;
 pub mod dates;
+mod events;
 pub mod language;
 pub mod normalize;
 pub mod parse;
@@ -52,14 +54,17 @@ impl Stage for NormalizerStage {
         vec![topics::RAW]
     }
 
-    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome<Vec<Record>> {
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let raw = match RawItem::decode(&delivery.record.payload) {
             Ok(raw) => raw,
             Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
         };
-        tracing::Span::current().record("source", raw.source.as_str());
+        events::ItemReceived {
+            source: raw.source.as_str(),
+        }
+        .emit();
         match normalize(&raw, &self.config, now) {
-            Ok(envelope) => Outcome::Emit(vec![Record::new(
+            Ok(envelope) => Outcome::emit(vec![Record::new(
                 topics::ARTICLES,
                 raw.article_id.as_str(),
                 envelope.encode(),

@@ -37,7 +37,7 @@ fn original() -> Envelope {
 
 #[test]
 fn the_first_matching_copy_alerts_and_later_copies_do_not() {
-    let mut ledger = Ledger::new(24, 0.0);
+    let mut ledger = AlertLedger::new(24, 0.0);
     let first = ledger.decide(&original(), &matched(&["syria", "world"]), &all, at(0));
     assert_eq!(
         kinds(&first),
@@ -54,7 +54,7 @@ fn the_first_matching_copy_alerts_and_later_copies_do_not() {
 
 #[test]
 fn a_pickup_alerts_when_the_original_did_not_match() {
-    let mut ledger = Ledger::new(24, 0.0);
+    let mut ledger = AlertLedger::new(24, 0.0);
     assert_eq!(
         ledger.decide(&original(), &[], &all, at(0)).reason,
         "no_match"
@@ -73,7 +73,7 @@ fn a_pickup_alerts_when_the_original_did_not_match() {
 
 #[test]
 fn material_versions_re_alert_with_what_changed() {
-    let mut ledger = Ledger::new(24, 0.0);
+    let mut ledger = AlertLedger::new(24, 0.0);
     ledger.decide(&original(), &matched(&["syria"]), &all, at(0));
     let update = version(
         original(),
@@ -100,7 +100,7 @@ fn material_versions_re_alert_with_what_changed() {
 
 #[test]
 fn small_body_changes_stay_below_the_configured_share() {
-    let mut ledger = Ledger::new(24, 0.5);
+    let mut ledger = AlertLedger::new(24, 0.5);
     ledger.decide(&original(), &matched(&["syria"]), &all, at(0));
     let one_paragraph = Change {
         paragraphs_added: 1,
@@ -124,7 +124,7 @@ fn small_body_changes_stay_below_the_configured_share() {
 
 #[test]
 fn versions_of_pickups_do_not_re_alert() {
-    let mut ledger = Ledger::new(24, 0.0);
+    let mut ledger = AlertLedger::new(24, 0.0);
     ledger.decide(&original(), &matched(&["syria"]), &all, at(0));
     let copy = pickup(original(), "urn:outlet:1", "outlet");
     let copy_update = version(
@@ -141,7 +141,7 @@ fn versions_of_pickups_do_not_re_alert() {
 
 #[test]
 fn a_kill_alerts_every_alerted_subscription_once() {
-    let mut ledger = Ledger::new(24, 0.0);
+    let mut ledger = AlertLedger::new(24, 0.0);
     ledger.decide(&original(), &matched(&["syria", "world"]), &all, at(0));
     let kill = version(
         original(),
@@ -179,7 +179,7 @@ fn a_kill_alerts_every_alerted_subscription_once() {
 
 #[test]
 fn entries_are_evicted_after_the_window_and_restored_in_time_order() {
-    let mut ledger = Ledger::new(1, 0.0);
+    let mut ledger = AlertLedger::new(1, 0.0);
     ledger.decide(&original(), &matched(&["syria"]), &all, at(0));
     let later = at(0) + Duration::minutes(61);
     let other = article("urn:agency:3", "f3", "Other", "");
@@ -200,7 +200,7 @@ fn entries_are_evicted_after_the_window_and_restored_in_time_order() {
         last_alerted_at: at(minute),
         killed: false,
     };
-    let mut restored = Ledger::new(1, 0.0);
+    let mut restored = AlertLedger::new(1, 0.0);
     restored.restore([entry("b", 30), entry("a", 0)]);
     assert_eq!(restored.len(), 2);
     let decision = restored.decide(&other, &[], &all, at(0) + Duration::minutes(61));

@@ -1,5 +1,5 @@
-//! Pure: once per story. Which (subscription, story family) pairs were alerted, and what a new
-//! article of a family means for each subscription.
+//! Pure: the alert ledger, which keeps alerts to once per story. Which (subscription, story
+//! family) pairs were alerted, and what a new article of a family means for each subscription.
 //!
 //! - **New**: the first article of a family that matches a subscription alerts it, whether it
 //!   is the family's original or a pickup (a pickup of a story whose original did not match,
@@ -22,9 +22,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use wire_model::{Change, Envelope, FamilyId, PubStatus};
 
+/// The prefix of every alerted pair's state-store key: `s:<subscription>:<family>`.
+pub const ALERTED_PAIR_KEY_PREFIX: &str = "s:";
+
 /// The state-store key of an alerted pair.
 pub fn state_key(subscription: &str, family: &FamilyId) -> String {
-    format!("s:{subscription}:{}", family.as_str())
+    format!(
+        "{ALERTED_PAIR_KEY_PREFIX}{subscription}:{}",
+        family.as_str()
+    )
 }
 
 /// What is remembered about an alerted (subscription, family) pair.
@@ -85,7 +91,7 @@ pub struct Decision {
 
 /// The alerted pairs, by family.
 #[derive(Debug)]
-pub struct Ledger {
+pub struct AlertLedger {
     entries: HashMap<FamilyId, BTreeMap<String, Alerted>>,
     /// (last alerted at, family, subscription) in the order written; stale items are skipped.
     order: VecDeque<(DateTime<Utc>, FamilyId, String)>,
@@ -93,7 +99,7 @@ pub struct Ledger {
     min_body_change: f64,
 }
 
-impl Ledger {
+impl AlertLedger {
     pub fn new(window_hours: u64, min_body_change: f64) -> Self {
         Self {
             entries: HashMap::new(),
@@ -402,5 +408,5 @@ fn describe(change: &Change) -> Vec<String> {
 }
 
 #[cfg(test)]
-#[path = "story_tests.rs"]
+#[path = "ledger_tests.rs"]
 mod tests;

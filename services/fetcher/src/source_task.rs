@@ -5,7 +5,7 @@
 
 use crate::config::SourceConfig;
 use crate::events;
-use crate::poll::{self, PollOutcome, Shared};
+use crate::poll_once::{self, PollOutcome, Shared};
 use crate::record::SourceRecord;
 use crate::schedule::{self, Bounds};
 use chrono::{DateTime, Utc};
@@ -13,9 +13,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+/// The prefix of every source record's key in the state store: `source:<source id>`.
+pub const SOURCE_RECORD_KEY_PREFIX: &str = "source:";
+
 /// The state-store key of a source's record.
 pub fn state_key(source_id: &str) -> String {
-    format!("source:{source_id}")
+    format!("{SOURCE_RECORD_KEY_PREFIX}{source_id}")
 }
 
 /// Polls `source` until `shutdown`, starting from `record`.
@@ -193,10 +196,10 @@ async fn poll_source(
     source: &SourceConfig,
     record: &mut SourceRecord,
     shared: &Shared,
-) -> Result<PollOutcome, poll::PollError> {
+) -> Result<PollOutcome, poll_once::PollError> {
     match source {
-        SourceConfig::Http(http) => poll::poll_http(http, record, shared).await,
-        SourceConfig::Dir(dir) => poll::poll_dir(dir, record, shared).await,
+        SourceConfig::Http(http) => poll_once::poll_http(http, record, shared).await,
+        SourceConfig::Dir(dir) => poll_once::poll_dir(dir, record, shared).await,
     }
 }
 

@@ -69,9 +69,9 @@ impl StateKey {
     }
 }
 
-/// The compact entry.
+/// An index [`Entry`] in its compact in-memory form.
 #[derive(Debug)]
-pub struct Slim {
+pub struct CompactEntry {
     pub uri: Sym,
     pub family: Sym,
     pub source: Sym,
@@ -95,7 +95,7 @@ pub struct Slim {
     pub exact_only: bool,
 }
 
-impl Slim {
+impl CompactEntry {
     pub fn new(strings: &mut Interner, entry: Entry) -> Self {
         let mut signature = [Value::MAX; HASHES];
         for (slot, value) in signature.iter_mut().zip(&entry.signature) {
@@ -192,6 +192,6 @@ mod tests {
     #[test]
     fn an_entry_takes_216_bytes_in_the_queue() {
         // The figure BENCHMARKS.md ("Dedup index memory") and the `index` docs give.
-        assert!(std::mem::size_of::<Option<Slim>>() <= 216);
+        assert!(std::mem::size_of::<Option<CompactEntry>>() <= 216);
     }
 }
