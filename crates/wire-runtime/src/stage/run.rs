@@ -77,6 +77,9 @@ struct StageLoop<'a, S: Stage> {
     refresh: Option<StateRead>,
     /// The [`Subscription::assignments`] whose previous owners' state was read.
     caught_up_with_assignment: u64,
+    /// Inputs left uncommitted after a failure stopped the stage (see
+    /// [`StageLoop::abandon_later_inputs`]).
+    abandoned: usize,
 }
 
 impl<'a, S: Stage> StageLoop<'a, S> {
@@ -116,6 +119,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
             state_timer,
             refresh: None,
             caught_up_with_assignment: 0,
+            abandoned: 0,
         })
     }
 
@@ -254,7 +258,10 @@ impl<'a, S: Stage> StageLoop<'a, S> {
                 crate::bus::publish(self.bus.as_ref(), dead).await?;
                 None
             }
-            Err(error) => return Ok(Next::Stop(Err(error))),
+            Err(error) => {
+                self.abandon_later_inputs(false);
+                return Ok(Next::Stop(Err(error)));
+            }
         };
         match writes {
             None if self.persisting.is_empty() => self.subscription.commit(&done.delivery)?,
@@ -287,10 +294,25 @@ impl<'a, S: Stage> StageLoop<'a, S> {
             return Ok(Next::Continue);
         };
         if let Err(error) = persisted {
+            self.abandon_later_inputs(true);
             return Ok(Next::Stop(Err(error.into())));
         }
         self.subscription.commit(&done.delivery)?;
         Ok(Next::Continue)
+    }
+
+    /// After the input at the front failed (its delivery, or with `with_persisting` its state
+    /// write): the inputs after it are left uncommitted. A commit marks everything before it in
+    /// its partition as done, so committing a later input in the shutdown drain would lose the
+    /// failed one; all come back after a restart instead. Inputs before it (those still
+    /// persisting when a delivery failed) are drained as usual.
+    fn abandon_later_inputs(&mut self, with_persisting: bool) {
+        self.abandoned += self.in_flight.len();
+        self.in_flight.clear();
+        if with_persisting {
+            self.abandoned += self.persisting.len();
+            self.persisting.clear();
+        }
     }
 
     /// Reports readiness (partitions assigned) and the consumer lag.
@@ -347,7 +369,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
         events::StageStopped {
             stage: self.name,
             processed: self.processed,
-            undrained: self.in_flight.len() + self.persisting.len(),
+            undrained: self.in_flight.len() + self.persisting.len() + self.abandoned,
         }
         .emit();
         self.subscription.close().await
