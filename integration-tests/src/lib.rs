@@ -44,6 +44,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 use wire_runtime::config::{BusConfig, BusKind, KafkaConfig, MemoryConfig, StageConfig};
+use wire_runtime::{ServiceContext, connect_bus};
 
 /// The broker's bootstrap address: `WIREFEED_TEST_KAFKA`, else `127.0.0.1:9092`.
 pub fn bootstrap_servers() -> String {
@@ -118,6 +119,18 @@ pub fn stage_config() -> StageConfig {
         drain_timeout_ms: 5000,
         state_refresh_ms: 1000,
     }
+}
+
+/// A context for one service (or the whole pipeline) on the Kafka bus of `prefix`, with
+/// [`stage_config`], state in memory (each store opened empty) and its own shutdown token.
+/// Each call connects its own bus (own producer and consumers), as a separate process would.
+pub async fn kafka_context(prefix: &str) -> ServiceContext {
+    let bus = connect_bus(&kafka_bus_config(prefix)).await.unwrap();
+    let mut context = ServiceContext::with_defaults(bus)
+        .unwrap()
+        .with_stage(stage_config());
+    context.runtime.bus = kafka_bus_config(prefix);
+    context
 }
 
 /// A message read back from Kafka.

@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_model::topics::{self, dlq_headers};
 use wire_model::{Envelope, RawItem};
-use wire_runtime::{Health, connect_bus};
+use wire_runtime::ServiceContext;
 use wirefeed_fetcher::FetcherConfig;
 use wirefeed_fetcher::config::{HttpSource, SourceConfig};
 use wirefeed_fetcher::record::SourceStatus;
@@ -125,39 +125,24 @@ async fn every_bad_feed_ends_classified_and_a_good_feed_still_comes_through() {
 
     let shutdown = CancellationToken::new();
     let normalizer = {
-        let (bus, shutdown) = (
-            connect_bus(&kafka_bus_config(&prefix)).await.unwrap(),
-            shutdown.clone(),
-        );
-        tokio::spawn(async move {
-            wirefeed_normalizer::run(
-                Default::default(),
-                &stage_config(),
-                bus,
-                Health::new(),
-                shutdown,
-            )
-            .await
-        })
+        let context = kafka_context(&prefix).await.with_shutdown(shutdown.clone());
+        tokio::spawn(wirefeed_normalizer::run(Default::default(), context))
     };
     let registry = wirefeed_fetcher::SourceRegistry::new();
     let (updates, updates_receiver) = tokio::sync::watch::channel(bad_sources.clone());
     let fetcher = {
-        let deps = wirefeed_fetcher::FetcherDeps {
-            bus: connect_bus(&kafka_bus_config(&prefix)).await.unwrap(),
-            state: std::sync::Arc::new(wire_runtime::state::MemoryStateStore::default()),
-            registry: registry.clone(),
-            health: Health::new(),
-        };
         let config = FetcherConfig {
             min_interval_secs: 1,
             sources: bad_sources.clone(),
             ..FetcherConfig::default()
         };
-        let shutdown = shutdown.clone();
-        tokio::spawn(async move {
-            wirefeed_fetcher::run(config, deps, Some(updates_receiver), shutdown).await
-        })
+        let context = kafka_context(&prefix).await.with_shutdown(shutdown.clone());
+        tokio::spawn(
+            wirefeed_fetcher::Fetcher::new(config)
+                .with_registry(registry.clone())
+                .with_source_updates(updates_receiver)
+                .run(context),
+        )
     };
 
     // Every bad source polled at least once (success or classified error).
@@ -361,17 +346,11 @@ async fn in_one_process_more_dead_letters_than_the_channel_holds_do_not_stall_a_
         std::sync::Arc::new(wire_runtime::bus::MemoryBus::new(capacity));
     let shutdown = CancellationToken::new();
     let normalizer = {
-        let (bus, shutdown) = (bus.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            wirefeed_normalizer::run(
-                Default::default(),
-                &stage_config(),
-                bus,
-                Health::new(),
-                shutdown,
-            )
-            .await
-        })
+        let context = ServiceContext::with_defaults(bus.clone())
+            .unwrap()
+            .with_stage(stage_config())
+            .with_shutdown(shutdown.clone());
+        tokio::spawn(wirefeed_normalizer::run(Default::default(), context))
     };
     let mut articles = bus.subscribe("reader", &[topics::ARTICLES]).await.unwrap();
     let good = RawItem::new(

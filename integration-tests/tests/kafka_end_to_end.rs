@@ -9,7 +9,8 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_model::topics::{self, dlq_headers};
 use wire_model::{Alert, Envelope, OriginInfo, RawFormat, RawItem, SourceId};
-use wire_runtime::{Health, Record, SharedBus, bus::publish, connect_bus};
+use wire_pipeline::{Pipeline, PipelineConfig};
+use wire_runtime::{Record, SharedBus, bus::publish, connect_bus};
 use wirefeed_alerter::AlerterConfig;
 use wirefeed_alerter::config::SubscriptionConfig;
 use wirefeed_fetcher::FetcherConfig;
@@ -47,7 +48,7 @@ fn alerter_config() -> AlerterConfig {
     }
 }
 
-/// Each service gets its own bus (own producer and consumer), as separate processes would.
+/// A bus of its own for the test's producer.
 async fn service_bus(prefix: &str) -> SharedBus {
     connect_bus(&kafka_bus_config(prefix)).await.unwrap()
 }
@@ -82,61 +83,19 @@ async fn a_feed_item_travels_to_an_enriched_article_and_one_alert() {
         .sources
         .push(test_source("test-outlet", &format!("{base}/outlet.xml")));
 
-    let shutdown = CancellationToken::new();
-    let stage = stage_config();
-    let mut services = tokio::task::JoinSet::new();
-    {
-        let (bus, stage, shutdown) = (service_bus(&prefix).await, stage.clone(), shutdown.clone());
-        services.spawn(async move {
-            wirefeed_normalizer::run(Default::default(), &stage, bus, Health::new(), shutdown).await
-        });
-    }
-    {
-        let (bus, stage, shutdown) = (service_bus(&prefix).await, stage.clone(), shutdown.clone());
-        services.spawn(async move {
-            let store = std::sync::Arc::new(wire_runtime::state::MemoryStateStore::default());
-            wirefeed_enricher::run(
-                Default::default(),
-                &stage,
-                bus,
-                store,
-                Health::new(),
-                shutdown,
-            )
-            .await
-        });
-    }
-    {
-        let (bus, stage, shutdown) = (service_bus(&prefix).await, stage.clone(), shutdown.clone());
-        services.spawn(async move {
-            let deps = wirefeed_alerter::AlerterDeps {
-                bus,
-                state: std::sync::Arc::new(wire_runtime::state::MemoryStateStore::default()),
-                registry: Default::default(),
-                health: Health::new(),
-            };
-            wirefeed_alerter::run(alerter_config(), &stage, deps, shutdown).await
-        });
-    }
-    {
-        let (bus, shutdown) = (service_bus(&prefix).await, shutdown.clone());
-        services.spawn(async move {
-            let deps = wirefeed_fetcher::FetcherDeps {
-                bus,
-                state: std::sync::Arc::new(wire_runtime::state::MemoryStateStore::default()),
-                registry: wirefeed_fetcher::SourceRegistry::new(),
-                health: Health::new(),
-            };
-            wirefeed_fetcher::run(fetcher, deps, None, shutdown).await
-        });
-    }
+    let pipeline = Pipeline::start(
+        PipelineConfig {
+            fetcher,
+            alerter: alerter_config(),
+            ..PipelineConfig::default()
+        },
+        kafka_context(&prefix).await,
+    )
+    .await;
 
     let enriched = read_topic(&format!("{prefix}{}", topics::ENRICHED), 3, WAIT).await;
     let alerts = read_topic(&format!("{prefix}{}", topics::ALERTS), 1, WAIT).await;
-    shutdown.cancel();
-    while let Some(result) = services.join_next().await {
-        result.unwrap().unwrap();
-    }
+    pipeline.shutdown().await.unwrap();
 
     // Three items fetched (the feed polls every second: re-polls publish nothing new).
     let envelopes: Vec<Envelope> = enriched
@@ -238,17 +197,8 @@ async fn poison_messages_go_to_the_dead_letter_topic_and_the_stage_goes_on() {
 
     let shutdown = CancellationToken::new();
     let normalizer = {
-        let (bus, shutdown) = (service_bus(&prefix).await, shutdown.clone());
-        tokio::spawn(async move {
-            wirefeed_normalizer::run(
-                Default::default(),
-                &stage_config(),
-                bus,
-                Health::new(),
-                shutdown,
-            )
-            .await
-        })
+        let context = kafka_context(&prefix).await.with_shutdown(shutdown.clone());
+        tokio::spawn(wirefeed_normalizer::run(Default::default(), context))
     };
     let dead = read_topic(&format!("{prefix}{}", topics::DLQ), 3, WAIT).await;
     let articles = read_topic(&format!("{prefix}{}", topics::ARTICLES), 1, WAIT).await;
@@ -306,15 +256,8 @@ async fn a_restarted_stage_resumes_after_what_it_committed() {
     let run_normalizer = |shutdown: CancellationToken| {
         let prefix = prefix.clone();
         tokio::spawn(async move {
-            let bus = service_bus(&prefix).await;
-            wirefeed_normalizer::run(
-                Default::default(),
-                &stage_config(),
-                bus,
-                Health::new(),
-                shutdown,
-            )
-            .await
+            let context = kafka_context(&prefix).await.with_shutdown(shutdown);
+            wirefeed_normalizer::run(Default::default(), context).await
         })
     };
     let first_run = CancellationToken::new();

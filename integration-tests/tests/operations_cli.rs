@@ -13,7 +13,7 @@ use rdkafka::client::DefaultClientContext;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_model::topics::{self, dlq_headers};
-use wire_runtime::{Health, Record, bus::publish, connect_bus};
+use wire_runtime::{Record, ServiceContext, bus::publish, connect_bus};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -144,17 +144,13 @@ async fn a_dead_lettered_message_is_listed_and_replayed_to_its_source_topic() {
 
     let shutdown = CancellationToken::new();
     let normalizer = {
-        let (bus, shutdown) = (connect_bus(&bus_config).await.unwrap(), shutdown.clone());
-        tokio::spawn(async move {
-            wirefeed_normalizer::run(
-                Default::default(),
-                &stage_config(),
-                bus,
-                Health::new(),
-                shutdown,
-            )
-            .await
-        })
+        let bus = connect_bus(&bus_config).await.unwrap();
+        let mut context = ServiceContext::with_defaults(bus)
+            .unwrap()
+            .with_stage(stage_config())
+            .with_shutdown(shutdown.clone());
+        context.runtime.bus = bus_config.clone();
+        tokio::spawn(wirefeed_normalizer::run(Default::default(), context))
     };
     let dead = read_topic(&format!("{prefix}{}", topics::DLQ), 1, WAIT).await;
     shutdown.cancel();

@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 use wire_model::topics::{self, dlq_headers};
 use wire_model::{ALERT_SCHEMA, Alert, Envelope, FamilyId, OriginInfo, RawFormat, RawItem};
 use wire_runtime::bus::publish;
-use wire_runtime::{BusError, Health, Record, SharedBus, connect_bus};
+use wire_runtime::{BusError, Record, SharedBus, connect_bus};
 use wirefeed_alerter::AlerterConfig;
 use wirefeed_alerter::config::{SubscriptionConfig, WebhookTarget};
 
@@ -205,38 +205,16 @@ async fn poison_on_every_topic_is_dead_lettered_and_every_stage_goes_on() {
     )
     .await;
 
-    // The stages.
+    // The three consuming stages, each with its own bus, as separate processes would.
     let shutdown = CancellationToken::new();
-    let stage = stage_config();
     let mut services = tokio::task::JoinSet::new();
+    let context = || async { kafka_context(&prefix).await.with_shutdown(shutdown.clone()) };
+    services.spawn(wirefeed_normalizer::run(
+        Default::default(),
+        context().await,
+    ));
+    services.spawn(wirefeed_enricher::run(Default::default(), context().await));
     {
-        let (bus, stage, shutdown) = (bus(&prefix).await, stage.clone(), shutdown.clone());
-        services.spawn(async move {
-            wirefeed_normalizer::run(Default::default(), &stage, bus, Health::new(), shutdown).await
-        });
-    }
-    {
-        let (bus, stage, shutdown) = (bus(&prefix).await, stage.clone(), shutdown.clone());
-        services.spawn(async move {
-            let store = Arc::new(wire_runtime::state::MemoryStateStore::default());
-            wirefeed_enricher::run(
-                Default::default(),
-                &stage,
-                bus,
-                store,
-                Health::new(),
-                shutdown,
-            )
-            .await
-        });
-    }
-    {
-        let deps = wirefeed_alerter::AlerterDeps {
-            bus: bus(&prefix).await,
-            state: Arc::new(wire_runtime::state::MemoryStateStore::default()),
-            registry: Default::default(),
-            health: Health::new(),
-        };
         let config = AlerterConfig {
             print_alerts: false,
             subscriptions: vec![SubscriptionConfig {
@@ -251,8 +229,7 @@ async fn poison_on_every_topic_is_dead_lettered_and_every_stage_goes_on() {
             }],
             ..Default::default()
         };
-        let (stage, shutdown) = (stage.clone(), shutdown.clone());
-        services.spawn(async move { wirefeed_alerter::run(config, &stage, deps, shutdown).await });
+        services.spawn(wirefeed_alerter::run(config, context().await));
     }
 
     // Good messages after the poison, one per topic.

@@ -16,8 +16,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_util::sync::CancellationToken;
+use wire_pipeline::{Pipeline, PipelineConfig};
 use wire_runtime::config::BusConfig;
-use wire_runtime::{Health, LoadedConfig, admin, connect_bus};
+use wire_runtime::config::StateKind;
+use wire_runtime::{LoadedConfig, ServiceContext, connect_bus};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -59,6 +61,17 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A context for `loaded`'s bus and settings, with state in memory and `shutdown`.
+async fn memory_state_context(
+    loaded: &LoadedConfig,
+    shutdown: &CancellationToken,
+) -> ServiceContext {
+    let mut runtime = loaded.runtime().unwrap();
+    runtime.state.kind = StateKind::Memory;
+    let bus = connect_bus(&runtime.bus).await.unwrap();
+    ServiceContext::new(runtime, bus).with_shutdown(shutdown.clone())
+}
+
 /// The alerter's registry behind the real admin server, configured through the real config
 /// loader from `env`; returns the admin address.
 async fn alerter_admin(
@@ -66,28 +79,10 @@ async fn alerter_admin(
     shutdown: &CancellationToken,
 ) -> std::net::SocketAddr {
     let loaded = LoadedConfig::load_from(None, env).unwrap();
-    let runtime = loaded.runtime().unwrap();
-    let bus = connect_bus(&runtime.bus).await.unwrap();
-    let registry = wirefeed_alerter::SubscriptionRegistry::new();
-    let address = admin::serve(
-        &runtime.admin,
-        Health::new(),
-        bus.clone(),
-        Some(registry.router()),
-        shutdown.clone(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let deps = wirefeed_alerter::AlerterDeps {
-        bus,
-        state: Arc::new(wire_runtime::state::MemoryStateStore::default()),
-        registry,
-        health: Health::new(),
-    };
+    let context = memory_state_context(&loaded, shutdown).await;
+    let address = context.serve_admin().await.unwrap().unwrap();
     let config = loaded.section("alerter").unwrap();
-    let (stage, shutdown) = (runtime.stage.clone(), shutdown.clone());
-    tokio::spawn(async move { wirefeed_alerter::run(config, &stage, deps, shutdown).await });
+    tokio::spawn(wirefeed_alerter::run(config, context));
     // The registry accepts changes once the alerter has loaded its state.
     tokio::time::sleep(Duration::from_millis(300)).await;
     address
@@ -398,58 +393,18 @@ channels = [{{ kind = "email", to = ["desk@wirefeed.test"] }}]
     let mut errors: Vec<String> = Vec::new();
 
     // The pipeline in one process, over the in-process bus.
-    let bus = connect_bus(&runtime.bus).await.unwrap();
     let shutdown = CancellationToken::new();
-    let fetcher_registry = wirefeed_fetcher::SourceRegistry::new();
-    let subscriptions = wirefeed_alerter::SubscriptionRegistry::new();
-    let admin_address = admin::serve(
-        &runtime.admin,
-        Health::new(),
-        bus.clone(),
-        Some(fetcher_registry.router().merge(subscriptions.router())),
-        shutdown.clone(),
+    let context = memory_state_context(&loaded, &shutdown).await;
+    let admin_address = context.serve_admin().await.unwrap().unwrap();
+    let pipeline = Pipeline::start(
+        PipelineConfig {
+            normalizer: Default::default(),
+            ..PipelineConfig::from_loaded(&loaded).unwrap()
+        },
+        context,
     )
-    .await
-    .unwrap()
-    .unwrap();
-    let mut services = tokio::task::JoinSet::new();
-    let stage = runtime.stage.clone();
-    {
-        let (bus, stage, shutdown) = (bus.clone(), stage.clone(), shutdown.clone());
-        services.spawn(async move {
-            wirefeed_normalizer::run(Default::default(), &stage, bus, Health::new(), shutdown).await
-        });
-    }
-    {
-        let (bus, stage, shutdown) = (bus.clone(), stage.clone(), shutdown.clone());
-        let config = loaded.section("enricher").unwrap();
-        services.spawn(async move {
-            let store = Arc::new(wire_runtime::state::MemoryStateStore::default());
-            wirefeed_enricher::run(config, &stage, bus, store, Health::new(), shutdown).await
-        });
-    }
-    {
-        let deps = wirefeed_alerter::AlerterDeps {
-            bus: bus.clone(),
-            state: Arc::new(wire_runtime::state::MemoryStateStore::default()),
-            registry: subscriptions.clone(),
-            health: Health::new(),
-        };
-        let config = loaded.section("alerter").unwrap();
-        let (stage, shutdown) = (stage.clone(), shutdown.clone());
-        services.spawn(async move { wirefeed_alerter::run(config, &stage, deps, shutdown).await });
-    }
-    {
-        let deps = wirefeed_fetcher::FetcherDeps {
-            bus: bus.clone(),
-            state: Arc::new(wire_runtime::state::MemoryStateStore::default()),
-            registry: fetcher_registry.clone(),
-            health: Health::new(),
-        };
-        let config = loaded.section("fetcher").unwrap();
-        let shutdown = shutdown.clone();
-        services.spawn(async move { wirefeed_fetcher::run(config, deps, None, shutdown).await });
-    }
+    .await;
+    let fetcher_registry = pipeline.sources().clone();
 
     // The keyed feed comes through to a signed webhook call; the other sources fail.
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -510,11 +465,8 @@ channels = [{{ kind = "email", to = ["desk@wirefeed.test"] }}]
     errors.push(listed);
     // Let the e-mail channel fail against the closed port.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    shutdown.cancel();
-    while let Some(result) = services.join_next().await {
-        if let Err(error) = result.unwrap() {
-            errors.push(format!("{error:#}"));
-        }
+    if let Err(error) = pipeline.shutdown().await {
+        errors.push(format!("{error:#}"));
     }
 
     // Kafka with SASL against a broker that offers none: the login fails.

@@ -1,6 +1,8 @@
 //! What every wirefeed stage shares, written once: layered [`config`], [`telemetry`], the
 //! [`bus`] (Kafka and in-process), the generic [`stage`] loop with its [`Outcome`]s, admin HTTP
-//! ([`admin`]: `/livez`, `/readyz`, `/metrics`) and graceful [`shutdown`].
+//! ([`admin`]: `/livez`, `/readyz`, `/metrics`) and graceful [`shutdown`]; what a service gets
+//! from its process ([`ServiceContext`]) and the start-up sequence of a service binary
+//! ([`Process`]).
 //!
 //! Delivery guarantee: at-least-once through the stage loop. An input is committed only after
 //! every output it caused was acknowledged by the bus; a crash re-delivers what was not
@@ -11,6 +13,7 @@ pub mod admin_auth;
 pub mod bus;
 pub mod config;
 pub mod events;
+pub mod service;
 pub mod shutdown;
 pub mod stage;
 pub mod state;
@@ -19,6 +22,7 @@ pub mod telemetry;
 pub use admin::Health;
 pub use bus::{Bus, BusError, Delivery, Record, SharedBus, Subscription};
 pub use config::{LoadedConfig, RuntimeConfig, Validate};
+pub use service::ServiceContext;
 pub use stage::{Outcome, Stage, StageError, run_stage};
 pub use state::StateWrite;
 
@@ -26,7 +30,6 @@ use anyhow::Context as _;
 use config::{BusConfig, BusKind};
 use std::path::Path;
 use std::sync::Arc;
-use tokio_util::sync::CancellationToken;
 
 /// Builds the bus the config asks for; for Kafka, creates missing topics when
 /// `bus.kafka.create_topics` is set.
@@ -80,58 +83,51 @@ pub async fn open_state_store(
     })
 }
 
-/// A started service process: its config, bus, health and shutdown token.
+/// A started service process: its config and the context its service runs with.
 #[derive(Clone)]
 pub struct Process {
     pub config: LoadedConfig,
-    pub runtime: RuntimeConfig,
-    pub bus: SharedBus,
-    pub health: Health,
-    pub shutdown: CancellationToken,
+    context: ServiceContext,
 }
 
 impl std::fmt::Debug for Process {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Process")
-            .field("bus", &self.bus.kind())
+            .field("context", &self.context)
             .finish_non_exhaustive()
     }
 }
 
 impl Process {
     /// Loads config (defaults, `config_file`, environment), initialises telemetry, connects the
-    /// bus, installs signal handlers and serves admin HTTP with `extra_routes`.
-    pub async fn start(
-        config_file: Option<&Path>,
-        extra_routes: Option<axum::Router>,
-    ) -> anyhow::Result<Self> {
+    /// bus, installs signal handlers and serves admin HTTP (with the routes services mount).
+    pub async fn start(config_file: Option<&Path>) -> anyhow::Result<Self> {
         let config = LoadedConfig::load(config_file)?;
         let runtime = config.runtime()?;
         telemetry::init(&runtime.telemetry);
         let bus = connect_bus(&runtime.bus).await?;
-        let shutdown = shutdown::on_signals();
-        let health = Health::new();
-        admin::serve(
-            &runtime.admin,
-            health.clone(),
-            bus.clone(),
-            extra_routes,
-            shutdown.clone(),
-        )
-        .await?;
-        Ok(Self {
-            config,
-            runtime,
-            bus,
-            health,
-            shutdown,
-        })
+        let context = ServiceContext::new(runtime, bus)
+            .with_shutdown(shutdown::on_signals())
+            .with_config_file(config_file.map(Path::to_path_buf));
+        context.serve_admin().await?;
+        Ok(Self { config, context })
+    }
+
+    /// What the service runs with: `service::run(config, process.context())`.
+    pub fn context(&self) -> ServiceContext {
+        self.context.clone()
+    }
+
+    /// The sections shared by every binary.
+    pub fn runtime(&self) -> &RuntimeConfig {
+        &self.context.runtime
     }
 
     /// Flushes the producer (bounded by `stage.drain_timeout_ms`) before exit.
     pub async fn finish(&self) -> anyhow::Result<()> {
-        let timeout = std::time::Duration::from_millis(self.runtime.stage.drain_timeout_ms);
-        self.bus
+        let timeout = std::time::Duration::from_millis(self.context.stage().drain_timeout_ms);
+        self.context
+            .bus
             .flush(timeout)
             .await
             .context("failed to flush the producer")

@@ -7,6 +7,10 @@
 //! period, or at set times of day in a time zone). [`subscriptions`] holds the live set of subscriptions and serves `/subscriptions`
 //! on the admin port.
 //!
+//! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
+//! context of its [`wire_runtime::Process`], `wirefeed run` through the in-process pipeline.
+//! [`Alerter`] is the same with a subscription registry of the caller's.
+//!
 //! Delivery guarantee and state: at-least-once. The alerted (subscription, family) pairs
 //! live in memory and in the state store (`s:<subscription>:<family>`: a compacted topic in
 //! Kafka mode, a file in one process), restored at start-up. A pair is written after the
@@ -35,11 +39,9 @@ pub use subscriptions::SubscriptionRegistry;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use ledger::{AlertLedger, Alerted, Planned};
-use tokio_util::sync::CancellationToken;
 use wire_model::{ALERT_SCHEMA, Alert, Envelope, topics};
-use wire_runtime::config::StageConfig;
 use wire_runtime::state::SharedStateStore;
-use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite};
+use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
 
 /// Everything in a state store, as `load_all` returns it.
 pub type StateValues = std::collections::HashMap<String, Vec<u8>>;
@@ -315,50 +317,74 @@ impl Stage for AlerterStage {
     }
 }
 
-/// What the alerter needs besides its config.
-pub struct AlerterDeps {
-    pub bus: SharedBus,
-    /// Where alerted pairs and API subscriptions survive restarts.
-    pub state: SharedStateStore,
-    /// The subscriptions behind `/subscriptions` (give its router to the admin server).
-    pub registry: SubscriptionRegistry,
-    pub health: Health,
+/// The alerter with what it shares with whoever starts it: the live subscriptions behind
+/// `/subscriptions`. [`run`] starts one with a fresh registry.
+pub struct Alerter {
+    config: AlerterConfig,
+    registry: SubscriptionRegistry,
 }
 
-/// Runs the alerter stage and the webhook delivery loop until `shutdown`.
-pub async fn run(
-    config: AlerterConfig,
-    stage_config: &StageConfig,
-    deps: AlerterDeps,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    // Loaded once for both: the alerted pairs and subscriptions, and the held alerts.
-    let values = deps
-        .state
-        .load_all()
-        .await
-        .context("failed to load the alerter state")?;
-    let stage =
-        AlerterStage::restored(&config, deps.registry.clone(), deps.state.clone(), &values)?;
-    // Subscribe the webhook consumer before the stage can publish anything.
-    let webhooks = channels::WebhookChannel::subscribe(
-        &config.webhook,
-        deps.registry.clone(),
-        deps.bus.clone(),
-    )
-    .await?
-    .with_smtp(config.smtp.as_ref())?
-    .with_held(deps.state, &values)
-    .await?;
-    let stop_delivering = shutdown.child_token();
-    let delivering = tokio::spawn(webhooks.run(stop_delivering.clone()));
-    let staged =
-        wire_runtime::run_stage(stage, deps.bus, stage_config, deps.health, shutdown).await;
-    stop_delivering.cancel();
-    let delivered = delivering.await.context("the webhook task panicked")?;
-    staged?;
-    delivered?;
-    Ok(())
+impl std::fmt::Debug for Alerter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Alerter").finish_non_exhaustive()
+    }
+}
+
+impl Alerter {
+    pub fn new(config: AlerterConfig) -> Self {
+        Self {
+            config,
+            registry: SubscriptionRegistry::new(),
+        }
+    }
+
+    /// Keeps the subscriptions in `registry` (a caller reading or changing them directly).
+    pub fn with_registry(mut self, registry: SubscriptionRegistry) -> Self {
+        self.registry = registry;
+        self
+    }
+
+    /// Runs the alerter stage and the webhook delivery loop; see [`run`].
+    pub async fn run(self, context: ServiceContext) -> anyhow::Result<()> {
+        let Self { config, registry } = self;
+        context.mount_admin_routes("alerter", registry.router());
+        let state = context.open_state_store("alerter").await?;
+        // Loaded once for both: the alerted pairs and subscriptions, and the held alerts.
+        let values = state
+            .load_all()
+            .await
+            .context("failed to load the alerter state")?;
+        let stage = AlerterStage::restored(&config, registry.clone(), state.clone(), &values)?;
+        // Subscribe the webhook consumer before the stage can publish anything.
+        let webhooks =
+            channels::WebhookChannel::subscribe(&config.webhook, registry, context.bus.clone())
+                .await?
+                .with_smtp(config.smtp.as_ref())?
+                .with_held(state, &values)
+                .await?;
+        let stop_delivering = context.shutdown.child_token();
+        let delivering = tokio::spawn(webhooks.run(stop_delivering.clone()));
+        let staged = wire_runtime::run_stage(
+            stage,
+            context.bus,
+            &context.runtime.stage,
+            context.health,
+            context.shutdown,
+        )
+        .await;
+        stop_delivering.cancel();
+        let delivered = delivering.await.context("the webhook task panicked")?;
+        staged?;
+        delivered?;
+        Ok(())
+    }
+}
+
+/// Runs the alerter stage and the webhook delivery loop until the context's shutdown, with
+/// alerted pairs, API subscriptions and held alerts in the `alerter` state store and the
+/// subscriptions behind `/subscriptions` on the admin port.
+pub async fn run(config: AlerterConfig, context: ServiceContext) -> anyhow::Result<()> {
+    Alerter::new(config).run(context).await
 }
 
 #[cfg(test)]

@@ -13,23 +13,8 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let registry = wirefeed_alerter::SubscriptionRegistry::new();
-    let process =
-        wire_runtime::Process::start(args.config.as_deref(), Some(registry.router())).await?;
+    let process = wire_runtime::Process::start(args.config.as_deref()).await?;
     let config = process.config.section("alerter")?;
-    let state = wire_runtime::open_state_store(&process.runtime, "alerter").await?;
-    let deps = wirefeed_alerter::AlerterDeps {
-        bus: process.bus.clone(),
-        state,
-        registry,
-        health: process.health.clone(),
-    };
-    wirefeed_alerter::run(
-        config,
-        &process.runtime.stage,
-        deps,
-        process.shutdown.clone(),
-    )
-    .await?;
+    wirefeed_alerter::run(config, process.context()).await?;
     process.finish().await
 }

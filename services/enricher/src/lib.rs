@@ -14,6 +14,10 @@
 //! `bands`, `postings`), `lineage` (pure: the decision), `events` (telemetry), [`tagging`],
 //! [`config`].
 //!
+//! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
+//! context of its [`wire_runtime::Process`], `wirefeed run` through the in-process pipeline; the
+//! index is in the context's `enricher` state store.
+//!
 //! Delivery guarantee and state: at-least-once. The index lives in memory and in the state
 //! store (one entry per article: a compacted topic in Kafka mode, a file in one process), and
 //! is restored at start-up, so a restarted enricher still recognises yesterday's copy. Several
@@ -45,11 +49,9 @@ pub use config::EnricherConfig;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use lineage::{Lineage, Verdict};
-use tokio_util::sync::CancellationToken;
 use wire_model::{Envelope, topics};
-use wire_runtime::config::StageConfig;
 use wire_runtime::state::SharedStateStore;
-use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite};
+use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
 
 /// The prefix of every article's index entry key in the state store: `a:<uri>`.
 const ARTICLE_ENTRY_KEY_PREFIX: &str = "a:";
@@ -249,16 +251,18 @@ impl Stage for EnricherStage {
     }
 }
 
-/// Runs the enricher until `shutdown`, with its index in `store`.
-pub async fn run(
-    config: EnricherConfig,
-    stage_config: &StageConfig,
-    bus: SharedBus,
-    store: SharedStateStore,
-    health: Health,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+/// Runs the enricher until the context's shutdown, with its index in the `enricher` state
+/// store.
+pub async fn run(config: EnricherConfig, context: ServiceContext) -> anyhow::Result<()> {
+    let store = context.open_state_store("enricher").await?;
     let stage = EnricherStage::with_state(&config, store).await?;
-    wire_runtime::run_stage(stage, bus, stage_config, health, shutdown).await?;
+    wire_runtime::run_stage(
+        stage,
+        context.bus,
+        &context.runtime.stage,
+        context.health,
+        context.shutdown,
+    )
+    .await?;
     Ok(())
 }

@@ -15,17 +15,8 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let process = wire_runtime::Process::start(args.config.as_deref(), None).await?;
+    let process = wire_runtime::Process::start(args.config.as_deref()).await?;
     let config = process.config.section("enricher")?;
-    let store = wire_runtime::open_state_store(&process.runtime, "enricher").await?;
-    wirefeed_enricher::run(
-        config,
-        &process.runtime.stage,
-        process.bus.clone(),
-        store,
-        process.health.clone(),
-        process.shutdown.clone(),
-    )
-    .await?;
+    wirefeed_enricher::run(config, process.context()).await?;
     process.finish().await
 }

@@ -9,6 +9,10 @@
 //! fetch, publish, remember), [`source_task`] (one task per source: its polls until shutdown),
 //! [`sources`] (`GET /sources`), [`config`], [`events`].
 //!
+//! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
+//! context of its [`wire_runtime::Process`], `wirefeed run` through the in-process pipeline.
+//! [`Fetcher`] is the same with a source table or source updates of the caller's.
+//!
 //! Delivery guarantee: at-least-once. An item is remembered as published only after the bus
 //! acknowledged it, and the source's record (validators, item hashes, schedule) is saved to the
 //! state store after each poll; a crash between the two re-publishes at most that poll's items,
@@ -43,22 +47,62 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use wire_runtime::state::SharedStateStore;
-use wire_runtime::{Health, LoadedConfig, SharedBus};
+use wire_runtime::{LoadedConfig, ServiceContext};
 
-/// What the fetcher runs with.
-#[derive(Clone)]
-pub struct FetcherDeps {
-    pub bus: SharedBus,
-    /// Where source records survive restarts.
-    pub state: SharedStateStore,
-    /// The health table behind `GET /sources`.
-    pub registry: SourceRegistry,
-    pub health: Health,
+/// The fetcher with what it shares with whoever starts it: the table behind `GET /sources`
+/// and, optionally, the source lists to apply while it runs. [`run`] starts one with a fresh
+/// table and the process's config file watched for source changes.
+pub struct Fetcher {
+    config: FetcherConfig,
+    registry: SourceRegistry,
+    updates: Option<watch::Receiver<Vec<SourceConfig>>>,
 }
 
-impl std::fmt::Debug for FetcherDeps {
+impl std::fmt::Debug for Fetcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FetcherDeps").finish_non_exhaustive()
+        f.debug_struct("Fetcher").finish_non_exhaustive()
+    }
+}
+
+impl Fetcher {
+    pub fn new(config: FetcherConfig) -> Self {
+        Self {
+            config,
+            registry: SourceRegistry::new(),
+            updates: None,
+        }
+    }
+
+    /// Keeps source health in `registry` (a caller reading it while the fetcher runs).
+    pub fn with_registry(mut self, registry: SourceRegistry) -> Self {
+        self.registry = registry;
+        self
+    }
+
+    /// Applies every source list from `updates`, instead of watching the config file.
+    pub fn with_source_updates(mut self, updates: watch::Receiver<Vec<SourceConfig>>) -> Self {
+        self.updates = Some(updates);
+        self
+    }
+
+    /// Polls every configured source until the context's shutdown; see [`run`].
+    pub async fn run(self, context: ServiceContext) -> anyhow::Result<()> {
+        let Self {
+            config,
+            registry,
+            updates,
+        } = self;
+        context.mount_admin_routes("fetcher", registry.router());
+        let state = context.open_state_store("fetcher").await?;
+        let updates = updates.or_else(|| {
+            watch_sources(
+                context.config_file.clone(),
+                Duration::from_secs(config.reload_interval_secs),
+                config.sources.clone(),
+                context.shutdown.clone(),
+            )
+        });
+        poll_sources(config, context, state, registry, updates).await
     }
 }
 
@@ -68,15 +112,23 @@ struct RunningSource {
     task: JoinHandle<SourceRecord>,
 }
 
-/// Polls every configured source until `shutdown` is cancelled. When `updates` is given, a
-/// new source list from it starts added sources, stops removed ones and restarts changed ones
+/// Polls every configured source until the context's shutdown, with source records in the
+/// `fetcher` state store and source health behind `GET /sources` on the admin port. When the
+/// process loaded a config file (and `fetcher.reload_interval_secs` is not zero), a changed
+/// source list in it starts added sources, stops removed ones and restarts changed ones
 /// (keeping what they remember).
-pub async fn run(
+pub async fn run(config: FetcherConfig, context: ServiceContext) -> anyhow::Result<()> {
+    Fetcher::new(config).run(context).await
+}
+
+async fn poll_sources(
     config: FetcherConfig,
-    deps: FetcherDeps,
+    context: ServiceContext,
+    state: SharedStateStore,
+    registry: SourceRegistry,
     mut updates: Option<watch::Receiver<Vec<SourceConfig>>>,
-    shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
+    let shutdown = context.shutdown;
     let builder = || {
         reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(config.timeout_secs.min(10)))
@@ -90,8 +142,7 @@ pub async fn run(
         .build()
         .context("failed to build the http client")?;
     let mut records: HashMap<String, SourceRecord> = HashMap::new();
-    for (key, value) in deps
-        .state
+    for (key, value) in state
         .load_all()
         .await
         .context("failed to load fetcher state")?
@@ -111,17 +162,17 @@ pub async fn run(
     let shared = Arc::new(poll_once::Shared {
         permits: tokio::sync::Semaphore::new(config.max_concurrent_polls),
         host_permits: Default::default(),
-        bus: deps.bus,
+        bus: context.bus,
         guarded_client,
         open_client,
-        state: deps.state,
-        registry: deps.registry,
+        state,
+        registry,
         config,
     });
     if shared.config.sources.is_empty() {
         tracing::warn!("no sources configured: the fetcher has nothing to poll");
     }
-    deps.health.set("fetcher", None);
+    context.health.set("fetcher", None);
     let mut running: HashMap<String, RunningSource> = HashMap::new();
     apply_sources(
         shared.config.sources.clone(),

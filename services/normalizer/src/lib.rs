@@ -9,6 +9,9 @@
 //! [`text`] (HTML to clean text, fingerprints), [`language`] (detection), `events`
 //! (telemetry), [`config`].
 //!
+//! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
+//! context of its [`wire_runtime::Process`], `wirefeed run` through the in-process pipeline.
+//!
 //! Delivery guarantee: at-least-once through the shared stage loop; normalizing is a pure
 //! function of the raw item, so a redelivered item gives the same article (and the enricher
 //! drops it as a re-send). Items that cannot be parsed go to `wire.dlq.v1` with the reason.
@@ -29,10 +32,8 @@ pub use config::NormalizerConfig;
 pub use normalize::{NormalizeError, normalize, normalize_as};
 
 use chrono::{DateTime, Utc};
-use tokio_util::sync::CancellationToken;
 use wire_model::{RawItem, topics};
-use wire_runtime::config::StageConfig;
-use wire_runtime::{Delivery, Health, Outcome, Record, SharedBus, Stage, StageError};
+use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError};
 
 /// The normalizer as a [`Stage`].
 pub struct NormalizerStage {
@@ -74,20 +75,14 @@ impl Stage for NormalizerStage {
     }
 }
 
-/// Runs the normalizer until `shutdown`.
-pub async fn run(
-    config: NormalizerConfig,
-    stage_config: &StageConfig,
-    bus: SharedBus,
-    health: Health,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+/// Runs the normalizer until the context's shutdown.
+pub async fn run(config: NormalizerConfig, context: ServiceContext) -> anyhow::Result<()> {
     wire_runtime::run_stage(
         NormalizerStage::new(config),
-        bus,
-        stage_config,
-        health,
-        shutdown,
+        context.bus,
+        &context.runtime.stage,
+        context.health,
+        context.shutdown,
     )
     .await?;
     Ok(())

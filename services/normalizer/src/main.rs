@@ -13,15 +13,8 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let process = wire_runtime::Process::start(args.config.as_deref(), None).await?;
+    let process = wire_runtime::Process::start(args.config.as_deref()).await?;
     let config = process.config.section("normalizer")?;
-    wirefeed_normalizer::run(
-        config,
-        &process.runtime.stage,
-        process.bus.clone(),
-        process.health.clone(),
-        process.shutdown.clone(),
-    )
-    .await?;
+    wirefeed_normalizer::run(config, process.context()).await?;
     process.finish().await
 }

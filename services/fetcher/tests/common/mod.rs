@@ -21,10 +21,10 @@ use tokio_util::sync::CancellationToken;
 use wire_model::{RawItem, topics};
 use wire_runtime::bus::MemoryBus;
 use wire_runtime::state::{MemoryStateStore, SharedStateStore};
-use wire_runtime::{Bus as _, Health, SharedBus, Subscription};
+use wire_runtime::{Bus as _, ServiceContext, SharedBus, Subscription};
 use wirefeed_fetcher::config::{HttpSource, SourceConfig};
 use wirefeed_fetcher::record::SourceStatus;
-use wirefeed_fetcher::{FetcherConfig, FetcherDeps, SourceRegistry};
+use wirefeed_fetcher::{FetcherConfig, SourceRegistry};
 
 /// The upper bound of every wait. Generous: a healthy run needs a few seconds.
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -370,18 +370,15 @@ impl Fetcher {
         let shutdown = CancellationToken::new();
         let bus: SharedBus = bus;
         let registry = SourceRegistry::new();
-        let deps = FetcherDeps {
-            bus,
-            state,
-            registry: registry.clone(),
-            health: Health::new(),
-        };
-        let task = tokio::spawn(wirefeed_fetcher::run(
-            config,
-            deps,
-            updates,
-            shutdown.clone(),
-        ));
+        let context = ServiceContext::with_defaults(bus)
+            .unwrap()
+            .with_shutdown(shutdown.clone())
+            .with_state_store("fetcher", state);
+        let mut fetcher = wirefeed_fetcher::Fetcher::new(config).with_registry(registry.clone());
+        if let Some(updates) = updates {
+            fetcher = fetcher.with_source_updates(updates);
+        }
+        let task = tokio::spawn(fetcher.run(context));
         Self {
             raw,
             registry,

@@ -18,10 +18,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
-use wire_runtime::state::MemoryStateStore;
-use wire_runtime::{Health, SharedBus, Validate as _};
+use wire_runtime::{ServiceContext, SharedBus, Validate as _};
 use wirefeed_fetcher::config::{HttpSource, SourceConfig};
-use wirefeed_fetcher::{FetcherConfig, FetcherDeps, SourceRegistry};
+use wirefeed_fetcher::{Fetcher, FetcherConfig, SourceRegistry};
 
 /// What `bench fetch` runs.
 #[derive(Debug, Clone)]
@@ -145,13 +144,8 @@ pub fn run(options: &FetchOptions) -> anyhow::Result<FetchReport> {
     let config = fetcher_config(options, port)?;
     let registry = SourceRegistry::new();
     let fetcher_thread = {
-        let deps = FetcherDeps {
-            bus: bus.clone(),
-            state: Arc::new(MemoryStateStore::default()),
-            registry: registry.clone(),
-            health: Health::new(),
-        };
-        let shutdown = shutdown.clone();
+        let context = ServiceContext::with_defaults(bus.clone())?.with_shutdown(shutdown.clone());
+        let fetcher = Fetcher::new(config).with_registry(registry.clone());
         std::thread::Builder::new()
             .name("bench-fetcher".to_owned())
             .spawn(move || -> anyhow::Result<()> {
@@ -159,7 +153,7 @@ pub fn run(options: &FetchOptions) -> anyhow::Result<FetchReport> {
                     .thread_name("bench-fetcher")
                     .enable_all()
                     .build()?;
-                runtime.block_on(wirefeed_fetcher::run(config, deps, None, shutdown))
+                runtime.block_on(fetcher.run(context))
             })?
     };
 

@@ -176,14 +176,15 @@ pub async fn copy(
     from: &str,
     to: &str,
 ) -> anyhow::Result<ExitCode> {
-    let process = wire_runtime::Process::start(config_file, None).await?;
+    let process = wire_runtime::Process::start(config_file).await?;
+    let context = process.context();
     let copied = kafka_io::copy(
-        process.bus.clone(),
+        context.bus.clone(),
         group,
         from,
         to,
-        process.runtime.stage.max_in_flight,
-        process.shutdown.clone(),
+        context.stage().max_in_flight,
+        context.shutdown.clone(),
     )
     .await?;
     tracing::info!(copied, from, to, "copier stopped");
