@@ -12,6 +12,20 @@ use wirefeed_enricher::EnricherConfig;
 use wirefeed_fetcher::FetcherConfig;
 use wirefeed_normalizer::NormalizerConfig;
 
+/// Run fetcher, normalizer, enricher and alerter in one process until Ctrl-C.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Print enriched articles as JSON lines instead of one summary line each.
+    #[arg(long)]
+    json: bool,
+}
+
+impl RunArgs {
+    pub async fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
+        run(config_file, self.json).await
+    }
+}
+
 const CONSUMING_STAGES: [&str; 3] = ["normalizer", "enricher", "alerter"];
 
 pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
