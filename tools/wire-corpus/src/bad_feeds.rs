@@ -38,6 +38,8 @@ fn rss_with(declaration: &str, title: &[u8], body: &[u8]) -> Vec<u8> {
 }
 
 /// The corpus: (name, what the server sends). Names are source ids and paths (`/<name>`).
+/// Long because it is a list: each entry is built next to its name, so the corpus reads as one
+/// table.
 pub fn bad_feeds() -> Vec<(&'static str, Reply)> {
     let xml = "application/rss+xml";
     let body = |content_type: &'static str, bytes: Vec<u8>| Reply::Body {

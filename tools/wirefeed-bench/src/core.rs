@@ -219,6 +219,8 @@ pub fn run_child(
 }
 
 /// The Rust cores over the corpus at `path`, in this thread.
+/// Long because it is the measured loop: the timers, the memory samples and the counters must
+/// sit in one frame around the per-article work.
 pub fn run_rust(
     path: &Path,
     items: usize,
@@ -355,7 +357,8 @@ fn mib(bytes: Option<u64>) -> String {
     })
 }
 
-/// Prints the report as tables.
+/// Prints the report as tables. Long because it is one table after another, each row next to
+/// its label; splitting it would only scatter the layout.
 pub fn print(report: &CoreReport) {
     let c = &report.corpus;
     println!(

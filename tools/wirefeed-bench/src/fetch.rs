@@ -118,7 +118,9 @@ fn fetcher_config(options: &FetchOptions, port: u16) -> anyhow::Result<FetcherCo
     Ok(config)
 }
 
-/// Runs the scenario (blocking the calling thread for `options.secs`).
+/// Runs the scenario (blocking the calling thread for `options.secs`). Long because it is one
+/// timeline: start the server and the fetcher, sample while polling, stop, read the figures;
+/// the samples and the figures share its locals.
 pub fn run(options: &FetchOptions) -> anyhow::Result<FetchReport> {
     anyhow::ensure!(options.secs >= 1, "--secs must be at least 1");
     let shutdown = CancellationToken::new();

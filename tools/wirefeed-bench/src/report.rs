@@ -235,7 +235,8 @@ fn row(
     ]
 }
 
-/// Prints the report as a table.
+/// Prints the report as a table. Long because it is one row after another, each next to its
+/// label.
 pub fn print(report: &PipelineReport) {
     let shape = &report.load;
     let bursts = if (0..shape.secs).any(|s| shape.is_burst(s)) {

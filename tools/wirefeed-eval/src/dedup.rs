@@ -235,7 +235,8 @@ fn templated_pairs(originals: &[(u32, &str)]) -> Vec<(u32, u32)> {
     pairs
 }
 
-/// Runs the evaluation on `split` of `documents`.
+/// Runs the evaluation on `split` of `documents`. Long because it is one pass that builds the
+/// stream, enriches it and scores every decision kind over shared maps of the same run.
 pub fn evaluate(
     documents: &[Document],
     split: Split,

@@ -30,7 +30,7 @@ impl PlacesArgs {
         let documents = super::load_reuters(&self.reuters)?;
         for roles in [CountryRoles::AboutAndDateline, CountryRoles::All] {
             println!("{roles:?}");
-            print!(
+            println!(
                 "{}",
                 eval_places(&documents, self.split.into(), &map, &gazetteer, roles)
             );
