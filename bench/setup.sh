@@ -1,8 +1,8 @@
 #!/usr/bin/env sh
-# Creates the Python virtual environment the baseline of `wirefeed bench core` runs in:
+# Creates the Python virtual environment the baseline of `wirefeed-bench core` runs in:
 # target/bench-venv with the pinned packages of bench/baselines/requirements.txt.
 #
-#   bench/setup.sh            # then: cargo run --release -p wirefeed -- bench core
+#   bench/setup.sh            # then: cargo run --release -p wirefeed-bench -- core
 #
 # Needs python3 (3.9 or newer) with the venv module (Debian: apt-get install python3-venv).
 set -eu

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Baseline of `wirefeed bench core`: the same core work with the usual Python stack.
+"""Baseline of `wirefeed-bench core`: the same core work with the usual Python stack.
 
-For every raw item of the corpus (JSON lines of `wire.raw.v1` messages, as `wirefeed bench
+For every raw item of the corpus (JSON lines of `wire.raw.v1` messages, as `wirefeed-bench
 core` writes them), in order, inside the clock:
 
   1. decode the raw item (json) and parse its payload: RSS with feedparser, ninjs with json;

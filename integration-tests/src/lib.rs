@@ -226,18 +226,4 @@ pub async fn serve_feeds(routes: Vec<(&'static str, &'static str, String)>) -> S
 }
 
 /// An RSS 2.0 feed with the given (guid, title, body) items.
-pub fn rss_feed(items: &[(&str, &str, &str)]) -> String {
-    let mut feed = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
-         <title>Test Agency</title><link>https://agency.test/</link><language>en</language>\n",
-    );
-    for (guid, title, body) in items {
-        feed.push_str(&format!(
-            "<item><guid isPermaLink=\"false\">{guid}</guid><title>{title}</title>\
-             <link>https://agency.test/{guid}</link><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate>\
-             <description><![CDATA[<p>{body}</p>]]></description></item>\n"
-        ));
-    }
-    feed.push_str("</channel></rss>\n");
-    feed
-}
+pub use wire_corpus::rss_feed;

@@ -1,10 +1,10 @@
-//! `wirefeed bench pipeline` at a tiny size against the test broker: the stage processes and
+//! `wirefeed-bench pipeline` at a tiny size against the test broker: the stage processes and
 //! the Kafka-ceiling copiers run, and the JSON report holds every figure for both. No speed or
 //! timing assertion (benchmarks are not tests).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use integration_tests::processes::{wirefeed, workspace_root};
+use integration_tests::processes::{clean_command, workspace_binary, workspace_root};
 use integration_tests::require_broker;
 use serde_json::Value;
 
@@ -16,7 +16,6 @@ fn a_tiny_pipeline_bench_reports_every_figure_for_wirefeed_and_the_ceiling() {
     let logs = dir.path().join("logs");
     let reuters = workspace_root().join("../shared/data/reuters21578");
     let args = [
-        "bench",
         "pipeline",
         "--broker",
         &broker,
@@ -41,7 +40,10 @@ fn a_tiny_pipeline_bench_reports_every_figure_for_wirefeed_and_the_ceiling() {
         "--json",
         json.to_str().unwrap(),
     ];
-    let output = wirefeed(&args, &[]);
+    let output = clean_command(&workspace_binary("wirefeed-bench"))
+        .args(args)
+        .output()
+        .unwrap();
     assert!(
         output.status.success(),
         "bench pipeline failed:\n{}\n{}",

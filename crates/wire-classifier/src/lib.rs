@@ -38,16 +38,16 @@
 //!   none (0.770 against 0.900 over all of TRAIN); a wire stream is mostly the latter. Turn it
 //!   on only when every input is known to have one of the labels.
 //!
-//! With these defaults and the repository's reader, `eval_topics` prints TRAIN
+//! With these defaults and the repository's reader, `wirefeed-eval topics` prints TRAIN
 //! cross-validation micro-F1 0.912 (all documents) / 0.933 (with a top-ten label) and TEST
 //! micro-F1 0.913 / 0.930, macro-F1 0.853 / 0.879.
 //!
 //! # Evaluation
 //!
-//! [`eval_reuters_topics`] trains on ModApte TRAIN and scores TEST on the ten most frequent
-//! TRAIN TOPICS, both over the TEST documents with at least one of the ten labels (the usual
-//! "ModApte top-10" figure) and over all TEST documents; see `reuters_eval` for the
-//! conventions and `examples/eval_topics.rs` to print the figures.
+//! [`evaluate_holdout`] cross-validates on training examples, trains on all of them and scores
+//! test examples, both over the test examples with at least one label and over all of them.
+//! The `wirefeed-eval topics` tool runs it on Reuters-21578 ModApte (the ten most frequent
+//! TRAIN TOPICS) and prints the figures.
 //!
 //! # Model file (format version 1)
 //!
@@ -81,10 +81,10 @@ mod commands;
 mod error;
 mod features;
 mod format;
+mod holdout;
 mod linear;
 mod metrics;
 mod model;
-mod reuters_eval;
 mod thresholds;
 mod train;
 mod training_data;
@@ -94,12 +94,9 @@ pub use commands::{TrainReport, predict_lines, train_command};
 pub use error::{ClassifierError, Result};
 pub use features::{FeatureConfig, SparseVector, extract_features};
 pub use format::MODEL_FORMAT_VERSION;
+pub use holdout::{HoldoutScores, SplitScores, TopicsEvalOptions, evaluate_holdout};
 pub use metrics::{LabelScores, MultiLabelScores, PrecisionRecallF1, score_multi_label};
 pub use model::{Model, Prediction};
-pub use reuters_eval::{
-    REUTERS_TOP_TOPICS, SplitScores, TopicsEvalOptions, TopicsReport, eval_reuters_topics,
-    eval_reuters_topics_with,
-};
 pub use train::{ThresholdRule, TrainingConfig};
 pub use training_data::{TrainingExample, parse_example_line, read_examples};
 pub use validation::cross_validate;

@@ -24,7 +24,6 @@
 //!   terms, required and excluded groups, place constraints, parent Media Topic, threshold),
 //!   tagged as `urn:wirefeed:topic:<id>`; [`backtest`] shows what a new version of a topic
 //!   tags, gains and loses on past articles ([`BacktestReport`] implements `Display`).
-//! - [`eval`]: country-level precision, recall and micro-F1 against Reuters-21578 `PLACES`.
 //!
 //! The one entry point for the enricher is [`Tagger`]:
 //!
@@ -47,7 +46,6 @@ mod catalog;
 mod dateline;
 mod disambiguate;
 pub mod embedded;
-pub mod eval;
 mod gazetteer;
 mod media_topics;
 mod places;

@@ -13,7 +13,7 @@
 //! `wirefeed-reliability` (src/bin) runs it from the command line and writes the table in
 //! `RELIABILITY.md`; `tests/faults.rs` runs a reduced form in `cargo test`.
 
-pub mod corpus;
+pub use wire_corpus::soak as corpus;
 pub mod tail;
 pub mod topology;
 

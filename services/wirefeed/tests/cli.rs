@@ -539,7 +539,7 @@ fn a_topic_backtest_reports_hits_and_what_a_change_gains_and_loses() {
         text.replace("threshold = 5.0", "threshold = 500.0"),
     )
     .unwrap_or_else(|e| panic!("write: {e}"));
-    let output = wirefeed(&["topics", "backtest"])
+    let output = wirefeed(&["story-topics", "backtest"])
         .arg(&stricter)
         .arg(&input)
         .arg("--previous")

@@ -2,9 +2,42 @@
 //! newsroom's labelled archive (JSON lines `{"text": "...", "labels": ["..."]}`).
 
 use anyhow::Context as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wire_classifier::{Model, TrainingConfig};
+
+/// Train a topic classifier on a labelled archive, or run one.
+#[derive(clap::Args)]
+pub struct ClassifierArgs {
+    #[command(subcommand)]
+    command: ClassifierCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum ClassifierCommand {
+    /// Train on JSON lines {"text": "...", "labels": ["..."]} and write a model file.
+    Train {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Print {"labels": [...], "scores": {...}} for each JSON line of INPUT (or standard input).
+    Predict {
+        #[arg(long)]
+        model: PathBuf,
+        input: Option<PathBuf>,
+    },
+}
+
+impl ClassifierArgs {
+    pub fn run(self) -> anyhow::Result<ExitCode> {
+        match self.command {
+            ClassifierCommand::Train { input, output } => train(&input, &output),
+            ClassifierCommand::Predict { model, input } => predict(&model, input.as_deref()),
+        }
+    }
+}
 
 pub fn train(input: &Path, output: &Path) -> anyhow::Result<ExitCode> {
     let report = wire_classifier::train_command(input, output, &TrainingConfig::default())

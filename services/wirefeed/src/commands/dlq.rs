@@ -25,6 +25,76 @@ use wire_model::topics::{self, dlq_headers};
 use wire_runtime::Record;
 use wire_runtime::config::KafkaConfig;
 
+/// Inspect the dead-letter topic and replay chosen messages after a fix.
+#[derive(clap::Args)]
+pub struct DlqArgs {
+    #[command(subcommand)]
+    command: DlqCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum DlqCommand {
+    /// Print dead letters, oldest first: position, time, stage/kind, origin, key, reason.
+    List {
+        /// Show at most the N most recent.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Only this wirefeed.dlq.kind (e.g. decode, parse).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only dead letters of this stage (e.g. normalizer).
+        #[arg(long)]
+        stage: Option<String>,
+        /// One JSON object per dead letter, with every header and the payload.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-publish dead letters (payload, key, original headers) to their source topic.
+    Replay {
+        /// PARTITION:OFFSET in the dead-letter topic (as `dlq list` prints); repeatable.
+        #[arg(long = "offset", value_name = "P:O", value_parser = parse_position, required_unless_present = "all_kind", conflicts_with = "all_kind")]
+        offsets: Vec<(i32, i64)>,
+        /// Every dead letter of this kind.
+        #[arg(long, value_name = "KIND")]
+        all_kind: Option<String>,
+        /// Print what would be replayed, publish nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+impl DlqArgs {
+    pub async fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
+        match self.command {
+            DlqCommand::List {
+                limit,
+                kind,
+                stage,
+                json,
+            } => {
+                let options = ListOptions {
+                    limit,
+                    kind,
+                    stage,
+                    json,
+                };
+                list(config_file, options).await
+            }
+            DlqCommand::Replay {
+                offsets,
+                all_kind,
+                dry_run,
+            } => {
+                let selection = match all_kind {
+                    Some(kind) => ReplaySelection::Kind(kind),
+                    None => ReplaySelection::Offsets(offsets),
+                };
+                replay(config_file, selection, dry_run).await
+            }
+        }
+    }
+}
+
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
 const DLQ_HEADER_PREFIX: &str = "wirefeed.dlq.";
 

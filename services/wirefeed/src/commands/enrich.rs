@@ -9,6 +9,19 @@ use wire_model::{Article, Envelope, SourceId, WireMeta};
 use wire_runtime::LoadedConfig;
 use wirefeed_enricher::{EnricherConfig, EnricherStage};
 
+/// Enrich articles (JSON lines of envelopes or bare ninjs objects) in order and print the
+/// enriched envelopes as JSON lines. Reads standard input without FILE.
+#[derive(clap::Args)]
+pub struct EnrichArgs {
+    file: Option<std::path::PathBuf>,
+}
+
+impl EnrichArgs {
+    pub fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
+        enrich(config_file, self.file.as_deref())
+    }
+}
+
 pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config: EnricherConfig = LoadedConfig::load(config_file)?.section("enricher")?;
     let mut stage = EnricherStage::with_tagging(&config)?;

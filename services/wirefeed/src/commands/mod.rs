@@ -1,14 +1,13 @@
-pub mod bench;
 pub mod classifier;
 pub mod dlq;
 pub mod enrich;
-pub mod eval;
 pub mod parse;
 pub mod run;
 pub mod sources;
+pub mod story_topics;
 pub mod topics;
 
-/// A progress bar on standard error for long CLI work (evaluation, replay, benchmarks). It is
+/// A progress bar on standard error for long CLI work (replay, backfills). It is
 /// hidden when standard error is not a terminal (indicatif's default), so piped output and CI
 /// logs stay clean.
 pub fn progress(total: usize, what: &'static str) -> indicatif::ProgressBar {

@@ -8,6 +8,24 @@ use wire_model::{OriginInfo, RawFormat, SourceId};
 use wire_runtime::LoadedConfig;
 use wirefeed_normalizer::NormalizerConfig;
 
+/// Normalize feed or article files and print the envelopes as JSON lines.
+#[derive(clap::Args)]
+pub struct ParseArgs {
+    /// Files: RSS/Atom/JSON Feed, ninjs, NewsML-G2, NITF, dpa digitalwires, plain text.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Parse as this format instead of sniffing it: rss, atom, rdf, json-feed, ninjs,
+    /// newsml-g2, nitf, text.
+    #[arg(long)]
+    format: Option<String>,
+}
+
+impl ParseArgs {
+    pub fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
+        parse(config_file, &self.files, self.format.as_deref())
+    }
+}
+
 pub fn parse(
     config_file: Option<&Path>,
     files: &[PathBuf],

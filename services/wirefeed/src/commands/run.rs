@@ -7,6 +7,20 @@ use wire_model::{Envelope, topics};
 use wire_pipeline::{Pipeline, PipelineConfig};
 use wire_runtime::{Process, Subscription};
 
+/// Run fetcher, normalizer, enricher and alerter in one process until Ctrl-C.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Print enriched articles as JSON lines instead of one summary line each.
+    #[arg(long)]
+    json: bool,
+}
+
+impl RunArgs {
+    pub async fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
+        run(config_file, self.json).await
+    }
+}
+
 pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
     let process = Process::start(config_file).await?;
     let config = PipelineConfig::from_loaded(&process.config)?;

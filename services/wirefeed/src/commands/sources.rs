@@ -11,6 +11,36 @@ use wire_runtime::LoadedConfig;
 use wire_runtime::config::AdminConfig;
 use wirefeed_fetcher::record::SourceStatus;
 
+/// Print the fetcher's per-source health table (its admin API's /sources).
+#[derive(clap::Args)]
+pub struct SourcesArgs {
+    /// The fetcher's admin URL, e.g. http://127.0.0.1:9601 (default: admin.listen).
+    #[arg(long, env = "WIREFEED_FETCHER_ADMIN")]
+    admin: Option<String>,
+    /// Print the JSON as the fetcher serves it.
+    #[arg(long)]
+    json: bool,
+}
+
+impl SourcesArgs {
+    pub async fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
+        sources(config_file, self.admin.as_deref(), self.json).await
+    }
+}
+
+/// Exit 0 when an admin URL answers 2xx within 5 seconds (a container health check).
+#[derive(clap::Args)]
+pub struct HealthArgs {
+    #[arg(long, default_value = "http://127.0.0.1:9600/livez")]
+    url: String,
+}
+
+impl HealthArgs {
+    pub async fn run(self) -> anyhow::Result<ExitCode> {
+        health(&self.url).await
+    }
+}
+
 const HTTP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// `wirefeed sources [--admin URL] [--json]`.

@@ -404,33 +404,40 @@ pub fn render_table(described: &[DescribedTopic]) -> String {
     super::sources::render_table(&header, &rows)
 }
 
-/// `wirefeed topics backtest`: what a story topic (and a change to it) would tag in a sample.
-pub fn backtest(
-    topic_file: &Path,
-    input: &Path,
-    previous: Option<&Path>,
-    config_dir: &Path,
-) -> anyhow::Result<ExitCode> {
-    use wire_tagging::{BacktestArticle, StoryTopic};
-    let new = StoryTopic::load(topic_file)?;
-    let old = previous.map(StoryTopic::load).transpose()?;
-    let gazetteer = wire_tagging::Gazetteer::load(&config_dir.join("gazetteer/gazetteer.json"))?;
-    let text = std::fs::read_to_string(input)
-        .with_context(|| format!("failed to read {}", input.display()))?;
-    let mut articles = Vec::new();
-    for (index, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        articles.push(
-            BacktestArticle::from_json_line(line)
-                .with_context(|| format!("{} line {}", input.display(), index + 1))?,
-        );
+/// Create the Kafka topics (data topics with retention, compacted state topics) or describe
+/// them.
+#[derive(clap::Args)]
+pub struct TopicsArgs {
+    #[command(subcommand)]
+    command: TopicsCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum TopicsCommand {
+    /// Create every topic that does not exist yet; report existing ones that differ.
+    Create {
+        /// Wait up to this many seconds for the broker to answer.
+        #[arg(long, default_value_t = 0)]
+        wait_secs: u64,
+    },
+    /// Print partitions, replication, cleanup policy and retention of every topic (exit 1 when
+    /// one is missing).
+    Describe {
+        /// One JSON object per topic.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl TopicsArgs {
+    pub async fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
+        match self.command {
+            TopicsCommand::Create { wait_secs } => {
+                create(config_file, Duration::from_secs(wait_secs)).await
+            }
+            TopicsCommand::Describe { json } => describe(config_file, json).await,
+        }
     }
-    let report = wire_tagging::backtest(&gazetteer, old.as_ref(), &new, &articles)?;
-    print!("{report}");
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -1,0 +1,7 @@
+//! One module per subcommand: its clap `Args` and its `run`.
+
+pub mod all;
+pub mod copy;
+pub mod core;
+pub mod fetch;
+pub mod pipeline;

@@ -1,0 +1,67 @@
+//! `wirefeed-bench`: speed and memory of wirefeed's components (see the library's docs for the
+//! scenarios). Use a release build. Each subcommand's flags and code live in `commands/`.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "wirefeed-bench",
+    version,
+    about = "Measure wirefeed's speed and memory: the stage cores against a Python baseline, the \
+             fetcher against a local feed server, the stages over Kafka. Use a release build."
+)]
+struct Cli {
+    /// A config file layered over the built-in defaults (config/wirefeed.toml).
+    #[arg(long, global = true, env = "WIREFEED_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Core(commands::core::CoreArgs),
+    #[command(hide = true)]
+    CoreRun(commands::core::CoreRunArgs),
+    Fetch(commands::fetch::FetchArgs),
+    Pipeline(commands::pipeline::PipelineArgs),
+    All(commands::all::AllArgs),
+    #[command(hide = true)]
+    Copy(commands::copy::CopyArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: failed to start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let config = cli.config.as_deref();
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Core(args) => args.run(config),
+            Command::CoreRun(args) => args.run(config),
+            Command::Fetch(args) => args.run(),
+            Command::Pipeline(args) => args.run().await,
+            Command::All(args) => args.run(config).await,
+            Command::Copy(args) => args.run(config).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

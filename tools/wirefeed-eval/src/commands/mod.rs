@@ -1,0 +1,22 @@
+//! One module per evaluation: its clap `Args` and its `run`.
+
+pub mod dedup;
+pub mod places;
+pub mod stories;
+pub mod topics;
+
+use anyhow::Context as _;
+use std::path::Path;
+use wire_runtime::LoadedConfig;
+use wirefeed_enricher::EnricherConfig;
+
+/// The enricher's section of the configuration (the built-in defaults under `config_file`).
+fn enricher_config(config_file: Option<&Path>) -> anyhow::Result<EnricherConfig> {
+    Ok(LoadedConfig::load(config_file)?.section("enricher")?)
+}
+
+/// Reads Reuters-21578 from `reuters` (the `reut2-*.sgm` directory).
+fn load_reuters(reuters: &Path) -> anyhow::Result<Vec<wire_datasets::reuters::Document>> {
+    wire_datasets::reuters::load(reuters)
+        .with_context(|| format!("failed to read Reuters-21578 from {}", reuters.display()))
+}

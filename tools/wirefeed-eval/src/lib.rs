@@ -1,0 +1,39 @@
+//! `wirefeed-eval`: quality figures of wirefeed on real labelled data (`../shared/data`): tune
+//! on TRAIN (or the odd ECB+ topics), report TEST (the even ones). Measurement, not product:
+//! the production binaries never link this crate.
+//!
+//! - `dedup`: duplicate, version and family decisions on Reuters-21578 with generated
+//!   republications ([`dedup`], [`wire_corpus::republish`], [`reference`]);
+//! - `places`: countries of the region tagger against Reuters-21578 `PLACES` ([`places`]);
+//! - `topics`: the topic classifier on the ModApte top ten ([`topics`]);
+//! - `stories`: event clusters on ECB+ ([`stories`], scored by [`clusters`]).
+//!
+//! The binary's `commands` parse each evaluation's flags, read the data and print these
+//! modules' reports. No delivery guarantee applies: everything runs offline over files.
+
+pub mod clusters;
+pub mod dedup;
+pub mod places;
+pub mod reference;
+pub mod stories;
+pub mod topics;
+
+use wire_datasets::reuters::Split;
+
+/// The split of Reuters-21578 to evaluate on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SplitArg {
+    /// ModApte TRAIN: for tuning.
+    Train,
+    /// ModApte TEST: for the reported figure only.
+    Test,
+}
+
+impl From<SplitArg> for Split {
+    fn from(split: SplitArg) -> Self {
+        match split {
+            SplitArg::Train => Split::Train,
+            SplitArg::Test => Split::Test,
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `wirefeed-eval`: quality of wirefeed on real labelled data (see the library's docs for the
+//! evaluations). Each subcommand's flags and code live in `commands/`.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "wirefeed-eval",
+    version,
+    about = "Measure wirefeed's quality on real labelled data (tune on TRAIN, report TEST)"
+)]
+struct Cli {
+    /// A config file layered over the built-in defaults (config/wirefeed.toml).
+    #[arg(long, global = true, env = "WIREFEED_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Dedup(commands::dedup::DedupArgs),
+    Places(commands::places::PlacesArgs),
+    Topics(commands::topics::TopicsArgs),
+    Stories(commands::stories::StoriesArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = cli.config.as_deref();
+    let result = match cli.command {
+        Command::Dedup(args) => args.run(config),
+        Command::Places(args) => args.run(),
+        Command::Topics(args) => args.run(),
+        Command::Stories(args) => args.run(config),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
