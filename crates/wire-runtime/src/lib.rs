@@ -11,6 +11,7 @@ pub mod admin_auth;
 pub mod bus;
 pub mod config;
 pub mod events;
+pub mod retry;
 pub mod shutdown;
 pub mod stage;
 pub mod state;
@@ -19,6 +20,7 @@ pub mod telemetry;
 pub use admin::Health;
 pub use bus::{Bus, BusError, Delivery, Record, SharedBus, Subscription};
 pub use config::{LoadedConfig, RuntimeConfig, Validate};
+pub use retry::RetryPolicy;
 pub use stage::{Outcome, Stage, StageError, run_stage};
 pub use state::StateWrite;
 

@@ -467,14 +467,15 @@ async fn handle_with_retries<S: Stage>(
             Outcome::Reject(error) => return Some(vec![dead_letter(name, delivery, &error)]),
             Outcome::Retry(error) => {
                 attempt += 1;
-                if attempt >= config.retry_max_attempts {
+                let policy = config.retry_policy();
+                if !policy.retries_after(attempt) {
                     let error = StageError::new(
                         error.kind,
                         format!("{} (gave up after {attempt} attempts)", error.message),
                     );
                     return Some(vec![dead_letter(name, delivery, &error)]);
                 }
-                let backoff_ms = backoff_ms(config, attempt);
+                let backoff_ms = policy.delay(attempt).as_millis() as u64;
                 events::RetryScheduled {
                     stage: name,
                     attempt,
@@ -489,13 +490,6 @@ async fn handle_with_retries<S: Stage>(
             }
         }
     }
-}
-
-fn backoff_ms(config: &StageConfig, attempt: u32) -> u64 {
-    let exponential = config
-        .retry_initial_backoff_ms
-        .saturating_mul(1u64 << attempt.saturating_sub(1).min(20));
-    exponential.min(config.retry_max_backoff_ms)
 }
 
 /// The dead-letter record for `delivery`: the original key, payload (cut at
