@@ -356,7 +356,7 @@ pub async fn run(
     let stage =
         AlerterStage::restored(&config, deps.registry.clone(), deps.state.clone(), &values)?;
     // Subscribe the webhook consumer before the stage can publish anything.
-    let webhooks = channels::WebhookChannel::subscribe(
+    let webhooks = channels::AlertDelivery::subscribe(
         &config.webhook,
         deps.registry.clone(),
         deps.bus.clone(),

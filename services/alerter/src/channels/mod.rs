@@ -2,7 +2,7 @@
 //! (the alert as signed JSON) and Slack-compatible (`{"text": ...}`), and e-mail over SMTP
 //! ([`email`]).
 //!
-//! Channels are served outside the pure stage, by [`WebhookChannel`], a second consumer of
+//! Channels are served outside the pure stage, by [`AlertDelivery`], a second consumer of
 //! `wire.alerts.v1` (group `alerter-webhooks`) in the alerter process: for each alert it sends
 //! to every webhook (generic or Slack) and e-mail channel of the alert's subscription, retrying
 //! with backoff ([`wire_runtime::RetryPolicy`]), dead-letters to `wire.dlq.v1` what still
@@ -105,7 +105,7 @@ impl Outgoing<'_> {
 
 /// The consumer of `wire.alerts.v1` that delivers each alert to its subscription's channels:
 /// webhooks (generic or Slack) and e-mail, paced by the per-minute cap and digests.
-pub struct WebhookChannel {
+pub struct AlertDelivery {
     poster: Poster,
     subscription: Box<dyn Subscription>,
     throttle: Throttle<HeldAlert>,
@@ -130,7 +130,7 @@ struct ChannelFailure {
     error: String,
 }
 
-impl WebhookChannel {
+impl AlertDelivery {
     /// Joins the `alerter-webhooks` group on `wire.alerts.v1`.
     pub async fn subscribe(
         config: &WebhookDeliveryConfig,
