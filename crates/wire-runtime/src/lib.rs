@@ -1,6 +1,7 @@
 //! What every wirefeed stage shares, written once: layered [`config`], [`telemetry`], the
-//! [`bus`] (Kafka and in-process), the generic [`stage`] loop with its [`Outcome`]s, admin HTTP
-//! ([`admin`]: `/livez`, `/readyz`, `/metrics`) and graceful [`shutdown`].
+//! [`bus`] (Kafka and in-process, with the Kafka [`bus::topic_plan`]), the generic [`stage`] loop
+//! with its [`Outcome`]s, the [`retry`] policy, admin HTTP ([`admin`]: `/livez`, `/readyz`,
+//! `/metrics`) and graceful [`shutdown`].
 //!
 //! Delivery guarantee: at-least-once through the stage loop. An input is committed only after
 //! every output it caused was acknowledged by the bus; a crash re-delivers what was not
