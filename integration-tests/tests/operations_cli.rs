@@ -1,6 +1,7 @@
 //! The operator commands of the `wirefeed` binary against the real broker: `topics create`
 //! and `topics describe` make and show every topic with its policies; `dlq list` shows a poison
-//! message the normalizer dead-lettered, and `dlq replay` puts it back on its source topic.
+//! message the normalizer dead-lettered, and `dlq replay` puts it back on its source topic; the
+//! topics the bus and the state store create by themselves match the plan of `topics create`.
 //! Each test uses its own topic prefix (WIREFEED__BUS__KAFKA__TOPIC_PREFIX).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -122,6 +123,83 @@ async fn topics_create_makes_every_topic_with_its_policy_and_describe_shows_them
             .any(|l| l.starts_with(&raw) && l.contains("delete") && l.ends_with("2h")),
         "{table}"
     );
+}
+
+/// The topics the bus creates at start-up (`bus.kafka.create_topics`) and the state store
+/// creates for itself are made from the same plan as `wirefeed topics create`'s: a later
+/// `topics create` finds them as it would have made them, retention included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn topics_the_bus_and_the_state_store_create_are_the_ones_topics_create_plans() {
+    let prefix = unique_prefix("autotopics");
+    let bus_config = kafka_bus_config(&prefix);
+    assert!(bus_config.kafka.create_topics);
+    let _bus = connect_bus(&bus_config).await.unwrap();
+    let _store = wire_runtime::state::KafkaStateStore::open(&bus_config.kafka, "enricher")
+        .await
+        .unwrap();
+
+    let env = vec![
+        ("WIREFEED__BUS__KAFKA__BOOTSTRAP_SERVERS", require_broker()),
+        ("WIREFEED__BUS__KAFKA__TOPIC_PREFIX", prefix.clone()),
+        ("WIREFEED__BUS__KAFKA__GROUP_PREFIX", prefix.clone()),
+        (
+            "WIREFEED__BUS__KAFKA__PARTITIONS",
+            bus_config.kafka.partitions.to_string(),
+        ),
+        (
+            "WIREFEED__BUS__KAFKA__REPLICATION_FACTOR",
+            bus_config.kafka.replication_factor.to_string(),
+        ),
+        (
+            "WIREFEED__BUS__KAFKA__RETENTION_HOURS",
+            bus_config.kafka.retention_hours.to_string(),
+        ),
+    ];
+    let (ok, stdout, stderr) = run(&["topics", "create", "--wait-secs", "10"], &env);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("exists ")).count(),
+        topics::ALL.len() + 1,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("created ")).count(),
+        2,
+        "{stdout}"
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+
+    // The broker has the data topic's retention and the state topic's compaction.
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap_servers())
+        .create()
+        .unwrap();
+    let raw = format!("{prefix}{}", topics::RAW);
+    let state = format!("{prefix}{}", topics::state_topic("enricher"));
+    let configs = admin
+        .describe_configs(
+            &[
+                ResourceSpecifier::Topic(&raw),
+                ResourceSpecifier::Topic(&state),
+            ],
+            &AdminOptions::new(),
+        )
+        .await
+        .unwrap();
+    let value = |index: usize, name: &str| {
+        configs[index]
+            .as_ref()
+            .unwrap()
+            .get(name)
+            .and_then(|entry| entry.value.clone())
+            .unwrap()
+    };
+    assert_eq!(value(0, "cleanup.policy"), "delete");
+    assert_eq!(
+        value(0, "retention.ms"),
+        (bus_config.kafka.retention_hours * 3_600_000).to_string()
+    );
+    assert_eq!(value(1, "cleanup.policy"), "compact");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

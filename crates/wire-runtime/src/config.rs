@@ -4,6 +4,7 @@
 //! contents (trimmed). Every section is parsed with `deny_unknown_fields` and then validated, and
 //! errors name the key and the value.
 
+use crate::retry::RetryPolicy;
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use serde::Deserialize;
@@ -13,6 +14,86 @@ use std::path::{Path, PathBuf};
 
 /// The defaults every wirefeed binary starts from.
 pub const DEFAULTS_TOML: &str = include_str!("../../../config/wirefeed.toml");
+
+/// The embedded defaults, parsed once.
+fn embedded_defaults() -> &'static Figment {
+    static EMBEDDED: std::sync::OnceLock<Figment> = std::sync::OnceLock::new();
+    EMBEDDED.get_or_init(|| Figment::from(Toml::string(DEFAULTS_TOML)))
+}
+
+/// Section `name` (`"enricher"`, or a nested one such as `"enricher.tagging"`) as the embedded
+/// `config/wirefeed.toml` has it: what a config section's `Default` returns, so that the TOML
+/// is the one source of every default.
+///
+/// It cannot fail on the shipped file: the file is compiled into the binary, and the tests
+/// parse every section of it into its struct and validate it (each service's
+/// `the_default_is_the_embedded_toml_with_no_other_rust_default`, this crate's
+/// `the_embedded_defaults_parse_into_every_runtime_section`, the `wirefeed` crate's
+/// `every_config_file_parses_into_every_section`), so a file that would fail here fails the
+/// tests before it ships.
+pub fn embedded_section<T: DeserializeOwned>(name: &str) -> T {
+    embedded_defaults()
+        .extract_inner(name)
+        .unwrap_or_else(|error| {
+            unreachable!("the embedded config/wirefeed.toml has no valid [{name}]: {error}")
+        })
+}
+
+/// The keys of section `name` in the embedded TOML that `T` parses without: keys for which a
+/// Rust default (`#[serde(default)]`) would stand in for the TOML's value. Tests assert it is
+/// empty, so that a section's defaults are stated once, in `config/wirefeed.toml`. Tables are
+/// walked into (the table and each of its keys are tried); an array counts as one key.
+pub fn keys_with_rust_defaults<T: DeserializeOwned>(name: &str) -> Vec<String> {
+    let Ok(root) = DEFAULTS_TOML.parse::<toml::Table>() else {
+        return vec![format!("(config/wirefeed.toml does not parse)")];
+    };
+    let mut section = toml::Value::Table(root);
+    for part in name.split('.') {
+        let Some(inner) = section.get(part).cloned() else {
+            return vec![format!("(config/wirefeed.toml has no [{name}])")];
+        };
+        section = inner;
+    }
+    let mut paths = Vec::new();
+    collect_key_paths(&section, &mut Vec::new(), &mut paths);
+    paths
+        .into_iter()
+        .filter(|path| {
+            let mut without = section.clone();
+            remove_key_path(&mut without, path);
+            without.try_into::<T>().is_ok()
+        })
+        .map(|path| format!("{name}.{}", path.join(".")))
+        .collect()
+}
+
+fn collect_key_paths(value: &toml::Value, prefix: &mut Vec<String>, paths: &mut Vec<Vec<String>>) {
+    let Some(table) = value.as_table() else {
+        return;
+    };
+    for (key, inner) in table {
+        prefix.push(key.clone());
+        paths.push(prefix.clone());
+        collect_key_paths(inner, prefix, paths);
+        prefix.pop();
+    }
+}
+
+fn remove_key_path(value: &mut toml::Value, path: &[String]) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut node = value;
+    for part in parents {
+        let Some(inner) = node.get_mut(part.as_str()) else {
+            return;
+        };
+        node = inner;
+    }
+    if let Some(table) = node.as_table_mut() {
+        table.remove(last);
+    }
+}
 
 /// The environment variable prefix.
 pub const ENV_PREFIX: &str = "WIREFEED__";
@@ -357,8 +438,7 @@ pub struct AdminConfig {
     #[serde(default)]
     pub token: Option<String>,
     /// Require the token on reads too (`/metrics`, `/sources`, `/subscriptions`); `/livez` and
-    /// `/readyz` stay open for probes. Default false.
-    #[serde(default)]
+    /// `/readyz` stay open for probes.
     pub protect_reads: bool,
 }
 
@@ -391,6 +471,18 @@ pub struct StageConfig {
     /// How often a stage takes in the state other instances of it wrote to the shared state
     /// store (0: only when a rebalance assigns it partitions).
     pub state_refresh_ms: u64,
+}
+
+impl StageConfig {
+    /// How a `Retry` outcome is retried: `retry_max_attempts` attempts, capped exponential
+    /// backoff from `retry_initial_backoff_ms` to `retry_max_backoff_ms`, no jitter.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy::from_millis(
+            self.retry_max_attempts,
+            self.retry_initial_backoff_ms,
+            self.retry_max_backoff_ms,
+        )
+    }
 }
 
 impl Validate for BusConfig {
@@ -526,6 +618,63 @@ mod tests {
         let runtime = config.runtime().unwrap();
         assert_eq!(runtime.bus.kind, BusKind::Memory);
         assert!(runtime.stage.max_in_flight > 0);
+    }
+
+    #[test]
+    fn the_embedded_defaults_parse_into_every_runtime_section() {
+        let loaded = LoadedConfig::load_from(None, &[]).unwrap();
+        let runtime = loaded.runtime().unwrap();
+        // What embedded_section hands out is what a run without a config file gets.
+        let stage: StageConfig = embedded_section("stage");
+        assert_eq!(format!("{stage:?}"), format!("{:?}", runtime.stage));
+        let bus: BusConfig = embedded_section("bus");
+        assert_eq!(format!("{bus:?}"), format!("{:?}", runtime.bus));
+        let kafka: KafkaConfig = embedded_section("bus.kafka");
+        assert_eq!(format!("{kafka:?}"), format!("{:?}", runtime.bus.kafka));
+    }
+
+    #[test]
+    fn no_runtime_key_has_a_rust_default_besides_the_toml() {
+        let mut hidden = Vec::new();
+        hidden.extend(keys_with_rust_defaults::<BusConfig>("bus"));
+        hidden.extend(keys_with_rust_defaults::<StateConfig>("state"));
+        hidden.extend(keys_with_rust_defaults::<TelemetryConfig>("telemetry"));
+        hidden.extend(keys_with_rust_defaults::<AdminConfig>("admin"));
+        hidden.extend(keys_with_rust_defaults::<StageConfig>("stage"));
+        assert_eq!(hidden, Vec::<String>::new());
+    }
+
+    #[test]
+    fn keys_with_rust_defaults_finds_a_serde_default() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct WithDefault {
+            max_in_flight: usize,
+            #[serde(default)]
+            retry_max_attempts: u32,
+            retry_initial_backoff_ms: u64,
+            retry_max_backoff_ms: u64,
+            drain_timeout_ms: u64,
+            state_refresh_ms: u64,
+        }
+        assert_eq!(
+            keys_with_rust_defaults::<WithDefault>("stage"),
+            ["stage.retry_max_attempts"]
+        );
+        assert_eq!(
+            keys_with_rust_defaults::<WithDefault>("nonexistent"),
+            ["(config/wirefeed.toml has no [nonexistent])"]
+        );
+    }
+
+    #[test]
+    fn the_stage_retry_policy_is_the_stage_section() {
+        let stage: StageConfig = embedded_section("stage");
+        let policy = stage.retry_policy();
+        assert_eq!(policy.max_attempts, 5);
+        assert_eq!(policy.delay(1), std::time::Duration::from_millis(200));
+        assert_eq!(policy.delay(20), std::time::Duration::from_millis(10_000));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! What every wirefeed stage shares, written once: layered [`config`], [`telemetry`], the
-//! [`bus`] (Kafka and in-process), the generic [`stage`] loop with its [`Outcome`]s, admin HTTP
-//! ([`admin`]: `/livez`, `/readyz`, `/metrics`) and graceful [`shutdown`]; what a service gets
-//! from its process ([`ServiceContext`]) and the start-up sequence of a service binary
-//! ([`Process`]).
+//! [`bus`] (Kafka and in-process, with the Kafka [`bus::topic_plan`]), the generic [`stage`] loop
+//! with its [`Outcome`]s, the [`retry`] policy, admin HTTP ([`admin`]: `/livez`, `/readyz`,
+//! `/metrics`) and graceful [`shutdown`]; what a service gets from its process
+//! ([`ServiceContext`]) and the start-up sequence of a service binary ([`Process`]).
 //!
 //! Delivery guarantee: at-least-once through the stage loop. An input is committed only after
 //! every output it caused was acknowledged by the bus; a crash re-delivers what was not
@@ -13,6 +13,7 @@ pub mod admin_auth;
 pub mod bus;
 pub mod config;
 pub mod events;
+pub mod retry;
 pub mod service;
 pub mod shutdown;
 pub mod stage;
@@ -22,6 +23,7 @@ pub mod telemetry;
 pub use admin::Health;
 pub use bus::{Bus, BusError, Delivery, Record, SharedBus, Subscription};
 pub use config::{LoadedConfig, RuntimeConfig, Validate};
+pub use retry::RetryPolicy;
 pub use service::ServiceContext;
 pub use stage::{Outcome, Stage, StageError, run_stage};
 pub use state::StateWrite;

@@ -5,8 +5,8 @@ use crate::matcher::CompiledQuery;
 use crate::query;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
-use wire_runtime::Validate;
 use wire_runtime::config::ConfigError;
+use wire_runtime::{RetryPolicy, Validate};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -15,43 +15,31 @@ pub struct AlerterConfig {
     pub print_alerts: bool,
     /// How long a (subscription, story family) pair is remembered after its last alert; a
     /// copy of the family after that alerts again as new.
-    #[serde(default = "default_window_hours")]
     pub alerted_window_hours: u64,
     /// A material new version re-alerts when its headline, urgency, correction flag changed,
     /// or when at least this share of its paragraphs was added or removed (0.0: any material
     /// change re-alerts).
-    #[serde(default)]
     pub update_min_body_change: f64,
     /// How webhooks are delivered.
-    #[serde(default)]
     pub webhook: WebhookDeliveryConfig,
     /// The SMTP server e-mail channels send through (none: e-mail channels fail).
     #[serde(default)]
     pub smtp: Option<SmtpConfig>,
-    #[serde(default)]
+    /// The subscriptions (the defaults have two demo desks).
     pub subscriptions: Vec<SubscriptionConfig>,
 }
 
-fn default_window_hours() -> u64 {
-    336
-}
-
+/// `[alerter]` of the embedded `config/wirefeed.toml`, the one place its defaults are stated
+/// (see [`wire_runtime::config::embedded_section`]): alerts printed, the demo subscriptions.
 impl Default for AlerterConfig {
     fn default() -> Self {
-        Self {
-            print_alerts: false,
-            alerted_window_hours: default_window_hours(),
-            update_min_body_change: 0.0,
-            webhook: WebhookDeliveryConfig::default(),
-            smtp: None,
-            subscriptions: Vec::new(),
-        }
+        wire_runtime::config::embedded_section("alerter")
     }
 }
 
 /// `[alerter.webhook]`: retries of webhook deliveries before the alert is dead-lettered.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct WebhookDeliveryConfig {
     pub timeout_secs: u64,
     pub max_attempts: u32,
@@ -59,14 +47,21 @@ pub struct WebhookDeliveryConfig {
     pub max_backoff_ms: u64,
 }
 
+/// `[alerter.webhook]` of the embedded `config/wirefeed.toml`.
 impl Default for WebhookDeliveryConfig {
     fn default() -> Self {
-        Self {
-            timeout_secs: 10,
-            max_attempts: 5,
-            initial_backoff_ms: 500,
-            max_backoff_ms: 30_000,
-        }
+        wire_runtime::config::embedded_section("alerter.webhook")
+    }
+}
+
+impl WebhookDeliveryConfig {
+    /// `max_attempts` posts, capped exponential backoff with jitter in between.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy::from_millis(
+            self.max_attempts,
+            self.initial_backoff_ms,
+            self.max_backoff_ms,
+        )
     }
 }
 
@@ -118,14 +113,13 @@ fn default_smtp_max_backoff() -> u64 {
 }
 
 impl SmtpConfig {
-    /// The retry settings, in the webhook's shape (one backoff function for both).
-    pub fn retries(&self) -> WebhookDeliveryConfig {
-        WebhookDeliveryConfig {
-            timeout_secs: self.timeout_secs,
-            max_attempts: self.max_attempts,
-            initial_backoff_ms: self.initial_backoff_ms,
-            max_backoff_ms: self.max_backoff_ms,
-        }
+    /// `max_attempts` sends, capped exponential backoff with jitter in between (as webhooks).
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy::from_millis(
+            self.max_attempts,
+            self.initial_backoff_ms,
+            self.max_backoff_ms,
+        )
     }
 }
 
@@ -562,6 +556,57 @@ mod tests {
         let shown = format!("{smtp:?} {webhook:?} {:?}", vec![webhook.clone()]);
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("(hidden)") && shown.contains("smtp.example"));
+    }
+
+    #[test]
+    fn the_default_is_the_embedded_toml_with_no_other_rust_default() {
+        let loaded = wire_runtime::LoadedConfig::load_from(None, &[]).unwrap_or_else(|e| {
+            unreachable!("{e}");
+        });
+        let loaded: AlerterConfig = loaded
+            .section("alerter")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let default = AlerterConfig::default();
+        assert_eq!(format!("{default:?}"), format!("{loaded:?}"));
+        assert_eq!(
+            format!("{:?}", WebhookDeliveryConfig::default()),
+            format!("{:?}", loaded.webhook)
+        );
+        assert!(default.validate().is_ok());
+        assert!(default.print_alerts);
+        assert_eq!(
+            wire_runtime::config::keys_with_rust_defaults::<AlerterConfig>("alerter"),
+            Vec::<String>::new()
+        );
+    }
+
+    /// `[alerter.smtp]` is optional, so its defaults live in Rust; the commented example in
+    /// config/wirefeed.toml states the same values.
+    #[test]
+    fn the_commented_smtp_example_states_the_rust_defaults() {
+        let example: String = wire_runtime::config::DEFAULTS_TOML
+            .lines()
+            .skip_while(|line| line.trim() != "# [alerter.smtp]")
+            .skip(1)
+            .take_while(|line| line.starts_with("# ") && line.contains(" = "))
+            .map(|line| format!("{}\n", &line[2..]))
+            .collect();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let file = dir.path().join("smtp.toml");
+        std::fs::write(&file, format!("[alerter.smtp]\n{example}"))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let stated: AlerterConfig = wire_runtime::LoadedConfig::load_from(Some(&file), &[])
+            .and_then(|loaded| loaded.section("alerter"))
+            .unwrap_or_else(|e| unreachable!("{e}: {example}"));
+        let Some(stated) = stated.smtp else {
+            unreachable!("no smtp in {example}")
+        };
+        let bare: SmtpConfig = serde_json::from_str(r#"{"host": "h", "from": "a@example.org"}"#)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(stated.port, bare.port);
+        assert_eq!(stated.starttls, bare.starttls);
+        assert_eq!(stated.timeout_secs, bare.timeout_secs);
+        assert_eq!(stated.retry_policy(), bare.retry_policy());
     }
 
     fn subscription(json: &str) -> SubscriptionConfig {

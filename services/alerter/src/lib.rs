@@ -357,7 +357,7 @@ impl Alerter {
         let stage = AlerterStage::restored(&config, registry.clone(), state.clone(), &values)?;
         // Subscribe the webhook consumer before the stage can publish anything.
         let webhooks =
-            channels::WebhookChannel::subscribe(&config.webhook, registry, context.bus.clone())
+            channels::AlertDelivery::subscribe(&config.webhook, registry, context.bus.clone())
                 .await?
                 .with_smtp(config.smtp.as_ref())?
                 .with_held(state, &values)

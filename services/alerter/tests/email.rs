@@ -17,7 +17,7 @@ use wire_runtime::state::{FileStateStore, SharedStateStore, StateStore};
 use wire_runtime::{Record, SharedBus};
 use wirefeed_alerter::SubscriptionRegistry;
 use wirefeed_alerter::channels::email::{Mailer, Sent};
-use wirefeed_alerter::channels::{HELD_PREFIX, HeldAlert, Outgoing, WebhookChannel};
+use wirefeed_alerter::channels::{AlertDelivery, HELD_PREFIX, HeldAlert, Outgoing};
 use wirefeed_alerter::config::{
     ChannelKind, ChannelTarget, Mode, SmtpConfig, SubscriptionConfig, WebhookDeliveryConfig,
 };
@@ -294,7 +294,7 @@ async fn the_delivery_loop_mails_a_subscription_with_an_email_channel() {
     };
     registry.load(vec![subscription], Vec::new(), None).unwrap();
     let channel =
-        WebhookChannel::subscribe(&WebhookDeliveryConfig::default(), registry, bus.clone())
+        AlertDelivery::subscribe(&WebhookDeliveryConfig::default(), registry, bus.clone())
             .await
             .unwrap()
             .with_smtp(Some(&sink.config()))
@@ -326,7 +326,7 @@ async fn a_kill_is_mailed_at_once_even_to_a_digest_subscription() {
     };
     registry.load(vec![subscription], Vec::new(), None).unwrap();
     let channel =
-        WebhookChannel::subscribe(&WebhookDeliveryConfig::default(), registry, bus.clone())
+        AlertDelivery::subscribe(&WebhookDeliveryConfig::default(), registry, bus.clone())
             .await
             .unwrap()
             .with_smtp(Some(&sink.config()))
@@ -387,7 +387,7 @@ async fn daily_digest(
     };
     registry.load(vec![subscription], Vec::new(), None).unwrap();
     let store: SharedStateStore = Arc::new(FileStateStore::open(dir, "alerter").unwrap());
-    let channel = WebhookChannel::subscribe(&WebhookDeliveryConfig::default(), registry, bus)
+    let channel = AlertDelivery::subscribe(&WebhookDeliveryConfig::default(), registry, bus)
         .await
         .unwrap()
         .with_smtp(Some(&sink.config()))

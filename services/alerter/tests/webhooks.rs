@@ -19,7 +19,7 @@ use wire_model::{ALERT_SCHEMA, Alert, FamilyId, SourceId};
 use wire_runtime::bus::{MemoryBus, publish};
 use wire_runtime::{Record, SharedBus};
 use wirefeed_alerter::SubscriptionRegistry;
-use wirefeed_alerter::channels::{GROUP, WEBHOOK_HEADER, WebhookChannel};
+use wirefeed_alerter::channels::{AlertDelivery, GROUP, WEBHOOK_HEADER};
 use wirefeed_alerter::config::{
     SubscriptionConfig, WebhookDeliveryConfig, WebhookKind, WebhookTarget,
 };
@@ -147,7 +147,7 @@ async fn channel(subscriptions: Vec<SubscriptionConfig>) -> (SharedBus, Cancella
         initial_backoff_ms: 1,
         max_backoff_ms: 5,
     };
-    let channel = WebhookChannel::subscribe(&config, registry, bus.clone())
+    let channel = AlertDelivery::subscribe(&config, registry, bus.clone())
         .await
         .unwrap();
     let shutdown = CancellationToken::new();

@@ -27,13 +27,12 @@ pub struct EnricherConfig {
     /// ...and was seen within this many hours.
     pub story_window_hours: u64,
     /// Region and topic tags (`[enricher.tagging]`).
-    #[serde(default)]
     pub tagging: TaggingConfig,
 }
 
 /// `[enricher.tagging]`: places, IPTC Media Topics, operator story topics, classifiers, routes.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct TaggingConfig {
     /// Tag articles at all.
     pub enabled: bool,
@@ -52,15 +51,11 @@ pub struct TaggingConfig {
     pub routes: Vec<RouteConfig>,
 }
 
+/// `[enricher.tagging]` of the embedded `config/wirefeed.toml`, the one place its defaults are
+/// stated (see [`wire_runtime::config::embedded_section`]).
 impl Default for TaggingConfig {
     fn default() -> Self {
-        Self {
-            enabled: true,
-            config_dir: String::new(),
-            reload_check_secs: 10,
-            classifiers: Vec::new(),
-            routes: Vec::new(),
-        }
+        wire_runtime::config::embedded_section("enricher.tagging")
     }
 }
 
@@ -83,19 +78,11 @@ pub struct RouteConfig {
     pub to: String,
 }
 
+/// `[enricher]` of the embedded `config/wirefeed.toml`, the one place its defaults are stated
+/// (see [`wire_runtime::config::embedded_section`]).
 impl Default for EnricherConfig {
     fn default() -> Self {
-        Self {
-            dedup_capacity: 1_000_000,
-            window_hours: 14 * 24,
-            min_containment: 0.55,
-            min_key_token_containment: 0.7,
-            agency_sources: Vec::new(),
-            stories_route: true,
-            story_min_coverage: 0.3,
-            story_window_hours: 72,
-            tagging: TaggingConfig::default(),
-        }
+        wire_runtime::config::embedded_section("enricher")
     }
 }
 
@@ -147,5 +134,30 @@ impl Validate for EnricherConfig {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wire_runtime::LoadedConfig;
+
+    #[test]
+    fn the_default_is_the_embedded_toml_with_no_other_rust_default() {
+        let loaded: EnricherConfig = LoadedConfig::load_from(None, &[])
+            .unwrap()
+            .section("enricher")
+            .unwrap();
+        let default = EnricherConfig::default();
+        assert_eq!(format!("{default:?}"), format!("{loaded:?}"));
+        assert_eq!(
+            format!("{:?}", TaggingConfig::default()),
+            format!("{:?}", loaded.tagging)
+        );
+        default.validate().unwrap();
+        assert_eq!(
+            wire_runtime::config::keys_with_rust_defaults::<EnricherConfig>("enricher"),
+            Vec::<String>::new()
+        );
     }
 }

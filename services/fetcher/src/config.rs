@@ -34,27 +34,15 @@ pub struct FetcherConfig {
     pub max_items_remembered: usize,
     /// How often the config file is checked for changed sources (0: never).
     pub reload_interval_secs: u64,
-    #[serde(default)]
+    /// The sources (the defaults have the demo inbox).
     pub sources: Vec<SourceConfig>,
 }
 
+/// `[fetcher]` of the embedded `config/wirefeed.toml`, the one place its defaults are stated
+/// (see [`wire_runtime::config::embedded_section`]), the demo inbox source included.
 impl Default for FetcherConfig {
     fn default() -> Self {
-        Self {
-            user_agent: format!("wirefeed/{}", env!("CARGO_PKG_VERSION")),
-            default_interval_secs: 300,
-            min_interval_secs: 30,
-            max_interval_secs: 6 * 3600,
-            max_backoff_secs: 3600,
-            timeout_secs: 30,
-            max_body_bytes: 15 * 1024 * 1024,
-            max_concurrent_polls: 16,
-            per_host_concurrency: 2,
-            idle_alarm_secs: 6 * 3600,
-            max_items_remembered: 10_000,
-            reload_interval_secs: 10,
-            sources: Vec::new(),
-        }
+        wire_runtime::config::embedded_section("fetcher")
     }
 }
 
@@ -380,6 +368,41 @@ mod tests {
             .section("fetcher")
             .unwrap();
         assert!(matches!(&config.sources[0], SourceConfig::Dir(d) if d.id == "demo-inbox"));
+    }
+
+    #[test]
+    fn the_default_is_the_embedded_toml_with_no_other_rust_default() {
+        let loaded: FetcherConfig = LoadedConfig::load_from(None, &[])
+            .unwrap()
+            .section("fetcher")
+            .unwrap();
+        let default = FetcherConfig::default();
+        assert_eq!(format!("{default:?}"), format!("{loaded:?}"));
+        default.validate().unwrap();
+        assert_eq!(
+            wire_runtime::config::keys_with_rust_defaults::<FetcherConfig>("fetcher"),
+            Vec::<String>::new()
+        );
+    }
+
+    /// The per-source defaults live in Rust (a source's optional keys); the demo inbox states
+    /// the same values.
+    #[test]
+    fn the_demo_inbox_states_the_rust_defaults_of_a_dir_source() {
+        let default = FetcherConfig::default();
+        let Some(SourceConfig::Dir(inbox)) = default.sources.first() else {
+            panic!("no demo inbox: {default:?}");
+        };
+        let bare: DirSource =
+            serde_json::from_str(r#"{"id": "demo-inbox", "path": "config/samples/inbox"}"#)
+                .unwrap();
+        assert_eq!(
+            (inbox.after, inbox.settle_secs),
+            (bare.after, bare.settle_secs)
+        );
+        let http: HttpSource =
+            serde_json::from_str(r#"{"id": "a", "url": "https://e.org/rss"}"#).unwrap();
+        assert_eq!(http, HttpSource::new("a", "https://e.org/rss"));
     }
 
     #[test]

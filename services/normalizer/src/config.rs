@@ -12,29 +12,16 @@ pub struct NormalizerConfig {
     /// Below this confidence (0.0 to 1.0) a detected language is not set.
     pub min_language_confidence: f64,
     /// A longer headline is cut to this many characters (and `wire.flags` says so).
-    #[serde(default = "default_max_headline_chars")]
     pub max_headline_chars: usize,
     /// A longer body text is cut to this many characters (and `wire.flags` says so).
-    #[serde(default = "default_max_body_chars")]
     pub max_body_chars: usize,
 }
 
-fn default_max_headline_chars() -> usize {
-    1_000
-}
-
-fn default_max_body_chars() -> usize {
-    200_000
-}
-
+/// `[normalizer]` of the embedded `config/wirefeed.toml`, the one place its defaults are stated
+/// (see [`wire_runtime::config::embedded_section`]).
 impl Default for NormalizerConfig {
     fn default() -> Self {
-        Self {
-            detect_language: true,
-            min_language_confidence: 0.5,
-            max_headline_chars: default_max_headline_chars(),
-            max_body_chars: default_max_body_chars(),
-        }
+        wire_runtime::config::embedded_section("normalizer")
     }
 }
 
@@ -62,5 +49,26 @@ impl Validate for NormalizerConfig {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wire_runtime::LoadedConfig;
+
+    #[test]
+    fn the_default_is_the_embedded_toml_with_no_other_rust_default() {
+        let loaded: NormalizerConfig = LoadedConfig::load_from(None, &[])
+            .unwrap()
+            .section("normalizer")
+            .unwrap();
+        let default = NormalizerConfig::default();
+        assert_eq!(format!("{default:?}"), format!("{loaded:?}"));
+        default.validate().unwrap();
+        assert_eq!(
+            wire_runtime::config::keys_with_rust_defaults::<NormalizerConfig>("normalizer"),
+            Vec::<String>::new()
+        );
     }
 }

@@ -6,16 +6,21 @@
 //! offsets are stored only through [`Subscription::commit`], which the stage loop calls after
 //! the outputs of a delivery were acknowledged, and auto-committed in the background from the
 //! stored offsets (at-least-once). Consumer lag comes from librdkafka's statistics.
+//!
+//! Every librdkafka client wirefeed makes (this bus's producer, consumers and admin client, the
+//! state store's, the CLI's) starts from [`client_config`], producers from [`producer_config`],
+//! and topics are created from their [`TopicPlan`] with [`create_topics`].
 
+use super::topic_plan::TopicPlan;
 use super::{Bus, BusError, Delivery, PendingAck, Record, Subscription};
 use crate::config::KafkaConfig;
 use crate::events;
 use async_trait::async_trait;
 use rdkafka::ClientConfig;
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication, TopicResult};
 use rdkafka::client::{ClientContext, DefaultClientContext};
 use rdkafka::consumer::{Consumer, ConsumerContext, Rebalance, StreamConsumer};
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::statistics::Statistics;
@@ -42,14 +47,7 @@ impl KafkaBus {
     /// Creates the producer. Connecting is lazy: an unreachable broker shows in
     /// [`Bus::is_reachable`] and in delivery timeouts, not here.
     pub fn new(config: KafkaConfig) -> Result<Self, BusError> {
-        let producer: FutureProducer = client_config(&config)
-            .set("enable.idempotence", "true")
-            .set("acks", "all")
-            .set("compression.type", &config.compression)
-            .set("linger.ms", config.linger_ms.to_string())
-            .set("message.timeout.ms", config.message_timeout_ms.to_string())
-            .set("message.max.bytes", config.message_max_bytes.to_string())
-            .create()?;
+        let producer: FutureProducer = producer_config(&config, None).create()?;
         Ok(Self { config, producer })
     }
 
@@ -64,15 +62,61 @@ impl KafkaBus {
     }
 }
 
-fn client_config(config: &KafkaConfig) -> ClientConfig {
+/// The librdkafka properties every wirefeed client shares: the brokers, the client id
+/// (`bus.kafka.client_id`, `<client_id>-<role>` for a `role` such as `state` or `cli-admin`)
+/// and then `bus.kafka.options` (security protocol, SASL, TLS, ...).
+pub fn client_config(config: &KafkaConfig, role: Option<&str>) -> ClientConfig {
+    let client_id = match role {
+        Some(role) => format!("{}-{role}", config.client_id),
+        None => config.client_id.clone(),
+    };
     let mut client = ClientConfig::new();
     client
         .set("bootstrap.servers", &config.bootstrap_servers)
-        .set("client.id", &config.client_id);
+        .set("client.id", client_id);
     for (key, value) in &config.options {
         client.set(key, value);
     }
     client
+}
+
+/// [`client_config`] for a producer: idempotent (`enable.idempotence=true`, `acks=all`), with
+/// `bus.kafka.compression`, `linger_ms`, `message_timeout_ms` and `message_max_bytes`.
+pub fn producer_config(config: &KafkaConfig, role: Option<&str>) -> ClientConfig {
+    let mut client = client_config(config, role);
+    client
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("compression.type", &config.compression)
+        .set("linger.ms", config.linger_ms.to_string())
+        .set("message.timeout.ms", config.message_timeout_ms.to_string())
+        .set("message.max.bytes", config.message_max_bytes.to_string());
+    client
+}
+
+/// Creates the topics of `plans` with their partitions, replication and configs; one result per
+/// topic as the broker answered (an existing topic is `TopicAlreadyExists` and left as it is).
+pub async fn create_topics<C: ClientContext>(
+    admin: &AdminClient<C>,
+    plans: &[TopicPlan],
+    options: &AdminOptions,
+) -> KafkaResult<Vec<TopicResult>> {
+    let configs: Vec<Vec<(&'static str, String)>> = plans.iter().map(TopicPlan::configs).collect();
+    let new_topics: Vec<NewTopic<'_>> = plans
+        .iter()
+        .zip(&configs)
+        .map(|(plan, configs)| {
+            let topic = NewTopic::new(
+                &plan.name,
+                plan.partitions,
+                TopicReplication::Fixed(plan.replication_factor),
+            );
+            configs
+                .iter()
+                .fold(topic, |topic, (key, value)| topic.set(key, value))
+        })
+        .collect();
+    admin.create_topics(&new_topics, options).await
 }
 
 #[async_trait]
@@ -156,7 +200,7 @@ impl Bus for KafkaBus {
         let assigned = context.assigned.clone();
         let assignments = context.assignments.clone();
         let lag = context.lag.clone();
-        let consumer: StreamConsumer<GroupContext> = client_config(&self.config)
+        let consumer: StreamConsumer<GroupContext> = client_config(&self.config, None)
             .set("group.id", &group_id)
             .set("enable.auto.commit", "true")
             .set(
@@ -187,21 +231,17 @@ impl Bus for KafkaBus {
         }))
     }
 
+    /// Creates the data topics `topics` as `wirefeed topics create` does (partitions,
+    /// replication, `cleanup.policy=delete`, `retention.ms`: [`TopicPlan::data`]).
     async fn ensure_topics(&self, topics: &[&str]) -> Result<(), BusError> {
-        let admin: AdminClient<DefaultClientContext> = client_config(&self.config).create()?;
-        let names: Vec<String> = topics.iter().map(|t| self.physical_topic(t)).collect();
-        let new_topics: Vec<NewTopic<'_>> = names
+        let admin: AdminClient<DefaultClientContext> =
+            client_config(&self.config, None).create()?;
+        let plans: Vec<TopicPlan> = topics
             .iter()
-            .map(|name| {
-                NewTopic::new(
-                    name,
-                    self.config.partitions,
-                    TopicReplication::Fixed(self.config.replication_factor),
-                )
-            })
+            .map(|logical| TopicPlan::data(&self.config, logical))
             .collect();
         let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        for result in admin.create_topics(&new_topics, &options).await? {
+        for result in create_topics(&admin, &plans, &options).await? {
             match result {
                 Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
                 Err((topic, code)) => {
@@ -445,7 +485,7 @@ mod tests {
         ] {
             config.options.insert(key.to_owned(), value.to_owned());
         }
-        let producer: Result<BaseProducer, KafkaError> = client_config(&config).create();
+        let producer: Result<BaseProducer, KafkaError> = producer_config(&config, None).create();
         assert!(producer.is_ok(), "{:?}", producer.err());
 
         config
@@ -454,7 +494,7 @@ mod tests {
         config
             .options
             .insert("sasl.mechanism".to_owned(), "PLAIN".to_owned());
-        let producer: Result<BaseProducer, KafkaError> = client_config(&config).create();
+        let producer: Result<BaseProducer, KafkaError> = producer_config(&config, None).create();
         assert!(producer.is_ok(), "{:?}", producer.err());
     }
 }

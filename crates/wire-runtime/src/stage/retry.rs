@@ -88,14 +88,15 @@ pub(super) async fn handle_with_retries<S: Stage>(
             Outcome::Retry(error) => error,
         };
         attempt += 1;
-        if attempt >= config.retry_max_attempts {
+        let policy = config.retry_policy();
+        if !policy.retries_after(attempt) {
             let error = StageError::new(
                 error.kind,
                 format!("{} (gave up after {attempt} attempts)", error.message),
             );
             return Some(Handled::dead_lettered(name, delivery, &error));
         }
-        let backoff_ms = backoff_ms(config, attempt);
+        let backoff_ms = policy.delay(attempt).as_millis() as u64;
         events::RetryScheduled {
             stage: name,
             attempt,
@@ -127,11 +128,4 @@ fn message_span(stage: &'static str, delivery: &Delivery) -> tracing::Span {
             .unwrap_or_default(),
         source = tracing::field::Empty,
     )
-}
-
-fn backoff_ms(config: &StageConfig, attempt: u32) -> u64 {
-    let exponential = config
-        .retry_initial_backoff_ms
-        .saturating_mul(1u64 << attempt.saturating_sub(1).min(20));
-    exponential.min(config.retry_max_backoff_ms)
 }

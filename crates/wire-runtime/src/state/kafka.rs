@@ -7,15 +7,17 @@
 //! them is skipped without being fetched (alone, an instance never reads its own writes back).
 
 use super::{StateAck, StateError, StateStore, StateWrite};
+use crate::bus::topic_plan::TopicPlan;
+use crate::bus::{client_config, create_topics, producer_config};
 use crate::config::KafkaConfig;
 use async_trait::async_trait;
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::admin::{AdminClient, AdminOptions};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+use rdkafka::{Message, Offset, TopicPartitionList};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -130,41 +132,23 @@ impl std::fmt::Debug for KafkaStateStore {
     }
 }
 
-fn client_config(config: &KafkaConfig) -> ClientConfig {
-    let mut client = ClientConfig::new();
-    client
-        .set("bootstrap.servers", &config.bootstrap_servers)
-        .set("client.id", format!("{}-state", config.client_id));
-    for (key, value) in &config.options {
-        client.set(key, value);
-    }
-    client
-}
+/// The client id suffix of the state store's clients (`<client_id>-state`).
+const CLIENT_ROLE: Option<&str> = Some("state");
 
 impl KafkaStateStore {
     /// Connects to the store `name`, creating its compacted topic (one partition) if needed.
     pub async fn open(config: &KafkaConfig, name: &str) -> Result<Self, StateError> {
-        let topic = format!(
-            "{}{}",
-            config.topic_prefix,
-            wire_model::topics::state_topic(name)
-        );
+        let plan = TopicPlan::state(config, name);
+        let topic = plan.name.clone();
         let error = |reason: String| StateError::Kafka {
             topic: topic.clone(),
             reason,
         };
-        let admin: AdminClient<DefaultClientContext> = client_config(config)
+        let admin: AdminClient<DefaultClientContext> = client_config(config, CLIENT_ROLE)
             .create()
             .map_err(|e| error(e.to_string()))?;
-        let new_topic = NewTopic::new(
-            &topic,
-            1,
-            TopicReplication::Fixed(config.replication_factor),
-        )
-        .set("cleanup.policy", "compact");
         let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        for result in admin
-            .create_topics([&new_topic], &options)
+        for result in create_topics(&admin, &[plan], &options)
             .await
             .map_err(|e| error(e.to_string()))?
         {
@@ -178,11 +162,8 @@ impl KafkaStateStore {
         // sends while writes queued behind the idempotent producer's five requests in flight (a
         // third of the enricher's CPU in `bench pipeline`). An input's commit waits for its
         // write; its outputs do not.
-        let producer = client_config(config)
-            .set("enable.idempotence", "true")
-            .set("acks", "all")
+        let producer = producer_config(config, CLIENT_ROLE)
             .set("linger.ms", "5")
-            .set("message.timeout.ms", config.message_timeout_ms.to_string())
             .create()
             .map_err(|e| error(e.to_string()))?;
         Ok(Self {
@@ -206,7 +187,7 @@ impl KafkaStateStore {
 #[async_trait]
 impl StateStore for KafkaStateStore {
     async fn load_all(&self) -> Result<HashMap<String, Vec<u8>>, StateError> {
-        let consumer: BaseConsumer = client_config(&self.config)
+        let consumer: BaseConsumer = client_config(&self.config, CLIENT_ROLE)
             .set(
                 "group.id",
                 format!("{}state-loader", self.config.group_prefix),

@@ -64,7 +64,7 @@ impl Mailer {
             Ok(message) => message,
             Err(error) => return Sent::Failed { attempts: 0, error },
         };
-        let retries = self.config.retries();
+        let retries = self.config.retry_policy();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -86,7 +86,7 @@ impl Mailer {
                 }
                 Err(error) => format!("SMTP send failed: {error}"),
             };
-            if attempt >= retries.max_attempts {
+            if !retries.retries_after(attempt) {
                 return Sent::Failed {
                     attempts: attempt,
                     error,

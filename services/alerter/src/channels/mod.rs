@@ -2,11 +2,12 @@
 //! (the alert as signed JSON) and Slack-compatible (`{"text": ...}`), and e-mail over SMTP
 //! ([`email`]).
 //!
-//! Channels are served outside the pure stage, by a second consumer of `wire.alerts.v1` (group
-//! `alerter-webhooks`) in the alerter process: for each alert it sends to every webhook and
-//! e-mail channel of the alert's subscription, retrying with backoff, dead-letters to
-//! `wire.dlq.v1` what still fails, and only then commits. At-least-once: after a crash, an
-//! alert can be posted again with the same `X-Wirefeed-Alert-Id`.
+//! Channels are served outside the pure stage, by [`AlertDelivery`], a second consumer of
+//! `wire.alerts.v1` (group `alerter-webhooks`) in the alerter process: for each alert it sends
+//! to every webhook (generic or Slack) and e-mail channel of the alert's subscription, retrying
+//! with backoff ([`wire_runtime::RetryPolicy`]), dead-letters to `wire.dlq.v1` what still
+//! fails, and only then commits. At-least-once: after a crash, an alert can be posted again
+//! with the same `X-Wirefeed-Alert-Id`.
 //!
 //! Pacing: a realtime subscription gets at most `max_per_minute` messages a minute
 //! ([`crate::throttle`]); the alerts beyond it go out as one batch per channel when the
@@ -36,7 +37,7 @@ use webhook::Posted;
 use wire_model::{Alert, topics};
 use wire_runtime::bus::publish;
 use wire_runtime::state::SharedStateStore;
-use wire_runtime::{BusError, Delivery, Record, SharedBus, StageError, Subscription};
+use wire_runtime::{BusError, Delivery, Record, RetryPolicy, SharedBus, StageError, Subscription};
 
 /// The consumer group (and dead-letter stage name) of webhook delivery.
 pub const GROUP: &str = "alerter-webhooks";
@@ -102,8 +103,9 @@ impl Outgoing<'_> {
     }
 }
 
-/// The delivery loop, subscribed.
-pub struct WebhookChannel {
+/// The consumer of `wire.alerts.v1` that delivers each alert to its subscription's channels:
+/// webhooks (generic or Slack) and e-mail, paced by the per-minute cap and digests.
+pub struct AlertDelivery {
     poster: Poster,
     subscription: Box<dyn Subscription>,
     throttle: Throttle<HeldAlert>,
@@ -112,7 +114,8 @@ pub struct WebhookChannel {
 
 /// What sending needs (shared across awaits, apart from the consumer).
 struct Poster {
-    config: WebhookDeliveryConfig,
+    /// How a webhook post is retried (`[alerter.webhook]`).
+    webhook_retries: RetryPolicy,
     registry: SubscriptionRegistry,
     bus: SharedBus,
     client: reqwest::Client,
@@ -127,7 +130,7 @@ struct ChannelFailure {
     error: String,
 }
 
-impl WebhookChannel {
+impl AlertDelivery {
     /// Joins the `alerter-webhooks` group on `wire.alerts.v1`.
     pub async fn subscribe(
         config: &WebhookDeliveryConfig,
@@ -141,7 +144,7 @@ impl WebhookChannel {
         let subscription = bus.subscribe(GROUP, &[topics::ALERTS]).await?;
         Ok(Self {
             poster: Poster {
-                config: config.clone(),
+                webhook_retries: config.retry_policy(),
                 registry,
                 bus,
                 client,
@@ -451,12 +454,19 @@ impl Poster {
         };
         let mut failures = Vec::new();
         for (index, target) in subscription.webhooks.iter().enumerate() {
-            let error =
-                match webhook::post(&self.client, &self.config, target, outgoing, shutdown).await {
-                    Posted::Delivered => continue,
-                    Posted::Interrupted => return None,
-                    Posted::Failed(error) => error,
-                };
+            let error = match webhook::post(
+                &self.client,
+                &self.webhook_retries,
+                target,
+                outgoing,
+                shutdown,
+            )
+            .await
+            {
+                Posted::Delivered => continue,
+                Posted::Interrupted => return None,
+                Posted::Failed(error) => error,
+            };
             let attempts = match &error {
                 webhook::WebhookError::Exhausted { attempts, .. } => *attempts,
                 webhook::WebhookError::Refused { .. } => 1,

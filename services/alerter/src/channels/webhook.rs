@@ -1,12 +1,12 @@
-//! Posting one alert to one webhook: the body (pure), the signature (pure), the backoff
-//! (pure), and the retrying POST (the thin async part).
+//! Posting one alert to one webhook: the body (pure), the signature (pure), and the retrying
+//! POST (the thin async part, waiting as its [`RetryPolicy`] says).
 
 use super::Outgoing;
-use crate::config::{WebhookDeliveryConfig, WebhookKind, WebhookTarget};
+use crate::config::{WebhookKind, WebhookTarget};
 use crate::events;
-use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_model::Alert;
+use wire_runtime::RetryPolicy;
 
 pub use super::signing::{SIGNATURE_HEADER, signature};
 
@@ -94,17 +94,6 @@ pub fn body(kind: WebhookKind, outgoing: &Outgoing<'_>) -> Vec<u8> {
     }
 }
 
-/// The wait before retry `attempt` (1 after the first failure): exponential from
-/// `initial_backoff_ms`, capped at `max_backoff_ms`, with jitter over its upper half.
-pub fn backoff(config: &WebhookDeliveryConfig, attempt: u32, random: f64) -> Duration {
-    let exponential = config
-        .initial_backoff_ms
-        .saturating_mul(1u64 << attempt.saturating_sub(1).min(30))
-        .min(config.max_backoff_ms);
-    let jittered = exponential as f64 * (0.5 + 0.5 * random.clamp(0.0, 1.0));
-    Duration::from_millis(jittered as u64)
-}
-
 /// Why a webhook was given up.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WebhookError {
@@ -124,10 +113,10 @@ pub enum Posted {
 }
 
 /// Posts `outgoing` to `target`, retrying transient failures (connection errors, timeouts,
-/// 408, 429, 5xx) with backoff.
+/// 408, 429, 5xx) as `retries` says, with jitter.
 pub async fn post(
     client: &reqwest::Client,
-    config: &WebhookDeliveryConfig,
+    retries: &RetryPolicy,
     target: &WebhookTarget,
     outgoing: &Outgoing<'_>,
     shutdown: &CancellationToken,
@@ -174,7 +163,7 @@ pub async fn post(
             Err(error) if error.is_connect() => "could not connect to the webhook".to_owned(),
             Err(_) => "webhook request failed".to_owned(),
         };
-        if attempt >= config.max_attempts {
+        if !retries.retries_after(attempt) {
             return Posted::Failed(WebhookError::Exhausted {
                 attempts: attempt,
                 last: error,
@@ -186,7 +175,7 @@ pub async fn post(
             attempt,
             error: &error,
         };
-        if !retry.wait(config, shutdown).await {
+        if !retry.wait(retries, shutdown).await {
             return Posted::Interrupted;
         }
     }
@@ -201,13 +190,9 @@ pub(super) struct Retry<'a> {
 }
 
 impl Retry<'_> {
-    /// Reports the retry and waits its backoff; `false` when shutdown came first.
-    pub(super) async fn wait(
-        self,
-        config: &WebhookDeliveryConfig,
-        shutdown: &CancellationToken,
-    ) -> bool {
-        let wait = backoff(config, self.attempt, fastrand::f64());
+    /// Reports the retry and waits its jittered backoff; `false` when shutdown came first.
+    pub(super) async fn wait(self, retries: &RetryPolicy, shutdown: &CancellationToken) -> bool {
+        let wait = retries.jittered_delay(self.attempt, fastrand::f64());
         events::WebhookRetry {
             subscription: self.subscription,
             channel: self.channel,
@@ -226,19 +211,21 @@ impl Retry<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn backoff_grows_exponentially_with_jitter_up_to_the_cap() {
-        let config = WebhookDeliveryConfig {
+        let config = crate::config::WebhookDeliveryConfig {
             initial_backoff_ms: 100,
             max_backoff_ms: 1000,
-            ..WebhookDeliveryConfig::default()
+            ..crate::config::WebhookDeliveryConfig::default()
         };
-        assert_eq!(backoff(&config, 1, 1.0), Duration::from_millis(100));
-        assert_eq!(backoff(&config, 1, 0.0), Duration::from_millis(50));
-        assert_eq!(backoff(&config, 3, 1.0), Duration::from_millis(400));
-        assert_eq!(backoff(&config, 10, 1.0), Duration::from_millis(1000));
-        assert_eq!(backoff(&config, u32::MAX, 0.5), Duration::from_millis(750));
+        let backoff = |attempt, random| config.retry_policy().jittered_delay(attempt, random);
+        assert_eq!(backoff(1, 1.0), Duration::from_millis(100));
+        assert_eq!(backoff(1, 0.0), Duration::from_millis(50));
+        assert_eq!(backoff(3, 1.0), Duration::from_millis(400));
+        assert_eq!(backoff(10, 1.0), Duration::from_millis(1000));
+        assert_eq!(backoff(u32::MAX, 0.5), Duration::from_millis(750));
     }
 
     #[test]

@@ -1,90 +1,30 @@
 //! `wirefeed topics create|describe`: the topics of a deployment, made the way wirefeed expects
-//! them, and a table of how they are set up on the broker.
+//! them ([`wire_runtime::bus::topic_plan`]: data topics with `retention.ms` from
+//! `bus.kafka.retention_hours`, compacted state topics), and a table of how they are set up on
+//! the broker.
 //!
-//! - Data topics ([`wire_model::topics::ALL`]): `bus.kafka.partitions` partitions,
-//!   `bus.kafka.replication_factor` replicas, `cleanup.policy=delete` and
-//!   `retention.ms` from `bus.kafka.retention_hours` (0: forever).
-//! - State topics (`wire.state.<stage>.v1` of [`STATE_STAGES`]): one partition (the state store
-//!   reads partition 0), `cleanup.policy=compact` (the last value of every key is kept).
-//!
-//! Every name gets `bus.kafka.topic_prefix`. `create` leaves existing topics as they are and
-//! says where one differs from the plan; `describe` exits 1 when a topic is missing.
+//! `create` leaves existing topics as they are and says where one differs from the plan;
+//! `describe` exits 1 when a topic is missing.
 
 use anyhow::Context as _;
 use rdkafka::ClientConfig;
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication};
+use rdkafka::admin::{AdminClient, AdminOptions, ResourceSpecifier};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::error::RDKafkaErrorCode;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use wire_runtime::LoadedConfig;
+use wire_runtime::bus::topic_plan::{TopicPlan, plan};
 use wire_runtime::config::{BusConfig, KafkaConfig};
-
-/// The stages that keep state in a compacted topic when `state.kind` resolves to `kafka`.
-pub const STATE_STAGES: [&str; 3] = ["fetcher", "enricher", "alerter"];
 
 /// How long one admin request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What a topic should look like.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicPlan {
-    /// The physical name (with the prefix).
-    pub name: String,
-    pub partitions: i32,
-    pub replication_factor: i32,
-    /// `delete` (data) or `compact` (state).
-    pub cleanup_policy: &'static str,
-    /// `retention.ms` of a data topic (-1: forever); `None` for compacted topics.
-    pub retention_ms: Option<i64>,
-}
-
-/// Every topic a deployment with `kafka` needs, data topics first, then the enricher's topic
-/// routes (`routes`, logical names), then the state topics.
-pub fn plan(kafka: &KafkaConfig, routes: &[String]) -> Vec<TopicPlan> {
-    let retention_ms = if kafka.retention_hours == 0 {
-        -1
-    } else {
-        i64::try_from(kafka.retention_hours.saturating_mul(3_600_000)).unwrap_or(i64::MAX)
-    };
-    let mut logical_names: Vec<&str> = wire_model::topics::ALL.to_vec();
-    for route in routes {
-        if !logical_names.contains(&route.as_str()) {
-            logical_names.push(route);
-        }
-    }
-    let data = logical_names.into_iter().map(|logical| TopicPlan {
-        name: format!("{}{logical}", kafka.topic_prefix),
-        partitions: kafka.partitions,
-        replication_factor: kafka.replication_factor,
-        cleanup_policy: "delete",
-        retention_ms: Some(retention_ms),
-    });
-    let state = STATE_STAGES.iter().map(|stage| TopicPlan {
-        name: format!(
-            "{}{}",
-            kafka.topic_prefix,
-            wire_model::topics::state_topic(stage)
-        ),
-        partitions: 1,
-        replication_factor: kafka.replication_factor,
-        cleanup_policy: "compact",
-        retention_ms: None,
-    });
-    data.chain(state).collect()
-}
-
-/// A librdkafka client config for the CLI's admin and reader clients.
+/// A librdkafka client config for the CLI's admin and reader clients (client id
+/// `<client_id>-cli-<role>`).
 pub fn client_config(kafka: &KafkaConfig, role: &str) -> ClientConfig {
-    let mut client = ClientConfig::new();
-    client
-        .set("bootstrap.servers", &kafka.bootstrap_servers)
-        .set("client.id", format!("{}-cli-{role}", kafka.client_id));
-    for (key, value) in &kafka.options {
-        client.set(key, value);
-    }
-    client
+    wire_runtime::bus::client_config(kafka, Some(&format!("cli-{role}")))
 }
 
 /// The `[bus]` section of the layered config (its `kafka` part is used whatever `bus.kind` says).
@@ -106,32 +46,10 @@ pub async fn create(config_file: Option<&Path>, wait: Duration) -> anyhow::Resul
     let admin = admin_client(&kafka)?;
     wait_for_broker(&admin, &kafka, wait).await?;
     let plans = plan(&kafka, &route_topics(config_file)?);
-    let retention: Vec<String> = plans
-        .iter()
-        .map(|p| p.retention_ms.map(|ms| ms.to_string()).unwrap_or_default())
-        .collect();
-    let new_topics: Vec<NewTopic<'_>> = plans
-        .iter()
-        .zip(&retention)
-        .map(|(plan, retention_ms)| {
-            let topic = NewTopic::new(
-                &plan.name,
-                plan.partitions,
-                TopicReplication::Fixed(plan.replication_factor),
-            )
-            .set("cleanup.policy", plan.cleanup_policy);
-            if plan.retention_ms.is_some() {
-                topic.set("retention.ms", retention_ms)
-            } else {
-                topic
-            }
-        })
-        .collect();
     let options = AdminOptions::new()
         .operation_timeout(Some(REQUEST_TIMEOUT))
         .request_timeout(Some(REQUEST_TIMEOUT));
-    let results = admin
-        .create_topics(&new_topics, &options)
+    let results = wire_runtime::bus::create_topics(&admin, &plans, &options)
         .await
         .with_context(|| format!("failed to create topics on {}", kafka.bootstrap_servers))?;
     let mut failed = false;
@@ -443,6 +361,7 @@ impl TopicsArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wire_runtime::bus::topic_plan::STATE_STAGES;
 
     fn kafka(prefix: &str, retention_hours: u64) -> KafkaConfig {
         let mut bus: BusConfig = LoadedConfig::load_from(None, &[])
