@@ -72,7 +72,10 @@ fn every_path_the_docs_name_exists() {
             }
         }
     }
-    assert!(checked > 50, "only {checked} paths found: is the parser right?");
+    assert!(
+        checked > 50,
+        "only {checked} paths found: is the parser right?"
+    );
     assert!(
         missing.is_empty(),
         "paths named in the docs that do not exist:\n{}",
