@@ -5,7 +5,7 @@ use crate::matcher::CompiledQuery;
 use crate::query;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
-use wire_runtime::config::ConfigError;
+use wire_runtime::config::{ConfigError, require_at_least, require_share};
 use wire_runtime::{RetryPolicy, Validate};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -448,20 +448,11 @@ impl SubscriptionConfig {
 
 impl Validate for AlerterConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.alerted_window_hours == 0 {
-            return Err(ConfigError::invalid(
-                "alerter.alerted_window_hours",
-                self.alerted_window_hours,
-                "must be at least 1",
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.update_min_body_change) {
-            return Err(ConfigError::invalid(
-                "alerter.update_min_body_change",
-                self.update_min_body_change,
-                "must be between 0.0 and 1.0",
-            ));
-        }
+        require_at_least("alerter.alerted_window_hours", self.alerted_window_hours, 1)?;
+        require_share(
+            "alerter.update_min_body_change",
+            self.update_min_body_change,
+        )?;
         let webhook = &self.webhook;
         if webhook.max_attempts == 0 || webhook.timeout_secs == 0 {
             return Err(ConfigError::invalid(
