@@ -74,11 +74,7 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
             )
         })
         .collect();
-    let version = match value.get("version") {
-        Some(Value::Number(number)) => Some(number.to_string()),
-        Some(Value::String(version)) => Some(version.clone()),
-        _ => None,
-    };
+    let version = super::version_text(value.get("version"));
     Ok(ParsedItem {
         headline: text("headline"),
         body_html,

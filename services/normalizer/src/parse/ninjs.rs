@@ -69,11 +69,7 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
             subject
         })
         .collect();
-    let version = match value.get("version") {
-        Some(Value::String(v)) => Some(v.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
+    let version = super::version_text(value.get("version"));
     Ok(ParsedItem {
         headline,
         body_html,
