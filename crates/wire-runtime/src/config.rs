@@ -161,6 +161,24 @@ pub fn require_at_least<T: PartialOrd + std::fmt::Debug>(
     Ok(())
 }
 
+/// `Ok` when `value` does not exceed `limit`, the value of `limit_key`; else the error naming
+/// `key` and `value`.
+pub fn require_not_above<T: PartialOrd + std::fmt::Debug>(
+    key: &str,
+    value: T,
+    limit_key: &str,
+    limit: T,
+) -> Result<(), ConfigError> {
+    if value > limit {
+        return Err(ConfigError::invalid(
+            key,
+            value,
+            format!("must not exceed {limit_key}"),
+        ));
+    }
+    Ok(())
+}
+
 /// `Ok` when `value` is a share between 0.0 and 1.0, else the error naming `key` and `value`.
 pub fn require_share(key: &str, value: f64) -> Result<(), ConfigError> {
     if !(0.0..=1.0).contains(&value) {
@@ -598,14 +616,12 @@ impl Validate for AdminConfig {
 impl Validate for StageConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         require_at_least("stage.max_in_flight", self.max_in_flight, 1)?;
-        if self.retry_initial_backoff_ms > self.retry_max_backoff_ms {
-            return Err(ConfigError::invalid(
-                "stage.retry_initial_backoff_ms",
-                self.retry_initial_backoff_ms,
-                "must not exceed stage.retry_max_backoff_ms",
-            ));
-        }
-        Ok(())
+        require_not_above(
+            "stage.retry_initial_backoff_ms",
+            self.retry_initial_backoff_ms,
+            "stage.retry_max_backoff_ms",
+            self.retry_max_backoff_ms,
+        )
     }
 }
 
