@@ -153,6 +153,11 @@ pub(crate) fn version_text(value: Option<&serde_json::Value>) -> Option<String> 
     }
 }
 
+/// An IPTC urgency, 1 (most urgent) to 9; `None` for any other number.
+pub(crate) fn urgency(value: u64) -> Option<u8> {
+    u8::try_from(value).ok().filter(|u| (1..=9).contains(u))
+}
+
 /// ninjs `pubStatus` from a status word or qcode (`usable`, `stat:canceled`).
 pub(crate) fn pub_status(value: &str) -> Option<PubStatus> {
     let word = value.rsplit(':').next().unwrap_or(value).trim();
