@@ -145,6 +145,52 @@ impl ConfigError {
     }
 }
 
+/// `Ok` when `value` is at least `min`, else the error naming `key` and `value`.
+pub fn require_at_least<T: PartialOrd + std::fmt::Debug>(
+    key: &str,
+    value: T,
+    min: T,
+) -> Result<(), ConfigError> {
+    if value < min {
+        return Err(ConfigError::invalid(
+            key,
+            value,
+            format!("must be at least {min:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// `Ok` when `value` does not exceed `limit`, the value of `limit_key`; else the error naming
+/// `key` and `value`.
+pub fn require_not_above<T: PartialOrd + std::fmt::Debug>(
+    key: &str,
+    value: T,
+    limit_key: &str,
+    limit: T,
+) -> Result<(), ConfigError> {
+    if value > limit {
+        return Err(ConfigError::invalid(
+            key,
+            value,
+            format!("must not exceed {limit_key}"),
+        ));
+    }
+    Ok(())
+}
+
+/// `Ok` when `value` is a share between 0.0 and 1.0, else the error naming `key` and `value`.
+pub fn require_share(key: &str, value: f64) -> Result<(), ConfigError> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(ConfigError::invalid(
+            key,
+            value,
+            "must be between 0.0 and 1.0",
+        ));
+    }
+    Ok(())
+}
+
 /// A config section that can check itself after parsing.
 pub trait Validate {
     fn validate(&self) -> Result<(), ConfigError>;
@@ -487,13 +533,11 @@ impl StageConfig {
 
 impl Validate for BusConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.memory.channel_capacity == 0 {
-            return Err(ConfigError::invalid(
-                "bus.memory.channel_capacity",
-                0,
-                "must be at least 1",
-            ));
-        }
+        require_at_least(
+            "bus.memory.channel_capacity",
+            self.memory.channel_capacity,
+            1,
+        )?;
         let kafka = &self.kafka;
         if self.kind == BusKind::Kafka && kafka.bootstrap_servers.trim().is_empty() {
             return Err(ConfigError::invalid(
@@ -502,20 +546,8 @@ impl Validate for BusConfig {
                 "must name at least one broker when bus.kind = \"kafka\"",
             ));
         }
-        if kafka.partitions < 1 {
-            return Err(ConfigError::invalid(
-                "bus.kafka.partitions",
-                kafka.partitions,
-                "must be at least 1",
-            ));
-        }
-        if kafka.replication_factor < 1 {
-            return Err(ConfigError::invalid(
-                "bus.kafka.replication_factor",
-                kafka.replication_factor,
-                "must be at least 1",
-            ));
-        }
+        require_at_least("bus.kafka.partitions", kafka.partitions, 1)?;
+        require_at_least("bus.kafka.replication_factor", kafka.replication_factor, 1)?;
         if !["earliest", "latest"].contains(&kafka.auto_offset_reset.as_str()) {
             return Err(ConfigError::invalid(
                 "bus.kafka.auto_offset_reset",
@@ -583,21 +615,13 @@ impl Validate for AdminConfig {
 
 impl Validate for StageConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.max_in_flight == 0 {
-            return Err(ConfigError::invalid(
-                "stage.max_in_flight",
-                0,
-                "must be at least 1",
-            ));
-        }
-        if self.retry_initial_backoff_ms > self.retry_max_backoff_ms {
-            return Err(ConfigError::invalid(
-                "stage.retry_initial_backoff_ms",
-                self.retry_initial_backoff_ms,
-                "must not exceed stage.retry_max_backoff_ms",
-            ));
-        }
-        Ok(())
+        require_at_least("stage.max_in_flight", self.max_in_flight, 1)?;
+        require_not_above(
+            "stage.retry_initial_backoff_ms",
+            self.retry_initial_backoff_ms,
+            "stage.retry_max_backoff_ms",
+            self.retry_max_backoff_ms,
+        )
     }
 }
 

@@ -2,7 +2,8 @@
 //! [`bus`] (Kafka and in-process, with the Kafka [`bus::topic_plan`]), the generic [`stage`] loop
 //! with its [`Outcome`]s, the [`retry`] policy, admin HTTP ([`admin`]: `/livez`, `/readyz`,
 //! `/metrics`) and graceful [`shutdown`]; what a service gets from its process
-//! ([`ServiceContext`]) and the start-up sequence of a service binary ([`Process`]).
+//! ([`ServiceContext`]), the start-up sequence of a service binary ([`Process`]) and what the
+//! `main` of every binary shares ([`binary`]).
 //!
 //! Delivery guarantee: at-least-once through the stage loop. An input is committed only after
 //! every output it caused was acknowledged by the bus; a crash re-delivers what was not
@@ -10,6 +11,7 @@
 
 pub mod admin;
 pub mod admin_auth;
+pub mod binary;
 pub mod bus;
 pub mod config;
 pub mod events;

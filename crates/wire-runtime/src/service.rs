@@ -7,8 +7,9 @@
 //! policy as its own routes, however late they are mounted.
 
 use crate::admin::Health;
-use crate::bus::SharedBus;
+use crate::bus::{BusError, SharedBus};
 use crate::config::{LoadedConfig, RuntimeConfig, StageConfig, StateKind};
+use crate::stage::Stage;
 use crate::state::SharedStateStore;
 use axum::Router;
 use axum::extract::Request;
@@ -96,6 +97,19 @@ impl ServiceContext {
     /// The stage loop's settings.
     pub fn stage(&self) -> &StageConfig {
         &self.runtime.stage
+    }
+
+    /// Runs `stage` in the stage loop ([`crate::run_stage`]) over this context's bus, stage
+    /// settings, health table and shutdown token, until shutdown.
+    pub async fn run_stage<S: Stage>(self, stage: S) -> Result<(), BusError> {
+        crate::run_stage(
+            stage,
+            self.bus,
+            &self.runtime.stage,
+            self.health,
+            self.shutdown,
+        )
+        .await
     }
 
     /// The state store `name` (`fetcher`, `enricher`, ...): the one handed over with

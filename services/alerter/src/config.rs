@@ -5,7 +5,7 @@ use crate::matcher::CompiledQuery;
 use crate::query;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
-use wire_runtime::config::ConfigError;
+use wire_runtime::config::{ConfigError, require_at_least, require_not_above, require_share};
 use wire_runtime::{RetryPolicy, Validate};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -448,20 +448,11 @@ impl SubscriptionConfig {
 
 impl Validate for AlerterConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.alerted_window_hours == 0 {
-            return Err(ConfigError::invalid(
-                "alerter.alerted_window_hours",
-                self.alerted_window_hours,
-                "must be at least 1",
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.update_min_body_change) {
-            return Err(ConfigError::invalid(
-                "alerter.update_min_body_change",
-                self.update_min_body_change,
-                "must be between 0.0 and 1.0",
-            ));
-        }
+        require_at_least("alerter.alerted_window_hours", self.alerted_window_hours, 1)?;
+        require_share(
+            "alerter.update_min_body_change",
+            self.update_min_body_change,
+        )?;
         let webhook = &self.webhook;
         if webhook.max_attempts == 0 || webhook.timeout_secs == 0 {
             return Err(ConfigError::invalid(
@@ -470,13 +461,12 @@ impl Validate for AlerterConfig {
                 "max_attempts and timeout_secs must be at least 1",
             ));
         }
-        if webhook.initial_backoff_ms > webhook.max_backoff_ms {
-            return Err(ConfigError::invalid(
-                "alerter.webhook.initial_backoff_ms",
-                webhook.initial_backoff_ms,
-                "must not exceed alerter.webhook.max_backoff_ms",
-            ));
-        }
+        require_not_above(
+            "alerter.webhook.initial_backoff_ms",
+            webhook.initial_backoff_ms,
+            "alerter.webhook.max_backoff_ms",
+            webhook.max_backoff_ms,
+        )?;
         if let Some(smtp) = &self.smtp {
             if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
                 return Err(ConfigError::invalid(
@@ -492,13 +482,12 @@ impl Validate for AlerterConfig {
                     "host must be set, max_attempts and timeout_secs at least 1",
                 ));
             }
-            if smtp.initial_backoff_ms > smtp.max_backoff_ms {
-                return Err(ConfigError::invalid(
-                    "alerter.smtp.initial_backoff_ms",
-                    smtp.initial_backoff_ms,
-                    "must not exceed alerter.smtp.max_backoff_ms",
-                ));
-            }
+            require_not_above(
+                "alerter.smtp.initial_backoff_ms",
+                smtp.initial_backoff_ms,
+                "alerter.smtp.max_backoff_ms",
+                smtp.max_backoff_ms,
+            )?;
         }
         let mut ids = std::collections::HashSet::new();
         for (index, subscription) in self.subscriptions.iter().enumerate() {

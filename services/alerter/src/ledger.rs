@@ -174,43 +174,76 @@ impl AlertLedger {
         let kill = change.is_some_and(|c| c.kill)
             || envelope.article.pub_status == Some(PubStatus::Canceled);
         if kill {
-            decision.reason = "kill_not_alerted";
-            let alerted: Vec<String> = self
-                .entries
-                .get(&family)
-                .map(|all| all.keys().cloned().collect())
-                .unwrap_or_default();
-            for subscription in alerted {
-                if !subscribed(&subscription) {
-                    continue;
-                }
-                let Some(entry) = self.touch(&subscription, &family, now, |entry| {
-                    (!entry.killed).then(|| entry.killed = true).is_some()
-                }) else {
-                    continue;
-                };
-                decision
-                    .writes
-                    .push((state_key(&subscription, &family), Some(entry)));
-                decision.alerts.push(Planned {
-                    subscription,
-                    kind: Kind::Kill,
-                    evidence: vec!["the story was killed".to_owned()],
-                    changes: vec!["killed".to_owned()],
-                });
-            }
+            self.decide_kill(&family, subscribed, now, &mut decision);
             return decision;
         }
+        let candidates = self.candidates(&family, matches, change.is_some(), subscribed);
+        if !candidates.is_empty() {
+            decision.reason = "already_alerted";
+        }
+        for (subscription, evidence) in candidates {
+            self.decide_for(
+                envelope,
+                &family,
+                subscription,
+                evidence,
+                now,
+                &mut decision,
+            );
+        }
+        decision
+    }
 
-        // Subscriptions to consider: the matching ones, and for versions those already
-        // alerted about the family.
+    /// A kill: alerts every still subscribed subscription alerted about `family` and not yet
+    /// told of the kill.
+    fn decide_kill(
+        &mut self,
+        family: &FamilyId,
+        subscribed: &dyn Fn(&str) -> bool,
+        now: DateTime<Utc>,
+        decision: &mut Decision,
+    ) {
+        decision.reason = "kill_not_alerted";
+        let alerted: Vec<String> = self
+            .entries
+            .get(family)
+            .map(|all| all.keys().cloned().collect())
+            .unwrap_or_default();
+        for subscription in alerted {
+            if !subscribed(&subscription) {
+                continue;
+            }
+            let Some(entry) = self.touch(&subscription, family, now, |entry| {
+                (!entry.killed).then(|| entry.killed = true).is_some()
+            }) else {
+                continue;
+            };
+            decision
+                .writes
+                .push((state_key(&subscription, family), Some(entry)));
+            decision.alerts.push(Planned {
+                subscription,
+                kind: Kind::Kill,
+                evidence: vec!["the story was killed".to_owned()],
+                changes: vec!["killed".to_owned()],
+            });
+        }
+    }
+
+    /// Subscriptions to consider, with their evidence: the matching ones, and for versions
+    /// (`is_version`) those already alerted about the family.
+    fn candidates(
+        &self,
+        family: &FamilyId,
+        matches: &[Match],
+        is_version: bool,
+        subscribed: &dyn Fn(&str) -> bool,
+    ) -> BTreeMap<String, Vec<String>> {
         let mut candidates: BTreeMap<String, Vec<String>> = matches
             .iter()
             .map(|m| (m.id.clone(), m.evidence.clone()))
             .collect();
-        if change.is_some()
-            && let Some(alerted) = self.entries.get(&family)
-        {
+        if is_version && let Some(alerted) = self.entries.get(family) {
             for subscription in alerted.keys() {
                 if subscribed(subscription) {
                     candidates
@@ -219,65 +252,74 @@ impl AlertLedger {
                 }
             }
         }
-        if !candidates.is_empty() {
-            decision.reason = "already_alerted";
-        }
-        for (subscription, evidence) in candidates {
-            let (kind, changes) = match (self.get(&subscription, &family), change) {
-                (None, _) => (Kind::New, Vec::new()),
-                (Some(entry), _) if entry.killed => {
-                    decision.reason = "killed";
-                    continue;
+        candidates
+    }
+
+    /// What `envelope` means to one candidate subscription: a new alert, an update, or nothing
+    /// (with the reason in `decision`). An alert is added to `decision` with its state write.
+    fn decide_for(
+        &mut self,
+        envelope: &Envelope,
+        family: &FamilyId,
+        subscription: String,
+        evidence: Vec<String>,
+        now: DateTime<Utc>,
+        decision: &mut Decision,
+    ) {
+        let change = envelope.wire.change.as_ref();
+        let (kind, changes) = match (self.get(&subscription, family), change) {
+            (None, _) => (Kind::New, Vec::new()),
+            (Some(entry), _) if entry.killed => {
+                decision.reason = "killed";
+                return;
+            }
+            (Some(entry), Some(_)) if already_sent(envelope, entry) => return,
+            (Some(entry), Some(change)) if self.continues(envelope, entry) => {
+                if !self.worth_an_update(change, envelope) {
+                    decision.reason = "immaterial_update";
+                    return;
                 }
-                (Some(entry), Some(_)) if already_sent(envelope, entry) => continue,
-                (Some(entry), Some(change)) if self.continues(envelope, entry) => {
-                    if !self.worth_an_update(change, envelope) {
-                        decision.reason = "immaterial_update";
-                        continue;
-                    }
-                    (Kind::Update, describe(change))
+                (Kind::Update, describe(change))
+            }
+            (Some(_), _) => return,
+        };
+        let entry = match kind {
+            Kind::New => {
+                let entry = Alerted {
+                    subscription: subscription.clone(),
+                    family: family.clone(),
+                    article_uri: envelope.article.uri.clone(),
+                    last_uri: Some(envelope.article.uri.clone()),
+                    version_seq: envelope.wire.version_seq,
+                    first_alerted_at: now,
+                    last_alerted_at: now,
+                    killed: false,
+                };
+                self.remember(entry.clone());
+                entry
+            }
+            _ => {
+                let seq = envelope.wire.version_seq;
+                let uri = envelope.article.uri.clone();
+                match self.touch(&subscription, family, now, |entry| {
+                    entry.version_seq = seq;
+                    entry.last_uri = Some(uri);
+                    true
+                }) {
+                    Some(entry) => entry,
+                    None => return,
                 }
-                (Some(_), _) => continue,
-            };
-            let entry = match kind {
-                Kind::New => {
-                    let entry = Alerted {
-                        subscription: subscription.clone(),
-                        family: family.clone(),
-                        article_uri: envelope.article.uri.clone(),
-                        last_uri: Some(envelope.article.uri.clone()),
-                        version_seq: envelope.wire.version_seq,
-                        first_alerted_at: now,
-                        last_alerted_at: now,
-                        killed: false,
-                    };
-                    self.remember(entry.clone());
-                    entry
-                }
-                _ => {
-                    let seq = envelope.wire.version_seq;
-                    let uri = envelope.article.uri.clone();
-                    match self.touch(&subscription, &family, now, |entry| {
-                        entry.version_seq = seq;
-                        entry.last_uri = Some(uri);
-                        true
-                    }) {
-                        Some(entry) => entry,
-                        None => continue,
-                    }
-                }
-            };
-            decision
-                .writes
-                .push((state_key(&subscription, &family), Some(entry)));
-            decision.alerts.push(Planned {
-                subscription,
-                kind,
-                evidence,
-                changes,
-            });
-        }
+            }
+        };
         decision
+            .writes
+            .push((state_key(&subscription, family), Some(entry)));
+        decision.alerts.push(Planned {
+            subscription,
+            kind,
+            evidence,
+            changes,
+        });
     }
 
     /// Whether a version continues the alerted line of the story: a version of the article

@@ -40,7 +40,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use ledger::{AlertLedger, Alerted, Planned};
 use wire_model::{ALERT_SCHEMA, Alert, Envelope, topics};
-use wire_runtime::state::SharedStateStore;
+use wire_runtime::state::{self, SharedStateStore};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
 
 /// Everything in a state store, as `load_all` returns it.
@@ -262,7 +262,7 @@ impl Stage for AlerterStage {
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let envelope = match Envelope::decode(&delivery.record.payload) {
             Ok(envelope) => envelope,
-            Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
+            Err(error) => return Outcome::Reject(StageError::decode(error)),
         };
         let found = self.alerts(&envelope, now);
         // Without a store the alerted pairs live in memory only.
@@ -303,16 +303,9 @@ impl Stage for AlerterStage {
     /// after another instance alerted it). Deletions (the window's) are this ledger's own
     /// business; subscriptions another instance's API added arrive at the next start.
     fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
-        for change in changes {
-            let (true, Some(value)) = (
-                change.key.starts_with(ledger::ALERTED_PAIR_KEY_PREFIX),
-                change.value,
-            ) else {
-                continue;
-            };
-            if let Ok(entry) = serde_json::from_slice::<Alerted>(&value) {
-                self.ledger.merge_remote(entry);
-            }
+        let entries = state::decode_values::<Alerted>(changes, ledger::ALERTED_PAIR_KEY_PREFIX);
+        for entry in entries.flatten() {
+            self.ledger.merge_remote(entry);
         }
     }
 }
@@ -364,14 +357,7 @@ impl Alerter {
                 .await?;
         let stop_delivering = context.shutdown.child_token();
         let delivering = tokio::spawn(webhooks.run(stop_delivering.clone()));
-        let staged = wire_runtime::run_stage(
-            stage,
-            context.bus,
-            &context.runtime.stage,
-            context.health,
-            context.shutdown,
-        )
-        .await;
+        let staged = context.run_stage(stage).await;
         stop_delivering.cancel();
         let delivered = delivering.await.context("the webhook task panicked")?;
         staged?;

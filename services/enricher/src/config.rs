@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 use wire_runtime::Validate;
-use wire_runtime::config::ConfigError;
+use wire_runtime::config::{ConfigError, require_at_least, require_share};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -88,20 +88,8 @@ impl Default for EnricherConfig {
 
 impl Validate for EnricherConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.dedup_capacity == 0 {
-            return Err(ConfigError::invalid(
-                "enricher.dedup_capacity",
-                0,
-                "must be at least 1",
-            ));
-        }
-        if self.window_hours == 0 {
-            return Err(ConfigError::invalid(
-                "enricher.window_hours",
-                0,
-                "must be at least 1",
-            ));
-        }
+        require_at_least("enricher.dedup_capacity", self.dedup_capacity, 1)?;
+        require_at_least("enricher.window_hours", self.window_hours, 1)?;
         for (key, value) in [
             ("enricher.min_containment", self.min_containment),
             (
@@ -109,13 +97,7 @@ impl Validate for EnricherConfig {
                 self.min_key_token_containment,
             ),
         ] {
-            if !(0.0..=1.0).contains(&value) {
-                return Err(ConfigError::invalid(
-                    key,
-                    value,
-                    "must be between 0.0 and 1.0",
-                ));
-            }
+            require_share(key, value)?;
         }
         for (index, route) in self.tagging.routes.iter().enumerate() {
             if route.topic.is_none() && route.country.is_none() {

@@ -50,7 +50,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use lineage::{Lineage, Verdict};
 use wire_model::{Envelope, topics};
-use wire_runtime::state::SharedStateStore;
+use wire_runtime::state::{self, SharedStateStore};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
 
 /// The prefix of every article's index entry key in the state store: `a:<uri>`.
@@ -167,7 +167,7 @@ impl Stage for EnricherStage {
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let envelope = match Envelope::decode(&delivery.record.payload) {
             Ok(envelope) => envelope,
-            Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
+            Err(error) => return Outcome::Reject(StageError::decode(error)),
         };
         events::ArticleReceived {
             source: envelope.wire.source.as_str(),
@@ -235,14 +235,8 @@ impl Stage for EnricherStage {
     /// an entry that was written again since.
     fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
         let (mut taken, mut unreadable) = (0usize, 0usize);
-        for change in changes {
-            let (true, Some(value)) = (
-                change.key.starts_with(ARTICLE_ENTRY_KEY_PREFIX),
-                change.value,
-            ) else {
-                continue;
-            };
-            match serde_json::from_slice(&value) {
+        for entry in state::decode_values(changes, ARTICLE_ENTRY_KEY_PREFIX) {
+            match entry {
                 Ok(entry) => taken += usize::from(self.lineage.merge_remote(entry)),
                 Err(_) => unreadable += 1,
             }
@@ -256,13 +250,6 @@ impl Stage for EnricherStage {
 pub async fn run(config: EnricherConfig, context: ServiceContext) -> anyhow::Result<()> {
     let store = context.open_state_store("enricher").await?;
     let stage = EnricherStage::with_state(&config, store).await?;
-    wire_runtime::run_stage(
-        stage,
-        context.bus,
-        &context.runtime.stage,
-        context.health,
-        context.shutdown,
-    )
-    .await?;
+    context.run_stage(stage).await?;
     Ok(())
 }

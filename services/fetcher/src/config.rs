@@ -1,10 +1,10 @@
 //! `[fetcher]` configuration: global politeness settings and the sources.
 
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use wire_runtime::Validate;
-use wire_runtime::config::ConfigError;
+use wire_runtime::config::{ConfigError, require_at_least};
 
 /// `[fetcher]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -218,36 +218,28 @@ impl SourceConfig {
 
 impl Validate for FetcherConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.default_interval_secs == 0 {
-            return Err(ConfigError::invalid(
-                "fetcher.default_interval_secs",
-                0,
-                "must be at least 1",
-            ));
+        self.validate_limits()?;
+        let mut seen = HashSet::new();
+        for (index, source) in self.sources.iter().enumerate() {
+            source.validate_at(&format!("fetcher.sources[{index}]"), &mut seen)?;
         }
-        if self.timeout_secs == 0 {
-            return Err(ConfigError::invalid(
-                "fetcher.timeout_secs",
-                0,
-                "must be at least 1",
-            ));
-        }
-        for (key, value) in [
-            ("fetcher.min_interval_secs", self.min_interval_secs),
-            (
-                "fetcher.per_host_concurrency",
-                self.per_host_concurrency as u64,
-            ),
-            (
-                "fetcher.max_items_remembered",
-                self.max_items_remembered as u64,
-            ),
-            ("fetcher.idle_alarm_secs", self.idle_alarm_secs),
-        ] {
-            if value == 0 {
-                return Err(ConfigError::invalid(key, 0, "must be at least 1"));
-            }
-        }
+        Ok(())
+    }
+}
+
+impl FetcherConfig {
+    /// The global settings: intervals, timeouts and limits.
+    fn validate_limits(&self) -> Result<(), ConfigError> {
+        require_at_least(
+            "fetcher.default_interval_secs",
+            self.default_interval_secs,
+            1,
+        )?;
+        require_at_least("fetcher.timeout_secs", self.timeout_secs, 1)?;
+        require_at_least("fetcher.min_interval_secs", self.min_interval_secs, 1)?;
+        require_at_least("fetcher.per_host_concurrency", self.per_host_concurrency, 1)?;
+        require_at_least("fetcher.max_items_remembered", self.max_items_remembered, 1)?;
+        require_at_least("fetcher.idle_alarm_secs", self.idle_alarm_secs, 1)?;
         if self.max_interval_secs < self.min_interval_secs {
             return Err(ConfigError::invalid(
                 "fetcher.max_interval_secs",
@@ -255,70 +247,71 @@ impl Validate for FetcherConfig {
                 "must not be below fetcher.min_interval_secs",
             ));
         }
-        if self.max_concurrent_polls == 0 {
+        require_at_least("fetcher.max_concurrent_polls", self.max_concurrent_polls, 1)
+    }
+}
+
+impl SourceConfig {
+    /// The source at config key `at` (`fetcher.sources[<index>]`); `seen` holds the ids of the
+    /// sources before it, and takes this one's.
+    fn validate_at(&self, at: &str, seen: &mut HashSet<String>) -> Result<(), ConfigError> {
+        let key = |field: &str| format!("{at}.{field}");
+        let id = self.id();
+        let valid_id = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !valid_id {
             return Err(ConfigError::invalid(
-                "fetcher.max_concurrent_polls",
-                0,
-                "must be at least 1",
+                &key("id"),
+                id,
+                "must be non-empty ascii letters, digits, '-', '_' or '.'",
             ));
         }
-        let mut seen = std::collections::HashSet::new();
-        for (index, source) in self.sources.iter().enumerate() {
-            let key = |field: &str| format!("fetcher.sources[{index}].{field}");
-            let id = source.id();
-            let valid_id = !id.is_empty()
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-            if !valid_id {
+        if !seen.insert(id.to_owned()) {
+            return Err(ConfigError::invalid(
+                &key("id"),
+                id,
+                "is used by another source",
+            ));
+        }
+        if let Some(interval) = self.interval_secs() {
+            require_at_least(&key("interval_secs"), interval, 1)?;
+        }
+        match self {
+            Self::Http(http) => http.validate_at(at),
+            Self::Dir(_) => Ok(()),
+        }
+    }
+}
+
+impl HttpSource {
+    /// The URL and the credentials of the HTTP source at config key `at`.
+    fn validate_at(&self, at: &str) -> Result<(), ConfigError> {
+        let key = |field: &str| format!("{at}.{field}");
+        match url::Url::parse(&self.url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+            Ok(_) => {
                 return Err(ConfigError::invalid(
-                    &key("id"),
-                    id,
-                    "must be non-empty ascii letters, digits, '-', '_' or '.'",
+                    &key("url"),
+                    &self.url,
+                    "must be an http or https url",
                 ));
             }
-            if !seen.insert(id.to_owned()) {
+            Err(error) => {
                 return Err(ConfigError::invalid(
-                    &key("id"),
-                    id,
-                    "is used by another source",
+                    &key("url"),
+                    &self.url,
+                    error.to_string(),
                 ));
             }
-            if source.interval_secs() == Some(0) {
-                return Err(ConfigError::invalid(
-                    &key("interval_secs"),
-                    0,
-                    "must be at least 1",
-                ));
-            }
-            if let SourceConfig::Http(http) = source {
-                match url::Url::parse(&http.url) {
-                    Ok(url) if matches!(url.scheme(), "http" | "https") => {}
-                    Ok(_) => {
-                        return Err(ConfigError::invalid(
-                            &key("url"),
-                            &http.url,
-                            "must be an http or https url",
-                        ));
-                    }
-                    Err(error) => {
-                        return Err(ConfigError::invalid(
-                            &key("url"),
-                            &http.url,
-                            error.to_string(),
-                        ));
-                    }
-                }
-                if (http.password.is_some() || http.password_file.is_some())
-                    && http.username.is_none()
-                {
-                    return Err(ConfigError::invalid(
-                        &key("username"),
-                        "",
-                        "is required when a password is set",
-                    ));
-                }
-            }
+        }
+        if (self.password.is_some() || self.password_file.is_some()) && self.username.is_none() {
+            return Err(ConfigError::invalid(
+                &key("username"),
+                "",
+                "is required when a password is set",
+            ));
         }
         Ok(())
     }

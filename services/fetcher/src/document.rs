@@ -77,26 +77,6 @@ pub fn items(
     (items, error)
 }
 
-/// The raw items of `bytes` (see [`items`]).
-pub fn raw_items(
-    source: &SourceId,
-    bytes: &[u8],
-    content_type: Option<&str>,
-    origin: &OriginInfo,
-    fallback_identity: &str,
-    fetched_at: DateTime<Utc>,
-) -> (Vec<RawItem>, Option<split::SplitError>) {
-    let (items, error) = items(
-        source,
-        bytes,
-        content_type,
-        origin,
-        fallback_identity,
-        fetched_at,
-    );
-    (items.into_iter().map(|item| item.raw).collect(), error)
-}
-
 /// The payload hash `raw` would have if its guid were `identity` (every occurrence of its own
 /// identity in the payload replaced): an item whose guid rotates carries the new guid in its
 /// payload, so only this hash tells whether anything but the guid changed.

@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::Semaphore;
-use wire_model::{OriginInfo, SourceId, topics};
+use wire_model::{OriginInfo, RawItem, SourceId, topics};
+use wire_runtime::bus::PendingAck;
 use wire_runtime::state::SharedStateStore;
 use wire_runtime::{BusError, Delivery, Record, SharedBus, StageError};
 
@@ -278,6 +279,42 @@ async fn publish_document(
     counts: &mut PollCounts,
 ) -> Result<Vec<String>, PollError> {
     counts.documents += 1;
+    let mut pending = Vec::new();
+    let mut in_document = HashMap::new();
+    let mut identities = Vec::new();
+    for mut item in split_document(source_id, &document) {
+        let Some((identity, hash)) = identify_in_document(
+            source_id,
+            &document.fallback_identity,
+            &mut item,
+            record,
+            &mut in_document,
+        ) else {
+            continue;
+        };
+        identities.push(identity.clone());
+        match record.published.get(&identity) {
+            Some(known) if known.hash == hash => {
+                counts.unchanged_items += 1;
+                record.touch(&identity);
+                continue;
+            }
+            Some(_) => counts.changed_items += 1,
+            None => counts.new_items += 1,
+        }
+        let ack = enqueue_or_dead_letter(source_id, &item.raw, shared).await?;
+        pending.push((identity, hash, item.alias_key, ack));
+    }
+    for (identity, hash, alias_key, ack) in pending {
+        ack.await?;
+        record.remember(&identity, &hash, alias_key.as_deref());
+    }
+    record.prune(shared.config.max_items_remembered);
+    Ok(identities)
+}
+
+/// The items of `document`; a document that cannot be split is reported (and kept whole).
+fn split_document(source_id: &str, document: &Document) -> Vec<document::DocumentItem> {
     let (items, split_error) = document::items(
         &SourceId::new(source_id),
         &document.bytes,
@@ -294,97 +331,97 @@ async fn publish_document(
         }
         .emit();
     }
-    let mut pending = Vec::new();
-    let mut in_document: HashMap<String, (String, Option<String>)> = HashMap::new();
-    let mut identities = Vec::new();
-    for item in items {
-        let mut raw = item.raw;
-        let resolved = record.resolve_identity(&raw.item_identity, item.alias_key.as_deref());
-        let identity = match in_document.get(&resolved) {
-            // The same item twice in one document (same content, or a story and its update
-            // under one guid with the same title and link): the first occurrence wins.
-            Some((hash, alias_key))
-                if *hash == raw.payload_hash
-                    || (item.alias_key.is_some() && *alias_key == item.alias_key) =>
-            {
-                events::RepeatedItemSkipped {
-                    source: source_id,
-                    origin: &document.fallback_identity,
-                }
-                .emit();
-                continue;
+    items
+}
+
+/// The identity and the hash `item` is compared and remembered under, its raw item re-identified
+/// to match; `None` for a repeat of an item earlier in the same document. `in_document` holds
+/// the (payload hash, alias key) of the document's items so far, by identity.
+fn identify_in_document(
+    source_id: &str,
+    origin: &str,
+    item: &mut document::DocumentItem,
+    record: &SourceRecord,
+    in_document: &mut HashMap<String, (String, Option<String>)>,
+) -> Option<(String, String)> {
+    let raw = &mut item.raw;
+    let resolved = record.resolve_identity(&raw.item_identity, item.alias_key.as_deref());
+    let identity = match in_document.get(&resolved) {
+        // The same item twice in one document (same content, or a story and its update
+        // under one guid with the same title and link): the first occurrence wins.
+        Some((hash, alias_key))
+            if *hash == raw.payload_hash
+                || (item.alias_key.is_some() && *alias_key == item.alias_key) =>
+        {
+            events::RepeatedItemSkipped {
+                source: source_id,
+                origin,
             }
-            // One guid reused for different stories: tell them apart without it.
-            Some(_) => item.identity_without_guid.clone(),
-            None => resolved.clone(),
-        };
-        // A rotated guid (the item was found through its title and link) is compared, and
-        // remembered, as if it still had the guid it is remembered under: its payload carries
-        // the new guid, so its raw hash differs on every rotation.
-        let hash = if identity == resolved && identity != raw.item_identity {
-            document::payload_hash_as(&raw, &identity)
-        } else {
-            raw.payload_hash.clone()
-        };
-        if identity != raw.item_identity {
-            document::reidentify(&mut raw, identity.clone());
+            .emit();
+            return None;
         }
-        in_document.insert(
-            identity.clone(),
-            (raw.payload_hash.clone(), item.alias_key.clone()),
-        );
-        identities.push(identity.clone());
-        match record.published.get(&identity) {
-            Some(known) if known.hash == hash => {
-                counts.unchanged_items += 1;
-                record.touch(&identity);
-                continue;
-            }
-            Some(_) => counts.changed_items += 1,
-            None => counts.new_items += 1,
-        }
-        let record_out = Record::new(topics::RAW, raw.article_id.as_str(), raw.encode());
-        let ack = match shared.bus.enqueue(record_out).await {
-            Ok(ack) => ack,
-            // Too large for the bus: the item goes to the dead-letter topic (cut, with the
-            // reason) and is remembered like a published one, so neither this poll's later
-            // items nor the next polls are held up by it; a changed version is tried again.
-            Err(BusError::TooLarge {
-                topic,
+        // One guid reused for different stories: tell them apart without it.
+        Some(_) => item.identity_without_guid.clone(),
+        None => resolved.clone(),
+    };
+    // A rotated guid (the item was found through its title and link) is compared, and
+    // remembered, as if it still had the guid it is remembered under: its payload carries
+    // the new guid, so its raw hash differs on every rotation.
+    let hash = if identity == resolved && identity != raw.item_identity {
+        document::payload_hash_as(raw, &identity)
+    } else {
+        raw.payload_hash.clone()
+    };
+    if identity != raw.item_identity {
+        document::reidentify(raw, identity.clone());
+    }
+    in_document.insert(
+        identity.clone(),
+        (raw.payload_hash.clone(), item.alias_key.clone()),
+    );
+    Some((identity, hash))
+}
+
+/// Enqueues `raw` on the raw topic. An item too large for the bus goes to the dead-letter topic
+/// instead (cut, with the reason), and the dead letter's acknowledgement is returned: the item
+/// is then remembered like a published one, so neither this poll's later items nor the next
+/// polls are held up by it; a changed version is tried again.
+async fn enqueue_or_dead_letter(
+    source_id: &str,
+    raw: &RawItem,
+    shared: &Shared,
+) -> Result<PendingAck, PollError> {
+    let record_out = Record::new(topics::RAW, raw.article_id.as_str(), raw.encode());
+    match shared.bus.enqueue(record_out).await {
+        Ok(ack) => Ok(ack),
+        Err(BusError::TooLarge {
+            topic,
+            bytes,
+            limit,
+        }) => {
+            events::ItemTooLarge {
+                source: source_id,
                 bytes,
-                limit,
-            }) => {
-                events::ItemTooLarge {
-                    source: source_id,
-                    bytes,
-                    limit: &limit,
-                }
-                .emit();
-                let delivery = Delivery {
-                    record: Record::new(topics::RAW, raw.article_id.as_str(), raw.encode()),
-                    partition: -1,
-                    offset: -1,
-                };
-                let error = StageError::new(
-                    "too_large",
-                    format!(
-                        "the raw item of {bytes} bytes for {topic} is larger than the bus \
-                         accepts ({limit})"
-                    ),
-                );
-                let dead = wire_runtime::stage::dead_letter("fetcher", &delivery, &error);
-                shared.bus.enqueue(dead).await?
+                limit: &limit,
             }
-            Err(error) => return Err(error.into()),
-        };
-        pending.push((identity, hash, item.alias_key, ack));
+            .emit();
+            let delivery = Delivery {
+                record: Record::new(topics::RAW, raw.article_id.as_str(), raw.encode()),
+                partition: -1,
+                offset: -1,
+            };
+            let error = StageError::new(
+                "too_large",
+                format!(
+                    "the raw item of {bytes} bytes for {topic} is larger than the bus \
+                     accepts ({limit})"
+                ),
+            );
+            let dead = wire_runtime::stage::dead_letter("fetcher", &delivery, &error);
+            Ok(shared.bus.enqueue(dead).await?)
+        }
+        Err(error) => Err(error.into()),
     }
-    for (identity, hash, alias_key, ack) in pending {
-        ack.await?;
-        record.remember(&identity, &hash, alias_key.as_deref());
-    }
-    record.prune(shared.config.max_items_remembered);
-    Ok(identities)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! disabled), until shutdown. Returns the source's record so a reconfigured source continues
 //! where it was.
 
-use crate::config::SourceConfig;
+use crate::config::{FetcherConfig, SourceConfig};
 use crate::events;
 use crate::poll_once::{self, PollOutcome, Shared};
 use crate::record::SourceRecord;
@@ -28,41 +28,10 @@ pub async fn poll_forever(
     shared: Arc<Shared>,
     shutdown: CancellationToken,
 ) -> SourceRecord {
-    let config = &shared.config;
-    let interval = Duration::from_secs(
-        source
-            .interval_secs()
-            .unwrap_or(config.default_interval_secs),
-    );
-    let bounds = match &source {
-        SourceConfig::Http(_) => Bounds {
-            min_interval: Duration::from_secs(config.min_interval_secs),
-            max_interval: Duration::from_secs(config.max_interval_secs),
-            max_backoff: Duration::from_secs(config.max_backoff_secs),
-        },
-        // A drop folder is local: its own interval is polite enough.
-        SourceConfig::Dir(_) => Bounds {
-            min_interval: interval.min(Duration::from_secs(config.min_interval_secs)),
-            max_interval: interval.max(Duration::from_secs(config.max_interval_secs)),
-            max_backoff: Duration::from_secs(config.max_backoff_secs),
-        },
-    };
-    let idle_alarm =
-        Duration::from_secs(source.idle_alarm_secs().unwrap_or(config.idle_alarm_secs));
-    let status = &mut record.status;
-    status.id = source.id().to_owned();
-    status.kind = source.kind().to_owned();
-    status.target = source.target();
-    status.conditional_get = matches!(&source, SourceConfig::Http(h) if h.conditional_get);
+    let cadence = Cadence::of(&source, &shared.config);
+    describe_source(&source, &mut record);
     let tracking_since = Utc::now();
-    // After a restart, honour the schedule the last run computed (a Retry-After, a backoff),
-    // else spread the first polls of many sources over a short window.
-    let mut delay = record
-        .status
-        .next_poll_at
-        .and_then(|at| (at - Utc::now()).to_std().ok())
-        .map(|wait| wait.min(interval))
-        .unwrap_or_else(|| Duration::from_millis(500).mul_f64(fastrand::f64()));
+    let mut delay = first_delay(&record, cadence.interval);
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return record,
@@ -82,78 +51,17 @@ pub async fn poll_forever(
         };
         let jitter = fastrand::f64() * 2.0 - 1.0;
         delay = match result {
-            Ok(outcome) => {
-                let status = &mut record.status;
-                status.last_success_at = Some(now);
-                status.consecutive_errors = 0;
-                match outcome {
-                    PollOutcome::Published {
-                        counts,
-                        hints,
-                        possible_miss,
-                    } => {
-                        let published = (counts.new_items + counts.changed_items) as u64;
-                        if published > 0 {
-                            status.last_new_item_at = Some(now);
-                            status.items_published_total += published;
-                        }
-                        if possible_miss {
-                            status.possible_misses_total += 1;
-                            events::PossibleMiss {
-                                source: source.id(),
-                            }
-                            .emit();
-                        }
-                        events::PollSucceeded {
-                            source: source.id(),
-                            documents: counts.documents,
-                            new_items: counts.new_items,
-                            changed_items: counts.changed_items,
-                            unchanged_items: counts.unchanged_items,
-                        }
-                        .emit();
-                        schedule::after_success(interval, &hints, possible_miss, &bounds, jitter)
-                    }
-                    PollOutcome::NotModified { hints } => {
-                        status.not_modified_total += 1;
-                        events::NotModified {
-                            source: source.id(),
-                        }
-                        .emit();
-                        schedule::after_success(interval, &hints, false, &bounds, jitter)
-                    }
-                }
-            }
-            Err(error) => {
-                let status = &mut record.status;
-                status.consecutive_errors += 1;
-                status.last_error_class = Some(error.class().to_owned());
-                status.last_error = Some(error.to_string());
-                status.last_error_at = Some(now);
-                let delay = schedule::after_error(
-                    interval,
-                    status.consecutive_errors,
-                    error.retry_after(),
-                    &bounds,
-                    jitter,
-                );
-                events::PollFailed {
-                    source: source.id(),
-                    class: error.class(),
-                    error: &error.to_string(),
-                    consecutive_failures: status.consecutive_errors,
-                    retry_in_secs: delay.as_secs(),
-                }
-                .emit();
-                delay
-            }
+            Ok(outcome) => record_success(&source, &mut record, outcome, now, &cadence, jitter),
+            Err(error) => record_failure(&source, &mut record, &error, now, &cadence, jitter),
         };
-        check_idle(&source, &mut record, idle_alarm, tracking_since, now);
-        record.status.conditional_get =
-            record.status.conditional_get && !record.conditional_get_unreliable;
-        record.status.effective_url = record.permanent_url.clone();
-        record.status.items_seen = record.published.len();
-        record.status.next_poll_at = chrono::Duration::from_std(delay).ok().map(|d| now + d);
+        check_idle(
+            &source,
+            &mut record,
+            cadence.idle_alarm,
+            tracking_since,
+            now,
+        );
+        refresh_status(&mut record, delay, now);
         shared.registry.update(&record.status);
         // A record holds up to max_items_remembered item hashes: write it when what it
         // remembers changed, and every tenth poll for the schedule and health.
@@ -161,6 +69,164 @@ pub async fn poll_forever(
             save(&shared, &source, &record).await;
         }
     }
+}
+
+/// How often a source is polled: its interval, the bounds of its schedule and its idle alarm.
+struct Cadence {
+    interval: Duration,
+    bounds: Bounds,
+    idle_alarm: Duration,
+}
+
+impl Cadence {
+    /// The source's own settings, else the fetcher's defaults.
+    fn of(source: &SourceConfig, config: &FetcherConfig) -> Self {
+        let interval = Duration::from_secs(
+            source
+                .interval_secs()
+                .unwrap_or(config.default_interval_secs),
+        );
+        let bounds = match source {
+            SourceConfig::Http(_) => Bounds {
+                min_interval: Duration::from_secs(config.min_interval_secs),
+                max_interval: Duration::from_secs(config.max_interval_secs),
+                max_backoff: Duration::from_secs(config.max_backoff_secs),
+            },
+            // A drop folder is local: its own interval is polite enough.
+            SourceConfig::Dir(_) => Bounds {
+                min_interval: interval.min(Duration::from_secs(config.min_interval_secs)),
+                max_interval: interval.max(Duration::from_secs(config.max_interval_secs)),
+                max_backoff: Duration::from_secs(config.max_backoff_secs),
+            },
+        };
+        let idle_alarm =
+            Duration::from_secs(source.idle_alarm_secs().unwrap_or(config.idle_alarm_secs));
+        Self {
+            interval,
+            bounds,
+            idle_alarm,
+        }
+    }
+}
+
+/// Writes what the source is (id, kind, target, conditional GET) into its status.
+fn describe_source(source: &SourceConfig, record: &mut SourceRecord) {
+    let status = &mut record.status;
+    status.id = source.id().to_owned();
+    status.kind = source.kind().to_owned();
+    status.target = source.target();
+    status.conditional_get = matches!(source, SourceConfig::Http(h) if h.conditional_get);
+}
+
+/// The wait before the first poll: after a restart, the schedule the last run computed (a
+/// Retry-After, a backoff), else a random share of half a second, to spread the first polls of
+/// many sources.
+fn first_delay(record: &SourceRecord, interval: Duration) -> Duration {
+    record
+        .status
+        .next_poll_at
+        .and_then(|at| (at - Utc::now()).to_std().ok())
+        .map(|wait| wait.min(interval))
+        .unwrap_or_else(|| Duration::from_millis(500).mul_f64(fastrand::f64()))
+}
+
+/// Counts a successful poll in the status, reports it, and returns the wait before the next one.
+fn record_success(
+    source: &SourceConfig,
+    record: &mut SourceRecord,
+    outcome: PollOutcome,
+    now: DateTime<Utc>,
+    cadence: &Cadence,
+    jitter: f64,
+) -> Duration {
+    let status = &mut record.status;
+    status.last_success_at = Some(now);
+    status.consecutive_errors = 0;
+    match outcome {
+        PollOutcome::Published {
+            counts,
+            hints,
+            possible_miss,
+        } => {
+            let published = (counts.new_items + counts.changed_items) as u64;
+            if published > 0 {
+                status.last_new_item_at = Some(now);
+                status.items_published_total += published;
+            }
+            if possible_miss {
+                status.possible_misses_total += 1;
+                events::PossibleMiss {
+                    source: source.id(),
+                }
+                .emit();
+            }
+            events::PollSucceeded {
+                source: source.id(),
+                documents: counts.documents,
+                new_items: counts.new_items,
+                changed_items: counts.changed_items,
+                unchanged_items: counts.unchanged_items,
+            }
+            .emit();
+            schedule::after_success(
+                cadence.interval,
+                &hints,
+                possible_miss,
+                &cadence.bounds,
+                jitter,
+            )
+        }
+        PollOutcome::NotModified { hints } => {
+            status.not_modified_total += 1;
+            events::NotModified {
+                source: source.id(),
+            }
+            .emit();
+            schedule::after_success(cadence.interval, &hints, false, &cadence.bounds, jitter)
+        }
+    }
+}
+
+/// Counts a failed poll in the status, reports it, and returns the backoff before the next one.
+fn record_failure(
+    source: &SourceConfig,
+    record: &mut SourceRecord,
+    error: &poll_once::PollError,
+    now: DateTime<Utc>,
+    cadence: &Cadence,
+    jitter: f64,
+) -> Duration {
+    let status = &mut record.status;
+    status.consecutive_errors += 1;
+    status.last_error_class = Some(error.class().to_owned());
+    status.last_error = Some(error.to_string());
+    status.last_error_at = Some(now);
+    let delay = schedule::after_error(
+        cadence.interval,
+        status.consecutive_errors,
+        error.retry_after(),
+        &cadence.bounds,
+        jitter,
+    );
+    events::PollFailed {
+        source: source.id(),
+        class: error.class(),
+        error: &error.to_string(),
+        consecutive_failures: status.consecutive_errors,
+        retry_in_secs: delay.as_secs(),
+    }
+    .emit();
+    delay
+}
+
+/// Brings the status's derived fields up to date with the record and schedules the next poll
+/// `delay` after `now`.
+fn refresh_status(record: &mut SourceRecord, delay: Duration, now: DateTime<Utc>) {
+    record.status.conditional_get =
+        record.status.conditional_get && !record.conditional_get_unreliable;
+    record.status.effective_url = record.permanent_url.clone();
+    record.status.items_seen = record.published.len();
+    record.status.next_poll_at = chrono::Duration::from_std(delay).ok().map(|d| now + d);
 }
 
 /// What must not be lost when it changes: written at once.

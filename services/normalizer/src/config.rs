@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 use wire_runtime::Validate;
-use wire_runtime::config::ConfigError;
+use wire_runtime::config::{ConfigError, require_at_least, require_share};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,28 +27,12 @@ impl Default for NormalizerConfig {
 
 impl Validate for NormalizerConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        if !(0.0..=1.0).contains(&self.min_language_confidence) {
-            return Err(ConfigError::invalid(
-                "normalizer.min_language_confidence",
-                self.min_language_confidence,
-                "must be between 0.0 and 1.0",
-            ));
-        }
-        if self.max_headline_chars < 10 {
-            return Err(ConfigError::invalid(
-                "normalizer.max_headline_chars",
-                self.max_headline_chars,
-                "must be at least 10",
-            ));
-        }
-        if self.max_body_chars < 100 {
-            return Err(ConfigError::invalid(
-                "normalizer.max_body_chars",
-                self.max_body_chars,
-                "must be at least 100",
-            ));
-        }
-        Ok(())
+        require_share(
+            "normalizer.min_language_confidence",
+            self.min_language_confidence,
+        )?;
+        require_at_least("normalizer.max_headline_chars", self.max_headline_chars, 10)?;
+        require_at_least("normalizer.max_body_chars", self.max_body_chars, 100)
     }
 }
 

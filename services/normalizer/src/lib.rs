@@ -58,7 +58,7 @@ impl Stage for NormalizerStage {
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let raw = match RawItem::decode(&delivery.record.payload) {
             Ok(raw) => raw,
-            Err(error) => return Outcome::Reject(StageError::new("decode", error.to_string())),
+            Err(error) => return Outcome::Reject(StageError::decode(error)),
         };
         events::ItemReceived {
             source: raw.source.as_str(),
@@ -77,13 +77,6 @@ impl Stage for NormalizerStage {
 
 /// Runs the normalizer until the context's shutdown.
 pub async fn run(config: NormalizerConfig, context: ServiceContext) -> anyhow::Result<()> {
-    wire_runtime::run_stage(
-        NormalizerStage::new(config),
-        context.bus,
-        &context.runtime.stage,
-        context.health,
-        context.shutdown,
-    )
-    .await?;
+    context.run_stage(NormalizerStage::new(config)).await?;
     Ok(())
 }

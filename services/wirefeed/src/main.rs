@@ -40,18 +40,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: failed to start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
     let config = cli.config.as_deref();
-    let result = runtime.block_on(async {
+    wire_runtime::binary::block_on(async {
         match cli.command {
             Command::Run(args) => args.run(config).await,
             Command::Parse(args) => args.run(config),
@@ -63,12 +53,5 @@ fn main() -> ExitCode {
             Command::Health(args) => args.run().await,
             Command::Classifier(args) => args.run(),
         }
-    });
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }

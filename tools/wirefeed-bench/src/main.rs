@@ -36,18 +36,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: failed to start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
     let config = cli.config.as_deref();
-    let result = runtime.block_on(async {
+    wire_runtime::binary::block_on(async {
         match cli.command {
             Command::Core(args) => args.run(config),
             Command::CoreRun(args) => args.run(config),
@@ -56,12 +46,5 @@ fn main() -> ExitCode {
             Command::All(args) => args.run(config).await,
             Command::Copy(args) => args.run(config).await,
         }
-    });
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }

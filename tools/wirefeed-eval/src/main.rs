@@ -32,17 +32,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = cli.config.as_deref();
-    let result = match cli.command {
+    wire_runtime::binary::exit_code(match cli.command {
         Command::Dedup(args) => args.run(config),
         Command::Places(args) => args.run(),
         Command::Topics(args) => args.run(),
         Command::Stories(args) => args.run(config),
-    };
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }

@@ -360,6 +360,20 @@ struct KafkaSubscription {
     lag: Arc<AtomicI64>,
 }
 
+/// The headers of a consumed Kafka message, as a [`Record`] holds them (a header without a
+/// value has an empty one).
+pub fn message_headers(message: &impl Message) -> Vec<(String, Vec<u8>)> {
+    message
+        .headers()
+        .map(|headers| {
+            headers
+                .iter()
+                .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl KafkaSubscription {
     fn to_delivery(&self, message: &BorrowedMessage<'_>) -> Delivery {
         let physical = message.topic();
@@ -367,21 +381,12 @@ impl KafkaSubscription {
             .strip_prefix(self.topic_prefix.as_str())
             .unwrap_or(physical)
             .to_owned();
-        let headers = message
-            .headers()
-            .map(|headers| {
-                headers
-                    .iter()
-                    .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
-                    .collect()
-            })
-            .unwrap_or_default();
         Delivery {
             record: Record {
                 topic,
                 key: message.key().map(<[u8]>::to_vec),
                 payload: message.payload().unwrap_or_default().to_vec(),
-                headers,
+                headers: message_headers(message),
             },
             partition: message.partition(),
             offset: message.offset(),

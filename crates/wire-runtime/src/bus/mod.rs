@@ -14,7 +14,7 @@ mod kafka;
 mod memory;
 pub mod topic_plan;
 
-pub use kafka::{KafkaBus, client_config, create_topics, producer_config};
+pub use kafka::{KafkaBus, client_config, create_topics, message_headers, producer_config};
 pub use memory::MemoryBus;
 
 use async_trait::async_trait;

@@ -86,6 +86,11 @@ impl StageError {
             message: message.into(),
         }
     }
+
+    /// An input that could not be decoded: kind `decode`, with the decoder's reason.
+    pub fn decode(error: impl std::fmt::Display) -> Self {
+        Self::new("decode", error.to_string())
+    }
 }
 
 /// A consuming stage: a thin adapter from bus records to a pure core.

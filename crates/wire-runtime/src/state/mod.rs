@@ -76,6 +76,19 @@ pub struct StateWrite {
     pub value: Option<Vec<u8>>,
 }
 
+/// The values `changes` set under keys starting with `prefix`, each decoded from JSON (an
+/// `Err` for a value that is not a `T`); deletions are left out.
+pub fn decode_values<T: serde::de::DeserializeOwned>(
+    changes: Vec<StateWrite>,
+    prefix: &str,
+) -> impl Iterator<Item = serde_json::Result<T>> {
+    changes
+        .into_iter()
+        .filter(move |change| change.key.starts_with(prefix))
+        .filter_map(|change| change.value)
+        .map(|value| serde_json::from_slice(&value))
+}
+
 /// Resolves when a write started with [`StateStore::start_put`] is durable.
 pub type StateAck = futures::future::BoxFuture<'static, Result<(), StateError>>;
 

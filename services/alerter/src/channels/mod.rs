@@ -262,11 +262,8 @@ impl AlertDelivery {
             Err(error) => {
                 // Not an alert (a foreign producer, another schema version): dead-lettered
                 // with the reason, like any stage's poison input, then committed.
-                let record = wire_runtime::stage::dead_letter(
-                    GROUP,
-                    delivery,
-                    &StageError::new("decode", error.to_string()),
-                );
+                let record =
+                    wire_runtime::stage::dead_letter(GROUP, delivery, &StageError::decode(error));
                 publish(self.poster.bus.as_ref(), record).await?;
                 return Ok(true);
             }

@@ -74,11 +74,7 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
             )
         })
         .collect();
-    let version = match value.get("version") {
-        Some(Value::Number(number)) => Some(number.to_string()),
-        Some(Value::String(version)) => Some(version.clone()),
-        _ => None,
-    };
+    let version = super::version_text(value.get("version"));
     Ok(ParsedItem {
         headline: text("headline"),
         body_html,
@@ -102,8 +98,7 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
         urgency: value
             .get("urgency")
             .and_then(Value::as_u64)
-            .and_then(|u| u8::try_from(u).ok())
-            .filter(|u| (1..=9).contains(u)),
+            .and_then(super::urgency),
         pub_status: text("pubstatus").as_deref().and_then(pub_status),
         kind: None,
         signals: text("signal")

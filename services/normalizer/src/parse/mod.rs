@@ -144,6 +144,20 @@ pub(crate) fn first_text<I: IntoIterator<Item = Option<String>>>(values: I) -> O
         .find(|value| !value.is_empty())
 }
 
+/// A JSON `version`, given as a string or a number, as text.
+pub(crate) fn version_text(value: Option<&serde_json::Value>) -> Option<String> {
+    match value? {
+        serde_json::Value::String(version) => Some(version.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// An IPTC urgency, 1 (most urgent) to 9; `None` for any other number.
+pub(crate) fn urgency(value: u64) -> Option<u8> {
+    u8::try_from(value).ok().filter(|u| (1..=9).contains(u))
+}
+
 /// ninjs `pubStatus` from a status word or qcode (`usable`, `stat:canceled`).
 pub(crate) fn pub_status(value: &str) -> Option<PubStatus> {
     let word = value.rsplit(':').next().unwrap_or(value).trim();

@@ -102,8 +102,8 @@ fn parse_news_item(item: &Element) -> ParsedItem {
         guid: item.attr("guid").map(str::to_owned),
         version: item.attr("version").map(str::to_owned),
         urgency: content_text("urgency")
-            .and_then(|u| u.parse::<u8>().ok())
-            .filter(|u| (1..=9).contains(u)),
+            .and_then(|u| u.parse().ok())
+            .and_then(super::urgency),
         pub_status: meta
             .and_then(|m| m.child("pubStatus"))
             .and_then(|s| s.attr("qcode"))

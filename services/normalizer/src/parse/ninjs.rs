@@ -69,11 +69,7 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
             subject
         })
         .collect();
-    let version = match value.get("version") {
-        Some(Value::String(v)) => Some(v.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
+    let version = super::version_text(value.get("version"));
     Ok(ParsedItem {
         headline,
         body_html,
@@ -91,8 +87,7 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
         urgency: value
             .get("urgency")
             .and_then(Value::as_u64)
-            .and_then(|u| u8::try_from(u).ok())
-            .filter(|u| (1..=9).contains(u)),
+            .and_then(super::urgency),
         pub_status,
         slugline: text(&["slugline"]),
         located: text(&["located"]),

@@ -74,8 +74,8 @@ fn parse_nitf(root: &Element) -> ParsedItem {
         guid: doc_id,
         version: None,
         urgency: docdata_attr("urgency", "ed-urg")
-            .and_then(|u| u.parse::<u8>().ok())
-            .filter(|u| (1..=9).contains(u)),
+            .and_then(|u| u.parse().ok())
+            .and_then(super::urgency),
         pub_status: None,
         kind: None,
         signals: Vec::new(),

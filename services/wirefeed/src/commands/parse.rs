@@ -59,12 +59,12 @@ pub fn parse(
         };
         let fallback = file.display().to_string();
         let now = Utc::now();
-        let (raws, split_error) =
-            wirefeed_fetcher::document::raw_items(&source, &bytes, None, &origin, &fallback, now);
+        let (items, split_error) =
+            wirefeed_fetcher::document::items(&source, &bytes, None, &origin, &fallback, now);
         if let Some(error) = split_error {
             eprintln!("{}: {error}", file.display());
         }
-        for raw in raws {
+        for raw in items.into_iter().map(|item| item.raw) {
             let normalized = match forced {
                 Some(format) => wirefeed_normalizer::normalize_as(&raw, format, &config, now),
                 None => wirefeed_normalizer::normalize(&raw, &config, now),
