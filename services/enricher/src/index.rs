@@ -9,13 +9,11 @@
 //! tables and the 32 LSH band tables ([`Bands`]) hold 4-byte slots and hash them through the
 //! entry they point to, so no key is stored twice.
 //!
-//! Memory per article (resident set growth of `wirefeed bench core --articles 100000`,
-//! allocator included): 643 bytes, against 2,318 for the earlier layout of `HashMap`s keyed by
-//! owned strings and band keys. About 216 bytes are the entry in the queue (96 signature values
-//! of 8 bits inline), 32 band postings take about 7 bytes each, key tokens and paragraph
-//! fingerprints 4 bytes each, and the uri is held once. BENCHMARKS.md ("Dedup index memory")
-//! has the breakdown and the figures at a million; `cargo bench -p wirefeed-enricher --bench
-//! dedup` prints the allocator's count.
+//! Per article the window holds the entry in the queue (96 signature values of 8 bits inline),
+//! 32 band postings, key tokens and paragraph fingerprints (4 bytes each), and the uri once.
+//! What that costs in memory per article is measured in one place, BENCHMARKS.md ("Dedup index
+//! memory", from `wirefeed-bench core`); `cargo bench -p wirefeed-enricher --bench dedup` prints
+//! the allocator's count.
 
 use crate::bands::{Bands, Slot};
 use crate::compact_entry::{CompactEntry, StateKey};
