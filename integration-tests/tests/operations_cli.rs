@@ -87,32 +87,10 @@ async fn topics_create_makes_every_topic_with_its_policy_and_describe_shows_them
     }
 
     // The broker agrees, asked by another client.
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap_servers())
-        .create()
-        .unwrap();
     let state = format!("{prefix}{}", topics::state_topic("enricher"));
     let raw = format!("{prefix}{}", topics::RAW);
-    let configs = admin
-        .describe_configs(
-            &[
-                ResourceSpecifier::Topic(&state),
-                ResourceSpecifier::Topic(&raw),
-            ],
-            &AdminOptions::new(),
-        )
-        .await
-        .unwrap();
-    let value = |index: usize, name: &str| {
-        configs[index]
-            .as_ref()
-            .unwrap()
-            .get(name)
-            .and_then(|entry| entry.value.clone())
-            .unwrap()
-    };
-    assert_eq!(value(0, "cleanup.policy"), "compact");
-    assert_eq!(value(1, "retention.ms"), "7200000");
+    assert_eq!(topic_config(&state, "cleanup.policy").await, "compact");
+    assert_eq!(topic_config(&raw, "retention.ms").await, "7200000");
 
     let (ok, table, _) = run(&["topics", "describe"], &env);
     assert!(ok);
@@ -170,36 +148,14 @@ async fn topics_the_bus_and_the_state_store_create_are_the_ones_topics_create_pl
     assert!(!stderr.contains("warning"), "{stderr}");
 
     // The broker has the data topic's retention and the state topic's compaction.
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap_servers())
-        .create()
-        .unwrap();
     let raw = format!("{prefix}{}", topics::RAW);
     let state = format!("{prefix}{}", topics::state_topic("enricher"));
-    let configs = admin
-        .describe_configs(
-            &[
-                ResourceSpecifier::Topic(&raw),
-                ResourceSpecifier::Topic(&state),
-            ],
-            &AdminOptions::new(),
-        )
-        .await
-        .unwrap();
-    let value = |index: usize, name: &str| {
-        configs[index]
-            .as_ref()
-            .unwrap()
-            .get(name)
-            .and_then(|entry| entry.value.clone())
-            .unwrap()
-    };
-    assert_eq!(value(0, "cleanup.policy"), "delete");
+    assert_eq!(topic_config(&raw, "cleanup.policy").await, "delete");
     assert_eq!(
-        value(0, "retention.ms"),
+        topic_config(&raw, "retention.ms").await,
         (bus_config.kafka.retention_hours * 3_600_000).to_string()
     );
-    assert_eq!(value(1, "cleanup.policy"), "compact");
+    assert_eq!(topic_config(&state, "cleanup.policy").await, "compact");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -302,4 +258,22 @@ async fn a_dead_lettered_message_is_listed_and_replayed_to_its_source_topic() {
     let (ok, _, stderr) = run(&["dlq", "replay", "--offset", "0:999999"], &env);
     assert!(!ok);
     assert!(stderr.contains("no record at 0:999999"), "{stderr}");
+}
+
+/// A topic's config value as the broker reports it, asked by a client of the test's own.
+async fn topic_config(topic: &str, name: &str) -> String {
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap_servers())
+        .create()
+        .unwrap();
+    let configs = admin
+        .describe_configs(&[ResourceSpecifier::Topic(topic)], &AdminOptions::new())
+        .await
+        .unwrap();
+    configs[0]
+        .as_ref()
+        .unwrap()
+        .get(name)
+        .and_then(|entry| entry.value.clone())
+        .unwrap()
 }

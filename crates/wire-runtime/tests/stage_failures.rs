@@ -5,18 +5,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use common::{GatedStore, Remember};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_runtime::bus::{Bus, BusError, MemoryBus, PendingAck, publish};
 use wire_runtime::config::StageConfig;
-use wire_runtime::state::{SharedStateStore, StateAck, StateError, StateStore};
-use wire_runtime::{
-    Delivery, Health, Outcome, Record, SharedBus, Stage, StateWrite, Subscription, run_stage,
-};
+use wire_runtime::{Delivery, Health, Record, SharedBus, Subscription, run_stage};
 
 /// The in-process bus, with the offsets every subscription commits recorded and the delivery
 /// of one payload failing.
@@ -99,76 +97,6 @@ impl Subscription for RecordingSubscription {
     }
 }
 
-/// A state store whose writes wait for the test to release them; the write of `failing_key`
-/// then fails.
-struct GatedStore {
-    started: Mutex<Vec<String>>,
-    durable: Arc<tokio::sync::Semaphore>,
-    failing_key: Option<&'static str>,
-}
-
-#[async_trait]
-impl StateStore for GatedStore {
-    async fn load_all(&self) -> Result<HashMap<String, Vec<u8>>, StateError> {
-        Ok(HashMap::new())
-    }
-
-    async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError> {
-        self.start_put(key, value).await?.await
-    }
-
-    async fn start_put(&self, key: &str, _value: Option<Vec<u8>>) -> Result<StateAck, StateError> {
-        self.started.lock().unwrap().push(key.to_owned());
-        let durable = self.durable.clone();
-        let fails = self.failing_key == Some(key);
-        Ok(Box::pin(async move {
-            durable.acquire().await.unwrap().forget();
-            if fails {
-                Err(StateError::Kafka {
-                    topic: "state".to_owned(),
-                    reason: "the broker is gone".to_owned(),
-                })
-            } else {
-                Ok(())
-            }
-        }))
-    }
-
-    fn kind(&self) -> &'static str {
-        "gated"
-    }
-}
-
-/// Echoes each input and writes its payload as a state key.
-struct Remember {
-    store: Arc<GatedStore>,
-}
-
-impl Stage for Remember {
-    fn name(&self) -> &'static str {
-        "remember"
-    }
-
-    fn input_topics(&self) -> Vec<&'static str> {
-        vec!["in"]
-    }
-
-    fn handle(&mut self, delivery: &Delivery, _now: DateTime<Utc>) -> Outcome {
-        let text = String::from_utf8_lossy(&delivery.record.payload).into_owned();
-        Outcome::Emit {
-            records: vec![Record::new("out", "k", text.clone().into_bytes())],
-            state_writes: vec![StateWrite {
-                key: text,
-                value: None,
-            }],
-        }
-    }
-
-    fn state_store(&self) -> Option<SharedStateStore> {
-        Some(self.store.clone())
-    }
-}
-
 fn config() -> StageConfig {
     StageConfig {
         max_in_flight: 4,
@@ -180,26 +108,24 @@ fn config() -> StageConfig {
     }
 }
 
-/// Runs `Remember` over inputs k1..k4 until it stops by itself; returns its result and the
-/// offsets it committed. The state writes are released once all that will start have started.
-async fn run_until_failure(
+/// A `Remember` stage over the recording bus (failing the delivery of `failing_payload`) and
+/// `store`, with inputs k1..k4 published; returns the stage task and the committed offsets.
+async fn start_with_four_inputs(
     failing_payload: Option<&'static [u8]>,
-    failing_key: Option<&'static str>,
-) -> (Result<(), BusError>, Vec<i64>) {
+    store: Arc<GatedStore>,
+    shutdown: CancellationToken,
+) -> (
+    tokio::task::JoinHandle<Result<(), BusError>>,
+    Arc<Mutex<Vec<i64>>>,
+) {
     let committed = Arc::new(Mutex::new(Vec::new()));
     let bus: SharedBus = Arc::new(RecordingBus {
         inner: MemoryBus::new(64),
         committed: committed.clone(),
         failing_payload,
     });
-    let store = Arc::new(GatedStore {
-        started: Mutex::new(Vec::new()),
-        durable: Arc::new(tokio::sync::Semaphore::new(0)),
-        failing_key,
-    });
-    let shutdown = CancellationToken::new();
     let stage = {
-        let (bus, shutdown, store) = (bus.clone(), shutdown.clone(), store.clone());
+        let bus = bus.clone();
         tokio::spawn(async move {
             run_stage(Remember { store }, bus, &config(), Health::new(), shutdown).await
         })
@@ -212,6 +138,21 @@ async fn run_until_failure(
         .await
         .unwrap();
     }
+    (stage, committed)
+}
+
+/// Runs `Remember` over inputs k1..k4 until it stops by itself; returns its result and the
+/// offsets it committed. The state writes are released once all that will start have started.
+async fn run_until_failure(
+    failing_payload: Option<&'static [u8]>,
+    failing_key: Option<&'static str>,
+) -> (Result<(), BusError>, Vec<i64>) {
+    let store = Arc::new(match failing_key {
+        Some(key) => GatedStore::failing_on(key),
+        None => GatedStore::new(),
+    });
+    let (stage, committed) =
+        start_with_four_inputs(failing_payload, store.clone(), CancellationToken::new()).await;
     // Every write that will start has started (after a failed delivery of k2 only k1's: the
     // inputs after the failure are left alone), then all of them become durable or fail at once.
     let expected_writes = if failing_payload.is_some() { 1 } else { 4 };
@@ -258,32 +199,10 @@ async fn a_failed_delivery_commits_nothing_after_its_input() {
 
 #[tokio::test]
 async fn without_failures_every_input_is_committed_in_order() {
-    let committed = Arc::new(Mutex::new(Vec::new()));
-    let bus: SharedBus = Arc::new(RecordingBus {
-        inner: MemoryBus::new(64),
-        committed: committed.clone(),
-        failing_payload: None,
-    });
-    let store = Arc::new(GatedStore {
-        started: Mutex::new(Vec::new()),
-        durable: Arc::new(tokio::sync::Semaphore::new(100)),
-        failing_key: None,
-    });
+    let store = Arc::new(GatedStore::new());
+    store.durable.add_permits(100);
     let shutdown = CancellationToken::new();
-    let stage = {
-        let (bus, shutdown) = (bus.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            run_stage(Remember { store }, bus, &config(), Health::new(), shutdown).await
-        })
-    };
-    for key in ["k1", "k2", "k3", "k4"] {
-        publish(
-            bus.as_ref(),
-            Record::new("in", key, key.as_bytes().to_vec()),
-        )
-        .await
-        .unwrap();
-    }
+    let (stage, committed) = start_with_four_inputs(None, store, shutdown.clone()).await;
     let waited = tokio::time::timeout(Duration::from_secs(30), async {
         while committed.lock().unwrap().len() < 4 {
             tokio::time::sleep(Duration::from_millis(5)).await;

@@ -4,18 +4,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_model::topics::dlq_headers;
 use wire_runtime::bus::{MemoryBus, publish};
 use wire_runtime::config::StageConfig;
-use wire_runtime::state::{SharedStateStore, StateAck, StateError, StateStore};
 use wire_runtime::{
-    Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, StateWrite, Subscription,
-    run_stage,
+    Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, Subscription, run_stage,
 };
 
 /// Upper-cases payloads; `drop` is dropped, `poison` rejected, `flaky` fails transiently
@@ -217,86 +216,16 @@ async fn shutdown_while_idle_stops_the_stage_cleanly() {
     assert_eq!(bus.kind(), "memory");
 }
 
-/// A state store whose writes become durable only when the test releases them, one permit
-/// each; it records the order writes were started in.
-struct GatedStore {
-    started: std::sync::Mutex<Vec<String>>,
-    durable: Arc<tokio::sync::Semaphore>,
-}
-
-impl GatedStore {
-    fn new() -> Self {
-        Self {
-            started: std::sync::Mutex::new(Vec::new()),
-            durable: Arc::new(tokio::sync::Semaphore::new(0)),
-        }
-    }
-}
-
-#[async_trait::async_trait]
-impl StateStore for GatedStore {
-    async fn load_all(&self) -> Result<HashMap<String, Vec<u8>>, StateError> {
-        Ok(HashMap::new())
-    }
-
-    async fn put(&self, key: &str, value: Option<Vec<u8>>) -> Result<(), StateError> {
-        self.start_put(key, value).await?.await
-    }
-
-    async fn start_put(&self, key: &str, _value: Option<Vec<u8>>) -> Result<StateAck, StateError> {
-        self.started.lock().unwrap().push(key.to_owned());
-        let durable = self.durable.clone();
-        Ok(Box::pin(async move {
-            durable.acquire().await.unwrap().forget();
-            Ok(())
-        }))
-    }
-
-    fn kind(&self) -> &'static str {
-        "gated"
-    }
-}
-
-/// Echoes each input and writes its payload as a state key.
-struct Remember {
-    store: Arc<GatedStore>,
-}
-
-impl Stage for Remember {
-    fn name(&self) -> &'static str {
-        "remember"
-    }
-
-    fn input_topics(&self) -> Vec<&'static str> {
-        vec!["in"]
-    }
-
-    fn handle(&mut self, delivery: &Delivery, _now: DateTime<Utc>) -> Outcome {
-        let text = String::from_utf8_lossy(&delivery.record.payload).into_owned();
-        Outcome::Emit {
-            records: vec![Record::new("out", "k", text.clone().into_bytes())],
-            state_writes: vec![StateWrite {
-                key: text,
-                value: None,
-            }],
-        }
-    }
-
-    fn state_store(&self) -> Option<SharedStateStore> {
-        Some(self.store.clone())
-    }
-}
-
 #[tokio::test]
 async fn state_writes_do_not_hold_up_the_next_inputs_and_start_in_input_order() {
     let bus: SharedBus = Arc::new(MemoryBus::new(64));
     let mut out = bus.subscribe("reader", &["out"]).await.unwrap();
-    let store = Arc::new(GatedStore::new());
+    let store = Arc::new(common::GatedStore::new());
     let shutdown = CancellationToken::new();
     let stage = {
         let (bus, shutdown, store) = (bus.clone(), shutdown.clone(), store.clone());
         tokio::spawn(async move {
-            let stage = Remember { store };
+            let stage = common::Remember { store };
             run_stage(stage, bus, &config(), Health::new(), shutdown).await
         })
     };
