@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn an_entry_takes_216_bytes_in_the_queue() {
-        // The figure BENCHMARKS.md ("Dedup index memory") and the `index` docs give.
+        // The entry size bench/HISTORY.md ("Dedup index memory") gives for the layout.
         assert!(std::mem::size_of::<Option<CompactEntry>>() <= 216);
     }
 }

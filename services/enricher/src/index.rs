@@ -12,8 +12,8 @@
 //! Per article the window holds the entry in the queue (96 signature values of 8 bits inline),
 //! 32 band postings, key tokens and paragraph fingerprints (4 bytes each), and the uri once.
 //! What that costs in memory per article is measured in one place, BENCHMARKS.md ("Dedup index
-//! memory", from `wirefeed-bench core`); `cargo bench -p wirefeed-enricher --bench dedup` prints
-//! the allocator's count.
+//! memory at a million articles", from `wirefeed-bench core`); `cargo bench -p
+//! wirefeed-enricher --bench dedup` prints the allocator's count.
 
 use crate::bands::{Bands, Slot};
 use crate::compact_entry::{CompactEntry, StateKey};
