@@ -235,7 +235,7 @@ pub fn parse(input: &str) -> Result<Expr, QueryError> {
     }
 }
 
-/// `word1 OR word2 OR ...`: the old `keywords = [...]` as a query.
+/// `word1 OR word2 OR ...`: a subscription's `keywords = [...]` as a query.
 pub fn any_of(keywords: &[String]) -> Expr {
     Expr::Or(
         keywords

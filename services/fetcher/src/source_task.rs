@@ -324,8 +324,8 @@ fn encode_within_budget(source: &str, record: &SourceRecord) -> serde_json::Resu
 
 /// The `prune` limit for a record of `items` items encoded in `bytes` (over the budget): in
 /// proportion to the excess, and always below `items`, so every round drops at least one item.
-/// (It used to round up to `items` when the excess was small, and the loop above never ended:
-/// the soak's fetcher hung once its drop folder had seen about 7,000 items.)
+/// (A limit that rounds up to `items` when the excess is small would keep the loop above from
+/// ending: a fetcher whose drop folder has seen thousands of items would hang.)
 fn shrink_limit(items: usize, bytes: usize) -> usize {
     let share = (STATE_BUDGET_BYTES as f64 / bytes as f64).min(0.9);
     let target = ((items as f64) * share) as usize;
