@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_runtime::bus::{Bus, BusError, MemoryBus, PendingAck, publish};
-use wire_runtime::config::StageConfig;
 use wire_runtime::{Delivery, Health, Record, SharedBus, Subscription, run_stage};
 
 /// The in-process bus, with the offsets every subscription commits recorded and the delivery
@@ -97,17 +96,6 @@ impl Subscription for RecordingSubscription {
     }
 }
 
-fn config() -> StageConfig {
-    StageConfig {
-        max_in_flight: 4,
-        retry_max_attempts: 3,
-        retry_initial_backoff_ms: 1,
-        retry_max_backoff_ms: 5,
-        drain_timeout_ms: 2000,
-        state_refresh_ms: 1000,
-    }
-}
-
 /// A `Remember` stage over the recording bus (failing the delivery of `failing_payload`) and
 /// `store`, with inputs k1..k4 published; returns the stage task and the committed offsets.
 async fn start_with_four_inputs(
@@ -127,7 +115,14 @@ async fn start_with_four_inputs(
     let stage = {
         let bus = bus.clone();
         tokio::spawn(async move {
-            run_stage(Remember { store }, bus, &config(), Health::new(), shutdown).await
+            run_stage(
+                Remember { store },
+                bus,
+                &common::stage_config(),
+                Health::new(),
+                shutdown,
+            )
+            .await
         })
     };
     for key in ["k1", "k2", "k3", "k4"] {

@@ -12,7 +12,6 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use wire_model::topics::dlq_headers;
 use wire_runtime::bus::{MemoryBus, publish};
-use wire_runtime::config::StageConfig;
 use wire_runtime::{
     Delivery, Health, Outcome, Record, SharedBus, Stage, StageError, Subscription, run_stage,
 };
@@ -51,17 +50,6 @@ impl Stage for Shout {
     }
 }
 
-fn config() -> StageConfig {
-    StageConfig {
-        max_in_flight: 4,
-        retry_max_attempts: 3,
-        retry_initial_backoff_ms: 1,
-        retry_max_backoff_ms: 5,
-        drain_timeout_ms: 1000,
-        state_refresh_ms: 1000,
-    }
-}
-
 async fn next(subscription: &mut Box<dyn Subscription>) -> Delivery {
     tokio::time::timeout(Duration::from_secs(30), subscription.recv())
         .await
@@ -85,7 +73,7 @@ async fn every_outcome_does_what_it_says_and_the_stage_goes_on() {
             run_stage(
                 Shout { flaky_failures: 2 },
                 bus,
-                &config(),
+                &common::stage_config(),
                 health,
                 shutdown,
             )
@@ -149,7 +137,7 @@ async fn dead_letters_cut_oversized_payloads_and_flag_them() {
             run_stage(
                 Shout { flaky_failures: 0 },
                 bus,
-                &config(),
+                &common::stage_config(),
                 Health::new(),
                 shutdown,
             )
@@ -197,7 +185,7 @@ async fn shutdown_while_idle_stops_the_stage_cleanly() {
             run_stage(
                 Shout { flaky_failures: 0 },
                 bus,
-                &config(),
+                &common::stage_config(),
                 health,
                 shutdown,
             )
@@ -226,7 +214,7 @@ async fn state_writes_do_not_hold_up_the_next_inputs_and_start_in_input_order() 
         let (bus, shutdown, store) = (bus.clone(), shutdown.clone(), store.clone());
         tokio::spawn(async move {
             let stage = common::Remember { store };
-            run_stage(stage, bus, &config(), Health::new(), shutdown).await
+            run_stage(stage, bus, &common::stage_config(), Health::new(), shutdown).await
         })
     };
     let keys: Vec<String> = (1..=10).map(|i| format!("k{i:02}")).collect();

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use wire_runtime::config::StageConfig;
 use wire_runtime::state::{SharedStateStore, StateAck, StateError, StateStore};
 use wire_runtime::{Delivery, Outcome, Record, Stage, StateWrite};
 
@@ -96,5 +97,17 @@ impl Stage for Remember {
 
     fn state_store(&self) -> Option<SharedStateStore> {
         Some(self.store.clone())
+    }
+}
+
+/// The stage settings of these tests: four inputs in flight, fast bounded retries.
+pub fn stage_config() -> StageConfig {
+    StageConfig {
+        max_in_flight: 4,
+        retry_max_attempts: 3,
+        retry_initial_backoff_ms: 1,
+        retry_max_backoff_ms: 5,
+        drain_timeout_ms: 1000,
+        state_refresh_ms: 1000,
     }
 }
