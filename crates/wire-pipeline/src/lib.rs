@@ -1,6 +1,7 @@
-//! The four wirefeed stages in one process, started by one launcher: `wirefeed run`, the
-//! integration tests and the soak use it, and each stage runs through the same `run(config,
-//! context)` entry its own binary calls. [`Pipeline::start`] starts the normalizer, enricher
+//! The four wirefeed stages in one process, started by one launcher: `wirefeed run` and the
+//! integration tests that run the pipeline in-process use it (the soak runs the service
+//! binaries as processes), and each stage runs through the same `run(config, context)` entry
+//! its own binary calls. [`Pipeline::start`] starts the normalizer, enricher
 //! and alerter, waits until they joined their consumer groups, then starts the fetcher; the
 //! [`PipelineHandle`] it returns waits for them and stops them all when one fails.
 //!
