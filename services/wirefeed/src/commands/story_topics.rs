@@ -18,7 +18,10 @@ enum StoryTopicsCommand {
     /// What a story topic file tags in a sample of articles (JSON lines), with samples and,
     /// given the previous version of the topic, what it gains and loses.
     Backtest {
+        /// The story topic file to try (a `config/topics/*.toml` file).
         topic_file: PathBuf,
+        /// Past articles, one JSON line each: envelopes (as `wirefeed parse` prints), ninjs
+        /// articles, or `{"id", "headline", "body", "dateline"}`.
         input: PathBuf,
         /// The topic file as it is live now.
         #[arg(long)]
