@@ -118,6 +118,7 @@ fn good_alert() -> Alert {
         alerted_at: now,
         kind: Some("new".to_owned()),
         changes: Vec::new(),
+        embargoed_until: None,
         version_seq: Some(1),
         extra: Default::default(),
     }

@@ -40,6 +40,10 @@ pub struct Alert {
     /// `correction`, `2 paragraphs added`, `killed`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<String>,
+    /// The story is under embargo until this time: the desk may prepare it but must not run
+    /// it before then (the article's `embargoedUntil`, while in the future).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargoed_until: Option<DateTime<Utc>>,
     /// The triggering article's `wire.version_seq`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_seq: Option<u32>,

@@ -111,9 +111,41 @@ pub struct WireMeta {
     /// enricher). Absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<Region>,
+    /// The wire agency whose story this is, by its short name (`AFP`, `Reuters`, `dpa`, ...),
+    /// recognised from the credit, the dateline and the provider (set by the enricher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// True when this copy came from the agency itself (its feed, its provider name), not from
+    /// an outlet that republished it (set by the enricher). The family's original is the
+    /// earliest agency copy, else the earliest copy.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub from_agency: bool,
+    /// On every canceled record of a killed family: the `uri` of the item whose kill it carries
+    /// (the agency's kill). Kill notices, late copies of a killed story and the kill itself
+    /// carry it (set by the enricher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub killed_by: Option<String>,
+    /// Set on records the enricher publishes for a copy that did not arrive (no content of
+    /// their own: keep the copy's earlier content): `kill` (the family was killed: the copy is
+    /// withdrawn, the headline and body are the kill's) or `original_handover` (the copy is no
+    /// longer its family's original: only the lineage fields changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// A copy of an embargoed story published (by an outlet) before the embargo lifted. Its
+    /// `embargoedUntil` is the family's (set by the enricher).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub embargo_broken: bool,
     /// Fields added by newer wirefeed versions, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// What [`WireMeta::notice`] says a record is.
+pub mod notice {
+    /// The family was killed; this record withdraws a copy that was already published.
+    pub const KILL: &str = "kill";
+    /// The copy lost its place as the family's original to an earlier or agency copy.
+    pub const ORIGINAL_HANDOVER: &str = "original_handover";
 }
 
 /// The evidence for one tag of `article.places` or `article.subjects`.
@@ -173,12 +205,28 @@ pub struct Change {
     /// The provider marked it a correction.
     #[serde(default, skip_serializing_if = "is_false")]
     pub correction: bool,
-    /// Worth telling a desk about: headline, urgency, kill, correction, or paragraphs changed.
+    /// The first paragraph (the lede) was rewritten, not just touched up.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub lede_rewritten: bool,
+    /// The share of the body's wording that changed, 0.0 to 1.0 (an estimate over word
+    /// sequences: a one-word fix in a 400-word story is about 0.01).
+    #[serde(default, skip_serializing_if = "is_zero_share")]
+    pub body_changed: f32,
+    /// The agency lifted a kill: the story is usable again.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reinstated: bool,
+    /// Worth telling a desk about: urgency raised, kill, correction, reinstatement, headline
+    /// changed in its words, lede rewritten, paragraphs added or removed, or a real share of the
+    /// body changed (see the README's "Material change"). A typo fix or a new byline is not.
     pub material: bool,
 }
 
 fn is_zero(value: &u32) -> bool {
     *value == 0
+}
+
+fn is_zero_share(value: &f32) -> bool {
+    *value == 0.0
 }
 
 fn is_false(value: &bool) -> bool {

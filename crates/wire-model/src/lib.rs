@@ -21,6 +21,7 @@ pub use article::{
 };
 pub use envelope::{
     ARTICLE_SCHEMA, Change, DecodeError, Envelope, Evidence, EvidenceMatch, Region, WireMeta,
+    notice,
 };
 pub use ids::{ArticleId, FamilyId, SourceId, content_hash};
 pub use raw::{OriginInfo, PayloadEncoding, RAW_SCHEMA, RawFormat, RawItem};

@@ -182,6 +182,10 @@ fn alert(envelope: &Envelope, planned: Planned, now: DateTime<Utc>) -> Alert {
         alerted_at: now,
         kind: Some(planned.kind.as_str().to_owned()),
         changes: planned.changes,
+        embargoed_until: envelope
+            .article
+            .embargoed_until
+            .filter(|until| *until > now),
         version_seq: envelope.wire.version_seq,
         extra: tags(envelope),
     }

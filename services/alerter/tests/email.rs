@@ -162,6 +162,7 @@ fn alert(subscription: &str, headline: &str) -> Alert {
         alerted_at: common::at(3),
         kind: Some("new".to_owned()),
         changes: Vec::new(),
+        embargoed_until: None,
         version_seq: Some(1),
         extra,
     }

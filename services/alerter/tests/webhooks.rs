@@ -131,6 +131,7 @@ fn alert(subscription: &str) -> Alert {
         alerted_at: common::at(1),
         kind: Some("new".to_owned()),
         changes: Vec::new(),
+        embargoed_until: None,
         version_seq: Some(1),
         extra: Default::default(),
     }

@@ -420,6 +420,7 @@ fn change_summary(
         kill,
         correction,
         material: headline_changed || urgency_raised || kill || correction || added + removed > 0,
+        ..Change::default()
     }
 }
 

@@ -245,6 +245,7 @@ mod tests {
             alerted_at: chrono::DateTime::UNIX_EPOCH,
             kind: None,
             changes: Vec::new(),
+            embargoed_until: None,
             version_seq: None,
             extra: Default::default(),
         };
