@@ -16,8 +16,8 @@ pub struct EnricherConfig {
     pub min_containment: f64,
     /// ...and at least this share of its numbers and names (tells templated stories apart).
     pub min_key_token_containment: f64,
-    /// Sources whose copies are agency originals (the original of a family is the earliest
-    /// agency copy, else the earliest copy).
+    /// Sources whose copies are agency copies, beside those whose provider names an agency
+    /// (the original of a family is the earliest agency copy, else the earliest copy).
     pub agency_sources: Vec<String>,
     /// Also publish originals and material new versions to `wire.stories.v1`.
     pub stories_route: bool,
@@ -26,8 +26,44 @@ pub struct EnricherConfig {
     pub story_min_coverage: f64,
     /// ...and was seen within this many hours.
     pub story_window_hours: u64,
+    /// A new version whose body changed by at least this share of its wording (4-word
+    /// sequences) is material.
+    pub material_body_change: f64,
+    /// A new version whose lede lost at least this share of its words has its lede rewritten
+    /// (material).
+    pub material_lede_change: f64,
+    /// Wire agencies beside the built-in list (`[enricher.agencies]`).
+    pub agencies: AgencyConfig,
     /// Region and topic tags (`[enricher.tagging]`).
     pub tagging: TaggingConfig,
+}
+
+/// `[enricher.agencies]`: the wire agencies the enricher recognises.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyConfig {
+    /// Use only `extra`, not the built-in list.
+    pub replace_built_in: bool,
+    /// More agencies.
+    pub extra: Vec<AgencyName>,
+}
+
+/// `[enricher.agencies]` of the embedded `config/wirefeed.toml`.
+impl Default for AgencyConfig {
+    fn default() -> Self {
+        wire_runtime::config::embedded_section("enricher.agencies")
+    }
+}
+
+/// An agency and the names it is credited by.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyName {
+    /// Its short name, as `wire.agency` gives it.
+    pub name: String,
+    /// Other names it is credited by (its short name is one already).
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// `[enricher.tagging]`: places, IPTC Media Topics, operator story topics, classifiers, routes.
@@ -92,12 +128,23 @@ impl Validate for EnricherConfig {
         require_at_least("enricher.window_hours", self.window_hours, 1)?;
         for (key, value) in [
             ("enricher.min_containment", self.min_containment),
+            ("enricher.material_body_change", self.material_body_change),
+            ("enricher.material_lede_change", self.material_lede_change),
             (
                 "enricher.min_key_token_containment",
                 self.min_key_token_containment,
             ),
         ] {
             require_share(key, value)?;
+        }
+        for (index, agency) in self.agencies.extra.iter().enumerate() {
+            if agency.name.trim().is_empty() {
+                return Err(ConfigError::invalid(
+                    &format!("enricher.agencies.extra[{index}].name"),
+                    "",
+                    "must name the agency",
+                ));
+            }
         }
         for (index, route) in self.tagging.routes.iter().enumerate() {
             if route.topic.is_none() && route.country.is_none() {

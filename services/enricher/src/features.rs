@@ -2,7 +2,7 @@
 //! (numbers and names) that tell templated stories apart, paragraph fingerprints for change
 //! summaries, and agency update markers in headlines.
 
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 4;
@@ -377,6 +377,48 @@ pub fn body_words_and_paragraphs(body: &str) -> (Words, Vec<u32>) {
         all.append_from(&paragraph, from);
     }
     (all, hashes)
+}
+
+/// Values in a lede sketch ([`lede_sketch`]).
+pub const LEDE_SKETCH: usize = 16;
+
+/// The chance that two different minimums agree on a lede sketch value (values 1..=255).
+const LEDE_CHANCE_AGREEMENT: f64 = 1.0 / 255.0;
+
+/// A MinHash sketch of the words of `body`'s first paragraph (the lede): for each of
+/// [`LEDE_SKETCH`] seeds, the low 8 bits of the smallest seeded word hash, never 0. Empty
+/// when the body has no words.
+pub fn lede_sketch(body: &str) -> Vec<u8> {
+    let Some(lede) = body
+        .split("\n\n")
+        .map(Words::of)
+        .find(|words| !words.is_empty())
+    else {
+        return Vec::new();
+    };
+    (0..LEDE_SKETCH as u64)
+        .map(|seed| {
+            let smallest = lede
+                .iter()
+                .map(|word| xxh3_64_with_seed(word.as_bytes(), seed))
+                .min()
+                .unwrap_or(0);
+            (smallest as u8).max(1)
+        })
+        .collect()
+}
+
+/// The estimated share of the lede's words that changed between two [`lede_sketch`]es (one
+/// minus their Jaccard similarity); `None` when either has no lede.
+pub fn lede_change(before: &[u8], after: &[u8]) -> Option<f64> {
+    if before.len() != LEDE_SKETCH || after.len() != LEDE_SKETCH {
+        return None;
+    }
+    let agreeing = before.iter().zip(after).filter(|(a, b)| a == b).count();
+    let share = agreeing as f64 / LEDE_SKETCH as f64;
+    let similarity =
+        ((share - LEDE_CHANCE_AGREEMENT) / (1.0 - LEDE_CHANCE_AGREEMENT)).clamp(0.0, 1.0);
+    Some(1.0 - similarity)
 }
 
 /// A hash of a headline's words (headline changes in change summaries).

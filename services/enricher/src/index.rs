@@ -61,6 +61,15 @@ pub struct Entry {
     /// The event cluster (`wire.story`).
     #[serde(default)]
     pub story: Option<String>,
+    /// The kill this copy is withdrawn by (its family's, or its own), while it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub killed_by: Option<String>,
+    /// The embargo of the copy or its family (seconds since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargoed_until: Option<i64>,
+    /// A sketch of the lede's words ([`crate::features::lede_sketch`]), empty without a lede.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lede: Vec<u8>,
 }
 
 /// How many earlier versions' content hashes an entry keeps.
@@ -226,16 +235,42 @@ impl Index {
         }
     }
 
-    /// Marks every member of `family` canceled (a scan: kills are rare).
-    pub fn cancel_family(&mut self, family: &FamilyId) {
-        let Some(family) = self.strings.get(family.as_str()) else {
-            return;
+    /// Withdraws every member of `family` but `except` that is not withdrawn yet: each is
+    /// canceled by `killer` in its next version. Returns them as they are now (a scan: kills
+    /// are rare).
+    pub fn kill_family(&mut self, family: &FamilyId, killer: &str, except: &str) -> Vec<Entry> {
+        let (Some(family), except) = (self.strings.get(family.as_str()), self.strings.get(except))
+        else {
+            return Vec::new();
         };
+        let mut killed = Vec::new();
         for compact in self.entries.iter_mut().flatten() {
-            if compact.family == family {
+            if compact.family == family && Some(compact.uri) != except && !compact.canceled {
                 compact.canceled = true;
+                compact.killed_by = Some(self.strings.intern(killer));
+                compact.version_seq += 1;
+                killed.push(compact.entry(&self.strings));
             }
         }
+        killed
+    }
+
+    /// Lifts the kill of `family`: its members are usable again. Returns those that changed.
+    pub fn reinstate_family(&mut self, family: &FamilyId) -> Vec<Entry> {
+        let Some(family) = self.strings.get(family.as_str()) else {
+            return Vec::new();
+        };
+        let mut lifted = Vec::new();
+        for compact in self.entries.iter_mut().flatten() {
+            if compact.family == family
+                && let Some(killer) = compact.killed_by.take()
+            {
+                self.strings.release(killer);
+                compact.canceled = false;
+                lifted.push(compact.entry(&self.strings));
+            }
+        }
+        lifted
     }
 
     /// Removes entries indexed before `oldest` (seconds) and the oldest beyond `capacity`.
@@ -316,6 +351,9 @@ mod tests {
             indexed_at,
             exact_only: false,
             story: None,
+            killed_by: None,
+            embargoed_until: None,
+            lede: Vec::new(),
         }
     }
 
@@ -403,6 +441,9 @@ mod tests {
         original.story = Some("story:x".to_owned());
         original.urgency = Some(3);
         original.agency = true;
+        original.killed_by = Some("urn:kill".to_owned());
+        original.embargoed_until = Some(1_800_000_000);
+        original.lede = (0..crate::features::LEDE_SKETCH as u8).collect();
         // An entry persisted with 32-bit signature values reads back to its low 16 bits.
         let mut wide = original.clone();
         wide.signature.iter_mut().for_each(|v| *v |= 0xABCD_0000);

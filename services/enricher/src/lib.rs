@@ -31,6 +31,7 @@
 //! commit, the redelivered input is recognised as a re-send and dropped, its outputs already
 //! being out.
 
+mod agencies;
 mod bands;
 mod compact_entry;
 pub mod config;
@@ -40,6 +41,7 @@ mod index;
 mod interner;
 mod lineage;
 pub mod minhash;
+mod newsroom;
 mod postings;
 mod story;
 pub mod tagging;
@@ -66,6 +68,8 @@ pub struct EnricherStage {
     lineage: Lineage,
     tagging: Option<tagging::Tagging>,
     stories_route: bool,
+    /// Every desk topic the routes name, once: kills go to all of them.
+    route_topics: Vec<String>,
     store: Option<SharedStateStore>,
 }
 
@@ -75,6 +79,7 @@ impl EnricherStage {
             lineage: Lineage::new(config.clone()),
             tagging: None,
             stories_route: config.stories_route,
+            route_topics: route_topics(config),
             store: None,
         }
     }
@@ -124,20 +129,72 @@ impl EnricherStage {
         self.lineage.len()
     }
 
+    /// Where a record for another copy goes: `wire.enriched.v1`; `wire.stories.v1` when it
+    /// concerns a copy that was there (the original's handover, the original's kill); and a
+    /// kill notice to every desk topic.
+    fn notice_records(&self, notice: &Envelope) -> Vec<Record> {
+        let key = record_key(notice);
+        let payload = notice.encode();
+        let mut records = vec![Record::new(topics::ENRICHED, key.clone(), payload.clone())];
+        let handover = notice.wire.notice.as_deref() == Some(wire_model::notice::ORIGINAL_HANDOVER);
+        if self.stories_route && (handover || notice.wire.is_original == Some(true)) {
+            records.push(Record::new(topics::STORIES, key.clone(), payload.clone()));
+        }
+        if !handover {
+            for desk in &self.route_topics {
+                records.push(Record::new(desk, key.clone(), payload.clone()));
+            }
+        }
+        records
+    }
+
     /// The pure core on a decoded envelope: `None` for a re-send. The stage returns its state
-    /// writes to the stage loop; this entry point (CLI, evaluation) keeps them in memory only.
+    /// writes to the stage loop; this entry point (evaluation) keeps them in memory only, and
+    /// drops the records for other copies ([`EnricherStage::enrich_all`] keeps them).
     pub fn enrich(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Option<Envelope> {
+        self.enrich_all(envelope, now).into_iter().next()
+    }
+
+    /// The pure core on a decoded envelope: the enriched article first, then the records it
+    /// causes for other copies of its family (kill notices, an original's handover); empty
+    /// for a re-send.
+    pub fn enrich_all(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Vec<Envelope> {
         match self.lineage.process(envelope, now) {
-            Verdict::Resend => None,
-            Verdict::Enriched { mut envelope, .. } => {
+            Verdict::Resend => Vec::new(),
+            Verdict::Enriched {
+                mut envelope,
+                notices,
+                ..
+            } => {
                 if let Some(tagging) = &mut self.tagging {
                     tagging.reload_if_changed();
                     tagging.apply(&mut envelope);
                 }
-                Some(*envelope)
+                std::iter::once(*envelope).chain(notices).collect()
             }
         }
     }
+}
+
+/// The desk topics of the configured routes, each once.
+fn route_topics(config: &EnricherConfig) -> Vec<String> {
+    let mut topics: Vec<String> = Vec::new();
+    for route in &config.tagging.routes {
+        if !topics.contains(&route.to) {
+            topics.push(route.to.clone());
+        }
+    }
+    topics
+}
+
+/// The family id an article's records are keyed by (its own uri before it has one).
+fn record_key(envelope: &Envelope) -> String {
+    envelope
+        .wire
+        .family
+        .as_ref()
+        .map(|family| family.as_str().to_owned())
+        .unwrap_or_else(|| envelope.article.uri.clone())
 }
 
 fn writes(changed: &[index::Entry], evicted: &[String]) -> Vec<StateWrite> {
@@ -178,14 +235,15 @@ impl Stage for EnricherStage {
             verdict: verdict.label(),
         }
         .emit();
-        let (mut enriched, changed, evicted) = match verdict {
+        let (mut enriched, changed, evicted, notices) = match verdict {
             Verdict::Resend => return Outcome::drop("resend"),
             Verdict::Enriched {
                 envelope,
                 changed,
                 evicted,
+                notices,
                 ..
-            } => (envelope, changed, evicted),
+            } => (envelope, changed, evicted, notices),
         };
         let state_writes = if self.store.is_some() {
             writes(&changed, &evicted)
@@ -200,25 +258,28 @@ impl Stage for EnricherStage {
                 tagging.apply(&mut enriched)
             })
             .unwrap_or_default();
-        let key = enriched
-            .wire
-            .family
-            .as_ref()
-            .map(|f| f.as_str().to_owned())
-            .unwrap_or_else(|| enriched.article.uri.clone());
+        let key = record_key(&enriched);
         let payload = enriched.encode();
         let mut records = vec![Record::new(topics::ENRICHED, key.clone(), payload.clone())];
-        let is_story = enriched.wire.is_original == Some(true)
-            && enriched
-                .wire
-                .change
-                .as_ref()
-                .is_none_or(|change| change.material);
+        let change = enriched.wire.change.as_ref();
+        let is_story =
+            enriched.wire.is_original == Some(true) && change.is_none_or(|change| change.material);
         if self.stories_route && is_story {
             records.push(Record::new(topics::STORIES, key.clone(), payload.clone()));
         }
-        for route in routes {
-            records.push(Record::new(&route, key.clone(), payload.clone()));
+        // A kill goes to every desk; a copy of a killed story is no news for any desk.
+        let desks = if change.is_some_and(|change| change.kill) {
+            self.route_topics.clone()
+        } else if enriched.wire.killed_by.is_some() {
+            Vec::new()
+        } else {
+            routes
+        };
+        for desk in desks {
+            records.push(Record::new(&desk, key.clone(), payload.clone()));
+        }
+        for notice in &notices {
+            records.extend(self.notice_records(notice));
         }
         Outcome::Emit {
             records,

@@ -10,16 +10,25 @@
 //!   family's original;
 //! - anything else: the original of a new family.
 //!
-//! A kill (`pubStatus: canceled`) marks the whole family. The original is the earliest agency
-//! copy, else the earliest copy.
+//! Then what editors hold the wire to ([`newsroom`]): a kill by the family's original or an
+//! agency withdraws every copy (kill notices for the copies already out, later copies come out
+//! canceled) until the agency sends the story again as usable; a copy published before its
+//! family's embargo lifts is flagged; the original is the earliest agency copy, else the
+//! earliest copy, and the copy that loses it gets a record saying so.
+//!
+//! Time is the stream's own: an article's event time is its `versionCreated` (else
+//! `firstCreated`) no later than when it was fetched, and the windows (the index, stories)
+//! advance with the latest event time seen, so a replayed archive gives what live copy gave.
 
+use crate::agencies::{Agencies, Provenance};
 use crate::config::EnricherConfig;
 use crate::features::{self, UpdateMarker};
 use crate::index::{EARLIER_VERSIONS_KEPT, Entry, Index};
 use crate::minhash;
+use crate::newsroom;
 use crate::story::Stories;
 use chrono::{DateTime, Utc};
-use wire_model::{ArticleId, Change, Envelope, FamilyId, PubStatus, content_hash};
+use wire_model::{ArticleId, Change, Envelope, FamilyId, PubStatus, content_hash, notice};
 
 /// What the lineage core decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +42,8 @@ pub enum Verdict {
         kinship: Kinship,
         changed: Vec<Entry>,
         evicted: Vec<String>,
+        /// Records for other copies of the family: kill notices, an original's handover.
+        notices: Vec<Envelope>,
     },
 }
 
@@ -91,6 +102,9 @@ pub struct Lineage {
     config: EnricherConfig,
     index: Index,
     stories: Stories,
+    agencies: Agencies,
+    /// The stream's time: the latest event time seen (seconds since the epoch).
+    clock: i64,
 }
 
 struct Features {
@@ -100,6 +114,7 @@ struct Features {
     key_tokens: Vec<u32>,
     headline_hash: u32,
     paragraphs: Vec<u32>,
+    lede: Vec<u8>,
     marker: Option<UpdateMarker>,
     exact_only: bool,
 }
@@ -139,6 +154,7 @@ fn features(envelope: &Envelope) -> Features {
         key_tokens: features::key_tokens(body),
         headline_hash: features::headline_hash(&stripped_headline),
         paragraphs,
+        lede: features::lede_sketch(body),
         marker: headline_marker.or(slug_marker),
         exact_only,
     }
@@ -155,9 +171,11 @@ enum Relation {
 impl Lineage {
     pub fn new(config: EnricherConfig) -> Self {
         Self {
-            config,
             index: Index::default(),
             stories: Stories::default(),
+            agencies: Agencies::new(&config.agencies, &config.agency_sources),
+            config,
+            clock: i64::MIN,
         }
     }
 
@@ -168,6 +186,7 @@ impl Lineage {
 
     /// Puts back an entry persisted by an earlier run.
     pub fn restore(&mut self, entry: Entry) {
+        self.clock = self.clock.max(entry.indexed_at);
         self.stories.observe(&entry.key_tokens);
         if entry.is_original
             && let Some(story) = &entry.story
@@ -195,17 +214,16 @@ impl Lineage {
     }
 
     /// Classifies `envelope` and returns it with `wire.family`, `version_seq`, `duplicate_of`,
-    /// `similarity`, `is_original`, `version_of`, `change` and `enriched_at` set.
+    /// `similarity`, `is_original`, `version_of`, `change`, `agency`, `from_agency`,
+    /// `killed_by`, `embargo_broken` and `enriched_at` set, and the records it causes for
+    /// other copies.
     pub fn process(&mut self, mut envelope: Envelope, now: DateTime<Utc>) -> Verdict {
         let features = features(&envelope);
         let uri = envelope.article.uri.clone();
         let source = envelope.wire.source.as_str().to_owned();
-        let agency = self.config.agency_sources.contains(&source);
-        let first_created = envelope
-            .article
-            .first_created
-            .unwrap_or(envelope.wire.fetched_at)
-            .timestamp();
+        let provenance = self.agencies.provenance(&envelope);
+        let times = newsroom::EventTimes::of(&envelope, now);
+        self.clock = self.clock.max(times.event);
         let canceled = envelope.article.pub_status == Some(PubStatus::Canceled);
 
         let relation = match self.index.by_uri(&uri) {
@@ -216,36 +234,20 @@ impl Lineage {
         };
 
         let mut changed = Vec::new();
-        let wire = &mut envelope.wire;
-        wire.enriched_at = Some(now);
-        wire.content_hash
+        let mut notices = Vec::new();
+        envelope.wire.enriched_at = Some(now);
+        envelope
+            .wire
+            .content_hash
             .get_or_insert_with(|| features.state_hash.clone());
-        let mut entry = Entry {
-            uri: uri.clone(),
-            family: FamilyId::founded_by(&ArticleId::new(uri.clone())),
-            source,
-            agency,
-            content_hash: features.state_hash.clone(),
-            earlier_hashes: Vec::new(),
-            version_seq: 1,
-            is_original: true,
-            duplicate_of: None,
-            signature: features
-                .signature
-                .iter()
-                .map(|v| minhash::widen(*v))
-                .collect(),
-            signature_scheme: minhash::SCHEME,
-            shingle_count: features.shingle_count,
-            key_tokens: features.key_tokens.clone(),
-            headline_hash: features.headline_hash,
-            paragraphs: features.paragraphs.clone(),
-            urgency: envelope.article.urgency,
-            canceled,
-            first_created,
-            indexed_at: now.timestamp(),
-            exact_only: features.exact_only,
-            story: None,
+        envelope.wire.agency = provenance.agency.clone();
+        envelope.wire.from_agency = provenance.from_agency;
+        let mut entry = new_entry(&envelope, &features, &provenance, &times, canceled);
+        let related = match &relation {
+            Relation::VersionOfSameUri(entry)
+            | Relation::VersionOfUpdatedItem(entry)
+            | Relation::DuplicateOf(entry, _) => Some(entry.clone()),
+            Relation::New => None,
         };
         let mut kinship = match relation {
             Relation::VersionOfSameUri(_) => Kinship::Version,
@@ -253,13 +255,12 @@ impl Lineage {
             Relation::DuplicateOf(..) => Kinship::Pickup,
             Relation::New => Kinship::NewFamily,
         };
-        let new_article = !matches!(relation, Relation::VersionOfSameUri(_));
-        if new_article {
+        if !matches!(relation, Relation::VersionOfSameUri(_)) {
             self.stories.observe(&features.key_tokens);
         }
         match relation {
             Relation::VersionOfSameUri(previous) | Relation::VersionOfUpdatedItem(previous) => {
-                let change = change_summary(&previous, &entry, features.marker, canceled);
+                let change = self.change_summary(&previous, &entry, features.marker, canceled);
                 entry.family = previous.family.clone();
                 entry.version_seq = previous.version_seq + 1;
                 if previous.uri == uri {
@@ -272,31 +273,39 @@ impl Lineage {
                 entry.is_original = previous.is_original;
                 entry.duplicate_of = previous.duplicate_of.clone();
                 if previous.uri != uri {
-                    wire.version_of = Some(previous.uri.clone());
+                    envelope.wire.version_of = Some(previous.uri.clone());
                 }
                 entry.story = previous.story.clone();
-                wire.change = Some(change);
+                envelope.wire.change = Some(change);
             }
             Relation::DuplicateOf(matched, similarity) => {
                 entry.family = matched.family.clone();
                 entry.story = matched.story.clone();
                 let original_uri = matched.duplicate_of.clone().unwrap_or(matched.uri.clone());
                 let original = self.index.by_uri(&original_uri).map(|view| view.entry());
-                let replaces_original = original
-                    .as_ref()
-                    .is_some_and(|o| (agency, -first_created) > (o.agency, -o.first_created));
+                let replaces_original = original.as_ref().is_some_and(|o| {
+                    (entry.agency, -entry.first_created) > (o.agency, -o.first_created)
+                });
                 match original {
                     Some(mut old) if replaces_original => {
-                        // This copy is earlier (or the agency's own): it is the original now.
+                        // This copy is earlier (or the agency's own): it is the original now,
+                        // and the copy that was says so in its next record.
                         old.is_original = false;
                         old.duplicate_of = Some(uri.clone());
+                        old.version_seq += 1;
+                        notices.push(newsroom::notice(
+                            notice::ORIGINAL_HANDOVER,
+                            &envelope,
+                            &old,
+                            now,
+                        ));
                         changed.push(old.clone());
                         self.index.upsert(old);
                     }
                     _ => {
                         entry.is_original = false;
                         entry.duplicate_of = Some(original_uri);
-                        wire.similarity = Some(similarity);
+                        envelope.wire.similarity = Some(similarity);
                     }
                 }
             }
@@ -306,7 +315,7 @@ impl Lineage {
                     .stories
                     .best_match(
                         &features.key_tokens,
-                        first_created,
+                        entry.first_created,
                         window,
                         self.config.story_min_coverage,
                     )
@@ -317,21 +326,23 @@ impl Lineage {
                 let story = joined
                     .unwrap_or_else(|| entry.family.as_str().replacen("family:", "story:", 1));
                 self.stories
-                    .add(&story, &features.key_tokens, first_created);
+                    .add(&story, &features.key_tokens, entry.first_created);
                 entry.story = Some(story);
             }
         }
+        let wire = &mut envelope.wire;
         wire.story = entry.story.clone();
         wire.family = Some(entry.family.clone());
         wire.version_seq = Some(entry.version_seq);
         wire.is_original = Some(entry.is_original);
         wire.duplicate_of = entry.duplicate_of.clone();
-        if canceled {
-            self.index.cancel_family(&entry.family);
-        }
+        newsroom::apply_embargo(&mut envelope, &mut entry, related.as_ref(), &times);
+        let kill_records = self.apply_kill(&mut envelope, &mut entry, related.as_ref(), now);
+        changed.extend(kill_records.changed);
+        notices.extend(kill_records.notices);
         changed.push(entry.clone());
         self.index.upsert(entry);
-        let oldest = now.timestamp() - (self.config.window_hours as i64) * 3600;
+        let oldest = self.clock - (self.config.window_hours as i64) * 3600;
         let evicted = self.index.evict(oldest, self.config.dedup_capacity);
         self.stories.evict(oldest);
         Verdict::Enriched {
@@ -339,7 +350,65 @@ impl Lineage {
             kinship,
             changed,
             evicted,
+            notices,
         }
+    }
+
+    /// Kills: a kill by the family's original or an agency withdraws every copy already out
+    /// (a kill notice each); a copy of a killed family comes out canceled, unless it is the
+    /// agency that killed it sending the story again as usable (the kill is lifted).
+    fn apply_kill(
+        &mut self,
+        envelope: &mut Envelope,
+        entry: &mut Entry,
+        related: Option<&Entry>,
+        now: DateTime<Utc>,
+    ) -> KillRecords {
+        let mut records = KillRecords::default();
+        let uri = envelope.article.uri.clone();
+        let family_killer = related.and_then(|related| related.killed_by.clone());
+        if entry.canceled {
+            let killer = family_killer.clone().unwrap_or_else(|| uri.clone());
+            let whole_family = entry.is_original
+                || envelope.wire.from_agency
+                || related.is_some_and(|related| related.is_original);
+            if whole_family && family_killer.is_none() {
+                for member in self.index.kill_family(&entry.family, &killer, &uri) {
+                    records
+                        .notices
+                        .push(newsroom::notice(notice::KILL, envelope, &member, now));
+                    records.changed.push(member);
+                }
+            }
+            envelope.wire.killed_by = Some(killer.clone());
+            entry.killed_by = Some(killer);
+            return records;
+        }
+        let Some(killer) = family_killer else {
+            return records;
+        };
+        let killed_by_this_source = self
+            .index
+            .by_uri(&killer)
+            .is_none_or(|kill| kill.source() == entry.source);
+        if envelope.wire.from_agency && killed_by_this_source {
+            records
+                .changed
+                .extend(self.index.reinstate_family(&entry.family));
+            let from_version = related.map_or(0, |related| related.version_seq);
+            let change = envelope.wire.change.get_or_insert_with(|| Change {
+                from_version,
+                ..Change::default()
+            });
+            change.reinstated = true;
+            change.material = true;
+        } else {
+            envelope.article.pub_status = Some(PubStatus::Canceled);
+            envelope.wire.killed_by = Some(killer.clone());
+            entry.canceled = true;
+            entry.killed_by = Some(killer);
+        }
+        records
     }
 
     /// An article with a new `uri`: a copy of something in the window, or new.
@@ -387,41 +456,125 @@ impl Lineage {
     }
 }
 
-fn change_summary(
-    previous: &Entry,
-    current: &Entry,
-    marker: Option<UpdateMarker>,
+/// What a kill or its lifting changed beside the article itself.
+#[derive(Default)]
+struct KillRecords {
+    /// Index entries of other copies that changed.
+    changed: Vec<Entry>,
+    /// Kill notices for the copies already out.
+    notices: Vec<Envelope>,
+}
+
+/// The index entry of an article not yet related to anything: its own family, version 1.
+fn new_entry(
+    envelope: &Envelope,
+    features: &Features,
+    provenance: &Provenance,
+    times: &newsroom::EventTimes,
     canceled: bool,
-) -> Change {
-    let added = current
-        .paragraphs
-        .iter()
-        .filter(|p| !previous.paragraphs.contains(p))
-        .count() as u32;
-    let removed = previous
-        .paragraphs
-        .iter()
-        .filter(|p| !current.paragraphs.contains(p))
-        .count() as u32;
-    let headline_changed = previous.headline_hash != current.headline_hash;
-    let urgency_raised = match (previous.urgency, current.urgency) {
-        (Some(before), Some(after)) => after < before,
-        (None, Some(_)) => false,
-        _ => false,
-    };
-    let kill = canceled && !previous.canceled;
-    let correction = marker == Some(UpdateMarker::Correction);
-    Change {
-        from_version: previous.version_seq,
-        headline_changed,
-        paragraphs_added: added,
-        paragraphs_removed: removed,
-        urgency_raised,
-        kill,
-        correction,
-        material: headline_changed || urgency_raised || kill || correction || added + removed > 0,
-        ..Change::default()
+) -> Entry {
+    let uri = &envelope.article.uri;
+    Entry {
+        uri: uri.clone(),
+        family: FamilyId::founded_by(&ArticleId::new(uri.clone())),
+        source: envelope.wire.source.as_str().to_owned(),
+        agency: provenance.from_agency,
+        content_hash: features.state_hash.clone(),
+        earlier_hashes: Vec::new(),
+        version_seq: 1,
+        is_original: true,
+        duplicate_of: None,
+        signature: features
+            .signature
+            .iter()
+            .map(|v| minhash::widen(*v))
+            .collect(),
+        signature_scheme: minhash::SCHEME,
+        shingle_count: features.shingle_count,
+        key_tokens: features.key_tokens.clone(),
+        headline_hash: features.headline_hash,
+        paragraphs: features.paragraphs.clone(),
+        urgency: envelope.article.urgency,
+        canceled,
+        first_created: times.first_created,
+        indexed_at: times.event,
+        exact_only: features.exact_only,
+        story: None,
+        killed_by: None,
+        embargoed_until: None,
+        lede: features.lede.clone(),
     }
+}
+
+impl Lineage {
+    /// What changed from `previous` to `current`, and whether an editor would call it
+    /// material: urgency raised, a kill, a correction, the headline's words changed, the lede
+    /// rewritten, paragraphs added or removed, or at least `material_body_change` of the body's
+    /// wording changed. A touched-up word or two is not.
+    fn change_summary(
+        &self,
+        previous: &Entry,
+        current: &Entry,
+        marker: Option<UpdateMarker>,
+        canceled: bool,
+    ) -> Change {
+        let added = current
+            .paragraphs
+            .iter()
+            .filter(|p| !previous.paragraphs.contains(p))
+            .count() as u32;
+        let removed = previous
+            .paragraphs
+            .iter()
+            .filter(|p| !current.paragraphs.contains(p))
+            .count() as u32;
+        let headline_changed = previous.headline_hash != current.headline_hash;
+        let urgency_raised = matches!(
+            (previous.urgency, current.urgency),
+            (Some(before), Some(after)) if after < before
+        );
+        let kill = canceled && !previous.canceled;
+        let correction = marker == Some(UpdateMarker::Correction);
+        let lede_rewritten = features::lede_change(&previous.lede, &current.lede)
+            .is_some_and(|share| share >= self.config.material_lede_change);
+        let body_changed = body_change(previous, current);
+        // A paragraph edited in place is one removed and one added: its size is in
+        // `body_changed`; paragraphs added or removed change the count.
+        let paragraphs_count_changed = added != removed;
+        let material = urgency_raised
+            || kill
+            || correction
+            || headline_changed
+            || lede_rewritten
+            || paragraphs_count_changed
+            || f64::from(body_changed) >= self.config.material_body_change;
+        Change {
+            from_version: previous.version_seq,
+            headline_changed,
+            paragraphs_added: added,
+            paragraphs_removed: removed,
+            urgency_raised,
+            kill,
+            correction,
+            lede_rewritten,
+            body_changed,
+            reinstated: false,
+            material,
+        }
+    }
+}
+
+/// The estimated share of the body's 4-word sequences that changed (one minus the MinHash
+/// Jaccard similarity of the two versions), rounded to two places.
+fn body_change(previous: &Entry, current: &Entry) -> f32 {
+    if previous.signature.len() != minhash::HASHES || current.signature.len() != minhash::HASHES {
+        return 0.0;
+    }
+    let narrow = |signature: &[u32]| -> Vec<minhash::Value> {
+        signature.iter().map(|v| minhash::narrow(*v)).collect()
+    };
+    let similarity = minhash::jaccard(&narrow(&previous.signature), &narrow(&current.signature));
+    ((1.0 - similarity) * 100.0).round() as f32 / 100.0
 }
 
 #[cfg(test)]
