@@ -77,7 +77,7 @@ pub struct Agencies {
     names: Vec<String>,
     /// The agency (index into `names`) of each pattern.
     pattern_agency: Vec<usize>,
-    automaton: AhoCorasick,
+    automaton: Option<AhoCorasick>,
     sources: Vec<String>,
 }
 
@@ -148,10 +148,12 @@ impl Agencies {
             }
             names.push(name);
         }
+        // Fails only for names beyond the automaton's size limits, which validation refuses
+        // (`EnricherConfig::validate` builds this list): none are recognised then.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
-            .expect("agency names build an automaton");
+            .ok();
         Self {
             names,
             pattern_agency,
@@ -160,10 +162,16 @@ impl Agencies {
         }
     }
 
+    /// Whether every name could be built into the automaton.
+    pub fn usable(&self) -> bool {
+        self.automaton.is_some()
+    }
+
     /// The agency named first in `text` (whole words; the longest name at a position).
     pub fn named_in(&self, text: &str) -> Option<&str> {
         let text = normalized(text);
         self.automaton
+            .as_ref()?
             .find_overlapping_iter(&text)
             .min_by_key(|m| (m.start(), std::cmp::Reverse(m.len())))
             .map(|m| self.names[self.pattern_agency[m.pattern().as_usize()]].as_str())

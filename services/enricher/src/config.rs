@@ -137,6 +137,13 @@ impl Validate for EnricherConfig {
         ] {
             require_share(key, value)?;
         }
+        if !crate::agencies::Agencies::new(&self.agencies, &self.agency_sources).usable() {
+            return Err(ConfigError::invalid(
+                "enricher.agencies.extra",
+                "",
+                "the agency names are too many or too long to match",
+            ));
+        }
         for (index, agency) in self.agencies.extra.iter().enumerate() {
             if agency.name.trim().is_empty() {
                 return Err(ConfigError::invalid(

@@ -72,6 +72,21 @@ pub struct Entry {
     pub lede: Vec<u8>,
 }
 
+impl Entry {
+    /// Takes the text fingerprints of `previous` (signature, shingles, names and numbers,
+    /// headline, paragraphs, lede), keeping this entry's status and content hash.
+    pub fn keep_text_of(&mut self, previous: &Entry) {
+        self.signature = previous.signature.clone();
+        self.signature_scheme = previous.signature_scheme;
+        self.shingle_count = previous.shingle_count;
+        self.key_tokens = previous.key_tokens.clone();
+        self.headline_hash = previous.headline_hash;
+        self.paragraphs = previous.paragraphs.clone();
+        self.lede = previous.lede.clone();
+        self.exact_only = previous.exact_only;
+    }
+}
+
 /// How many earlier versions' content hashes an entry keeps.
 pub const EARLIER_VERSIONS_KEPT: usize = 16;
 

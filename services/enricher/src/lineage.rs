@@ -276,6 +276,10 @@ impl Lineage {
                     envelope.wire.version_of = Some(previous.uri.clone());
                 }
                 entry.story = previous.story.clone();
+                if canceled {
+                    // A kill's text is an advisory: later copies still match the story's.
+                    entry.keep_text_of(&previous);
+                }
                 envelope.wire.change = Some(change);
             }
             Relation::DuplicateOf(matched, similarity) => {
@@ -368,18 +372,26 @@ impl Lineage {
         let uri = envelope.article.uri.clone();
         let family_killer = related.and_then(|related| related.killed_by.clone());
         if entry.canceled {
-            let killer = family_killer.clone().unwrap_or_else(|| uri.clone());
             let whole_family = entry.is_original
                 || envelope.wire.from_agency
                 || related.is_some_and(|related| related.is_original);
-            if whole_family && family_killer.is_none() {
-                for member in self.index.kill_family(&entry.family, &killer, &uri) {
-                    records
-                        .notices
-                        .push(newsroom::notice(notice::KILL, envelope, &member, now));
-                    records.changed.push(member);
+            let killer = match family_killer {
+                Some(killer) => killer,
+                None if whole_family => {
+                    for member in self.index.kill_family(&entry.family, &uri, &uri) {
+                        records.notices.push(newsroom::notice(
+                            notice::KILL,
+                            envelope,
+                            &member,
+                            now,
+                        ));
+                        records.changed.push(member);
+                    }
+                    uri
                 }
-            }
+                // An outlet withdrawing its own copy: that copy only.
+                None => return records,
+            };
             envelope.wire.killed_by = Some(killer.clone());
             entry.killed_by = Some(killer);
             return records;

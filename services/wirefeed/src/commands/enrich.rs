@@ -10,7 +10,8 @@ use wire_runtime::LoadedConfig;
 use wirefeed_enricher::{EnricherConfig, EnricherStage};
 
 /// Enrich articles (JSON lines of envelopes or bare ninjs objects) in order and print the
-/// enriched envelopes as JSON lines. Reads standard input without FILE.
+/// enriched envelopes as JSON lines, each followed by the records it causes for other copies
+/// (kill notices, an original's handover). Reads standard input without FILE.
 #[derive(clap::Args)]
 pub struct EnrichArgs {
     file: Option<std::path::PathBuf>,
@@ -56,17 +57,20 @@ pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result
                 continue;
             }
         };
-        match stage.enrich(envelope, Utc::now()) {
-            Some(enriched) => {
-                serde_json::to_writer(&mut stdout, &enriched)?;
-                writeln!(stdout)?;
-            }
-            None => progress.suspend(|| {
+        // The article, then the records it causes for other copies (kill notices, an
+        // original's handover).
+        let records = stage.enrich_all(envelope, Utc::now());
+        if records.is_empty() {
+            progress.suspend(|| {
                 eprintln!(
                     "line {}: re-send of an article already seen, skipped",
                     index + 1
                 );
-            }),
+            });
+        }
+        for record in records {
+            serde_json::to_writer(&mut stdout, &record)?;
+            writeln!(stdout)?;
         }
     }
     progress.finish_and_clear();
