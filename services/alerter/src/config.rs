@@ -16,9 +16,10 @@ pub struct AlerterConfig {
     /// How long a (subscription, story family) pair is remembered after its last alert; a
     /// copy of the family after that alerts again as new.
     pub alerted_window_hours: u64,
-    /// A material new version re-alerts when its headline, urgency, correction flag changed,
-    /// or when at least this share of its paragraphs was added or removed (0.0: any material
-    /// change re-alerts).
+    /// A new version the enricher found material (`wire.change.material`) re-alerts; one that
+    /// changed only the body (wording, paragraphs added or removed: not the headline, lede,
+    /// urgency, correction, kill or reinstatement) only when at least this share of its
+    /// wording changed (`wire.change.body_changed`, 0.0 to 1.0). 0.0: the enricher's rule.
     pub update_min_body_change: f64,
     /// How webhooks are delivered.
     pub webhook: WebhookDeliveryConfig,
