@@ -25,6 +25,7 @@ pub mod changes;
 pub mod channels;
 pub mod config;
 pub mod digest;
+pub mod embargo;
 pub mod events;
 pub mod ledger;
 pub mod matcher;
