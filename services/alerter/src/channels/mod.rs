@@ -25,26 +25,26 @@
 //! would, so `wirefeed dlq replay` can send them again.
 
 pub mod email;
+mod poster;
 pub mod signing;
 pub mod webhook;
 
 use crate::config::{
-    ChannelKind, DEFAULT_MAX_PER_MINUTE, Embargo, SmtpConfig, SubscriptionConfig,
-    WebhookDeliveryConfig,
+    DEFAULT_MAX_PER_MINUTE, Embargo, SmtpConfig, SubscriptionConfig, WebhookDeliveryConfig,
 };
 use crate::digest::Digest;
 use crate::embargo::EmbargoHold;
 use crate::subscriptions::SubscriptionRegistry;
 use crate::throttle::{Batch, Batched, Throttle};
 use chrono::{DateTime, Utc};
+use poster::Poster;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use webhook::Posted;
 use wire_model::{Alert, topics};
 use wire_runtime::bus::publish;
 use wire_runtime::state::SharedStateStore;
-use wire_runtime::{BusError, Delivery, Record, RetryPolicy, SharedBus, StageError, Subscription};
+use wire_runtime::{BusError, Delivery, SharedBus, StageError, Subscription};
 
 /// The consumer group (and dead-letter stage name) of webhook delivery.
 pub const GROUP: &str = "alerter-webhooks";
@@ -122,24 +122,6 @@ pub struct AlertDelivery {
     throttle: Throttle<HeldAlert>,
     digest: Digest<HeldAlert>,
     embargoed: EmbargoHold<HeldAlert>,
-}
-
-/// What sending needs (shared across awaits, apart from the consumer).
-struct Poster {
-    /// How a webhook post is retried (`[alerter.webhook]`).
-    webhook_retries: RetryPolicy,
-    registry: SubscriptionRegistry,
-    bus: SharedBus,
-    client: reqwest::Client,
-    mailer: Option<email::Mailer>,
-    /// Where held alerts survive restarts (none: in memory only).
-    store: Option<SharedStateStore>,
-}
-
-/// Why a channel failed, for the dead-letter record.
-struct ChannelFailure {
-    header: String,
-    error: String,
 }
 
 impl AlertDelivery {
@@ -488,134 +470,4 @@ fn embargo_hold(
         return None;
     }
     alert?.embargoed_until.filter(|until| *until > now)
-}
-
-impl Poster {
-    /// Writes a held alert to the store (retrying until it is durable); `false` when shutdown
-    /// came first (the alert's input is then not committed, and it is read again).
-    async fn keep(&self, held: &HeldAlert, shutdown: &CancellationToken) -> bool {
-        match serde_json::to_vec(held) {
-            Ok(value) => self.put(&held.state_key(), Some(value), shutdown).await,
-            Err(_) => true, // an Alert always serializes; nothing to keep otherwise
-        }
-    }
-
-    /// Deletes a held alert from the store once its batch was sent.
-    async fn forget(&self, held: &HeldAlert, shutdown: &CancellationToken) -> bool {
-        self.put(&held.state_key(), None, shutdown).await
-    }
-
-    async fn put(&self, key: &str, value: Option<Vec<u8>>, shutdown: &CancellationToken) -> bool {
-        let Some(store) = &self.store else {
-            return true;
-        };
-        loop {
-            match store.put(key, value.clone()).await {
-                Ok(()) => return true,
-                Err(error) => crate::events::HeldStateFailed {
-                    key,
-                    error: &error.to_string(),
-                }
-                .emit(),
-            }
-            tokio::select! {
-                _ = shutdown.cancelled() => return false,
-                _ = tokio::time::sleep(STATE_RETRY) => {}
-            }
-        }
-    }
-
-    /// Dead-letters one alert of a batch that failed on a channel.
-    async fn dead_letter(
-        &self,
-        held: &HeldAlert,
-        failure: &ChannelFailure,
-    ) -> Result<(), BusError> {
-        let Some(alert) = &held.alert else {
-            return Ok(()); // trimmed: only counted in the batch, as it was not shown either
-        };
-        let delivery = Delivery {
-            record: Record::new(topics::ALERTS, alert.family.as_str(), alert.encode()),
-            partition: held.partition,
-            offset: held.offset,
-        };
-        let record = wire_runtime::stage::dead_letter(
-            GROUP,
-            &delivery,
-            &StageError::new("webhook", &failure.error),
-        )
-        .with_header(WEBHOOK_HEADER, failure.header.as_str());
-        publish(self.bus.as_ref(), record).await
-    }
-
-    /// Sends `outgoing` to every channel of its subscription: the failures, or `None` when
-    /// shutdown interrupted it.
-    async fn send(
-        &self,
-        outgoing: &Outgoing<'_>,
-        shutdown: &CancellationToken,
-    ) -> Option<Vec<ChannelFailure>> {
-        let id = outgoing.subscription();
-        let Some(subscription) = self.registry.current().by_id.get(id).cloned() else {
-            return Some(Vec::new());
-        };
-        let mut failures = Vec::new();
-        for (index, target) in subscription.webhooks.iter().enumerate() {
-            let error = match webhook::post(
-                &self.client,
-                &self.webhook_retries,
-                target,
-                outgoing,
-                shutdown,
-            )
-            .await
-            {
-                Posted::Delivered => continue,
-                Posted::Interrupted => return None,
-                Posted::Failed(error) => error,
-            };
-            let attempts = match &error {
-                webhook::WebhookError::Exhausted { attempts, .. } => *attempts,
-                webhook::WebhookError::Refused { .. } => 1,
-            };
-            crate::events::WebhookFailed {
-                subscription: id,
-                channel: target.kind.as_str(),
-                attempts,
-                error: &error.to_string(),
-            }
-            .emit();
-            failures.push(ChannelFailure {
-                header: format!("{id}#{index}"),
-                error: error.to_string(),
-            });
-        }
-        for (index, channel) in subscription.channels.iter().enumerate() {
-            let ChannelKind::Email = channel.kind;
-            let sent = match &self.mailer {
-                Some(mailer) => mailer.send(id, &channel.to, outgoing, shutdown).await,
-                None => email::Sent::Failed {
-                    attempts: 0,
-                    error: "no [alerter.smtp] server is configured".to_owned(),
-                },
-            };
-            let (attempts, error) = match sent {
-                email::Sent::Delivered => continue,
-                email::Sent::Interrupted => return None,
-                email::Sent::Failed { attempts, error } => (attempts, error),
-            };
-            crate::events::WebhookFailed {
-                subscription: id,
-                channel: email::CHANNEL,
-                attempts,
-                error: &error,
-            }
-            .emit();
-            failures.push(ChannelFailure {
-                header: format!("{id}#email{index}"),
-                error,
-            });
-        }
-        Some(failures)
-    }
 }
