@@ -16,9 +16,10 @@ pub struct AlerterConfig {
     /// How long a (subscription, story family) pair is remembered after its last alert; a
     /// copy of the family after that alerts again as new.
     pub alerted_window_hours: u64,
-    /// A material new version re-alerts when its headline, urgency, correction flag changed,
-    /// or when at least this share of its paragraphs was added or removed (0.0: any material
-    /// change re-alerts).
+    /// A new version the enricher found material (`wire.change.material`) re-alerts; one that
+    /// changed only the body (wording, paragraphs added or removed: not the headline, lede,
+    /// urgency, correction, kill or reinstatement) only when at least this share of its
+    /// wording changed (`wire.change.body_changed`, 0.0 to 1.0). 0.0: the enricher's rule.
     pub update_min_body_change: f64,
     /// How webhooks are delivered.
     pub webhook: WebhookDeliveryConfig,
@@ -191,6 +192,29 @@ pub struct SubscriptionConfig {
     /// Alerts a minute before the rest are batched (default [`DEFAULT_MAX_PER_MINUTE`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_minute: Option<u32>,
+    /// What the channels do with a story under embargo: `notify` (default) delivers its alert
+    /// at once, marked EMBARGOED until its time; `hold` delivers it when the embargo lifts
+    /// (held durably, like digests). A kill is never held. `wire.alerts.v1` always gets the
+    /// alert at once, with `embargoed_until`.
+    #[serde(default, skip_serializing_if = "Embargo::is_notify")]
+    pub embargo: Embargo,
+}
+
+/// What a subscription's channels do with an alert under embargo.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Embargo {
+    /// Delivered at once, marked `EMBARGOED until <time>`.
+    #[default]
+    Notify,
+    /// Delivered when the embargo lifts.
+    Hold,
+}
+
+impl Embargo {
+    fn is_notify(&self) -> bool {
+        *self == Self::Notify
+    }
 }
 
 /// How a subscription's alerts reach its channels.
@@ -411,6 +435,15 @@ impl SubscriptionConfig {
         }
         self.check_schedule()
             .map_err(|(key, value, reason)| error(key, &Shown(value), reason))?;
+        if self.embargo == Embargo::Hold && self.webhooks.is_empty() && self.channels.is_empty() {
+            return Err(error(
+                "embargo",
+                &Shown("\"hold\"".to_owned()),
+                "holds alerts for webhooks and e-mail channels, and this subscription has none \
+                 (wire.alerts.v1 always gets the alert at once, with embargoed_until)"
+                    .to_owned(),
+            ));
+        }
         if self.max_per_minute == Some(0) {
             return Err(error(
                 "max_per_minute",
@@ -675,6 +708,45 @@ mod tests {
             ..ok.clone()
         };
         assert_eq!(key(zero_cap), "max_per_minute");
+    }
+
+    #[test]
+    fn the_embargo_choice_parses_defaults_to_notify_and_is_checked() {
+        let notify = subscription(r#"{"id": "desk", "query": "syria"}"#);
+        assert_eq!(notify.embargo, Embargo::Notify);
+        let hold = subscription(
+            r#"{"id": "desk", "query": "syria", "embargo": "hold",
+                "webhooks": [{"url": "https://desk.example/hook"}]}"#,
+        );
+        assert_eq!(hold.embargo, Embargo::Hold);
+        assert!(hold.compile().is_ok());
+        let unknown: Result<SubscriptionConfig, _> =
+            serde_json::from_str(r#"{"id": "desk", "query": "syria", "embargo": "ignore"}"#);
+        let message = unknown.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("notify") && message.contains("hold"),
+            "{message}"
+        );
+        // Holding needs something to hold for.
+        let nothing_to_hold = SubscriptionConfig {
+            webhooks: Vec::new(),
+            ..hold
+        };
+        let error = nothing_to_hold.compile().err();
+        assert_eq!(error.as_ref().map(|e| e.key.as_str()), Some("embargo"));
+        let config = AlerterConfig {
+            subscriptions: vec![nothing_to_hold],
+            ..AlerterConfig::default()
+        };
+        let shown = config
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            shown.contains("alerter.subscriptions[0].embargo"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -1,26 +1,38 @@
 //! Pure: the alert ledger, which keeps alerts to once per story. Which (subscription, story
-//! family) pairs were alerted, and what a new article of a family means for each subscription.
+//! family) pairs were alerted, and what a new record of a family means for each subscription.
 //!
-//! - **New**: the first article of a family that matches a subscription alerts it, whether it
-//!   is the family's original or a pickup (a pickup of a story whose original did not match,
-//!   e.g. because the outlet added the words the desk looks for, is still news to the desk).
-//!   Later copies of the family do not alert again.
+//! - **New**: the first usable article of a family that matches a subscription alerts it,
+//!   whether it is the family's original or a pickup (a pickup of a story whose original did
+//!   not match, e.g. because the outlet added the words the desk looks for, is still news to
+//!   the desk). Later copies of the family do not alert again.
 //! - **Update**: a new version (`wire.change`) of the article that alerted, or of the family's
 //!   original, re-alerts every subscription already alerted about the family (matching or
-//!   not: a desk follows its story) when the change is material and, for body-only changes,
-//!   at least `update_min_body_change` of its paragraphs were added or removed. A version
-//!   of a family not yet alerted that matches alerts as new. Versions of pickups do not
-//!   re-alert.
-//! - **Kill**: a kill (`wire.change.kill` or `pubStatus: canceled`) alerts every subscription
-//!   that was alerted about the family; nothing of the family alerts after that.
+//!   not: a desk follows its story) when the enricher found the change material and, for
+//!   changes to the body only, at least `update_min_body_change` of the wording changed
+//!   ([`crate::changes`]). A version of a family not yet alerted that matches alerts as new.
+//!   Versions of pickups do not re-alert.
+//! - **Kill**: a kill applies to the whole family. Any canceled record of it (the kill itself,
+//!   a kill notice for a copy already published, a copy that arrived after the kill: see
+//!   [`crate::changes::is_canceled`]) alerts every subscription alerted about any copy of the
+//!   family, once; a canceled record never alerts as new or as an update.
+//! - **Reinstated**: when the agency sends the story again as usable
+//!   (`wire.change.reinstated`), the subscriptions told of the kill get an update and the
+//!   story flows again.
+//! - A record that only hands the family's original over to another copy
+//!   (`wire.notice = "original_handover"`) never alerts.
 //!
-//! Entries are evicted `alerted_window_hours` after their last alert.
+//! Time is the stream's own: an article's event time is its `versionCreated`, else its
+//! `firstCreated`, capped at when it was fetched (a wrong clock cannot put it in the future),
+//! and the ledger's time is the latest event time seen. Entries are evicted
+//! `alerted_window_hours` of stream time after their last alert, so a replay of last year's
+//! archive alerts as the same copy did live.
 
+use crate::changes;
 use crate::matcher::Match;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use wire_model::{Change, Envelope, FamilyId, PubStatus};
+use wire_model::{Envelope, FamilyId};
 
 /// The prefix of every alerted pair's state-store key: `s:<subscription>:<family>`.
 pub const ALERTED_PAIR_KEY_PREFIX: &str = "s:";
@@ -33,7 +45,8 @@ pub fn state_key(subscription: &str, family: &FamilyId) -> String {
     )
 }
 
-/// What is remembered about an alerted (subscription, family) pair.
+/// What is remembered about an alerted (subscription, family) pair. Its times are stream
+/// times (see the module doc), not when the alert was sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alerted {
     pub subscription: String,
@@ -47,6 +60,7 @@ pub struct Alerted {
     pub version_seq: Option<u32>,
     pub first_alerted_at: DateTime<Utc>,
     pub last_alerted_at: DateTime<Utc>,
+    /// The subscription was told the story was killed (and not yet that it was reinstated).
     #[serde(default)]
     pub killed: bool,
 }
@@ -75,7 +89,7 @@ pub struct Planned {
     pub subscription: String,
     pub kind: Kind,
     pub evidence: Vec<String>,
-    /// What changed, for updates and kills: `headline changed`, `2 paragraphs added`, ...
+    /// What changed, for updates and kills: `headline rewritten`, `killed by AFP`, ...
     pub changes: Vec<String>,
 }
 
@@ -97,6 +111,8 @@ pub struct AlertLedger {
     order: VecDeque<(DateTime<Utc>, FamilyId, String)>,
     window: Duration,
     min_body_change: f64,
+    /// The latest event time seen (or restored): the ledger's clock.
+    stream_time: Option<DateTime<Utc>>,
 }
 
 impl AlertLedger {
@@ -109,12 +125,26 @@ impl AlertLedger {
                 .and_then(Duration::try_hours)
                 .unwrap_or(Duration::MAX),
             min_body_change,
+            stream_time: None,
         }
+    }
+
+    /// The ledger's clock: the latest event time seen, or of the entries restored.
+    pub fn stream_time(&self) -> Option<DateTime<Utc>> {
+        self.stream_time
+    }
+
+    /// Moves the clock to `at` when it is later; the clock now.
+    fn advance(&mut self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let now = self.stream_time.map_or(at, |time| time.max(at));
+        self.stream_time = Some(now);
+        now
     }
 
     /// Puts back the entries read from the state store.
     pub fn restore(&mut self, entries: impl IntoIterator<Item = Alerted>) {
         for entry in entries {
+            self.advance(entry.last_alerted_at);
             self.remember(entry);
         }
         self.order.make_contiguous().sort_by_key(|item| item.0);
@@ -134,6 +164,7 @@ impl AlertLedger {
             .order
             .back()
             .is_some_and(|(last, _, _)| *last > entry.last_alerted_at);
+        self.advance(entry.last_alerted_at);
         self.remember(entry);
         if out_of_order {
             self.order.make_contiguous().sort_by_key(|item| item.0);
@@ -155,30 +186,35 @@ impl AlertLedger {
         self.entries.get(family)?.get(subscription)
     }
 
-    /// Decides about `envelope`, which matched `matches`. `subscribed` tells whether a
-    /// subscription still exists (deleted ones get no updates or kills).
+    /// Decides about `envelope`, which matched `matches`, at its event time. `subscribed`
+    /// tells whether a subscription still exists (deleted ones get no updates or kills).
     pub fn decide(
         &mut self,
         envelope: &Envelope,
         matches: &[Match],
         subscribed: &dyn Fn(&str) -> bool,
-        now: DateTime<Utc>,
     ) -> Decision {
+        let now = self.advance(event_time(envelope));
         let mut decision = Decision {
             reason: "no_match",
             ..Decision::default()
         };
         self.evict(now, &mut decision.writes);
-        let family = family_of(envelope);
-        let change = envelope.wire.change.as_ref();
-        let kill = change.is_some_and(|c| c.kill)
-            || envelope.article.pub_status == Some(PubStatus::Canceled);
-        if kill {
-            self.decide_kill(&family, subscribed, now, &mut decision);
+        if changes::is_lineage_notice(envelope) {
+            decision.reason = "lineage_notice";
             return decision;
         }
-        let candidates = self.candidates(&family, matches, change.is_some(), subscribed);
-        if !candidates.is_empty() {
+        let family = family_of(envelope);
+        if changes::is_canceled(envelope) {
+            self.decide_kill(envelope, &family, subscribed, now, &mut decision);
+            return decision;
+        }
+        if changes::is_reinstatement(envelope) {
+            self.decide_reinstated(envelope, &family, subscribed, now, &mut decision);
+        }
+        let is_version = envelope.wire.change.is_some();
+        let candidates = self.candidates(&family, matches, is_version, subscribed);
+        if !candidates.is_empty() && decision.alerts.is_empty() {
             decision.reason = "already_alerted";
         }
         for (subscription, evidence) in candidates {
@@ -194,21 +230,26 @@ impl AlertLedger {
         decision
     }
 
-    /// A kill: alerts every still subscribed subscription alerted about `family` and not yet
-    /// told of the kill.
+    /// A canceled record: alerts every still subscribed subscription alerted about `family`
+    /// and not yet told of the kill.
     fn decide_kill(
         &mut self,
+        envelope: &Envelope,
         family: &FamilyId,
         subscribed: &dyn Fn(&str) -> bool,
         now: DateTime<Utc>,
         decision: &mut Decision,
     ) {
-        decision.reason = "kill_not_alerted";
         let alerted: Vec<String> = self
             .entries
             .get(family)
             .map(|all| all.keys().cloned().collect())
             .unwrap_or_default();
+        decision.reason = if alerted.is_empty() {
+            "kill_not_alerted"
+        } else {
+            "killed"
+        };
         for subscription in alerted {
             if !subscribed(&subscription) {
                 continue;
@@ -218,14 +259,67 @@ impl AlertLedger {
             }) else {
                 continue;
             };
+            let copies: Vec<&str> = [Some(entry.article_uri.as_str()), entry.last_uri.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let evidence = changes::kill_evidence(envelope, &copies);
             decision
                 .writes
                 .push((state_key(&subscription, family), Some(entry)));
             decision.alerts.push(Planned {
                 subscription,
                 kind: Kind::Kill,
-                evidence: vec!["the story was killed".to_owned()],
-                changes: vec!["killed".to_owned()],
+                evidence,
+                changes: vec![changes::killed_by(envelope)],
+            });
+        }
+    }
+
+    /// The agency sent a killed story again as usable: an update to every still subscribed
+    /// subscription told of the kill, which no longer holds for them.
+    fn decide_reinstated(
+        &mut self,
+        envelope: &Envelope,
+        family: &FamilyId,
+        subscribed: &dyn Fn(&str) -> bool,
+        now: DateTime<Utc>,
+        decision: &mut Decision,
+    ) {
+        let Some(change) = envelope.wire.change.as_ref() else {
+            return;
+        };
+        let told: Vec<String> = self
+            .entries
+            .get(family)
+            .map(|all| {
+                all.values()
+                    .filter(|entry| entry.killed)
+                    .map(|entry| entry.subscription.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for subscription in told {
+            if !subscribed(&subscription) {
+                continue;
+            }
+            let (seq, uri) = (envelope.wire.version_seq, envelope.article.uri.clone());
+            let Some(entry) = self.touch(&subscription, family, now, |entry| {
+                entry.killed = false;
+                entry.version_seq = seq;
+                entry.last_uri = Some(uri);
+                true
+            }) else {
+                continue;
+            };
+            decision
+                .writes
+                .push((state_key(&subscription, family), Some(entry)));
+            decision.alerts.push(Planned {
+                subscription,
+                kind: Kind::Update,
+                evidence: vec!["the story you were told was killed is usable again".to_owned()],
+                changes: changes::describe(change, envelope),
             });
         }
     }
@@ -275,11 +369,11 @@ impl AlertLedger {
             }
             (Some(entry), Some(_)) if already_sent(envelope, entry) => return,
             (Some(entry), Some(change)) if self.continues(envelope, entry) => {
-                if !self.worth_an_update(change, envelope) {
+                if !changes::worth_an_update(change, self.min_body_change) {
                     decision.reason = "immaterial_update";
                     return;
                 }
-                (Kind::Update, describe(change))
+                (Kind::Update, changes::describe(change, envelope))
             }
             (Some(_), _) => return,
         };
@@ -328,25 +422,6 @@ impl AlertLedger {
         envelope.wire.is_original == Some(true)
             || envelope.article.uri == entry.article_uri
             || envelope.wire.version_of.as_deref() == Some(entry.article_uri.as_str())
-    }
-
-    fn worth_an_update(&self, change: &Change, envelope: &Envelope) -> bool {
-        if !change.material {
-            return false;
-        }
-        if change.headline_changed || change.urgency_raised || change.correction {
-            return true;
-        }
-        let paragraphs = envelope
-            .article
-            .body_text()
-            .unwrap_or_default()
-            .split("\n\n")
-            .filter(|p| !p.trim().is_empty())
-            .count()
-            .max(1);
-        let changed = f64::from(change.paragraphs_added + change.paragraphs_removed);
-        changed > 0.0 && changed / paragraphs as f64 >= self.min_body_change
     }
 
     fn remember(&mut self, entry: Alerted) {
@@ -415,6 +490,18 @@ fn already_sent(envelope: &Envelope, entry: &Alerted) -> bool {
         && envelope.wire.version_seq.unwrap_or(1) <= entry.version_seq.unwrap_or(1)
 }
 
+/// An article's event time: its `versionCreated`, else its `firstCreated`, capped at when it
+/// was fetched (an article dated in the future by a wrong clock counts as fetched); the fetch
+/// time when it has neither.
+pub fn event_time(envelope: &Envelope) -> DateTime<Utc> {
+    let fetched = envelope.wire.fetched_at;
+    envelope
+        .article
+        .version_created
+        .or(envelope.article.first_created)
+        .map_or(fetched, |created| created.min(fetched))
+}
+
 /// The article's story family (its own uri when the enricher set none).
 pub fn family_of(envelope: &Envelope) -> FamilyId {
     envelope
@@ -422,31 +509,6 @@ pub fn family_of(envelope: &Envelope) -> FamilyId {
         .family
         .clone()
         .unwrap_or_else(|| FamilyId::new(envelope.article.uri.clone()))
-}
-
-/// A change in words.
-fn describe(change: &Change) -> Vec<String> {
-    let mut changes = Vec::new();
-    if change.headline_changed {
-        changes.push("headline changed".to_owned());
-    }
-    if change.urgency_raised {
-        changes.push("urgency raised".to_owned());
-    }
-    if change.correction {
-        changes.push("correction".to_owned());
-    }
-    for (count, what) in [
-        (change.paragraphs_added, "added"),
-        (change.paragraphs_removed, "removed"),
-    ] {
-        match count {
-            0 => {}
-            1 => changes.push(format!("1 paragraph {what}")),
-            n => changes.push(format!("{n} paragraphs {what}")),
-        }
-    }
-    changes
 }
 
 #[cfg(test)]

@@ -21,9 +21,11 @@
 //! once-per-story state is durable, and so are the alerts the channels hold for a batch (by
 //! the per-minute cap or for a digest: `h:<alert id>`, see [`channels`]).
 
+pub mod changes;
 pub mod channels;
 pub mod config;
 pub mod digest;
+pub mod embargo;
 pub mod events;
 pub mod ledger;
 pub mod matcher;
@@ -133,7 +135,7 @@ impl AlerterStage {
         let current = self.registry.current();
         let matches = current.matcher.matches(envelope);
         let subscribed = |id: &str| current.by_id.contains_key(id);
-        let decision = self.ledger.decide(envelope, &matches, &subscribed, now);
+        let decision = self.ledger.decide(envelope, &matches, &subscribed);
         Alerts {
             alerts: decision
                 .alerts
@@ -163,11 +165,30 @@ pub struct Alerts {
     pub reason: &'static str,
 }
 
+/// The alert of `planned`, raised at `now` (wall-clock time: the embargo is lifted by the
+/// real clock). A kill carries no embargo: a desk must act on it at once.
 fn alert(envelope: &Envelope, planned: Planned, now: DateTime<Utc>) -> Alert {
+    let is_kill = planned.kind == ledger::Kind::Kill;
+    let embargoed_until = envelope
+        .article
+        .embargoed_until
+        .filter(|until| *until > now && !is_kill);
+    let mut evidence = planned.evidence;
+    if envelope.wire.embargo_broken && !is_kill {
+        let until = envelope
+            .article
+            .embargoed_until
+            .map(|until| format!(" (embargoed until {})", embargo_time(until)))
+            .unwrap_or_default();
+        evidence.push(format!(
+            "published by {} before the embargo{until}",
+            envelope.wire.source
+        ));
+    }
     Alert {
         schema: ALERT_SCHEMA.to_owned(),
         subscription: planned.subscription,
-        evidence: planned.evidence,
+        evidence,
         family: ledger::family_of(envelope),
         article_uri: envelope.article.uri.clone(),
         headline: envelope.article.headline().unwrap_or_default().to_owned(),
@@ -182,10 +203,7 @@ fn alert(envelope: &Envelope, planned: Planned, now: DateTime<Utc>) -> Alert {
         alerted_at: now,
         kind: Some(planned.kind.as_str().to_owned()),
         changes: planned.changes,
-        embargoed_until: envelope
-            .article
-            .embargoed_until
-            .filter(|until| *until > now),
+        embargoed_until,
         version_seq: envelope.wire.version_seq,
         extra: tags(envelope),
     }
@@ -231,8 +249,23 @@ fn tags(envelope: &Envelope) -> serde_json::Map<String, serde_json::Value> {
     extra
 }
 
+/// An embargo time as every channel shows it: `2026-12-07 05:00 UTC`.
+pub fn embargo_time(until: DateTime<Utc>) -> String {
+    until.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// `EMBARGOED until 2026-12-07 05:00 UTC: ` for an alert under embargo, else empty: the
+/// prefix of its line, Slack text and e-mail subject.
+pub fn embargo_label(alert: &Alert) -> String {
+    alert
+        .embargoed_until
+        .map(|until| format!("EMBARGOED until {}: ", embargo_time(until)))
+        .unwrap_or_default()
+}
+
 /// One alert as a line for a terminal: `ALERT [desk] ...` for new stories, `ALERT UPDATE
-/// [desk]` and `ALERT KILL [desk]` for the others.
+/// [desk]` and `ALERT KILL [desk]` for the others; an embargoed story's headline follows
+/// `EMBARGOED until <time>: `.
 pub fn alert_line(alert: &Alert) -> String {
     let label = match alert.kind.as_deref() {
         Some("update") => "ALERT UPDATE",
@@ -245,8 +278,9 @@ pub fn alert_line(alert: &Alert) -> String {
         format!(" [{}]", alert.changes.join(", "))
     };
     format!(
-        "{label} [{}] {}{changes} — {} ({}; {})",
+        "{label} [{}] {}{}{changes} — {} ({}; {})",
         alert.subscription,
+        embargo_label(alert),
         alert.headline,
         alert.link.as_deref().unwrap_or(&alert.article_uri),
         alert.source,

@@ -206,6 +206,18 @@ impl Matcher {
             }
         }
         add(Field::Source, envelope.wire.source.as_str());
+        // The agency that wrote the story: `credit:afp`, and `source:afp` beside the source id.
+        if let Some(agency) = &envelope.wire.agency {
+            add(Field::Credit, agency);
+            add(Field::Source, agency);
+        }
+        if let Some(credit) = &envelope.wire.credit {
+            add(Field::Credit, credit);
+            // `AFP/Getty Images`, `dpa, AP`: each agency of a shared credit.
+            for part in credit.split(['/', ',', ';', '|']) {
+                add(Field::Credit, part.trim());
+            }
+        }
         if let Some(language) = &article.language {
             add(Field::Lang, language);
             if let Some((primary, _)) = language.split_once(['-', '_']) {

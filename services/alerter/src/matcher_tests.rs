@@ -151,3 +151,50 @@ fn no_subscriptions_match_nothing() {
     assert!(matcher.is_empty());
     assert!(matcher.matches(&syria_talks()).is_empty());
 }
+
+/// A Straits Times pickup of an AFP story, as the enricher publishes it: its own source, the
+/// credit as the outlet wrote it, and the agency recognised from it.
+fn straits_times_pickup_of_afp() -> Envelope {
+    let mut envelope = pickup(syria_talks(), "urn:straitstimes:1", "straits-times");
+    envelope.wire.credit = Some("AFP".to_owned());
+    envelope.wire.agency = Some("AFP".to_owned());
+    envelope
+}
+
+#[test]
+fn credit_afp_matches_a_straits_times_pickup_credited_afp() {
+    let matcher = matcher(&[
+        ("afp-desk", "credit:afp"),
+        ("reuters-desk", "credit:reuters"),
+        ("afp-source", "source:afp"),
+        ("outlet", "source:straits-times"),
+        ("afp-syria", "syria credit:AFP"),
+    ]);
+    let pickup = straits_times_pickup_of_afp();
+    assert_eq!(
+        ids(&matcher, &pickup),
+        vec!["afp-desk", "afp-source", "outlet", "afp-syria"]
+    );
+    let evidence = matcher.matches(&pickup).remove(0).evidence;
+    assert_eq!(evidence, vec!["credit:afp"]);
+    // The credit as written is enough when no agency was recognised, and a shared credit
+    // matches each of its agencies.
+    let mut credited_only = straits_times_pickup_of_afp();
+    credited_only.wire.agency = None;
+    credited_only.wire.credit = Some("Reuters / AFP".to_owned());
+    assert_eq!(
+        ids(&matcher, &credited_only),
+        vec!["afp-desk", "reuters-desk", "outlet", "afp-syria"]
+    );
+    // The agency's own copy from its own feed: `source:afp` by the source id and the agency.
+    let mut own = syria_talks();
+    own.wire.source = wire_model::SourceId::from("afp");
+    own.wire.agency = Some("AFP".to_owned());
+    own.wire.from_agency = true;
+    assert_eq!(
+        ids(&matcher, &own),
+        vec!["afp-desk", "afp-source", "afp-syria"]
+    );
+    // A story by nobody's agency matches neither.
+    assert!(ids(&matcher, &syria_talks()).is_empty());
+}

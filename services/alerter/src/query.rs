@@ -10,7 +10,9 @@
 //!   matches words starting with `word`. A `"quoted phrase"` matches its words in sequence
 //!   (spacing and line breaks between them do not matter).
 //! - Fields: `topic:` (an operator topic id `urn:wirefeed:topic:<id>`, an IPTC media topic code
-//!   or a subject's name), `place:` (an ISO country code or a place name), `source:`, `lang:`
+//!   or a subject's name), `place:` (an ISO country code or a place name), `source:` (the
+//!   configured source id, or the wire agency that wrote the story), `credit:` (the agency that
+//!   wrote the story: its canonical name, `AFP`, or its credit line as written), `lang:`
 //!   (`en` also matches `en-GB`), `family:`, and `urgency:` with `<`, `<=`, `=`, `>=`, `>`
 //!   (1 is the most urgent). Field values are case-insensitive; `place:"United Kingdom"`.
 //! - `AND`, `OR`, `NOT` (upper case), `-term` for `NOT term`, parentheses. Adjacent terms are
@@ -26,6 +28,7 @@ pub enum Field {
     Topic,
     Place,
     Source,
+    Credit,
     Lang,
     Family,
 }
@@ -36,6 +39,7 @@ impl Field {
             "topic" => Self::Topic,
             "place" => Self::Place,
             "source" => Self::Source,
+            "credit" => Self::Credit,
             "lang" => Self::Lang,
             "family" => Self::Family,
             _ => return None,
@@ -47,6 +51,7 @@ impl Field {
             Self::Topic => "topic",
             Self::Place => "place",
             Self::Source => "source",
+            Self::Credit => "credit",
             Self::Lang => "lang",
             Self::Family => "family",
         }
@@ -447,7 +452,7 @@ impl Parser {
         let Some(field) = Field::from_name(&name_lower) else {
             return Err(QueryError::new(
                 format!(
-                    "unknown field '{name}' (known: topic, place, source, lang, urgency, family)"
+                    "unknown field '{name}' (known: topic, place, source, credit, lang, urgency, family)"
                 ),
                 column,
             ));

@@ -23,6 +23,7 @@ fn queries_parse_with_precedence_and_implicit_and() {
         ("urgency:<=2", "urgency:<=2"),
         ("urgency:1", "urgency:=1"),
         ("source:AFP lang:en", "(source:afp AND lang:en)"),
+        ("credit:AFP", "credit:afp"),
         ("a b OR c", "((a AND b) OR c)"),
         ("a (b OR c)", "(a AND (b OR c))"),
         ("Syria -source:tabloid", "(Syria AND NOT source:tabloid)"),
@@ -58,7 +59,7 @@ fn errors_name_the_column() {
         ),
         (
             "syria color:red",
-            "unknown field 'color' (known: topic, place, source, lang, urgency, family) at column 7",
+            "unknown field 'color' (known: topic, place, source, credit, lang, urgency, family) at column 7",
         ),
         (
             "urgency:<=x",

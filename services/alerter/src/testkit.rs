@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use wire_model::{
-    Article, Body, Change, Envelope, FamilyId, Headline, Place, SourceId, Subject, WireMeta,
+    Article, Body, Change, Envelope, FamilyId, Headline, Place, PubStatus, SourceId, Subject,
+    WireMeta,
 };
 
 pub fn at(minute: u32) -> DateTime<Utc> {
@@ -79,4 +80,65 @@ pub fn version(mut envelope: Envelope, change: Change) -> Envelope {
         ..change
     });
     envelope
+}
+
+/// `envelope` dated `time` (its `versionCreated`) and fetched then.
+pub fn dated(mut envelope: Envelope, time: DateTime<Utc>) -> Envelope {
+    envelope.article.version_created = Some(time);
+    envelope.wire.fetched_at = time;
+    envelope
+}
+
+/// `envelope` as a story of `agency` (the credit and the recognised agency).
+pub fn credited(mut envelope: Envelope, agency: &str) -> Envelope {
+    envelope.wire.credit = Some(agency.to_owned());
+    envelope.wire.agency = Some(agency.to_owned());
+    envelope
+}
+
+/// The agency's kill of `envelope` (its next version): `pubStatus: canceled`, a kill change,
+/// killed by itself.
+pub fn kill_of(envelope: Envelope) -> Envelope {
+    let mut kill = version(
+        envelope,
+        Change {
+            kill: true,
+            material: true,
+            ..Change::default()
+        },
+    );
+    kill.article.pub_status = Some(PubStatus::Canceled);
+    kill.article.headlines[0].value = "KILL - story withdrawn".to_owned();
+    kill.wire.killed_by = Some(kill.article.uri.clone());
+    kill
+}
+
+/// The enricher's kill notice for `copy`, published before the kill `kill_uri` arrived.
+pub fn kill_notice(copy: Envelope, kill_uri: &str) -> Envelope {
+    let mut notice = kill_of(copy);
+    notice.wire.notice = Some(wire_model::notice::KILL.to_owned());
+    notice.wire.killed_by = Some(kill_uri.to_owned());
+    notice
+}
+
+/// `copy` arriving after the kill `kill_uri`: canceled, no change of its own.
+pub fn after_kill(mut copy: Envelope, kill_uri: &str) -> Envelope {
+    copy.article.pub_status = Some(PubStatus::Canceled);
+    copy.wire.killed_by = Some(kill_uri.to_owned());
+    copy
+}
+
+/// The agency sending the killed `envelope` again as usable.
+pub fn reinstated(envelope: Envelope) -> Envelope {
+    let mut again = version(
+        envelope,
+        Change {
+            reinstated: true,
+            material: true,
+            ..Change::default()
+        },
+    );
+    again.article.pub_status = Some(PubStatus::Usable);
+    again.wire.killed_by = None;
+    again
 }

@@ -19,7 +19,8 @@ use wirefeed_alerter::SubscriptionRegistry;
 use wirefeed_alerter::channels::email::{Mailer, Sent};
 use wirefeed_alerter::channels::{AlertDelivery, HELD_PREFIX, HeldAlert, Outgoing};
 use wirefeed_alerter::config::{
-    ChannelKind, ChannelTarget, Mode, SmtpConfig, SubscriptionConfig, WebhookDeliveryConfig,
+    ChannelKind, ChannelTarget, Embargo, Mode, SmtpConfig, SubscriptionConfig,
+    WebhookDeliveryConfig,
 };
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -455,6 +456,145 @@ async fn a_digest_held_across_a_restart_goes_out_once_after_it() {
     let (shutdown, running) = daily_digest(&sink, state.path(), Arc::new(MemoryBus::new(64))).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sink.messages().len(), 1, "the digest went out exactly once");
+    shutdown.cancel();
+    running.await.unwrap().unwrap();
+}
+
+/// Runs the delivery loop of two desks with their state in `dir`: `notify-desk` (the default:
+/// embargoed stories at once, marked) and `hold-desk` (`embargo = "hold"`).
+async fn embargo_desks(
+    sink: &SmtpSink,
+    dir: &Path,
+    bus: SharedBus,
+) -> (
+    CancellationToken,
+    tokio::task::JoinHandle<Result<(), wire_runtime::BusError>>,
+) {
+    let desk = |id: &str, to: &str, embargo: Embargo| SubscriptionConfig {
+        channels: vec![ChannelTarget {
+            kind: ChannelKind::Email,
+            to: vec![to.to_owned()],
+        }],
+        embargo,
+        ..common::subscription(id, "syria")
+    };
+    let registry = SubscriptionRegistry::new();
+    registry
+        .load(
+            vec![
+                desk("notify-desk", "notify@newsroom.example", Embargo::Notify),
+                desk("hold-desk", "hold@newsroom.example", Embargo::Hold),
+            ],
+            Vec::new(),
+            None,
+        )
+        .unwrap();
+    let store: SharedStateStore = Arc::new(FileStateStore::open(dir, "alerter").unwrap());
+    let channel = AlertDelivery::subscribe(&WebhookDeliveryConfig::default(), registry, bus)
+        .await
+        .unwrap()
+        .with_smtp(Some(&sink.config()))
+        .unwrap()
+        .with_state(store)
+        .await
+        .unwrap();
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(channel.run(shutdown.clone()));
+    (shutdown, running)
+}
+
+/// Rewrites the alerts held for an embargo in `store` as if the embargo had lifted an hour
+/// ago; how many there were.
+async fn lift_embargoes(store: &dyn StateStore) -> usize {
+    let lifted = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+    let mut count = 0;
+    for (key, value) in store.load_all().await.unwrap() {
+        if !key.starts_with(HELD_PREFIX) {
+            continue;
+        }
+        let mut held: HeldAlert = serde_json::from_slice(&value).unwrap();
+        assert!(held.embargo_until.is_some(), "{held:?}");
+        held.embargo_until = Some(lifted);
+        if let Some(alert) = held.alert.as_mut() {
+            alert.embargoed_until = Some(lifted);
+        }
+        store
+            .put(&key, Some(serde_json::to_vec(&held).unwrap()))
+            .await
+            .unwrap();
+        count += 1;
+    }
+    count
+}
+
+#[tokio::test]
+async fn an_embargoed_story_mails_a_notify_desk_now_and_a_hold_desk_when_it_lifts_across_a_restart()
+{
+    let sink = smtp_sink(0);
+    let state = tempfile::tempdir().unwrap();
+    let lifts = chrono::Utc::now() + chrono::TimeDelta::days(1);
+    let shown = lifts.format("%Y-%m-%d %H:%M UTC").to_string();
+    // First run: the stage raised the story for both desks, embargoed until tomorrow.
+    let bus: SharedBus = Arc::new(MemoryBus::new(64));
+    let (shutdown, running) = embargo_desks(&sink, state.path(), bus.clone()).await;
+    for desk in ["hold-desk", "notify-desk"] {
+        let mut alert = alert(desk, "Syria talks resume in Geneva");
+        alert.embargoed_until = Some(lifts);
+        let record = Record::new(topics::ALERTS, alert.family.as_str(), alert.encode());
+        publish(bus.as_ref(), record).await.unwrap();
+    }
+    let text = &sink.received(1).await[0];
+    assert!(text.contains("RCPT: notify@newsroom.example"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "SUBJECT: [wirefeed notify-desk] EMBARGOED until {shown}: Syria talks resume in Geneva"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "EMBARGOED until {shown}: do not publish before then."
+        )),
+        "{text}"
+    );
+    // The hold desk's alert is written to the store (alerts are handled in order, so it is
+    // there once the notify desk's mail went out), and the alerter stops.
+    shutdown.cancel();
+    running.await.unwrap().unwrap();
+    assert_eq!(
+        sink.messages().len(),
+        1,
+        "the hold desk waits for the embargo"
+    );
+    // The embargo lifted while the alerter was down.
+    let store = FileStateStore::open(state.path(), "alerter").unwrap();
+    assert_eq!(lift_embargoes(&store).await, 1, "held durably");
+    drop(store);
+    // Second run, a fresh bus (the inputs were committed): the hold desk gets it from the
+    // store, free to run.
+    let (shutdown, running) =
+        embargo_desks(&sink, state.path(), Arc::new(MemoryBus::new(64))).await;
+    let text = &sink.received(2).await[1];
+    assert!(text.contains("RCPT: hold@newsroom.example"), "{text}");
+    assert!(
+        text.contains("SUBJECT: [wirefeed hold-desk] Syria talks resume in Geneva"),
+        "{text}"
+    );
+    assert!(!text.contains("EMBARGOED"), "{text}");
+    shutdown.cancel();
+    running.await.unwrap().unwrap();
+    // Sent, so forgotten: a third run sends nothing more.
+    let store = FileStateStore::open(state.path(), "alerter").unwrap();
+    assert_eq!(lift_embargoes(&store).await, 0);
+    drop(store);
+    let (shutdown, running) =
+        embargo_desks(&sink, state.path(), Arc::new(MemoryBus::new(64))).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        sink.messages().len(),
+        2,
+        "the held alert went out exactly once"
+    );
     shutdown.cancel();
     running.await.unwrap().unwrap();
 }

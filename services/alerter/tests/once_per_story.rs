@@ -115,7 +115,10 @@ async fn a_restart_in_the_middle_of_a_story_does_not_re_alert() {
         summary(&alerts),
         ["geneva-desk update", "syria-desk update"]
     );
-    assert_eq!(alerts[0].changes, ["headline changed", "1 paragraph added"]);
+    assert_eq!(
+        alerts[0].changes,
+        ["headline rewritten", "1 paragraph added"]
+    );
     assert_eq!(alerts[0].version_seq, Some(2));
     drop(stage);
     drop(store);

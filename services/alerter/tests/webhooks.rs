@@ -21,7 +21,7 @@ use wire_runtime::{Record, SharedBus};
 use wirefeed_alerter::SubscriptionRegistry;
 use wirefeed_alerter::channels::{AlertDelivery, GROUP, WEBHOOK_HEADER};
 use wirefeed_alerter::config::{
-    SubscriptionConfig, WebhookDeliveryConfig, WebhookKind, WebhookTarget,
+    Embargo, SubscriptionConfig, WebhookDeliveryConfig, WebhookKind, WebhookTarget,
 };
 
 const SECRET: &str = "s3cret-for-tests";
@@ -276,5 +276,88 @@ async fn slack_webhooks_get_a_text_line() {
                      https://example.invalid/syria (agency; syria in headline)"
         })
     );
+    shutdown.cancel();
+}
+
+#[tokio::test]
+async fn an_embargoed_alert_says_so_in_the_webhook_json_and_the_slack_text() {
+    let (base, seen) = receiver().await;
+    let (bus, shutdown) = channel(vec![desk(
+        "syria-desk",
+        vec![
+            hook(&base, "ok/generic", WebhookKind::Generic),
+            hook(&base, "ok/slack", WebhookKind::Slack),
+        ],
+    )])
+    .await;
+    let mut embargoed = alert("syria-desk");
+    embargoed.embargoed_until = Some("2026-12-07T05:00:00Z".parse().unwrap());
+    send(&bus, &embargoed).await;
+    let generic = accepted(&seen, "ok/generic", 1).await;
+    assert_eq!(generic[0]["embargoed_until"], "2026-12-07T05:00:00Z");
+    let slack = accepted(&seen, "ok/slack", 1).await;
+    assert_eq!(
+        slack[0]["text"],
+        "ALERT [syria-desk] EMBARGOED until 2026-12-07 05:00 UTC: Syria talks resume — \
+         https://example.invalid/syria (agency; syria in headline)"
+    );
+    shutdown.cancel();
+}
+
+#[tokio::test]
+async fn a_hold_desk_gets_the_story_when_its_embargo_lifts_and_never_after_its_kill() {
+    let (base, seen) = receiver().await;
+    let hold_desk = SubscriptionConfig {
+        embargo: Embargo::Hold,
+        ..desk(
+            "hold-desk",
+            vec![hook(&base, "ok/hold", WebhookKind::Generic)],
+        )
+    };
+    let (bus, shutdown) = channel(vec![hold_desk]).await;
+    // Two stories under the same short embargo; the second is killed before it lifts.
+    let lifts = chrono::Utc::now() + chrono::TimeDelta::seconds(2);
+    let story = |family: &str| {
+        let mut alert = alert("hold-desk");
+        alert.family = FamilyId::new(family);
+        alert.embargoed_until = Some(lifts);
+        alert
+    };
+    send(&bus, &story("family:talks")).await;
+    send(&bus, &story("family:killed")).await;
+    let mut kill = story("family:killed");
+    kill.kind = Some("kill".to_owned());
+    kill.embargoed_until = None;
+    send(&bus, &kill).await;
+    // The kill goes out at once; the story when the embargo lifts, free to run.
+    let delivered = accepted(&seen, "ok/hold", 2).await;
+    assert!(
+        chrono::Utc::now() >= lifts,
+        "delivered before the embargo lifted"
+    );
+    let shown: Vec<(String, String)> = delivered
+        .iter()
+        .map(|a| (a["kind"].to_string(), a["family"].to_string()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (r#""kill""#.to_owned(), r#""family:killed""#.to_owned()),
+            (r#""new""#.to_owned(), r#""family:talks""#.to_owned()),
+        ]
+    );
+    assert!(
+        delivered[1].get("embargoed_until").is_none(),
+        "{}",
+        delivered[1]
+    );
+    // Both were released in the same check: anything more would have been posted before an
+    // alert sent after it, which comes through on its own.
+    let mut marker = alert("hold-desk");
+    marker.family = FamilyId::new("family:marker");
+    send(&bus, &marker).await;
+    let delivered = accepted(&seen, "ok/hold", 3).await;
+    assert_eq!(delivered.len(), 3, "the killed story never arrives");
+    assert_eq!(delivered[2]["family"], "family:marker");
     shutdown.cancel();
 }

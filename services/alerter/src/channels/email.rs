@@ -141,12 +141,15 @@ fn label(alert: &Alert) -> &'static str {
     }
 }
 
-/// The subject line.
+/// The subject line: `[wirefeed <subscription>] EMBARGOED until 2026-12-07 05:00 UTC: UPDATE:
+/// <headline>` (the embargo and the kind when there are), or a batch's count (and how many of
+/// it are embargoed).
 pub fn subject(outgoing: &Outgoing<'_>) -> String {
     let subject = match outgoing {
         Outgoing::One(alert) => format!(
-            "[wirefeed {}] {}{}",
+            "[wirefeed {}] {}{}{}",
             alert.subscription,
+            crate::embargo_label(alert),
             label(alert),
             alert.headline
         ),
@@ -155,11 +158,21 @@ pub fn subject(outgoing: &Outgoing<'_>) -> String {
             alerts,
             omitted,
             digest,
-        } => format!(
-            "[wirefeed {subscription}] {} {} alerts",
-            if *digest { "Digest:" } else { "Batched:" },
-            alerts.len() + omitted
-        ),
+        } => {
+            let embargoed = alerts
+                .iter()
+                .filter(|alert| alert.embargoed_until.is_some())
+                .count();
+            format!(
+                "[wirefeed {subscription}] {} {} alerts{}",
+                if *digest { "Digest:" } else { "Batched:" },
+                alerts.len() + omitted,
+                match embargoed {
+                    0 => String::new(),
+                    n => format!(" ({n} EMBARGOED)"),
+                }
+            )
+        }
     };
     // One line, bounded.
     subject
@@ -193,7 +206,8 @@ pub fn text(outgoing: &Outgoing<'_>) -> String {
             for alert in alerts.iter() {
                 let _ = writeln!(
                     text,
-                    "- {}{} ({})",
+                    "- {}{}{} ({})",
+                    crate::embargo_label(alert),
                     label(alert),
                     alert.headline,
                     alert.link.as_deref().unwrap_or(&alert.article_uri)
@@ -226,9 +240,17 @@ fn extra_list(alert: &Alert, key: &str) -> String {
         .unwrap_or_default()
 }
 
-/// One alert as text: headline, link, source, places, topics, evidence, family and times.
+/// One alert as text: the embargo, headline, link, source, places, topics, evidence, family
+/// and times.
 pub fn alert_text(alert: &Alert) -> String {
     let mut text = String::new();
+    if let Some(until) = alert.embargoed_until {
+        let _ = writeln!(
+            text,
+            "EMBARGOED until {}: do not publish before then.\n",
+            crate::embargo_time(until)
+        );
+    }
     let _ = writeln!(text, "{}{}", label(alert), alert.headline);
     let _ = writeln!(
         text,

@@ -12,32 +12,39 @@
 //! Pacing: a realtime subscription gets at most `max_per_minute` messages a minute
 //! ([`crate::throttle`]); the alerts beyond it go out as one batch per channel when the
 //! minute ends. A digest subscription gets one batch per channel every `every_minutes` or at
-//! its set times of day ([`crate::digest`]). A kill is never held.
+//! its set times of day ([`crate::digest`]). A subscription with `embargo = "hold"` gets an
+//! alert under embargo when the embargo lifts ([`crate::embargo`]), then paced as any other;
+//! one with `embargo = "notify"` (the default) gets it at once, marked EMBARGOED. A kill is
+//! never held, and takes back the alerts of its story still held for an embargo.
 //!
 //! Held alerts are durable: each is written to the alerter's state store (`h:<alert id>`,
-//! [`HeldAlert`]) before its input is committed, restored into its batch at start-up, and
-//! deleted once its batch was sent, so a crash or restart neither loses a digest nor sends
+//! [`HeldAlert`]) before its input is committed, restored into its batch (or its embargo
+//! hold) at start-up, and deleted once its batch was sent, so a crash or restart neither loses a digest nor sends
 //! it twice (at most the batch in flight at the crash goes out again). A batch that still
 //! fails on a channel after its retries dead-letters each of its alerts, as a single alert
 //! would, so `wirefeed dlq replay` can send them again.
 
 pub mod email;
+mod poster;
 pub mod signing;
 pub mod webhook;
 
-use crate::config::{ChannelKind, DEFAULT_MAX_PER_MINUTE, SmtpConfig, WebhookDeliveryConfig};
+use crate::config::{
+    DEFAULT_MAX_PER_MINUTE, Embargo, SmtpConfig, SubscriptionConfig, WebhookDeliveryConfig,
+};
 use crate::digest::Digest;
+use crate::embargo::EmbargoHold;
 use crate::subscriptions::SubscriptionRegistry;
 use crate::throttle::{Batch, Batched, Throttle};
 use chrono::{DateTime, Utc};
+use poster::Poster;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use webhook::Posted;
 use wire_model::{Alert, topics};
 use wire_runtime::bus::publish;
 use wire_runtime::state::SharedStateStore;
-use wire_runtime::{BusError, Delivery, Record, RetryPolicy, SharedBus, StageError, Subscription};
+use wire_runtime::{BusError, Delivery, SharedBus, StageError, Subscription};
 
 /// The consumer group (and dead-letter stage name) of webhook delivery.
 pub const GROUP: &str = "alerter-webhooks";
@@ -63,6 +70,10 @@ pub struct HeldAlert {
     pub offset: i64,
     /// The alert; `None` in memory once trimmed from an oversized batch.
     pub alert: Option<Alert>,
+    /// Held for its embargo, which lifts at this time (a subscription with `embargo =
+    /// "hold"`); absent once it lifted and the alert went on to its batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargo_until: Option<DateTime<Utc>>,
 }
 
 impl Batched for HeldAlert {
@@ -110,24 +121,7 @@ pub struct AlertDelivery {
     subscription: Box<dyn Subscription>,
     throttle: Throttle<HeldAlert>,
     digest: Digest<HeldAlert>,
-}
-
-/// What sending needs (shared across awaits, apart from the consumer).
-struct Poster {
-    /// How a webhook post is retried (`[alerter.webhook]`).
-    webhook_retries: RetryPolicy,
-    registry: SubscriptionRegistry,
-    bus: SharedBus,
-    client: reqwest::Client,
-    mailer: Option<email::Mailer>,
-    /// Where held alerts survive restarts (none: in memory only).
-    store: Option<SharedStateStore>,
-}
-
-/// Why a channel failed, for the dead-letter record.
-struct ChannelFailure {
-    header: String,
-    error: String,
+    embargoed: EmbargoHold<HeldAlert>,
 }
 
 impl AlertDelivery {
@@ -154,6 +148,7 @@ impl AlertDelivery {
             subscription,
             throttle: Throttle::new(),
             digest: Digest::new(),
+            embargoed: EmbargoHold::new(),
         })
     }
 
@@ -165,7 +160,7 @@ impl AlertDelivery {
 
     /// Keeps held alerts in `store`, and holds again those it kept before a restart: each goes
     /// back into the batch of its subscription that was open when it was first held (sent at
-    /// the next flush when that batch is already due).
+    /// the next flush when that batch is already due), or back under its embargo.
     pub async fn with_state(self, store: SharedStateStore) -> anyhow::Result<Self> {
         let values = store.load_all().await?;
         self.with_held(store, &values).await
@@ -200,16 +195,17 @@ impl AlertDelivery {
                 continue;
             };
             let (key, at) = (subscription.id.clone(), held.held_at);
-            match subscription.digest_schedule() {
-                Some(schedule) => self.digest.offer(&key, &schedule, held, at),
-                None => self.throttle.hold(&key, held, at),
+            match (held.embargo_until, subscription.digest_schedule()) {
+                (Some(until), _) => self.embargoed.hold(until, held),
+                (None, Some(schedule)) => self.digest.offer(&key, &schedule, held, at),
+                (None, None) => self.throttle.hold(&key, held, at),
             }
         }
         for key in &orphans {
             store.put(key, None).await?;
         }
         crate::events::HeldRestored {
-            alerts: self.throttle.held() + self.digest.held(),
+            alerts: self.throttle.held() + self.digest.held() + self.embargoed.held(),
             dropped: orphans.len(),
         }
         .emit();
@@ -275,18 +271,67 @@ impl AlertDelivery {
         if subscription.webhooks.is_empty() && subscription.channels.is_empty() {
             return Ok(true);
         }
-        let held = HeldAlert {
+        let mut held = HeldAlert {
             id: webhook::alert_id(&alert),
             held_at: now,
             partition: delivery.partition,
             offset: delivery.offset,
             alert: Some(alert),
+            embargo_until: None,
         };
+        if let Some(until) = embargo_hold(subscription, held.alert.as_ref(), now) {
+            held.embargo_until = Some(until);
+            if !self.poster.keep(&held, shutdown).await {
+                return Ok(false);
+            }
+            self.embargoed.hold(until, held);
+            return Ok(true);
+        }
+        if is_kill(held.alert.as_ref()) && !self.take_back_embargoed(&held, shutdown).await {
+            return Ok(false);
+        }
+        self.route(held, subscription, now, shutdown, false).await
+    }
+
+    /// A kill takes back the alerts of its story that its subscription still holds for an
+    /// embargo: the desk must not get the story after its kill. `false` when shutdown
+    /// interrupted it.
+    async fn take_back_embargoed(
+        &mut self,
+        kill: &HeldAlert,
+        shutdown: &CancellationToken,
+    ) -> bool {
+        let Some(kill) = &kill.alert else {
+            return true;
+        };
+        let taken = self.embargoed.take_where(|held| {
+            held.alert.as_ref().is_some_and(|alert| {
+                alert.subscription == kill.subscription && alert.family == kill.family
+            })
+        });
+        for held in &taken {
+            if !self.poster.forget(held, shutdown).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Sends `held` now (a kill, or within the per-minute cap) or holds it for its batch
+    /// (digest or throttle). `in_store`: it is in the state store already (released from an
+    /// embargo), and is forgotten once sent. `false` when shutdown interrupted it.
+    async fn route(
+        &mut self,
+        held: HeldAlert,
+        subscription: &SubscriptionConfig,
+        now: DateTime<Utc>,
+        shutdown: &CancellationToken,
+        in_store: bool,
+    ) -> Result<bool, BusError> {
         let key = subscription.id.clone();
         // A kill is never held back by a digest or the throttle: desks must pull the story now.
-        let is_kill = held.alert.as_ref().and_then(|a| a.kind.as_deref()) == Some("kill");
-        let alert = match subscription.digest_schedule() {
-            _ if is_kill => held.alert,
+        let sent_now = match subscription.digest_schedule() {
+            _ if is_kill(held.alert.as_ref()) => held,
             Some(schedule) => {
                 if !self.poster.keep(&held, shutdown).await {
                     return Ok(false);
@@ -300,7 +345,7 @@ impl AlertDelivery {
                     .unwrap_or(DEFAULT_MAX_PER_MINUTE);
                 let stored = self.poster.store.as_ref().map(|_| held.clone());
                 match self.throttle.offer(&key, cap, held, now) {
-                    Some(sent_now) => sent_now.alert,
+                    Some(sent_now) => sent_now,
                     None => {
                         let kept = match &stored {
                             Some(held) => self.poster.keep(held, shutdown).await,
@@ -311,21 +356,47 @@ impl AlertDelivery {
                 }
             }
         };
-        let Some(alert) = alert else {
+        let Some(alert) = &sent_now.alert else {
             return Ok(true);
         };
-        let failures = match self.poster.send(&Outgoing::One(&alert), shutdown).await {
+        let failures = match self.poster.send(&Outgoing::One(alert), shutdown).await {
             Some(failures) => failures,
             None => return Ok(false),
         };
-        for failure in failures {
-            let record = wire_runtime::stage::dead_letter(
-                GROUP,
-                delivery,
-                &StageError::new("webhook", failure.error),
-            )
-            .with_header(WEBHOOK_HEADER, failure.header);
-            publish(self.poster.bus.as_ref(), record).await?;
+        for failure in &failures {
+            self.poster.dead_letter(&sent_now, failure).await?;
+        }
+        Ok(!in_store || self.poster.forget(&sent_now, shutdown).await)
+    }
+
+    /// Sends on the alerts whose embargo lifted by `now`, as if they had just arrived: free to
+    /// run, so no longer marked embargoed. `false` when shutdown interrupted it.
+    async fn release_embargoed(
+        &mut self,
+        now: DateTime<Utc>,
+        shutdown: &CancellationToken,
+    ) -> Result<bool, BusError> {
+        let current = self.poster.registry.current();
+        for mut held in self.embargoed.due(now) {
+            let subscription = held
+                .alert
+                .as_ref()
+                .and_then(|alert| current.by_id.get(&alert.subscription));
+            let Some(subscription) = subscription else {
+                // Its subscription was deleted meanwhile.
+                if !self.poster.forget(&held, shutdown).await {
+                    return Ok(false);
+                }
+                continue;
+            };
+            held.embargo_until = None;
+            held.held_at = now;
+            if let Some(alert) = held.alert.as_mut() {
+                alert.embargoed_until = None;
+            }
+            if !self.route(held, subscription, now, shutdown, true).await? {
+                return Ok(false);
+            }
         }
         Ok(true)
     }
@@ -336,6 +407,9 @@ impl AlertDelivery {
         now: DateTime<Utc>,
         shutdown: &CancellationToken,
     ) -> Result<bool, BusError> {
+        if !self.release_embargoed(now, shutdown).await? {
+            return Ok(false);
+        }
         let mut due: Vec<(Batch<HeldAlert>, bool)> = self
             .throttle
             .due(now)
@@ -380,132 +454,20 @@ impl AlertDelivery {
     }
 }
 
-impl Poster {
-    /// Writes a held alert to the store (retrying until it is durable); `false` when shutdown
-    /// came first (the alert's input is then not committed, and it is read again).
-    async fn keep(&self, held: &HeldAlert, shutdown: &CancellationToken) -> bool {
-        match serde_json::to_vec(held) {
-            Ok(value) => self.put(&held.state_key(), Some(value), shutdown).await,
-            Err(_) => true, // an Alert always serializes; nothing to keep otherwise
-        }
-    }
+/// Whether an alert is a kill.
+fn is_kill(alert: Option<&Alert>) -> bool {
+    alert.and_then(|alert| alert.kind.as_deref()) == Some("kill")
+}
 
-    /// Deletes a held alert from the store once its batch was sent.
-    async fn forget(&self, held: &HeldAlert, shutdown: &CancellationToken) -> bool {
-        self.put(&held.state_key(), None, shutdown).await
+/// Until when `subscription` holds `alert` for its embargo: only with `embargo = "hold"`, an
+/// embargo still ahead of `now`, and never a kill.
+fn embargo_hold(
+    subscription: &SubscriptionConfig,
+    alert: Option<&Alert>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    if subscription.embargo != Embargo::Hold || is_kill(alert) {
+        return None;
     }
-
-    async fn put(&self, key: &str, value: Option<Vec<u8>>, shutdown: &CancellationToken) -> bool {
-        let Some(store) = &self.store else {
-            return true;
-        };
-        loop {
-            match store.put(key, value.clone()).await {
-                Ok(()) => return true,
-                Err(error) => crate::events::HeldStateFailed {
-                    key,
-                    error: &error.to_string(),
-                }
-                .emit(),
-            }
-            tokio::select! {
-                _ = shutdown.cancelled() => return false,
-                _ = tokio::time::sleep(STATE_RETRY) => {}
-            }
-        }
-    }
-
-    /// Dead-letters one alert of a batch that failed on a channel.
-    async fn dead_letter(
-        &self,
-        held: &HeldAlert,
-        failure: &ChannelFailure,
-    ) -> Result<(), BusError> {
-        let Some(alert) = &held.alert else {
-            return Ok(()); // trimmed: only counted in the batch, as it was not shown either
-        };
-        let delivery = Delivery {
-            record: Record::new(topics::ALERTS, alert.family.as_str(), alert.encode()),
-            partition: held.partition,
-            offset: held.offset,
-        };
-        let record = wire_runtime::stage::dead_letter(
-            GROUP,
-            &delivery,
-            &StageError::new("webhook", &failure.error),
-        )
-        .with_header(WEBHOOK_HEADER, failure.header.as_str());
-        publish(self.bus.as_ref(), record).await
-    }
-
-    /// Sends `outgoing` to every channel of its subscription: the failures, or `None` when
-    /// shutdown interrupted it.
-    async fn send(
-        &self,
-        outgoing: &Outgoing<'_>,
-        shutdown: &CancellationToken,
-    ) -> Option<Vec<ChannelFailure>> {
-        let id = outgoing.subscription();
-        let Some(subscription) = self.registry.current().by_id.get(id).cloned() else {
-            return Some(Vec::new());
-        };
-        let mut failures = Vec::new();
-        for (index, target) in subscription.webhooks.iter().enumerate() {
-            let error = match webhook::post(
-                &self.client,
-                &self.webhook_retries,
-                target,
-                outgoing,
-                shutdown,
-            )
-            .await
-            {
-                Posted::Delivered => continue,
-                Posted::Interrupted => return None,
-                Posted::Failed(error) => error,
-            };
-            let attempts = match &error {
-                webhook::WebhookError::Exhausted { attempts, .. } => *attempts,
-                webhook::WebhookError::Refused { .. } => 1,
-            };
-            crate::events::WebhookFailed {
-                subscription: id,
-                channel: target.kind.as_str(),
-                attempts,
-                error: &error.to_string(),
-            }
-            .emit();
-            failures.push(ChannelFailure {
-                header: format!("{id}#{index}"),
-                error: error.to_string(),
-            });
-        }
-        for (index, channel) in subscription.channels.iter().enumerate() {
-            let ChannelKind::Email = channel.kind;
-            let sent = match &self.mailer {
-                Some(mailer) => mailer.send(id, &channel.to, outgoing, shutdown).await,
-                None => email::Sent::Failed {
-                    attempts: 0,
-                    error: "no [alerter.smtp] server is configured".to_owned(),
-                },
-            };
-            let (attempts, error) = match sent {
-                email::Sent::Delivered => continue,
-                email::Sent::Interrupted => return None,
-                email::Sent::Failed { attempts, error } => (attempts, error),
-            };
-            crate::events::WebhookFailed {
-                subscription: id,
-                channel: email::CHANNEL,
-                attempts,
-                error: &error,
-            }
-            .emit();
-            failures.push(ChannelFailure {
-                header: format!("{id}#email{index}"),
-                error,
-            });
-        }
-        Some(failures)
-    }
+    alert?.embargoed_until.filter(|until| *until > now)
 }
