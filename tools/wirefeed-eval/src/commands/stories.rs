@@ -44,9 +44,8 @@ impl StoriesArgs {
         let archive = Timestamps::Archive {
             shift: Duration::days(self.shift_days),
         };
-        let run = |timestamps| {
-            stories::evaluate(&documents, self.topics, self.seed, timestamps, &config)
-        };
+        let run =
+            |timestamps| stories::evaluate(&documents, self.topics, self.seed, timestamps, &config);
         match self.timestamps {
             TimestampsArg::Live => print!("{}", run(Timestamps::Live)),
             TimestampsArg::Archive => print!("{}", run(archive)),
