@@ -30,30 +30,22 @@ static BODY_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 const BODY_DATELINE_WINDOW: usize = 2_000;
 
 /// Finds the dateline place: from `input.dateline`, else `input.located`, else a dateline at the
-/// head of a body paragraph.
+/// head of a body paragraph. A printed dateline and `located` are read alike: the place before
+/// the first comma, narrowed by a region or country after it (`Paris, France`,
+/// `SANTA CRUZ, Calif.`); a date after the comma (`PARIS, April 8`) is passed over.
 pub(crate) fn resolve_dateline(gazetteer: &Gazetteer, input: &TagInput<'_>) -> Option<DatelineHit> {
-    if let Some(dateline) = input.dateline {
+    if let Some(dateline) = input.dateline.or(input.located) {
         let (start, end) = place_part(dateline);
-        let qualifier = qualifier_of(gazetteer, &dateline[end..]);
-        return lookup(gazetteer, &dateline[start..end], qualifier.as_ref())
-            .or_else(|| qualifier.and_then(|q| q.entity))
-            .map(|entity| DatelineHit {
-                entity,
-                field: Field::Dateline,
-                start,
-                end,
-            });
-    }
-    if let Some(located) = input.located {
-        let start = located.len() - located.trim_start().len();
-        let end = located.trim_end().len();
         if start < end {
-            return lookup(gazetteer, &located[start..end], None).map(|entity| DatelineHit {
-                entity,
-                field: Field::Dateline,
-                start,
-                end,
-            });
+            let qualifier = qualifier_of(gazetteer, &dateline[end..]);
+            return lookup(gazetteer, &dateline[start..end], qualifier.as_ref())
+                .or_else(|| qualifier.and_then(|q| q.entity))
+                .map(|entity| DatelineHit {
+                    entity,
+                    field: Field::Dateline,
+                    start,
+                    end,
+                });
         }
     }
     let mut window = input.body.len().min(BODY_DATELINE_WINDOW);

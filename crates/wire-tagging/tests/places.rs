@@ -121,6 +121,55 @@ fn datelines_with_a_state_pick_the_city_in_that_state() {
     assert!(tags.countries.iter().any(|c| c.code == "US" && c.dateline));
 }
 
+/// The dateline place tagged for `located` (and a printed `dateline`, if any): its name and
+/// country.
+fn dateline_place(dateline: Option<&str>, located: Option<&str>) -> Option<(String, String)> {
+    let input = TagInput {
+        headline: "Ministers meet on the budget",
+        body: "The ministers met on Tuesday and agreed to talk again next week.",
+        dateline,
+        located,
+    };
+    let tags = tag_places(tagger().gazetteer(), &input);
+    tags.places
+        .iter()
+        .find(|p| p.rel.as_deref() == Some("dateline"))
+        .map(|p| {
+            (
+                p.name.clone().unwrap_or_default(),
+                p.literal.clone().unwrap_or_default(),
+            )
+        })
+}
+
+#[test]
+fn a_provider_located_is_the_dateline_place_without_its_date() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("PARIS", "Paris", "FR"),
+        ("Paris, France", "Paris", "FR"),
+        ("PARIS, April 8", "Paris", "FR"),
+        ("WASHINGTON, Dec 5", "Washington", "US"),
+        ("Paris, Texas", "Paris", "US"),
+        ("  Geneva ", "Geneva", "CH"),
+    ];
+    for (located, name, country) in cases {
+        assert_eq!(
+            dateline_place(None, Some(located)),
+            Some(((*name).to_owned(), (*country).to_owned())),
+            "{located}"
+        );
+    }
+    assert_eq!(dateline_place(None, Some(", April 8")), None);
+}
+
+#[test]
+fn a_printed_dateline_wins_over_a_conflicting_located() {
+    assert_eq!(
+        dateline_place(Some("LONDON, April 8 (Reuters) -"), Some("Paris, France")),
+        Some(("London".to_owned(), "GB".to_owned()))
+    );
+}
+
 #[test]
 fn text_without_places_or_odd_bytes_yields_nothing_and_no_panic() {
     for text in [

@@ -150,6 +150,23 @@ pub fn is_place(place: &str) -> bool {
     })
 }
 
+/// True when `text` is a date with a day or year (`April 8`, `21 Nov. 2024`) or a weekday
+/// (`Monday`): stricter than a dateline's date, because a `located` may also end in a region.
+pub fn is_day_or_date(text: &str) -> bool {
+    let weekdays = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    is_date(text)
+        && (text.chars().any(|c| c.is_ascii_digit())
+            || weekdays.contains(&text.trim_end_matches('.').to_lowercase().as_str()))
+}
+
 fn is_date(date: &str) -> bool {
     let months = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "mär",
@@ -373,6 +390,16 @@ mod tests {
                 .as_ref()
                 .map(|d| (d.place.as_str(), d.credit.as_deref().unwrap_or_default()));
             assert_eq!(found, *expected, "{paragraph}");
+        }
+    }
+
+    #[test]
+    fn days_and_dates_but_not_regions() {
+        for date in ["April 8", "Dec 5", "21 Nov. 2024", "Monday"] {
+            assert!(is_day_or_date(date), "{date}");
+        }
+        for region in ["France", "Monaco", "Calif.", "Mayotte", "Texas", ""] {
+            assert!(!is_day_or_date(region), "{region}");
         }
     }
 

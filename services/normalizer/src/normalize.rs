@@ -268,13 +268,16 @@ fn clean_headline(
         })
 }
 
-/// The provider's `located` (title-cased when given in capitals), else the dateline's place.
+/// The provider's `located` without a date after its place (`PARIS, April 8` to `Paris`; a
+/// region or country stays: `Paris, France`), title-cased when given in capitals; else the
+/// dateline's place.
 fn located(
     provider_located: Option<&str>,
     dateline: Option<&dateline::Dateline>,
 ) -> Option<String> {
     provider_located
         .map(text::clean_inline)
+        .map(|l| without_dates(&l).to_owned())
         .filter(|l| !l.is_empty())
         .map(|l| {
             if l.chars().any(char::is_lowercase) {
@@ -284,6 +287,24 @@ fn located(
             }
         })
         .or_else(|| dateline.map(|d| d.place.clone()))
+}
+
+/// `located` up to the first of its comma-separated parts that is a date (`WASHINGTON, Dec 5`,
+/// `Paris, France, April 8`, `LONDON, Monday`).
+fn without_dates(located: &str) -> &str {
+    let mut end = located.len();
+    for (at, _) in located.match_indices(',') {
+        let part = located[at + 1..]
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .trim();
+        if dateline::is_day_or_date(part) {
+            end = at;
+            break;
+        }
+    }
+    located[..end].trim_end()
 }
 
 /// The language the provider gave (as BCP 47), else the detected one when detection is on and

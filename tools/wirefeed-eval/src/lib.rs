@@ -6,7 +6,10 @@
 //!   republications ([`dedup`], [`wire_corpus::republish`], [`reference`]);
 //! - `places`: countries of the region tagger against Reuters-21578 `PLACES` ([`places`]);
 //! - `topics`: the topic classifier on the ModApte top ten ([`topics`]);
-//! - `stories`: event clusters on ECB+ ([`stories`], scored by [`clusters`]).
+//! - `stories`: event clusters on ECB+ ([`stories`], scored by [`clusters`]), with live or
+//!   archive timestamps;
+//! - `versions`: re-alerts on real version pairs against an editor's labels ([`versions`],
+//!   pairs found by [`version_pairs`]).
 //!
 //! The binary's `commands` parse each evaluation's flags, read the data and print these
 //! modules' reports. No delivery guarantee applies: everything runs offline over files.
@@ -17,6 +20,8 @@ pub mod places;
 pub mod reference;
 pub mod stories;
 pub mod topics;
+pub mod version_pairs;
+pub mod versions;
 
 use wire_datasets::reuters::Split;
 

@@ -27,6 +27,7 @@ enum Command {
     Places(commands::places::PlacesArgs),
     Topics(commands::topics::TopicsArgs),
     Stories(commands::stories::StoriesArgs),
+    Versions(commands::versions::VersionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +38,6 @@ fn main() -> ExitCode {
         Command::Places(args) => args.run(),
         Command::Topics(args) => args.run(),
         Command::Stories(args) => args.run(config),
+        Command::Versions(args) => args.run(config),
     })
 }

@@ -6,6 +6,10 @@
 //! the story window, and the predicted `wire.story` is compared with the gold event: B-cubed
 //! precision, recall and F1, beside the baseline of one cluster per article. The odd topics are
 //! for tuning; the even topics are held out for the reported figure.
+//!
+//! [`Timestamps`] says how the articles are dated: live (written the moment they are enriched)
+//! or from an archive (written `shift` earlier, fetched and enriched now, as a replay of last
+//! year's copy would be). The same copy should make the same stories either way.
 
 use crate::clusters::{Scores, b_cubed};
 use chrono::{DateTime, Duration, Utc};
@@ -33,9 +37,31 @@ impl Half {
     }
 }
 
+/// How the articles are dated against the enricher's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timestamps {
+    /// `firstCreated` and `versionCreated` are the moment the article is fetched and enriched.
+    Live,
+    /// `firstCreated` and `versionCreated` are `shift` before it; `fetched_at` and the
+    /// enricher's clock are still the moment of the replay.
+    Archive { shift: Duration },
+}
+
+impl std::fmt::Display for Timestamps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Timestamps::Live => write!(f, "live timestamps"),
+            Timestamps::Archive { shift } => {
+                write!(f, "archive timestamps ({} days back)", shift.num_days())
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct StoriesReport {
     pub half: Half,
+    pub timestamps: Timestamps,
     pub articles: usize,
     pub events: usize,
     pub predicted_clusters: usize,
@@ -48,6 +74,7 @@ pub fn evaluate(
     documents: &[Document],
     half: Half,
     seed: u64,
+    timestamps: Timestamps,
     config: &EnricherConfig,
 ) -> StoriesReport {
     let mut chosen: Vec<&Document> = documents.iter().filter(|d| half.keeps(d.topic)).collect();
@@ -59,12 +86,17 @@ pub fn evaluate(
     for (index, document) in chosen.iter().enumerate() {
         progress.inc(1);
         let time = start + Duration::minutes(index as i64);
+        let written = match timestamps {
+            Timestamps::Live => time,
+            Timestamps::Archive { shift } => time - shift,
+        };
         let uri = format!("urn:ecbplus:{}", document.doc);
         let mut lines = document.text.lines();
         let headline = lines.next().unwrap_or_default().to_owned();
         let article = Article {
             uri: uri.clone(),
-            first_created: Some(time),
+            first_created: Some(written),
+            version_created: Some(written),
             headlines: vec![Headline::new(headline)],
             bodies: vec![Body::plain_text(lines.collect::<Vec<_>>().join("\n\n"))],
             ..Article::default()
@@ -89,6 +121,7 @@ pub fn evaluate(
         .collect();
     StoriesReport {
         half,
+        timestamps,
         articles: labelled.len(),
         events: labelled
             .iter()
@@ -109,8 +142,8 @@ impl std::fmt::Display for StoriesReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "ECB+ {:?} topics: {} articles about {} events, {} predicted stories",
-            self.half, self.articles, self.events, self.predicted_clusters
+            "ECB+ {:?} topics, {}: {} articles about {} events, {} predicted stories",
+            self.half, self.timestamps, self.articles, self.events, self.predicted_clusters
         )?;
         writeln!(f, "  B-cubed wire.story    {}", self.scores)?;
         writeln!(

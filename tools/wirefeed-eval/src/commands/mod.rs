@@ -4,6 +4,7 @@ pub mod dedup;
 pub mod places;
 pub mod stories;
 pub mod topics;
+pub mod versions;
 
 use anyhow::Context as _;
 use std::path::Path;

@@ -1,11 +1,13 @@
 //! `wirefeed-eval stories`.
 
 use anyhow::Context as _;
+use chrono::Duration;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wirefeed_eval::stories::{self, Half};
+use wirefeed_eval::stories::{self, Half, Timestamps};
 
-/// Event clusters (wire.story) on ECB+: B-cubed precision/recall/F1.
+/// Event clusters (wire.story) on ECB+: B-cubed precision/recall/F1, with the articles dated
+/// live or a year back (an archive replayed now), or both and their difference.
 #[derive(clap::Args)]
 pub struct StoriesArgs {
     /// The ECB+ directory (ecbplus_docs.jsonl).
@@ -17,6 +19,21 @@ pub struct StoriesArgs {
     /// Seed of the article order.
     #[arg(long, default_value_t = 982)]
     seed: u64,
+    /// How the articles are dated: `live` (written when enriched), `archive` (written
+    /// `--shift-days` earlier, fetched and enriched now), or `compare` (both, and the difference
+    /// of their B-cubed F1).
+    #[arg(long, value_enum, default_value = "live")]
+    timestamps: TimestampsArg,
+    /// How far back `archive` dates the articles.
+    #[arg(long, default_value_t = 365)]
+    shift_days: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TimestampsArg {
+    Live,
+    Archive,
+    Compare,
 }
 
 impl StoriesArgs {
@@ -24,10 +41,26 @@ impl StoriesArgs {
         let config = super::enricher_config(config)?;
         let documents = wire_datasets::ecbplus::load(&self.ecbplus)
             .with_context(|| format!("failed to read ECB+ from {}", self.ecbplus.display()))?;
-        print!(
-            "{}",
-            stories::evaluate(&documents, self.topics, self.seed, &config)
-        );
+        let archive = Timestamps::Archive {
+            shift: Duration::days(self.shift_days),
+        };
+        let run =
+            |timestamps| stories::evaluate(&documents, self.topics, self.seed, timestamps, &config);
+        match self.timestamps {
+            TimestampsArg::Live => print!("{}", run(Timestamps::Live)),
+            TimestampsArg::Archive => print!("{}", run(archive)),
+            TimestampsArg::Compare => {
+                let live = run(Timestamps::Live);
+                let replayed = run(archive);
+                print!("{live}{replayed}");
+                println!(
+                    "  archive - live: B-cubed F1 {:+.4}  (precision {:+.4}, recall {:+.4})",
+                    replayed.scores.f1 - live.scores.f1,
+                    replayed.scores.precision - live.scores.precision,
+                    replayed.scores.recall - live.scores.recall,
+                );
+            }
+        }
         Ok(ExitCode::SUCCESS)
     }
 }
