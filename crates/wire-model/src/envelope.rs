@@ -208,16 +208,18 @@ pub struct Change {
     /// The first paragraph (the lede) was rewritten, not just touched up.
     #[serde(default, skip_serializing_if = "is_false")]
     pub lede_rewritten: bool,
-    /// The share of the body's wording that changed, 0.0 to 1.0 (an estimate over word
-    /// sequences: a one-word fix in a 400-word story is about 0.01).
+    /// The share of the new version's wording that the previous version did not have, 0.0 to
+    /// 1.0 (an estimate over 4-word sequences: a one-word fix in a 400-word story is about
+    /// 0.01, a trimmed story 0.0, a new paragraph its share of the text).
     #[serde(default, skip_serializing_if = "is_zero_share")]
     pub body_changed: f32,
     /// The agency lifted a kill: the story is usable again.
     #[serde(default, skip_serializing_if = "is_false")]
     pub reinstated: bool,
     /// Worth telling a desk about: urgency raised, kill, correction, reinstatement, headline
-    /// changed in its words, lede rewritten, paragraphs added or removed, or a real share of the
-    /// body changed (see the README's "Material change"). A typo fix or a new byline is not.
+    /// changed in its words, lede rewritten, paragraphs added, or a real share of new wording
+    /// in the body (see the README's "Material change"). A typo fix, a trim or a new byline is
+    /// not.
     pub material: bool,
 }
 

@@ -521,8 +521,8 @@ fn new_entry(
 impl Lineage {
     /// What changed from `previous` to `current`, and whether an editor would call it
     /// material: urgency raised, a kill, a correction, the headline's words changed, the lede
-    /// rewritten, paragraphs added or removed, or at least `material_body_change` of the body's
-    /// wording changed. A touched-up word or two is not.
+    /// rewritten, paragraphs added, or at least `material_body_change` of the body's wording
+    /// new. A touched-up word or two is not, nor a trimmed story.
     fn change_summary(
         &self,
         previous: &Entry,
@@ -551,14 +551,14 @@ impl Lineage {
             .is_some_and(|share| share >= self.config.material_lede_change);
         let body_changed = body_change(previous, current);
         // A paragraph edited in place is one removed and one added: its size is in
-        // `body_changed`; paragraphs added or removed change the count.
-        let paragraphs_count_changed = added != removed;
+        // `body_changed`. Paragraphs only removed (a trimmed story) tell a desk nothing new.
+        let paragraphs_added = added > removed;
         let material = urgency_raised
             || kill
             || correction
             || headline_changed
             || lede_rewritten
-            || paragraphs_count_changed
+            || paragraphs_added
             || f64::from(body_changed) >= self.config.material_body_change;
         Change {
             from_version: previous.version_seq,
@@ -576,8 +576,10 @@ impl Lineage {
     }
 }
 
-/// The estimated share of the body's 4-word sequences that changed (one minus the MinHash
-/// Jaccard similarity of the two versions), rounded to two places.
+/// The estimated share of the new version's 4-word sequences that the previous one did not
+/// have: its new wording, rounded to two places. Trimming a story adds none; a rewritten
+/// sentence or a new paragraph adds its share. From the MinHash Jaccard estimate and the set
+/// sizes: |A ∩ B| = J (|A| + |B|) / (1 + J).
 fn body_change(previous: &Entry, current: &Entry) -> f32 {
     if previous.signature.len() != minhash::HASHES || current.signature.len() != minhash::HASHES {
         return 0.0;
@@ -586,7 +588,13 @@ fn body_change(previous: &Entry, current: &Entry) -> f32 {
         signature.iter().map(|v| minhash::narrow(*v)).collect()
     };
     let similarity = minhash::jaccard(&narrow(&previous.signature), &narrow(&current.signature));
-    ((1.0 - similarity) * 100.0).round() as f32 / 100.0
+    let (before, after) = (
+        f64::from(previous.shingle_count),
+        f64::from(current.shingle_count.max(1)),
+    );
+    let shared = similarity * (before + after) / (1.0 + similarity);
+    let new_share = (1.0 - shared / after).clamp(0.0, 1.0);
+    (new_share * 100.0).round() as f32 / 100.0
 }
 
 #[cfg(test)]

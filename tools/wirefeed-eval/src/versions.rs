@@ -96,7 +96,7 @@ impl Outcome {
                 || c.correction
                 || c.reinstated
                 || c.lede_rewritten
-                || c.paragraphs_added + c.paragraphs_removed > 0
+                || c.paragraphs_added > c.paragraphs_removed
                 || c.body_changed >= threshold
         })
     }
