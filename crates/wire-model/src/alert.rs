@@ -36,8 +36,9 @@ pub struct Alert {
     /// older alerts, which are `new`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// For updates and kills, what changed: `headline changed`, `urgency raised`,
-    /// `correction`, `2 paragraphs added`, `killed`.
+    /// For updates and kills, what changed, in a desk's words: `headline rewritten`,
+    /// `urgency raised to 1`, `lede rewritten`, `2 paragraphs added`, `about 35% of the text
+    /// changed`, `correction`, `reinstated`, `killed by AFP`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<String>,
     /// The story is under embargo until this time: the desk may prepare it but must not run
