@@ -29,7 +29,8 @@ impl EventTimes {
     }
 }
 
-/// Embargoes: a copy carries its own embargo, else its family's; a copy from an outlet (not
+/// Embargoes: a copy carries its own embargo, else its family's while that still holds (a
+/// version or a copy sent without the embargo does not lift it); a copy from an outlet (not
 /// the agency) published while its family's embargo still held broke it, and says so.
 pub fn apply_embargo(
     envelope: &mut Envelope,
@@ -43,15 +44,17 @@ pub fn apply_embargo(
         .map(|until| until.timestamp());
     let family = related.and_then(|related| related.embargoed_until);
     entry.embargoed_until = own.or(family);
+    let (None, Some(until)) = (own, family) else {
+        return;
+    };
+    if until <= times.event {
+        return;
+    }
+    envelope.article.embargoed_until = DateTime::from_timestamp(until, 0);
     let is_pickup = related.is_some_and(|related| related.family == entry.family)
         && envelope.wire.version_seq == Some(1);
-    if let (None, Some(until)) = (own, family)
-        && until > times.event
-        && is_pickup
-        && !envelope.wire.from_agency
-    {
+    if is_pickup && !envelope.wire.from_agency {
         envelope.wire.embargo_broken = true;
-        envelope.article.embargoed_until = DateTime::from_timestamp(until, 0);
     }
 }
 

@@ -258,8 +258,18 @@ fn a_pickup_published_before_the_embargo_lifts_is_flagged_and_keeps_the_embargo(
     let early = enrich(&mut stage, pickup(&STRAITS_TIMES, 2), 2);
     assert!(early[0].wire.embargo_broken);
     assert_eq!(early[0].article.embargoed_until, Some(at(6)));
+    // AFP's next version, sent before the embargo lifts without repeating it, keeps it.
+    let mut longer: Vec<&str> = STORY.to_vec();
+    longer.push("Lavrov told reporters after midnight that the two sides had agreed on the outline of a joint plan.");
+    let update = enrich(&mut stage, article(&AFP, HEADLINE, &longer, 3), 3);
+    assert_eq!(update[0].article.embargoed_until, Some(at(6)));
+    assert!(!update[0].wire.embargo_broken, "the agency's own version");
     let after = enrich(&mut stage, pickup(&DAILY, 7), 7);
     assert!(!after[0].wire.embargo_broken);
+    assert_eq!(
+        after[0].article.embargoed_until, None,
+        "the embargo has lifted"
+    );
 }
 
 fn version(stage: &mut EnricherStage, headline: &str, paragraphs: &[&str], hour: i64) -> Envelope {
