@@ -393,3 +393,61 @@ fn an_article_from_a_clock_in_the_future_does_not_evict_the_window() {
     let copy = enrich(&mut stage, pickup(&STRAITS_TIMES, 3), 3);
     assert_eq!(copy[0].wire.duplicate_of.as_deref(), Some(AFP.uri));
 }
+
+/// The topics the stage sends one input to.
+fn destinations(stage: &mut EnricherStage, envelope: Envelope, hour: i64) -> Vec<(String, String)> {
+    use wire_runtime::{Delivery, Outcome, Record, Stage};
+    let delivery = Delivery {
+        record: Record::new(wire_model::topics::ARTICLES, "k", envelope.encode()),
+        partition: 0,
+        offset: 0,
+    };
+    match stage.handle(&delivery, at(hour)) {
+        Outcome::Emit { records, .. } => records
+            .iter()
+            .map(|record| {
+                let envelope = Envelope::decode(&record.payload).unwrap();
+                (record.topic.clone(), envelope.article.uri)
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn a_kill_reaches_every_desk_topic_and_a_late_copy_none() {
+    use wirefeed_enricher::config::RouteConfig;
+    let mut config = EnricherConfig::default();
+    config.tagging.enabled = false;
+    config.tagging.routes = vec![
+        RouteConfig {
+            topic: Some("syria-peace-process".to_owned()),
+            country: None,
+            to: "wire.topic.syria.v1".to_owned(),
+        },
+        RouteConfig {
+            topic: None,
+            country: Some("RU".to_owned()),
+            to: "wire.topic.russia.v1".to_owned(),
+        },
+    ];
+    let mut stage = EnricherStage::new(&config);
+    destinations(&mut stage, article(&AFP, HEADLINE, &STORY, 1), 1);
+    destinations(&mut stage, pickup(&STRAITS_TIMES, 2), 2);
+    let out = destinations(&mut stage, kill(3), 3);
+    let to = |topic: &str, uri: &str| out.contains(&(topic.to_owned(), uri.to_owned()));
+    for uri in [AFP.uri, STRAITS_TIMES.uri] {
+        assert!(to("wire.enriched.v1", uri), "{out:?}");
+        assert!(to("wire.topic.syria.v1", uri), "{out:?}");
+        assert!(to("wire.topic.russia.v1", uri), "{out:?}");
+    }
+    // The original's kill goes to wire.stories.v1, where the original went; the pickup never
+    // was there.
+    assert!(to("wire.stories.v1", AFP.uri), "{out:?}");
+    assert!(!to("wire.stories.v1", STRAITS_TIMES.uri), "{out:?}");
+    let late = destinations(&mut stage, pickup(&DAILY, 4), 4);
+    assert_eq!(
+        late,
+        [("wire.enriched.v1".to_owned(), DAILY.uri.to_owned())]
+    );
+}
