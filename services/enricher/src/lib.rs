@@ -8,7 +8,7 @@
 //! classifiers, with `wire.evidence` and `wire.regions`; configured routes copy it to a desk's
 //! topic (`wire.topic.<id>.v1`).
 //!
-//! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
+//! Modules: `change` (pure: what a new version changed, material or not), `agencies` (pure: which wire agency), `newsroom` (pure: stream time, embargoes, notices), [`features`] (pure: words, shingles, numbers and names, update markers),
 //! [`minhash`] (pure: signatures, LSH bands), `story` (pure: event clusters), `index` (the
 //! window: exact and LSH lookups, eviction; its compact parts in `compact_entry`, `interner`,
 //! `bands`, `postings`), `lineage` (pure: the decision), `events` (telemetry), [`tagging`],
@@ -33,6 +33,7 @@
 
 mod agencies;
 mod bands;
+mod change;
 mod compact_entry;
 pub mod config;
 mod events;

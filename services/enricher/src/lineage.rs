@@ -21,6 +21,7 @@
 //! advance with the latest event time seen, so a replayed archive gives what live copy gave.
 
 use crate::agencies::{Agencies, Provenance};
+use crate::change;
 use crate::config::EnricherConfig;
 use crate::features::{self, UpdateMarker};
 use crate::index::{EARLIER_VERSIONS_KEPT, Entry, Index};
@@ -198,15 +199,16 @@ impl Lineage {
     }
 
     /// Takes in an entry another enricher instance wrote (see
-    /// [`wire_runtime::Stage::apply_state_changes`]), unless this index already holds the same
-    /// or a later version of the article (a late echo of a write the partition's new owner has
-    /// since superseded). Returns whether it was taken.
+    /// [`wire_runtime::Stage::apply_state_changes`]), unless this index already holds a later
+    /// version of the article (a late echo of a write the partition's new owner has since
+    /// superseded) or the same entry. Returns whether it was taken.
     pub fn merge_remote(&mut self, entry: Entry) -> bool {
-        if self
-            .index
-            .by_uri(&entry.uri)
-            .is_some_and(|held| held.version_seq() >= entry.version_seq)
-        {
+        // The same version with another status is a kill or its lifting, which leaves the
+        // version number as it is.
+        if self.index.by_uri(&entry.uri).is_some_and(|held| {
+            held.version_seq() > entry.version_seq
+                || (held.version_seq() == entry.version_seq && held.entry() == entry)
+        }) {
             return false;
         }
         self.restore(entry);
@@ -260,7 +262,8 @@ impl Lineage {
         }
         match relation {
             Relation::VersionOfSameUri(previous) | Relation::VersionOfUpdatedItem(previous) => {
-                let change = self.change_summary(&previous, &entry, features.marker, canceled);
+                let change =
+                    change::summary(&previous, &entry, features.marker, canceled, &self.config);
                 entry.family = previous.family.clone();
                 entry.version_seq = previous.version_seq + 1;
                 if previous.uri == uri {
@@ -518,106 +521,6 @@ fn new_entry(
     }
 }
 
-impl Lineage {
-    /// What changed from `previous` to `current`, and whether an editor would call it
-    /// material: urgency raised, a kill, a correction, the headline's words changed, the lede
-    /// rewritten, paragraphs added, or at least `material_body_change` of the body's wording
-    /// new. A touched-up word or two is not, nor a trimmed story.
-    fn change_summary(
-        &self,
-        previous: &Entry,
-        current: &Entry,
-        marker: Option<UpdateMarker>,
-        canceled: bool,
-    ) -> Change {
-        let added = current
-            .paragraphs
-            .iter()
-            .filter(|p| !previous.paragraphs.contains(p))
-            .count() as u32;
-        let removed = previous
-            .paragraphs
-            .iter()
-            .filter(|p| !current.paragraphs.contains(p))
-            .count() as u32;
-        let headline_changed = previous.headline_hash != current.headline_hash;
-        let urgency_raised = matches!(
-            (previous.urgency, current.urgency),
-            (Some(before), Some(after)) if after < before
-        );
-        let kill = canceled && !previous.canceled;
-        let correction = marker == Some(UpdateMarker::Correction);
-        let lede_rewritten = features::lede_change(&previous.lede, &current.lede)
-            .is_some_and(|share| share >= self.config.material_lede_change);
-        let body_changed = body_change(previous, current);
-        // A paragraph edited in place is one removed and one added: its size is in
-        // `body_changed`. Paragraphs only removed (a trimmed story) tell a desk nothing new.
-        let paragraphs_added = added > removed;
-        let material = urgency_raised
-            || kill
-            || correction
-            || headline_changed
-            || lede_rewritten
-            || paragraphs_added
-            || f64::from(body_changed) >= self.config.material_body_change;
-        Change {
-            from_version: previous.version_seq,
-            headline_changed,
-            paragraphs_added: added,
-            paragraphs_removed: removed,
-            urgency_raised,
-            kill,
-            correction,
-            lede_rewritten,
-            body_changed,
-            reinstated: false,
-            material,
-        }
-    }
-}
-
-/// The estimated share of the new version's 4-word sequences that the previous one did not
-/// have: its new wording, rounded to two places. Trimming a story adds none; a rewritten
-/// sentence or a new paragraph adds its share. From the MinHash Jaccard estimate and the set
-/// sizes: |A ∩ B| = J (|A| + |B|) / (1 + J).
-fn body_change(previous: &Entry, current: &Entry) -> f32 {
-    if previous.signature.len() != minhash::HASHES || current.signature.len() != minhash::HASHES {
-        return 0.0;
-    }
-    let narrow = |signature: &[u32]| -> Vec<minhash::Value> {
-        signature.iter().map(|v| minhash::narrow(*v)).collect()
-    };
-    let similarity = minhash::jaccard(&narrow(&previous.signature), &narrow(&current.signature));
-    let (before, after) = (
-        f64::from(previous.shingle_count),
-        f64::from(current.shingle_count.max(1)),
-    );
-    let shared = similarity * (before + after) / (1.0 + similarity);
-    let new_share = (1.0 - shared / after).clamp(0.0, 1.0);
-    (new_share * 100.0).round() as f32 / 100.0
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn the_verdict_labels_are_a_small_fixed_set() {
-        let mut labels: Vec<&str> = Kinship::ALL.iter().map(|kinship| kinship.label()).collect();
-        labels.push(Verdict::Resend.label());
-        let distinct: HashSet<&str> = labels.iter().copied().collect();
-        assert_eq!(distinct.len(), labels.len(), "{labels:?}");
-        assert_eq!(
-            distinct,
-            HashSet::from([
-                "resend",
-                "version",
-                "updated_item",
-                "pickup",
-                "new_family",
-                "story_joined"
-            ])
-        );
-    }
-}
+#[path = "lineage_tests.rs"]
+mod tests;
