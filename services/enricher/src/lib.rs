@@ -1,18 +1,23 @@
 //! The enricher: reads articles from `wire.articles.v1`, works out their lineage ([`lineage`]:
 //! re-sends, versions with change summaries, near-duplicate pickups found with MinHash LSH and
 //! verified, story families, kills) and publishes them to `wire.enriched.v1` keyed by family
-//! id; originals and material new versions also go to `wire.stories.v1`.
+//! id; originals and material new versions also go to `wire.stories.v1`. A kill also publishes
+//! a kill notice for every copy of the family already out, and a copy that takes the family's
+//! original from another publishes a handover record for it (see the README's "Editorial
+//! signals").
 //!
 //! When `[enricher.tagging]` is on (the default), every enriched article is also tagged
 //! ([`tagging`]): places with roles, IPTC Media Topics, operator story topics and trained
 //! classifiers, with `wire.evidence` and `wire.regions`; configured routes copy it to a desk's
 //! topic (`wire.topic.<id>.v1`).
 //!
-//! Modules: `change` (pure: what a new version changed, material or not), `agencies` (pure: which wire agency), `newsroom` (pure: stream time, embargoes, notices), [`features`] (pure: words, shingles, numbers and names, update markers),
+//! Modules: [`features`] (pure: words, shingles, numbers and names, update markers),
 //! [`minhash`] (pure: signatures, LSH bands), `story` (pure: event clusters), `index` (the
 //! window: exact and LSH lookups, eviction; its compact parts in `compact_entry`, `interner`,
-//! `bands`, `postings`), `lineage` (pure: the decision), `events` (telemetry), [`tagging`],
-//! [`config`].
+//! `bands`, `postings`), `lineage` (pure: the decision), `change` (pure: what a new version
+//! changed, material or not), `agencies` (pure: which wire agency a copy is), `newsroom` (pure:
+//! stream time, embargoes, kill notices and original handovers), `events` (telemetry),
+//! [`tagging`], [`config`].
 //!
 //! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
 //! context of its [`wire_runtime::Process`], `wirefeed run` through the in-process pipeline; the
