@@ -7,6 +7,8 @@
 //!
 //! - [`republish`]: the copies a newsroom sees of a real story (outlet pickups, agency updates)
 //!   with their families known (`wirefeed-eval dedup`, and the bench corpus below);
+//! - [`newsroom`]: the same copies with kills, embargoes and late agency copy mixed in, each
+//!   item with its gold story and role (`wirefeed-eval newsroom`);
 //! - [`raw_items`]: `wire.raw.v1` items in time order made from Reuters-21578 stories and their
 //!   republications, ninjs for the agency and RSS for outlets (`wirefeed-bench core` and
 //!   `pipeline`);
@@ -18,6 +20,7 @@
 
 pub mod bad_feeds;
 pub mod markup;
+pub mod newsroom;
 pub mod raw_items;
 pub mod republish;
 pub mod soak;

@@ -4,6 +4,8 @@
 //!
 //! - `dedup`: duplicate, version and family decisions on Reuters-21578 with generated
 //!   republications ([`dedup`], [`wire_corpus::republish`], [`reference`]);
+//! - `newsroom`: kills, embargoes, one original per family and archive against live on
+//!   Reuters-21578 with editorial events ([`newsroom`], checked by [`newsroom_checks`]);
 //! - `places`: countries of the region tagger against Reuters-21578 `PLACES` ([`places`]);
 //! - `topics`: the topic classifier on the ModApte top ten ([`topics`]);
 //! - `stories`: event clusters on ECB+ ([`stories`], scored by [`clusters`]), with live or
@@ -16,6 +18,9 @@
 
 pub mod clusters;
 pub mod dedup;
+pub mod newsroom;
+pub mod newsroom_checks;
+mod newsroom_report;
 pub mod places;
 pub mod reference;
 pub mod stories;

@@ -24,6 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Dedup(commands::dedup::DedupArgs),
+    Newsroom(commands::newsroom::NewsroomArgs),
     Places(commands::places::PlacesArgs),
     Topics(commands::topics::TopicsArgs),
     Stories(commands::stories::StoriesArgs),
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
     let config = cli.config.as_deref();
     wire_runtime::binary::exit_code(match cli.command {
         Command::Dedup(args) => args.run(config),
+        Command::Newsroom(args) => args.run(config),
         Command::Places(args) => args.run(),
         Command::Topics(args) => args.run(),
         Command::Stories(args) => args.run(config),
