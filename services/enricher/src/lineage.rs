@@ -29,6 +29,7 @@ use crate::minhash;
 use crate::newsroom;
 use crate::story::Stories;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use wire_model::{ArticleId, Change, Envelope, FamilyId, PubStatus, content_hash, notice};
 
 /// What the lineage core decided.
@@ -106,6 +107,9 @@ pub struct Lineage {
     agencies: Agencies,
     /// The stream's time: the latest event time seen (seconds since the epoch).
     clock: i64,
+    /// The embargo of each family any copy of which carried one (seconds since the epoch),
+    /// until the window passes it: every copy of the family keeps it while it holds.
+    embargoes: HashMap<FamilyId, i64>,
 }
 
 struct Features {
@@ -177,6 +181,7 @@ impl Lineage {
             agencies: Agencies::new(&config.agencies, &config.agency_sources),
             config,
             clock: i64::MIN,
+            embargoes: HashMap::new(),
         }
     }
 
@@ -188,6 +193,9 @@ impl Lineage {
     /// Puts back an entry persisted by an earlier run.
     pub fn restore(&mut self, entry: Entry) {
         self.clock = self.clock.max(entry.indexed_at);
+        if let Some(until) = entry.embargoed_until {
+            self.note_embargo(&entry.family, until);
+        }
         self.stories.observe(&entry.key_tokens);
         if entry.is_original
             && let Some(story) = &entry.story
@@ -251,6 +259,11 @@ impl Lineage {
             | Relation::DuplicateOf(entry, _) => Some(entry.clone()),
             Relation::New => None,
         };
+        let mut family_embargo = related.as_ref().and_then(|related| {
+            related
+                .embargoed_until
+                .max(self.embargoes.get(&related.family).copied())
+        });
         let mut kinship = match relation {
             Relation::VersionOfSameUri(_) => Kinship::Version,
             Relation::VersionOfUpdatedItem(_) => Kinship::UpdatedItem,
@@ -277,6 +290,15 @@ impl Lineage {
                 entry.duplicate_of = previous.duplicate_of.clone();
                 if previous.uri != uri {
                     envelope.wire.version_of = Some(previous.uri.clone());
+                    if previous.is_original {
+                        // The agency's update under a new uri is the family's original now;
+                        // the item it updates says so in its next record.
+                        let embargo = own_or_family_embargo(&envelope, family_embargo);
+                        let (notice, old) =
+                            self.hand_over(previous.clone(), &envelope, embargo, now);
+                        notices.push(notice);
+                        changed.push(old);
+                    }
                 }
                 entry.story = previous.story.clone();
                 if canceled {
@@ -288,32 +310,29 @@ impl Lineage {
             Relation::DuplicateOf(matched, similarity) => {
                 entry.family = matched.family.clone();
                 entry.story = matched.story.clone();
-                let original_uri = matched.duplicate_of.clone().unwrap_or(matched.uri.clone());
-                let original = self.index.by_uri(&original_uri).map(|view| view.entry());
-                let replaces_original = original.as_ref().is_some_and(|o| {
-                    (entry.agency, -entry.first_created) > (o.agency, -o.first_created)
-                });
-                match original {
-                    Some(mut old) if replaces_original => {
-                        // This copy is earlier (or the agency's own): it is the original now,
-                        // and the copy that was says so in its next record.
-                        old.is_original = false;
-                        old.duplicate_of = Some(uri.clone());
-                        old.version_seq += 1;
-                        notices.push(newsroom::notice(
-                            notice::ORIGINAL_HANDOVER,
-                            &envelope,
-                            &old,
-                            now,
-                        ));
-                        changed.push(old.clone());
-                        self.index.upsert(old);
-                    }
-                    _ => {
-                        entry.is_original = false;
-                        entry.duplicate_of = Some(original_uri);
-                        envelope.wire.similarity = Some(similarity);
-                    }
+                let original = self.current_original(&matched);
+                family_embargo = family_embargo.max(original.embargoed_until);
+                // When the family's original has left the window, the chain ends at a copy
+                // that is not the original: the original stays the one that left.
+                let original_in_window = original.is_original;
+                let replaces_original = original_in_window
+                    && (entry.agency, -entry.first_created)
+                        > (original.agency, -original.first_created);
+                if !original_in_window {
+                    entry.is_original = false;
+                    entry.duplicate_of = original.duplicate_of.or(Some(original.uri));
+                    envelope.wire.similarity = Some(similarity);
+                } else if replaces_original {
+                    // This copy is earlier (or the agency's own): it is the original now, and
+                    // the copy that was says so in its next record.
+                    let embargo = own_or_family_embargo(&envelope, family_embargo);
+                    let (notice, old) = self.hand_over(original, &envelope, embargo, now);
+                    notices.push(notice);
+                    changed.push(old);
+                } else {
+                    entry.is_original = false;
+                    entry.duplicate_of = Some(original.uri);
+                    envelope.wire.similarity = Some(similarity);
                 }
             }
             Relation::New => {
@@ -343,7 +362,10 @@ impl Lineage {
         wire.version_seq = Some(entry.version_seq);
         wire.is_original = Some(entry.is_original);
         wire.duplicate_of = entry.duplicate_of.clone();
-        newsroom::apply_embargo(&mut envelope, &mut entry, related.as_ref(), &times);
+        newsroom::apply_embargo(&mut envelope, &mut entry, family_embargo, &times);
+        if let Some(until) = entry.embargoed_until {
+            self.note_embargo(&entry.family, until);
+        }
         let kill_records = self.apply_kill(&mut envelope, &mut entry, related.as_ref(), now);
         changed.extend(kill_records.changed);
         notices.extend(kill_records.notices);
@@ -352,6 +374,7 @@ impl Lineage {
         let oldest = self.clock - (self.config.window_hours as i64) * 3600;
         let evicted = self.index.evict(oldest, self.config.dedup_capacity);
         self.stories.evict(oldest);
+        self.embargoes.retain(|_, until| *until >= oldest);
         Verdict::Enriched {
             envelope: Box::new(envelope),
             kinship,
@@ -359,6 +382,48 @@ impl Lineage {
             evicted,
             notices,
         }
+    }
+
+    /// Keeps `until` as `family`'s embargo (the latest of those its copies carried).
+    fn note_embargo(&mut self, family: &FamilyId, until: i64) {
+        let held = self.embargoes.entry(family.clone()).or_insert(until);
+        *held = (*held).max(until);
+    }
+
+    /// The family's current original, from one of its copies: the copy's original, followed
+    /// through the handovers since (the copy itself when it is the original).
+    fn current_original(&self, copy: &Entry) -> Entry {
+        let mut original = copy.clone();
+        // A handover chain is short; the bound only guards against a cycle in a corrupt store.
+        for _ in 0..16 {
+            let Some(next) = original.duplicate_of.as_deref() else {
+                break;
+            };
+            match self.index.by_uri(next) {
+                Some(view) => original = view.entry(),
+                None => break,
+            }
+        }
+        original
+    }
+
+    /// `old` is no longer its family's original: `cause` is. Updates its index entry (its
+    /// next version, the new original's embargo if it has none) and returns the handover
+    /// record for it and the entry as it is now.
+    fn hand_over(
+        &mut self,
+        mut old: Entry,
+        cause: &Envelope,
+        embargo: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> (Envelope, Entry) {
+        old.is_original = false;
+        old.duplicate_of = Some(cause.article.uri.clone());
+        old.version_seq += 1;
+        old.embargoed_until = old.embargoed_until.max(embargo);
+        let notice = newsroom::notice(notice::ORIGINAL_HANDOVER, cause, &old, now);
+        self.index.upsert(old.clone());
+        (notice, old)
     }
 
     /// Kills: a kill by the family's original or an agency withdraws every copy already out
@@ -406,7 +471,11 @@ impl Lineage {
             .index
             .by_uri(&killer)
             .is_none_or(|kill| kill.source() == entry.source);
-        if envelope.wire.from_agency && killed_by_this_source {
+        // Only the agency's next version of the very item it killed lifts the kill, not
+        // another of its items that resembles it.
+        let is_version_of_kill =
+            entry.version_seq > 1 && related.is_some_and(|related| related.uri == killer);
+        if envelope.wire.from_agency && killed_by_this_source && is_version_of_kill {
             records
                 .changed
                 .extend(self.index.reinstate_family(&entry.family));
@@ -469,6 +538,15 @@ impl Lineage {
             None => Relation::New,
         }
     }
+}
+
+/// The embargo `envelope` carries, else its family's (seconds since the epoch).
+fn own_or_family_embargo(envelope: &Envelope, family: Option<i64>) -> Option<i64> {
+    envelope
+        .article
+        .embargoed_until
+        .map(|until| until.timestamp())
+        .or(family)
 }
 
 /// What a kill or its lifting changed beside the article itself.

@@ -35,14 +35,13 @@ impl EventTimes {
 pub fn apply_embargo(
     envelope: &mut Envelope,
     entry: &mut Entry,
-    related: Option<&Entry>,
+    family: Option<i64>,
     times: &EventTimes,
 ) {
     let own = envelope
         .article
         .embargoed_until
         .map(|until| until.timestamp());
-    let family = related.and_then(|related| related.embargoed_until);
     entry.embargoed_until = own.or(family);
     let (None, Some(until)) = (own, family) else {
         return;
@@ -51,8 +50,7 @@ pub fn apply_embargo(
         return;
     }
     envelope.article.embargoed_until = DateTime::from_timestamp(until, 0);
-    let is_pickup = related.is_some_and(|related| related.family == entry.family)
-        && envelope.wire.version_seq == Some(1);
+    let is_pickup = envelope.wire.version_seq == Some(1);
     if is_pickup && !envelope.wire.from_agency {
         envelope.wire.embargo_broken = true;
     }
@@ -80,10 +78,18 @@ pub fn notice(kind: &'static str, cause: &Envelope, copy: &Entry, now: DateTime<
         }),
         ..Article::default()
     };
+    let mut embargo_broken = false;
     if kill {
         article.headlines = cause.article.headlines.clone();
         article.bodies = cause.article.bodies.clone();
         article.language = cause.article.language.clone();
+    } else if let Some(until) = copy.embargoed_until
+        && until > copy.first_created
+    {
+        // The copy's embargo stays on its latest record; an outlet's copy published before
+        // the lift broke it.
+        article.embargoed_until = DateTime::from_timestamp(until, 0);
+        embargo_broken = !copy.agency;
     }
     let wire = WireMeta {
         source: copy.source.as_str().into(),
@@ -109,6 +115,7 @@ pub fn notice(kind: &'static str, cause: &Envelope, copy: &Entry, now: DateTime<
         },
         killed_by: copy.killed_by.clone(),
         notice: Some(kind.to_owned()),
+        embargo_broken,
         ..WireMeta::default()
     };
     Envelope::new(article, wire)

@@ -451,3 +451,59 @@ fn a_kill_reaches_every_desk_topic_and_a_late_copy_none() {
         [("wire.enriched.v1".to_owned(), DAILY.uri.to_owned())]
     );
 }
+
+#[test]
+fn an_agency_update_under_a_new_uri_is_the_one_original_after_it() {
+    let mut stage = stage();
+    let mut records = enrich(&mut stage, article(&AFP, HEADLINE, &STORY, 1), 1);
+    records.extend(enrich(&mut stage, pickup(&STRAITS_TIMES, 2), 2));
+    let mut longer: Vec<&str> = STORY.to_vec();
+    longer.push("Lavrov told reporters after midnight that the two sides had agreed on the outline of a joint plan.");
+    let update_copy = Copy {
+        uri: "urn:newsml:afp.com:20261205:kerry-putin-update",
+        ..AFP
+    };
+    let update = enrich(
+        &mut stage,
+        article(&update_copy, &format!("UPDATE 1-{HEADLINE}"), &longer, 3),
+        3,
+    );
+    assert_eq!(update[0].wire.version_of.as_deref(), Some(AFP.uri));
+    assert_eq!(update[0].wire.is_original, Some(true));
+    assert_eq!(update[1].article.uri, AFP.uri);
+    assert_eq!(
+        update[1].wire.notice.as_deref(),
+        Some(notice::ORIGINAL_HANDOVER)
+    );
+    records.extend(update);
+    // A later pickup points at the update, the family's original now.
+    let late = enrich(&mut stage, pickup(&DAILY, 4), 4);
+    assert_eq!(late[0].wire.duplicate_of.as_deref(), Some(update_copy.uri));
+    records.extend(late);
+    let latest = latest(&records);
+    let originals: Vec<&str> = latest
+        .values()
+        .filter(|record| record.wire.is_original == Some(true))
+        .map(|record| record.article.uri.as_str())
+        .collect();
+    assert_eq!(originals, [update_copy.uri]);
+}
+
+#[test]
+fn the_embargo_of_any_copy_holds_for_the_whole_family() {
+    let mut stage = stage();
+    // The family starts with an outlet's copy; AFP's embargoed copy joins it later (filed
+    // earlier, fetched later) and a second outlet's copy matches the first outlet's.
+    enrich(&mut stage, pickup(&STRAITS_TIMES, 2), 2);
+    let mut embargoed = article(&AFP, HEADLINE, &STORY, 1);
+    embargoed.article.embargoed_until = Some(at(8));
+    embargoed.wire.fetched_at = at(3);
+    let out = enrich(&mut stage, embargoed, 3);
+    // The outlet's copy, out before the lift, loses the original and keeps the embargo.
+    let handover = &out[1];
+    assert_eq!(handover.article.embargoed_until, Some(at(8)));
+    assert!(handover.wire.embargo_broken);
+    let second = enrich(&mut stage, pickup(&DAILY, 4), 4);
+    assert_eq!(second[0].article.embargoed_until, Some(at(8)));
+    assert!(second[0].wire.embargo_broken);
+}
