@@ -256,14 +256,17 @@ impl Lineage {
         let related = match &relation {
             Relation::VersionOfSameUri(entry)
             | Relation::VersionOfUpdatedItem(entry)
-            | Relation::DuplicateOf(entry, _) => Some(entry.clone()),
+            | Relation::DuplicateOf(entry, _) => Some(Related::of(entry)),
             Relation::New => None,
         };
-        let mut family_embargo = related.as_ref().and_then(|related| {
-            related
+        let mut family_embargo = match &relation {
+            Relation::VersionOfSameUri(entry)
+            | Relation::VersionOfUpdatedItem(entry)
+            | Relation::DuplicateOf(entry, _) => entry
                 .embargoed_until
-                .max(self.embargoes.get(&related.family).copied())
-        });
+                .max(self.embargoes.get(&entry.family).copied()),
+            Relation::New => None,
+        };
         let mut kinship = match relation {
             Relation::VersionOfSameUri(_) => Kinship::Version,
             Relation::VersionOfUpdatedItem(_) => Kinship::UpdatedItem,
@@ -310,7 +313,7 @@ impl Lineage {
             Relation::DuplicateOf(matched, similarity) => {
                 entry.family = matched.family.clone();
                 entry.story = matched.story.clone();
-                let original = self.current_original(&matched);
+                let original = self.current_original(matched);
                 family_embargo = family_embargo.max(original.embargoed_until);
                 // When the family's original has left the window, the chain ends at a copy
                 // that is not the original: the original stays the one that left.
@@ -392,8 +395,8 @@ impl Lineage {
 
     /// The family's current original, from one of its copies: the copy's original, followed
     /// through the handovers since (the copy itself when it is the original).
-    fn current_original(&self, copy: &Entry) -> Entry {
-        let mut original = copy.clone();
+    fn current_original(&self, copy: Entry) -> Entry {
+        let mut original = copy;
         // A handover chain is short; the bound only guards against a cycle in a corrupt store.
         for _ in 0..16 {
             let Some(next) = original.duplicate_of.as_deref() else {
@@ -433,7 +436,7 @@ impl Lineage {
         &mut self,
         envelope: &mut Envelope,
         entry: &mut Entry,
-        related: Option<&Entry>,
+        related: Option<&Related>,
         now: DateTime<Utc>,
     ) -> KillRecords {
         let mut records = KillRecords::default();
@@ -547,6 +550,25 @@ fn own_or_family_embargo(envelope: &Envelope, family: Option<i64>) -> Option<i64
         .embargoed_until
         .map(|until| until.timestamp())
         .or(family)
+}
+
+/// What the kill rules need of the entry an article was found to relate to.
+struct Related {
+    uri: String,
+    version_seq: u32,
+    is_original: bool,
+    killed_by: Option<String>,
+}
+
+impl Related {
+    fn of(entry: &Entry) -> Self {
+        Self {
+            uri: entry.uri.clone(),
+            version_seq: entry.version_seq,
+            is_original: entry.is_original,
+            killed_by: entry.killed_by.clone(),
+        }
+    }
 }
 
 /// What a kill or its lifting changed beside the article itself.
