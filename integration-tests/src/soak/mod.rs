@@ -94,6 +94,9 @@ pub struct SoakReport {
     pub redelivered: usize,
     /// Records whose input is unknown.
     pub unexpected: usize,
+    /// Records the enricher published for earlier copies (original handovers after agency
+    /// updates, kill notices): explained, with no input of their own.
+    pub notices: usize,
     pub alert_pairs_expected: usize,
     pub alert_pairs_missing: usize,
     /// (subscription, family) pairs with more than one distinct `new` alert.
@@ -144,6 +147,9 @@ type ArticleVersion = (String, Option<u32>);
 #[derive(Debug, Clone)]
 struct EnrichedSeen {
     token: Option<String>,
+    /// A record the enricher published for an earlier copy (`wire.notice`: a kill notice or
+    /// an original's handover), not for an input of its own.
+    notice: bool,
     id: ArticleVersion,
     family: String,
     matched: Vec<String>,
@@ -248,6 +254,7 @@ pub fn run(options: &SoakOptions) -> SoakReport {
             .unwrap_or_default();
         Some(EnrichedSeen {
             token: token_of(&text).map(str::to_owned),
+            notice: envelope.wire.notice.is_some(),
             id: (envelope.article.uri.clone(), envelope.wire.version_seq),
             family: wirefeed_alerter::ledger::family_of(&envelope)
                 .as_str()
@@ -514,6 +521,10 @@ fn count(
     for record in enriched {
         if !ids.insert(&record.id) {
             report.redelivered += 1;
+            continue;
+        }
+        if record.notice {
+            report.notices += 1;
             continue;
         }
         match record.token.as_deref() {
