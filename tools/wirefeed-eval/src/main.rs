@@ -24,6 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Dedup(commands::dedup::DedupArgs),
+    Formats(commands::formats::FormatsArgs),
     Newsroom(commands::newsroom::NewsroomArgs),
     Places(commands::places::PlacesArgs),
     Topics(commands::topics::TopicsArgs),
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
     let config = cli.config.as_deref();
     wire_runtime::binary::exit_code(match cli.command {
         Command::Dedup(args) => args.run(config),
+        Command::Formats(args) => args.run(),
         Command::Newsroom(args) => args.run(config),
         Command::Places(args) => args.run(),
         Command::Topics(args) => args.run(),
