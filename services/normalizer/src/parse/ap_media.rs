@@ -75,7 +75,7 @@ fn parse_item(item: &Value) -> Result<ParsedItem, ParseError> {
             .and_then(Value::as_u64)
             .and_then(super::urgency),
         pub_status,
-        kind: text("type"),
+        kind: text("type").as_deref().and_then(super::ninjs::news_type),
         signals: signals(item),
         slugline: text("slugline"),
         located: text("located").or_else(|| dateline_location(item)),

@@ -173,7 +173,7 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
             .find_map(|key| value.get(*key).and_then(Value::as_u64))
             .and_then(super::urgency),
         pub_status,
-        kind: text(&["type"]),
+        kind: text(&["type"]).as_deref().and_then(news_type),
         signals: signals(value),
         slugline: text(&["slugline"]),
         located: text(&["located"]),
@@ -182,6 +182,18 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
         subjects,
         ..ParsedItem::default()
     })
+}
+
+/// The ninjs 3 type of a 1.x/2.x or Superdesk `type`: Superdesk's text kinds (`story`,
+/// `advisory`, `preformatted`) are `text`; a type ninjs 3 does not know is dropped.
+pub(crate) fn news_type(kind: &str) -> Option<String> {
+    let kind = kind.trim().to_ascii_lowercase();
+    match kind.as_str() {
+        "text" | "audio" | "video" | "picture" | "graphic" | "composite" | "component"
+        | "event" | "planning" => Some(kind),
+        "story" | "advisory" | "preformatted" | "article" => Some("text".to_owned()),
+        _ => None,
+    }
 }
 
 fn nonblank(text: Option<String>) -> Option<String> {
