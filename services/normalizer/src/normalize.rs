@@ -104,7 +104,12 @@ fn parse_as(format: RawFormat, text: &str) -> Result<Parsed, ParseError> {
                     more_items: false,
                 })
             } else {
-                parse::ninjs::parse(&value).map(parsed)
+                let read = parse::ninjs::parse_document(&value)?;
+                Ok(Parsed {
+                    format: read.format.unwrap_or(format.as_str()),
+                    more_items: read.others > 0,
+                    ..parsed(read.item)
+                })
             }
         }
         RawFormat::NewsmlG2 => {

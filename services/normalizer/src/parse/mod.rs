@@ -2,6 +2,7 @@
 //! normalizer builds the ninjs article from. [`sniff`] tells a format from the content when the
 //! fetcher could not (JSON that is not ninjs, XML it did not know).
 
+pub mod ap_media;
 pub mod dpa;
 pub mod feed;
 pub mod markup;
@@ -88,7 +89,7 @@ pub fn sniff(text: &str) -> Option<wire_model::RawFormat> {
             .is_some_and(|v| v.contains("jsonfeed.org"))
         {
             Some(RawFormat::JsonFeed)
-        } else if value.get("uri").is_some() || value.get("headlines").is_some() {
+        } else if ap_media::is_ap_media(&value) || ninjs::looks_like_ninjs(&value) {
             Some(RawFormat::Ninjs)
         } else {
             None
