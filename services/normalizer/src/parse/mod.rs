@@ -10,6 +10,7 @@ pub mod newsml;
 pub mod ninjs;
 pub mod nitf;
 pub mod text;
+pub mod wire_text;
 pub mod xml;
 
 use chrono::{DateTime, Utc};
@@ -94,6 +95,9 @@ pub fn sniff(text: &str) -> Option<wire_model::RawFormat> {
         } else {
             None
         };
+    }
+    if wire_text::is_wire_message(text) {
+        return Some(RawFormat::Text);
     }
     if trimmed.starts_with('<') {
         return match xml::root_name(trimmed)?.as_str() {
