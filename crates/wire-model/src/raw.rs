@@ -48,6 +48,9 @@ pub enum RawFormat {
     Ninjs,
     #[serde(rename = "newsml-g2")]
     NewsmlG2,
+    /// IPTC NewsML 1.x (`<NewsML>` root: AFP NewsML 1.2, ANA, older dpa and Reuters).
+    #[serde(rename = "newsml-1")]
+    Newsml1,
     Nitf,
     Text,
     Unknown,
@@ -62,6 +65,7 @@ impl RawFormat {
             Self::JsonFeed => "json-feed",
             Self::Ninjs => "ninjs",
             Self::NewsmlG2 => "newsml-g2",
+            Self::Newsml1 => "newsml-1",
             Self::Nitf => "nitf",
             Self::Text => "text",
             Self::Unknown => "unknown",
