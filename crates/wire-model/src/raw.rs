@@ -156,3 +156,30 @@ impl Schema for RawItem {
         &self.schema
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RawFormat;
+
+    #[test]
+    fn each_format_serializes_as_its_name() {
+        for format in [
+            RawFormat::Rss,
+            RawFormat::Atom,
+            RawFormat::Rdf,
+            RawFormat::JsonFeed,
+            RawFormat::Ninjs,
+            RawFormat::NewsmlG2,
+            RawFormat::Newsml1,
+            RawFormat::Nitf,
+            RawFormat::Text,
+            RawFormat::Unknown,
+        ] {
+            let json = serde_json::to_value(format).unwrap_or_default();
+            assert_eq!(json.as_str(), Some(format.as_str()));
+            let back: Option<RawFormat> = serde_json::from_value(json).ok();
+            assert_eq!(back, Some(format));
+        }
+        assert_eq!(RawFormat::Newsml1.as_str(), "newsml-1");
+    }
+}
