@@ -48,6 +48,9 @@ pub enum RawFormat {
     Ninjs,
     #[serde(rename = "newsml-g2")]
     NewsmlG2,
+    /// IPTC NewsML 1.x (`<NewsML>` root: AFP NewsML 1.2, ANA, older dpa and Reuters).
+    #[serde(rename = "newsml-1")]
+    Newsml1,
     Nitf,
     Text,
     Unknown,
@@ -62,6 +65,7 @@ impl RawFormat {
             Self::JsonFeed => "json-feed",
             Self::Ninjs => "ninjs",
             Self::NewsmlG2 => "newsml-g2",
+            Self::Newsml1 => "newsml-1",
             Self::Nitf => "nitf",
             Self::Text => "text",
             Self::Unknown => "unknown",
@@ -150,5 +154,32 @@ impl RawItem {
 impl Schema for RawItem {
     fn schema(&self) -> &str {
         &self.schema
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RawFormat;
+
+    #[test]
+    fn each_format_serializes_as_its_name() {
+        for format in [
+            RawFormat::Rss,
+            RawFormat::Atom,
+            RawFormat::Rdf,
+            RawFormat::JsonFeed,
+            RawFormat::Ninjs,
+            RawFormat::NewsmlG2,
+            RawFormat::Newsml1,
+            RawFormat::Nitf,
+            RawFormat::Text,
+            RawFormat::Unknown,
+        ] {
+            let json = serde_json::to_value(format).unwrap_or_default();
+            assert_eq!(json.as_str(), Some(format.as_str()));
+            let back: Option<RawFormat> = serde_json::from_value(json).ok();
+            assert_eq!(back, Some(format));
+        }
+        assert_eq!(RawFormat::Newsml1.as_str(), "newsml-1");
     }
 }

@@ -111,10 +111,12 @@ pub fn split(format: RawFormat, bytes: &[u8]) -> Result<Vec<SplitItem>, SplitErr
                 ..ItemHints::default()
             },
         }]),
-        RawFormat::Nitf | RawFormat::Text | RawFormat::Unknown => Ok(vec![SplitItem {
-            bytes: bytes.to_vec(),
-            hints: ItemHints::default(),
-        }]),
+        RawFormat::Newsml1 | RawFormat::Nitf | RawFormat::Text | RawFormat::Unknown => {
+            Ok(vec![SplitItem {
+                bytes: bytes.to_vec(),
+                hints: ItemHints::default(),
+            }])
+        }
     }
 }
 

@@ -119,6 +119,13 @@ fn parse_as(format: RawFormat, text: &str) -> Result<Parsed, ParseError> {
                 ..parsed(news_item.item)
             })
         }
+        RawFormat::Newsml1 => {
+            let news_item = parse::newsml1::parse(text)?;
+            Ok(Parsed {
+                more_items: news_item.others > 0,
+                ..parsed(news_item.item)
+            })
+        }
         RawFormat::Nitf => parse::nitf::parse(text).map(parsed),
         RawFormat::Text => Ok(parsed(parse::text::parse(text))),
         RawFormat::Unknown => match parse::sniff(text) {

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use wire_model::RawFormat;
 use wirefeed_normalizer::{NormalizerConfig, normalize};
 
-const FORMATS: [RawFormat; 9] = [
+const FORMATS: [RawFormat; 10] = [
     RawFormat::Rss,
     RawFormat::Atom,
     RawFormat::Rdf,
@@ -21,6 +21,7 @@ const FORMATS: [RawFormat; 9] = [
     RawFormat::Nitf,
     RawFormat::Text,
     RawFormat::Unknown,
+    RawFormat::Newsml1,
 ];
 
 static FIXTURES: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {

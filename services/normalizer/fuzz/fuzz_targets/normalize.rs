@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use wire_model::{OriginInfo, RawFormat, RawItem, SourceId};
 use wirefeed_normalizer::{NormalizerConfig, normalize};
 
-const FORMATS: [RawFormat; 9] = [
+const FORMATS: [RawFormat; 10] = [
     RawFormat::Rss,
     RawFormat::Atom,
     RawFormat::Rdf,
@@ -18,6 +18,7 @@ const FORMATS: [RawFormat; 9] = [
     RawFormat::Nitf,
     RawFormat::Text,
     RawFormat::Unknown,
+    RawFormat::Newsml1,
 ];
 
 static DEFAULT_PANIC_HOOK: std::sync::Once = std::sync::Once::new();

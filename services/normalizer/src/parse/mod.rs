@@ -7,6 +7,7 @@ pub mod dpa;
 pub mod feed;
 pub mod markup;
 pub mod newsml;
+pub mod newsml1;
 pub mod ninjs;
 pub mod nitf;
 pub mod text;
@@ -102,6 +103,7 @@ pub fn sniff(text: &str) -> Option<wire_model::RawFormat> {
     if trimmed.starts_with('<') {
         return match xml::root_name(trimmed)?.as_str() {
             "newsItem" | "newsMessage" => Some(RawFormat::NewsmlG2),
+            "NewsML" => Some(RawFormat::Newsml1),
             "nitf" => Some(RawFormat::Nitf),
             "rss" => Some(RawFormat::Rss),
             "feed" => Some(RawFormat::Atom),
@@ -252,6 +254,12 @@ mod tests {
                 Some(RawFormat::NewsmlG2),
             ),
             ("<newsItem/>", Some(RawFormat::NewsmlG2)),
+            (
+                "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<NewsML Version=\"1.2\"><NewsItem/></NewsML>",
+                Some(RawFormat::Newsml1),
+            ),
+            ("<!-- AFP --><NewsML/>", Some(RawFormat::Newsml1)),
+            ("<newsml/>", None),
             ("<!DOCTYPE nitf><nitf><head/></nitf>", Some(RawFormat::Nitf)),
             ("<rdf:RDF xmlns:rdf=\"r\"/>", Some(RawFormat::Rdf)),
             ("<html/>", None),
