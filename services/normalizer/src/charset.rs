@@ -2,7 +2,10 @@
 //!
 //! Which encoding: a byte-order mark wins; then UTF-16 without a mark (recognised by the
 //! `<\0` / `\0<` pattern of an XML document); then the XML declaration's `encoding`; then
-//! UTF-8. Undeclared bytes that are not valid UTF-8 are read as Windows-1252, the encoding
+//! UTF-8. A declared one-byte encoding (`iso-8859-1`, `windows-1252`, ...) loses to UTF-8 when
+//! the bytes are valid UTF-8 and hold non-ASCII characters: systems that re-encode copy to UTF-8
+//! and keep the old declaration (AFP's NewsML does), while one-byte text with accents is
+//! practically never valid UTF-8 (`é` alone is `0xE9`, a lead byte without its continuation). Undeclared bytes that are not valid UTF-8 are read as Windows-1252, the encoding
 //! legacy newsroom systems actually write when they say nothing. Bytes the encoding cannot map
 //! become U+FFFD and [`Decoded::had_errors`] is set: a bad byte is never a failure.
 //!
@@ -48,6 +51,9 @@ fn sniff_without_bom(bytes: &[u8]) -> &'static Encoding {
         // A UTF-16 declaration on bytes without a mark or zero bytes is wrong: the bytes are
         // ASCII-compatible, so read them as UTF-8 (encoding_rs maps UTF-16 labels to UTF-8 for
         // the same reason when decoding from a declaration).
+        if declared.is_single_byte() && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
+            return UTF_8;
+        }
         return declared.output_encoding();
     }
     if std::str::from_utf8(bytes).is_ok() {
@@ -140,6 +146,39 @@ mod tests {
             }
         }
         bytes
+    }
+
+    #[test]
+    fn a_one_byte_declaration_on_utf8_bytes_is_read_as_utf8() {
+        let cases: [(&[u8], &str, &str); 4] = [
+            (
+                "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><NewsML><a>proc\u{e8}s-sant\u{e9} \u{2014} Gen\u{e8}ve</a></NewsML>".as_bytes(),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><NewsML><a>proc\u{e8}s-sant\u{e9} \u{2014} Gen\u{e8}ve</a></NewsML>",
+                "UTF-8",
+            ),
+            (
+                "<?xml version='1.0' encoding='windows-1252'?><a>\u{201c}citation\u{201d}</a>".as_bytes(),
+                "<?xml version='1.0' encoding='UTF-8'?><a>\u{201c}citation\u{201d}</a>",
+                "UTF-8",
+            ),
+            // Real Latin-1 bytes stay Latin-1; so does ASCII-only text, which reads the same.
+            (
+                b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><a>proc\xe8s</a>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>proc\u{e8}s</a>",
+                "windows-1252",
+            ),
+            (
+                b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><a>plain</a>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>plain</a>",
+                "windows-1252",
+            ),
+        ];
+        for (bytes, text, encoding) in cases {
+            let decoded = decode(bytes);
+            assert_eq!(decoded.text, text);
+            assert_eq!(decoded.encoding, encoding, "{text}");
+            assert!(!decoded.had_errors, "{text}");
+        }
     }
 
     #[test]
