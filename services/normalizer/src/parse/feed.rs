@@ -1,4 +1,6 @@
-//! RSS 0.9x/1.0/2.0, Atom and JSON Feed items, parsed with feed-rs. feed-rs's generated ids are
+//! RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed items, parsed with feed-rs and, where feed-rs
+//! cannot read a construct, with our own reader ([`super::feed_item`]); entities the DOCTYPE
+//! declares are expanded first ([`super::dtd_entities`]). feed-rs's generated ids are
 //! never used (the id generator here returns nothing): the item identity comes from the
 //! fetcher's identity chain, and `guid` is only what the provider wrote.
 //!
@@ -9,7 +11,72 @@
 use super::{ParseError, ParsedItem};
 
 /// Parses a single-item feed document (as the fetcher publishes them), as UTF-8 text.
+///
+/// feed-rs reads the item first. Where it fails or finds no item (Atom 0.3, RSS 0.90, a text
+/// construct with an empty or unknown `type`), [`super::feed_item`] reads the whole item; where
+/// it succeeds, that reader fills what feed-rs left empty (`dc:title`, `dc:description`, a
+/// permalink `guid` as the link) and replaces a body feed-rs left base64-encoded.
 pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
+    let expanded = super::dtd_entities::expand(text);
+    let text = expanded.as_deref().unwrap_or(text);
+    match parse_with_feed_rs(text) {
+        // The second reading costs a parse of the document: it runs only when it can add
+        // something.
+        Ok((item, encoded)) if encoded || has_gaps(&item, text) => {
+            Ok(match super::feed_item::read(text) {
+                Some(own) => fill_gaps(item, own),
+                None => item,
+            })
+        }
+        Ok((item, _)) => Ok(item),
+        Err(error) => super::feed_item::read(text)
+            .map(|own| own.item)
+            .ok_or(error),
+    }
+}
+
+/// Whether the feed-rs item lacks a field our reader may find: a headline, a body or a link
+/// (`dc:title`, `dc:description`, a permalink `guid`), an author or categories the document
+/// gives in Dublin Core.
+fn has_gaps(item: &ParsedItem, text: &str) -> bool {
+    item.headline.is_none()
+        || item.body_html.is_none()
+        || item.link.is_none()
+        || (item.by.is_none() && text.contains("creator>"))
+        || (item.categories.is_empty() && text.contains("subject>"))
+}
+
+/// The feed-rs item with the gaps our reader can fill filled from `own`.
+fn fill_gaps(mut item: ParsedItem, own: super::feed_item::FeedItem) -> ParsedItem {
+    let super::feed_item::FeedItem {
+        item: own,
+        body_was_base64,
+    } = own;
+    if body_was_base64 {
+        item.body_html = own.body_html;
+        item.summary = own.summary.or(item.summary);
+    } else if item.body_html.is_none() {
+        item.body_html = own.body_html;
+        item.summary = item.summary.or(own.summary);
+    }
+    item.headline = item
+        .headline
+        .filter(|h| !h.trim().is_empty())
+        .or(own.headline);
+    item.link = item.link.or(own.link);
+    item.by = item.by.or(own.by);
+    item.language = item.language.or(own.language);
+    item.first_created = item.first_created.or(own.first_created);
+    item.version_created = item.version_created.or(own.version_created);
+    if item.categories.is_empty() {
+        item.categories = own.categories;
+    }
+    item
+}
+
+/// The item as feed-rs reads it, and whether its content may still be base64 (a non-text
+/// MIME type, or a `mode="base64"` feed-rs does not look at).
+fn parse_with_feed_rs(text: &str) -> Result<(ParsedItem, bool), ParseError> {
     let parser = feed_rs::parser::Builder::new()
         .id_generator(|_, _, _| String::new())
         .timestamp_parser(crate::dates::parse)
@@ -34,6 +101,17 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
     let language = feed.language.clone();
     let copyright_notice = feed.rights.as_ref().map(|t| t.content.clone());
     let entry = feed.entries.into_iter().next().ok_or(ParseError::NoItem)?;
+    let encoded = text.contains("base64")
+        || entry.content.as_ref().is_some_and(|content| {
+            content.body.is_some()
+                && super::feed_item::is_binary_mime(
+                    &content
+                        .content_type
+                        .essence()
+                        .to_string()
+                        .to_ascii_lowercase(),
+                )
+        });
     let body_html = entry
         .content
         .as_ref()
@@ -63,7 +141,7 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
         .filter(|name| !name.is_empty())
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(ParsedItem {
+    let item = ParsedItem {
         headline: entry.title.map(|t| t.content),
         body_html,
         body_text: None,
@@ -89,7 +167,8 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
             .filter(|c| !c.trim().is_empty())
             .collect(),
         ..ParsedItem::default()
-    })
+    };
+    Ok((item, encoded))
 }
 
 /// The item's date read straight from its XML, for when feed-rs reports none (it ignores date

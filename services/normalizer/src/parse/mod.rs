@@ -4,7 +4,9 @@
 
 pub mod ap_media;
 pub mod dpa;
+pub mod dtd_entities;
 pub mod feed;
+pub mod feed_item;
 pub mod markup;
 pub mod newsml;
 pub mod newsml1;
