@@ -4,6 +4,9 @@
 //!
 //! - `dedup`: duplicate, version and family decisions on Reuters-21578 with generated
 //!   republications ([`dedup`], [`wire_corpus::republish`], [`reference`]);
+//! - `feedparser`: feedparser's test suite, entry-level expectations ninjs can hold
+//!   ([`feedparser_expect`] reads them, [`feedparser_compare`] checks them);
+//! - `formats`: agency items per format (Superdesk's ingest fixtures) as valid articles;
 //! - `newsroom`: kills, embargoes, one original per family and archive against live on
 //!   Reuters-21578 with editorial events ([`newsroom`], checked by [`newsroom_checks`]);
 //! - `places`: countries of the region tagger against Reuters-21578 `PLACES` ([`places`]);
@@ -18,6 +21,8 @@
 
 pub mod clusters;
 pub mod dedup;
+pub mod feedparser_compare;
+pub mod feedparser_expect;
 pub mod newsroom;
 pub mod newsroom_checks;
 mod newsroom_report;

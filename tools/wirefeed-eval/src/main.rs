@@ -24,6 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Dedup(commands::dedup::DedupArgs),
+    Feedparser(commands::feedparser::FeedparserArgs),
     Formats(commands::formats::FormatsArgs),
     Newsroom(commands::newsroom::NewsroomArgs),
     Places(commands::places::PlacesArgs),
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
     let config = cli.config.as_deref();
     wire_runtime::binary::exit_code(match cli.command {
         Command::Dedup(args) => args.run(config),
+        Command::Feedparser(args) => args.run(),
         Command::Formats(args) => args.run(),
         Command::Newsroom(args) => args.run(config),
         Command::Places(args) => args.run(),

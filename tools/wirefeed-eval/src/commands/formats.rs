@@ -96,7 +96,7 @@ impl FormatsArgs {
     }
 }
 
-fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {

@@ -1,6 +1,7 @@
 //! One module per evaluation: its clap `Args` and its `run`.
 
 pub mod dedup;
+pub mod feedparser;
 pub mod formats;
 pub mod newsroom;
 pub mod places;
