@@ -1,9 +1,11 @@
 //! Pure: the body text of an item, from its HTML or plain text to clean paragraphs, with
 //! republisher boilerplate removed, the dateline cut from the first paragraph, and the length
-//! bounded. Everything taken out is returned, so the envelope keeps it.
+//! bounded, and the HTML body that says the same. Everything taken out is returned, so the
+//! envelope keeps it.
 
 use crate::dateline::{self, Dateline};
-use crate::{boilerplate, text};
+use crate::html_body::{self, TextBody};
+use crate::{boilerplate, sanitize, text};
 
 /// A body ready for the article.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,30 +19,52 @@ pub struct CleanBody {
     pub dateline_paragraph: Option<String>,
     /// The body was longer than the limit and was cut.
     pub truncated: bool,
+    /// The body as safe HTML (`bodies[text/html]`), saying what `paragraphs` say. From
+    /// provider HTML with more than plain `<p>` paragraphs: that HTML sanitized
+    /// ([`sanitize::sanitize_html`], relative URLs resolved against the item's link), with
+    /// the same boilerplate blocks, repeated headline and dateline left out, ending at a block
+    /// boundary when the text was cut ([`html_body::select`]). Otherwise (plain text, plain
+    /// paragraph markup, or provider HTML whose blocks do not match the text): one `<p>` per
+    /// paragraph.
+    pub html: String,
 }
 
 /// Cleans a body given as plain text or HTML (plain text wins when both are given), keeping at
 /// most `max_chars` characters of text. A first paragraph that only repeats `headline` (an
-/// `<h1>` in an XHTML body) is left out.
+/// `<h1>` in an XHTML body) is left out. `link` is the item's absolute link, the base of
+/// relative URLs in the HTML body.
 pub fn clean(
     plain: Option<&str>,
     html: Option<&str>,
     headline: Option<&str>,
+    link: Option<&str>,
     max_chars: usize,
 ) -> CleanBody {
     // Markup is longer than its text: cut the input well above the limit first, so a huge
-    // body never reaches the HTML parser whole.
+    // body never reaches the HTML parser or the sanitizer whole.
     let input_limit = max_chars.saturating_mul(4).max(1024);
-    let mut truncated = false;
-    let mut bounded = |input: &str| -> String {
-        let cut = cut_at_char(input, input_limit);
-        truncated |= cut.len() < input.len();
-        cut.to_owned()
-    };
-    let paragraphs = match (plain, html) {
-        (Some(plain), _) => text::text_to_paragraphs(&bounded(plain)),
-        (None, Some(html)) => text::html_to_paragraphs(&bounded(html)),
-        (None, None) => Vec::new(),
+    let html = html.map(|html| (cut_at_char(html, input_limit), html.len()));
+    let (paragraphs, sanitized, truncated) = match (plain, html) {
+        (Some(plain), html) => {
+            let cut = cut_at_char(plain, input_limit);
+            let sanitized = html
+                .filter(|(html, _)| text::simple_paragraphs(html).is_none())
+                .map(|(html, _)| sanitize::sanitize_html(html, link));
+            let paragraphs = text::text_to_paragraphs(cut);
+            (paragraphs, sanitized, cut.len() < plain.len())
+        }
+        (None, Some((html, length))) => {
+            let truncated = html.len() < length;
+            match text::simple_paragraphs(html) {
+                Some(paragraphs) => (paragraphs, None, truncated),
+                None => {
+                    let sanitized = sanitize::sanitize_html(html, link);
+                    let paragraphs = text::html_to_paragraphs(&sanitized);
+                    (paragraphs, Some(sanitized), truncated)
+                }
+            }
+        }
+        (None, None) => (Vec::new(), None, false),
     };
     let mut paragraphs = paragraphs;
     if headline.is_some_and(|h| paragraphs.first().is_some_and(|first| first == h)) {
@@ -59,12 +83,33 @@ pub fn clean(
         dateline = Some(found);
     }
     let (paragraphs, cut) = limit_paragraphs(paragraphs, max_chars);
+    let truncated = truncated || cut;
+    // The dateline as it stood before the story (`MOSCOW (AFP) -`).
+    let dateline_prefix = dateline.as_ref().and_then(|found| {
+        dateline_paragraph
+            .as_deref()?
+            .strip_suffix(found.rest.as_str())
+    });
+    let html = sanitized
+        .as_deref()
+        .and_then(|sanitized| {
+            let text_body = TextBody {
+                paragraphs: &paragraphs,
+                removed: &removed,
+                headline,
+                dateline: dateline_prefix,
+                truncated,
+            };
+            html_body::select(sanitized, &text_body)
+        })
+        .unwrap_or_else(|| text::paragraphs_to_html(&paragraphs));
     CleanBody {
         paragraphs,
         removed,
         dateline,
         dateline_paragraph,
-        truncated: truncated || cut,
+        truncated,
+        html,
     }
 }
 
@@ -132,7 +177,7 @@ mod tests {
                     MOSCOW (AFP) - Top US envoy John Kerry met Putin on Thursday.\n\n\
                     Read more: Syria talks stall\n\n\
                     Ahead of the talks, officials were careful.";
-        let body = clean(Some(text), None, Some("Kerry meets Putin"), 10_000);
+        let body = clean(Some(text), None, Some("Kerry meets Putin"), None, 10_000);
         assert_eq!(
             body.paragraphs,
             vec![
@@ -163,17 +208,18 @@ mod tests {
             None,
             Some(html),
             Some("Guillou writes a new Hamilton book"),
+            None,
             1_000,
         );
         assert_eq!(body.paragraphs, vec!["The author said."]);
-        let body = clean(None, Some(html), Some("Another headline"), 1_000);
+        let body = clean(None, Some(html), Some("Another headline"), None, 1_000);
         assert_eq!(body.paragraphs.len(), 2);
     }
 
     #[test]
     fn long_bodies_are_cut_at_the_limit() {
         let text = "word ".repeat(100);
-        let body = clean(Some(&format!("{text}\n\n{text}")), None, None, 150);
+        let body = clean(Some(&format!("{text}\n\n{text}")), None, None, None, 150);
         let total: usize = body.paragraphs.iter().map(|p| p.chars().count()).sum();
         assert!(total <= 150 && total > 100, "{total}");
         assert!(body.truncated);

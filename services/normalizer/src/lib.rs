@@ -5,8 +5,10 @@
 //! Modules: [`charset`] (bytes to UTF-8 text), [`parse`] (one parser per input format, to a
 //! common [`parse::ParsedItem`]: feeds, ninjs, dpa digitalwires, NewsML-G2, NITF, plain text),
 //! [`dates`] (lenient date reading), [`body`] (clean paragraphs: [`boilerplate`] removed,
-//! [`dateline`] cut, length bounded), [`normalize`] (pure: the envelope from a parsed item),
-//! [`text`] (HTML to clean text, fingerprints), [`language`] (detection), `events`
+//! [`dateline`] cut, length bounded), [`sanitize`] (provider HTML by an allow-list) and
+//! [`html_body`] (the safe HTML body saying what the text body says), [`normalize`] (pure: the
+//! envelope from a parsed item), [`text`] (HTML to clean text, fingerprints), [`language`]
+//! (detection), `events`
 //! (telemetry), [`config`].
 //!
 //! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
@@ -23,9 +25,11 @@ pub mod config;
 pub mod dateline;
 pub mod dates;
 mod events;
+pub mod html_body;
 pub mod language;
 pub mod normalize;
 pub mod parse;
+pub mod sanitize;
 pub mod text;
 
 pub use config::NormalizerConfig;

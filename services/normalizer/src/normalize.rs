@@ -154,10 +154,12 @@ fn build_envelope(
         dateline: body_dateline,
         dateline_paragraph,
         truncated,
+        html: body_html,
     } = body::clean(
         parsed.body_text.as_deref(),
         parsed.body_html.as_deref(),
         headline.as_deref(),
+        parsed.link.as_deref().filter(|l| url_is_absolute(l)),
         config.max_body_chars,
     );
     if truncated {
@@ -203,7 +205,7 @@ fn build_envelope(
 
     let alt_ids = alt_ids(raw, parsed.provider_uri.clone());
     let link = parsed.link.filter(|l| url_is_absolute(l));
-    let bodies = text_bodies(&paragraphs, &body_text);
+    let bodies = text_bodies(&body_text, body_html);
     let subjects = provider_subjects(parsed.subjects, parsed.categories);
     let article = Article {
         uri: raw.article_id.as_str().to_owned(),
@@ -357,9 +359,9 @@ fn alt_ids(raw: &RawItem, provider_uri: Option<String>) -> Vec<AltId> {
     alt_ids
 }
 
-/// The body as plain text and as HTML paragraphs; none without paragraphs.
-fn text_bodies(paragraphs: &[String], body_text: &str) -> Vec<Body> {
-    if paragraphs.is_empty() {
+/// The body as plain text and as safe HTML ([`CleanBody::html`]); none without text.
+fn text_bodies(body_text: &str, body_html: String) -> Vec<Body> {
+    if body_text.is_empty() {
         return Vec::new();
     }
     vec![
@@ -375,7 +377,7 @@ fn text_bodies(paragraphs: &[String], body_text: &str) -> Vec<Body> {
             content_type: Some("text/html".to_owned()),
             char_count: None,
             word_count: None,
-            value: text::paragraphs_to_html(paragraphs),
+            value: body_html,
         },
     ]
 }

@@ -37,7 +37,7 @@ const SIMPLE_PARAGRAPH_MAX_BYTES: usize = 100_000;
 /// the rest of the normalizer together, and the answer is simple: one paragraph per element,
 /// cleaned like every other paragraph ([`clean_inline`], which also collapses the whitespace the
 /// parser would). The tests check it gives what html2text gives.
-fn simple_paragraphs(html: &str) -> Option<Vec<String>> {
+pub(crate) fn simple_paragraphs(html: &str) -> Option<Vec<String>> {
     let is_html_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}');
     let mut paragraphs = Vec::new();
     let mut rest = html.trim_start_matches(is_html_space);
