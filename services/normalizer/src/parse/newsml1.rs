@@ -33,7 +33,7 @@ pub fn parse(text: &str) -> Result<NewsItem, ParseError> {
         .or_else(|| items.first().copied())
         .ok_or(ParseError::NoItem)?;
     Ok(NewsItem {
-        item: parse_news_item(chosen, root.child("NewsEnvelope")),
+        item: parse_news_item(chosen),
         others: items.len() - 1,
     })
 }
@@ -42,7 +42,7 @@ pub fn parse(text: &str) -> Result<NewsItem, ParseError> {
 /// item that has none: a one-line alert fits, a story's lead paragraph does not.
 const MAX_HEADLINE_FROM_BODY_CHARS: usize = 200;
 
-fn parse_news_item(item: &Element, envelope: Option<&Element>) -> ParsedItem {
+fn parse_news_item(item: &Element) -> ParsedItem {
     let identifier = item.path(&["Identification", "NewsIdentifier"]);
     let management = item.child("NewsManagement");
     let component = item.child("NewsComponent");
@@ -126,17 +126,13 @@ fn parse_news_item(item: &Element, envelope: Option<&Element>) -> ParsedItem {
         provider_uri: guid.clone(),
         guid,
         version: revision,
-        urgency: [
-            management.and_then(|m| m.child("Urgency")),
-            envelope.and_then(|e| e.child("Priority")),
-        ]
-        .into_iter()
-        .find_map(|element| {
-            let element = element?;
-            first_text([formal(Some(element)), element.text_nonempty()])
-        })
-        .and_then(|u| u.parse().ok())
-        .and_then(super::urgency),
+        // `FormalName`, or the element's text (TASS); the envelope's `Priority` is the
+        // transmission's, not the story's urgency.
+        urgency: management
+            .and_then(|m| m.child("Urgency"))
+            .and_then(|u| first_text([formal(Some(u)), u.text_nonempty()]))
+            .and_then(|u| u.parse().ok())
+            .and_then(super::urgency),
         pub_status: formal(management.and_then(|m| m.child("Status")))
             .as_deref()
             .and_then(pub_status),
@@ -175,14 +171,11 @@ fn all_in_components<'a>(component: &'a Element, name: &'a str, found: &mut Vec<
 
 /// The `xml:lang` of a component or of its first nested component that has one.
 fn component_language(component: &Element) -> Option<String> {
-    component
-        .attr("xml:lang")
-        .map(str::to_owned)
-        .or_else(|| {
-            component
-                .children_named("NewsComponent")
-                .find_map(component_language)
-        })
+    component.attr("xml:lang").map(str::to_owned).or_else(|| {
+        component
+            .children_named("NewsComponent")
+            .find_map(component_language)
+    })
 }
 
 /// The text of an item split over components by `Role`: the `Title`'s data and the `Lead`
