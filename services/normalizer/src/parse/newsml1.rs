@@ -5,6 +5,11 @@
 //! copyright), `DescriptiveMetadata` (language, subject codes, location) and `ContentItem`s
 //! whose `DataContent` holds the text: NITF markup, bare `<p>` paragraphs, or escaped HTML.
 //!
+//! Belga's NewsML 1.2 splits the text over components whose `Role` is `Title`, `Lead` and
+//! `Body`, each with plain or escaped-HTML `DataContent`; those are read as the headline and the
+//! body. An item whose news lines carry no headline (AFP's alerts) is headlined by its first
+//! paragraph when that is short enough to be one.
+//!
 //! A document with several news items is read as its first text item; the others are counted in
 //! [`NewsItem::others`].
 
@@ -24,7 +29,7 @@ pub fn parse(text: &str) -> Result<NewsItem, ParseError> {
     let chosen = items
         .iter()
         .copied()
-        .find(|item| text_content(item).is_some())
+        .find(|item| text_content(item).is_some() || role_parts(item).is_some())
         .or_else(|| items.first().copied())
         .ok_or(ParseError::NoItem)?;
     Ok(NewsItem {
@@ -33,13 +38,26 @@ pub fn parse(text: &str) -> Result<NewsItem, ParseError> {
     })
 }
 
+/// The largest number of characters a first paragraph may have to stand as the headline of an
+/// item that has none: a one-line alert fits, a story's lead paragraph does not.
+const MAX_HEADLINE_FROM_BODY_CHARS: usize = 200;
+
 fn parse_news_item(item: &Element) -> ParsedItem {
     let identifier = item.path(&["Identification", "NewsIdentifier"]);
     let management = item.child("NewsManagement");
     let component = item.child("NewsComponent");
     let lines = component.and_then(|c| find_in_components(c, "NewsLines"));
-    let described = component.and_then(|c| find_in_components(c, "DescriptiveMetadata"));
-    let content = text_content(item).or_else(|| item.descendant("ContentItem"));
+    let mut described = Vec::new();
+    if let Some(component) = component {
+        all_in_components(component, "DescriptiveMetadata", &mut described);
+    }
+    let roles = role_parts(item);
+    let content = text_content(item).or_else(|| {
+        roles
+            .is_none()
+            .then(|| item.descendant("ContentItem"))
+            .flatten()
+    });
     let data = content.and_then(|c| c.child("DataContent"));
     let nitf_root = data.and_then(|d| d.descendant("nitf"));
     let body_head = nitf_root.and_then(|n| n.path(&["body", "body.head"]));
@@ -62,14 +80,23 @@ fn parse_news_item(item: &Element) -> ParsedItem {
     let public_identifier = identifier.and_then(|i| i.path_text(&["PublicIdentifier"]));
     let revision = identifier.and_then(|i| i.path_text(&["RevisionId"]));
     let guid = public_identifier.or_else(|| identifier.and_then(built_identifier));
-    let (body_html, body_text) = data.map(body).unwrap_or_default();
+    let (body_html, body_text) = match &roles {
+        Some(roles) => joined_body(&roles.body),
+        None => data.map(body).unwrap_or_default(),
+    };
     let dateline = line("DateLine").map(|d| crate::text::clean_inline(&d));
+    let language_of = |element: &Element| formal(element.child("Language"));
 
     ParsedItem {
         headline: first_text([
             line("HeadLine"),
             body_head.and_then(|h| h.path_text(&["hedline", "hl1"])),
-        ]),
+            roles
+                .as_ref()
+                .and_then(|r| r.title)
+                .and_then(Element::text_nonempty),
+        ])
+        .or_else(|| short_first_paragraph(body_html.as_deref(), body_text.as_deref())),
         body_html,
         body_text,
         summary: line("SubHeadLine"),
@@ -77,8 +104,12 @@ fn parse_news_item(item: &Element) -> ParsedItem {
         version_created: management_date("ThisRevisionCreated"),
         embargoed_until: management.and_then(embargo),
         language: first_text([
-            formal(described.and_then(|d| d.child("Language"))).map(|l| l.to_lowercase()),
+            described
+                .iter()
+                .find_map(|d| language_of(d))
+                .map(|l| l.to_lowercase()),
             item.attr("xml:lang").map(str::to_owned),
+            component.and_then(component_language),
             lines
                 .and_then(|l| l.child("HeadLine"))
                 .and_then(|h| h.attr("xml:lang"))
@@ -95,7 +126,11 @@ fn parse_news_item(item: &Element) -> ParsedItem {
         provider_uri: guid.clone(),
         guid,
         version: revision,
-        urgency: formal(management.and_then(|m| m.child("Urgency")))
+        // `FormalName`, or the element's text (TASS); the envelope's `Priority` is the
+        // transmission's, not the story's urgency.
+        urgency: management
+            .and_then(|m| m.child("Urgency"))
+            .and_then(|u| first_text([formal(Some(u)), u.text_nonempty()]))
             .and_then(|u| u.parse().ok())
             .and_then(super::urgency),
         pub_status: formal(management.and_then(|m| m.child("Status")))
@@ -105,7 +140,8 @@ fn parse_news_item(item: &Element) -> ParsedItem {
         signals: Vec::new(),
         slugline: line("SlugLine"),
         located: described
-            .and_then(city)
+            .iter()
+            .find_map(|d| city(d))
             .or_else(|| dateline.clone().filter(|d| crate::dateline::is_place(d))),
         dateline,
         credit: line("CreditLine"),
@@ -123,6 +159,94 @@ fn find_in_components<'a>(component: &'a Element, name: &str) -> Option<&'a Elem
             .children_named("NewsComponent")
             .find_map(|nested| find_in_components(nested, name))
     })
+}
+
+/// Every `name` element in a component and its nested components, outer ones first.
+fn all_in_components<'a>(component: &'a Element, name: &'a str, found: &mut Vec<&'a Element>) {
+    found.extend(component.children_named(name));
+    for nested in component.children_named("NewsComponent") {
+        all_in_components(nested, name, found);
+    }
+}
+
+/// The `xml:lang` of a component or of its first nested component that has one.
+fn component_language(component: &Element) -> Option<String> {
+    component.attr("xml:lang").map(str::to_owned).or_else(|| {
+        component
+            .children_named("NewsComponent")
+            .find_map(component_language)
+    })
+}
+
+/// The text of an item split over components by `Role`: the `Title`'s data and the `Lead`
+/// and `Body` data, in document order.
+struct RoleParts<'a> {
+    title: Option<&'a Element>,
+    body: Vec<&'a Element>,
+}
+
+/// The first (outermost, then document order) set of sibling components that has a `Body`
+/// role, as [`RoleParts`]; `None` when no component has that role.
+fn role_parts(element: &Element) -> Option<RoleParts<'_>> {
+    let role = |component: &Element| {
+        component
+            .child("Role")
+            .and_then(|r| r.attr("FormalName"))
+            .map(str::trim)
+            .map(str::to_ascii_lowercase)
+    };
+    let components: Vec<&Element> = element.children_named("NewsComponent").collect();
+    let has_body = components
+        .iter()
+        .any(|c| role(c).as_deref() == Some("body"));
+    if !has_body {
+        return components.into_iter().find_map(role_parts);
+    }
+    Some(RoleParts {
+        title: components
+            .iter()
+            .filter(|c| role(c).as_deref() == Some("title"))
+            .find_map(|c| c.descendant("DataContent")),
+        body: components
+            .iter()
+            .filter(|c| matches!(role(c).as_deref(), Some("lead" | "body")))
+            .filter_map(|c| c.descendant("DataContent"))
+            .collect(),
+    })
+}
+
+/// The bodies of several `DataContent`s as one `(html, text)`: HTML when any part is markup
+/// (the plain parts become paragraphs), else the texts one after the other.
+fn joined_body(parts: &[&Element]) -> (Option<String>, Option<String>) {
+    let bodies: Vec<(Option<String>, Option<String>)> =
+        parts.iter().map(|data| body(data)).collect();
+    if bodies.iter().all(|(html, _)| html.is_none()) {
+        let texts: Vec<String> = bodies.into_iter().filter_map(|(_, text)| text).collect();
+        return (None, (!texts.is_empty()).then(|| texts.join("\n\n")));
+    }
+    let html: String = bodies
+        .into_iter()
+        .filter_map(|(html, text)| {
+            html.or_else(|| {
+                text.map(|t| crate::text::paragraphs_to_html(&crate::text::text_to_paragraphs(&t)))
+            })
+        })
+        .collect();
+    (Some(html), None)
+}
+
+/// The body's first paragraph, when it is short enough to stand as a headline
+/// ([`MAX_HEADLINE_FROM_BODY_CHARS`]).
+fn short_first_paragraph(html: Option<&str>, text: Option<&str>) -> Option<String> {
+    let paragraphs = match (html, text) {
+        (Some(html), _) => crate::text::html_to_paragraphs(html),
+        (None, Some(text)) => crate::text::text_to_paragraphs(text),
+        (None, None) => return None,
+    };
+    paragraphs
+        .into_iter()
+        .next()
+        .filter(|first| first.chars().count() <= MAX_HEADLINE_FROM_BODY_CHARS)
 }
 
 /// The item's text `ContentItem`: its media type is `Text` and it carries its data inline.
@@ -220,28 +344,43 @@ fn kind(media_type: Option<&str>) -> Option<String> {
     Some(kind.to_owned())
 }
 
-/// The IPTC subject codes (`SubjectCode/Subject|SubjectMatter|SubjectDetail`), named from the
-/// component's `TopicSet` when it names them (ANA), each code once.
+/// The subject codes (`SubjectCode/Subject|SubjectMatter|SubjectDetail`), named from the
+/// component's `TopicSet` when it names them (ANA), each code once. An eight-digit code is an
+/// IPTC Subject Code; any other (ANP's `ECO` in its own `Vocabulary`) is kept as the provider's
+/// literal, prefixed with its vocabulary when it names one.
 fn subjects(component: &Element) -> Vec<Subject> {
-    let mut codes: Vec<String> = Vec::new();
+    let mut codes: Vec<(String, Option<String>)> = Vec::new();
     collect_codes(component, &mut codes);
     codes
         .iter()
-        .filter_map(|code| {
-            let qcode = format!("subj:{code}");
+        .filter_map(|(code, vocabulary)| {
+            let is_subject_code = code.len() == 8 && code.bytes().all(|b| b.is_ascii_digit());
+            let qcode = match vocabulary {
+                _ if is_subject_code => format!("subj:{code}"),
+                Some(vocabulary) => format!("{vocabulary}:{code}"),
+                None => code.clone(),
+            };
             provider_subject(Some(&qcode), None, topic_name(component, code))
         })
         .collect()
 }
 
-fn collect_codes(element: &Element, codes: &mut Vec<String>) {
+fn collect_codes(element: &Element, codes: &mut Vec<(String, Option<String>)>) {
     for child in element.elements() {
         match child.name.as_str() {
             "SubjectCode" => {
-                for code in child.elements().filter_map(|s| s.attr("FormalName")) {
-                    let code = code.trim().to_owned();
-                    if !code.is_empty() && !codes.contains(&code) {
-                        codes.push(code);
+                for subject in child.elements() {
+                    let Some(code) = subject.attr("FormalName").map(str::trim) else {
+                        continue;
+                    };
+                    let vocabulary = ["Vocabulary", "Scheme"]
+                        .into_iter()
+                        .filter_map(|name| subject.attr(name))
+                        .map(str::trim)
+                        .find(|v| !v.is_empty() && !v.eq_ignore_ascii_case("IptcSubjectCodes"))
+                        .map(str::to_owned);
+                    if !code.is_empty() && !codes.iter().any(|(known, _)| known == code) {
+                        codes.push((code.to_owned(), vocabulary));
                     }
                 }
             }
