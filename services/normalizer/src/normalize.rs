@@ -6,8 +6,8 @@ use crate::parse::{self, ParseError, ParsedItem};
 use crate::{charset, dateline, language, text};
 use chrono::{DateTime, Utc};
 use wire_model::{
-    AltId, Article, Body, Envelope, Headline, PubStatus, RawFormat, RawItem, Rendition, Subject,
-    WireMeta, content_hash,
+    AltId, Article, Body, Envelope, Headline, OriginInfo, PubStatus, RawFormat, RawItem, Rendition,
+    Subject, WireMeta, content_hash,
 };
 
 /// Why a raw item could not become an article. Every variant is permanent for this item and
@@ -148,6 +148,10 @@ fn build_envelope(
 ) -> Result<Envelope, NormalizeError> {
     let mut flags = input.flags;
     let headline = clean_headline(parsed.headline.as_deref(), config, &mut flags);
+    let link = parsed
+        .link
+        .as_deref()
+        .and_then(|link| resolve_url(link, document_url(raw)));
     let CleanBody {
         paragraphs,
         removed,
@@ -159,7 +163,7 @@ fn build_envelope(
         parsed.body_text.as_deref(),
         parsed.body_html.as_deref(),
         headline.as_deref(),
-        parsed.link.as_deref().filter(|l| url_is_absolute(l)),
+        document_url(raw).or(link.as_deref()),
         config.max_body_chars,
     );
     if truncated {
@@ -204,7 +208,6 @@ fn build_envelope(
     let version_created = parsed.version_created.unwrap_or(first_created);
 
     let alt_ids = alt_ids(raw, parsed.provider_uri.clone());
-    let link = parsed.link.filter(|l| url_is_absolute(l));
     let bodies = text_bodies(&body_text, body_html);
     let subjects = provider_subjects(parsed.subjects, parsed.categories);
     let article = Article {
@@ -220,7 +223,11 @@ fn build_envelope(
         headlines: plain_headlines(headline, "main"),
         descriptions: plain_headlines(summary, "summary"),
         bodies,
-        by: clean_optional(parsed.by),
+        by: parsed
+            .by
+            .as_deref()
+            .map(text::clean_byline)
+            .filter(|by| !by.is_empty()),
         slugline: clean_optional(parsed.slugline),
         located,
         subjects,
@@ -423,6 +430,29 @@ fn provider_subjects(coded: Vec<Subject>, categories: Vec<String>) -> Vec<Subjec
     subjects
 }
 
-fn url_is_absolute(link: &str) -> bool {
-    link.starts_with("http://") || link.starts_with("https://")
+/// The address the document was fetched from, when it came over HTTP: the base of its
+/// relative links.
+pub fn document_url(raw: &RawItem) -> Option<&str> {
+    match &raw.origin {
+        OriginInfo::Http { url, .. } => Some(url.as_str()),
+        OriginInfo::Dir { .. } => None,
+    }
+}
+
+/// `href` as an absolute http(s) URL: as written when absolute, else resolved against `base`
+/// (the document's address); `None` when it cannot be made one (a relative link in a dropped
+/// file, a `mailto:` or `javascript:` link).
+pub fn resolve_url(href: &str, base: Option<&str>) -> Option<String> {
+    let href = href.trim();
+    if href.starts_with("http://") || href.starts_with("https://") {
+        return Some(href.to_owned());
+    }
+    let url = match url::Url::parse(href) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            url::Url::parse(base?).ok()?.join(href).ok()?
+        }
+        Err(_) => return None,
+    };
+    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
 }

@@ -141,6 +141,25 @@ pub fn clean_field(value: &str) -> String {
     }
 }
 
+/// A byline as people read it: the e-mail addresses feeds write beside the name left out
+/// (`Jane Doe (jane@example.com)`, `jane@example.com (Jane Doe)` are `Jane Doe`); an address
+/// alone stays, as the only name there is.
+pub fn clean_byline(by: &str) -> String {
+    let by = clean_field(by);
+    let words: Vec<&str> = by
+        .split(' ')
+        .filter(|word| !word.trim_matches(['(', ')', '<', '>', ',']).contains('@'))
+        .collect();
+    let name = words.join(" ");
+    let name = name.trim();
+    let name = name
+        .strip_prefix('(')
+        .and_then(|n| n.strip_suffix(')'))
+        .unwrap_or(name)
+        .trim();
+    if name.is_empty() { by } else { name.to_owned() }
+}
+
 /// Sanitized HTML for the paragraphs: `<p>` elements with escaped text, nothing else.
 pub fn paragraphs_to_html(paragraphs: &[String]) -> String {
     paragraphs
@@ -204,6 +223,20 @@ fn fold_into(text: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byline_leaves_out_addresses_beside_the_name() {
+        assert_eq!(
+            clean_byline("Example author (me@example.com)"),
+            "Example author"
+        );
+        assert_eq!(
+            clean_byline("me@example.com (Example editor)"),
+            "Example editor"
+        );
+        assert_eq!(clean_byline("By Jane Doe"), "By Jane Doe");
+        assert_eq!(clean_byline("desk@example.com"), "desk@example.com");
+    }
 
     #[test]
     fn html_becomes_paragraphs_with_entities_decoded() {

@@ -148,7 +148,9 @@ fn comparison(clause: &str) -> Option<Expectation> {
     } else {
         return None;
     };
-    rest.trim().is_empty().then_some(Expectation { path, expected })
+    rest.trim()
+        .is_empty()
+        .then_some(Expectation { path, expected })
 }
 
 fn subscripts(mut rest: &str) -> Option<(Vec<Step>, &str)> {
@@ -223,7 +225,9 @@ fn string_literal(text: &str) -> Option<(String, &str)> {
                     'u' => 4,
                     _ => 8,
                 };
-                let hex: String = (0..digits).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
+                let hex: String = (0..digits)
+                    .filter_map(|_| chars.next().map(|(_, h)| h))
+                    .collect();
                 value.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
             }
             other => value.push(other),
@@ -266,7 +270,10 @@ mod tests {
                 Step::Key("value".into())
             ]
         );
-        assert_eq!(found.comparisons[0].expected, Literal::Str("a and b".into()));
+        assert_eq!(
+            found.comparisons[0].expected,
+            Literal::Str("a and b".into())
+        );
         assert!(matches!(&found.comparisons[1].expected, Literal::Tuple(t) if t.len() == 9));
         assert_eq!(found.other_clauses, 1);
     }

@@ -37,13 +37,14 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
 
 /// Whether the feed-rs item lacks a field our reader may find: a headline, a body or a link
 /// (`dc:title`, `dc:description`, a permalink `guid`), an author or categories the document
-/// gives in Dublin Core.
+/// gives in Dublin Core, a language `xml:lang` declares on the item or its text.
 fn has_gaps(item: &ParsedItem, text: &str) -> bool {
     item.headline.is_none()
         || item.body_html.is_none()
         || item.link.is_none()
         || (item.by.is_none() && text.contains("creator>"))
         || (item.categories.is_empty() && text.contains("subject>"))
+        || text.contains("xml:lang")
 }
 
 /// The feed-rs item with the gaps our reader can fill filled from `own`.
@@ -65,7 +66,9 @@ fn fill_gaps(mut item: ParsedItem, own: super::feed_item::FeedItem) -> ParsedIte
         .or(own.headline);
     item.link = item.link.or(own.link);
     item.by = item.by.or(own.by);
-    item.language = item.language.or(own.language);
+    // Our reader honours the most specific `xml:lang` (a title's, a content's); feed-rs only
+    // the feed's and the entry's.
+    item.language = own.language.or(item.language);
     item.first_created = item.first_created.or(own.first_created);
     item.version_created = item.version_created.or(own.version_created);
     if item.categories.is_empty() {
@@ -99,7 +102,18 @@ fn parse_with_feed_rs(text: &str) -> Result<(ParsedItem, bool), ParseError> {
         },
     };
     let language = feed.language.clone();
-    let copyright_notice = feed.rights.as_ref().map(|t| t.content.clone());
+    let is_atom = feed.feed_type == feed_rs::model::FeedType::Atom;
+    // The fields of ParsedItem are HTML. Atom says when a construct is plain text
+    // (`type="text"`), so its `<` is a character, not markup; RSS does not say, and its text
+    // is read as HTML as every reader does.
+    let html = |text: feed_rs::model::Text| {
+        if is_atom && text.content_type.essence().to_string() == "text/plain" {
+            quick_xml::escape::escape(&text.content).into_owned()
+        } else {
+            text.content
+        }
+    };
+    let copyright_notice = feed.rights.clone().map(html);
     let entry = feed.entries.into_iter().next().ok_or(ParseError::NoItem)?;
     let encoded = text.contains("base64")
         || entry.content.as_ref().is_some_and(|content| {
@@ -115,12 +129,20 @@ fn parse_with_feed_rs(text: &str) -> Result<(ParsedItem, bool), ParseError> {
     let body_html = entry
         .content
         .as_ref()
-        .and_then(|content| content.body.clone())
+        .and_then(|content| {
+            let plain = is_atom && content.content_type.essence().to_string() == "text/plain";
+            let body = content.body.as_deref()?;
+            Some(if plain {
+                quick_xml::escape::escape(body).into_owned()
+            } else {
+                body.to_owned()
+            })
+        })
         .filter(|body| !body.trim().is_empty());
     let summary = entry
         .summary
-        .as_ref()
-        .map(|text| text.content.clone())
+        .clone()
+        .map(html)
         .filter(|text| !text.trim().is_empty());
     // Many RSS feeds carry the whole story in <description>: with no content, it is the body.
     let (body_html, summary) = match (body_html, summary) {
@@ -142,7 +164,7 @@ fn parse_with_feed_rs(text: &str) -> Result<(ParsedItem, bool), ParseError> {
         .collect::<Vec<_>>()
         .join(", ");
     let item = ParsedItem {
-        headline: entry.title.map(|t| t.content),
+        headline: entry.title.map(html),
         body_html,
         body_text: None,
         summary,
@@ -159,7 +181,7 @@ fn parse_with_feed_rs(text: &str) -> Result<(ParsedItem, bool), ParseError> {
         link,
         provider_uri: None,
         guid: Some(entry.id.trim().to_owned()).filter(|id| !id.is_empty()),
-        copyright_notice: entry.rights.map(|t| t.content).or(copyright_notice),
+        copyright_notice: entry.rights.map(html).or(copyright_notice),
         categories: entry
             .categories
             .into_iter()

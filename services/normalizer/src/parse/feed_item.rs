@@ -54,13 +54,7 @@ pub fn read(text: &str) -> Option<FeedItem> {
         (None, description) => (description.map(|c| c.html), None),
         (content, description) => (content.map(|c| c.html), description.map(|c| c.html)),
     };
-    let language = entry
-        .attr("xml:lang")
-        .map(str::to_owned)
-        .or_else(|| first_text(entry, &["language"]))
-        .or_else(|| channel.and_then(|c| first_text(c, &["language"])))
-        .or_else(|| root.attr("xml:lang").map(str::to_owned))
-        .filter(|l| !l.trim().is_empty());
+    let language = language(&root, channel, entry);
     let date = |names: &[&str]| {
         names
             .iter()
@@ -92,6 +86,32 @@ pub fn read(text: &str) -> Option<FeedItem> {
         },
         body_was_base64,
     })
+}
+
+/// The language the most specific `xml:lang` declares (a text construct's, the entry's), else
+/// the one the entry or channel names, else the document's `xml:lang`. An empty `xml:lang`
+/// says the language is unknown (XML 1.0 §2.12): nothing is inherited past it.
+fn language(root: &Element, channel: Option<&Element>, entry: &Element) -> Option<String> {
+    const CONSTRUCTS: &[&str] = &[
+        "content",
+        "encoded",
+        "body",
+        "summary",
+        "description",
+        "title",
+    ];
+    let declared = CONSTRUCTS
+        .iter()
+        .flat_map(|name| entry.children_named(name))
+        .find_map(|construct| construct.attr("xml:lang"))
+        .or_else(|| entry.attr("xml:lang"));
+    if let Some(declared) = declared {
+        return Some(declared.trim().to_owned()).filter(|l| !l.is_empty());
+    }
+    first_text(entry, &["language"])
+        .or_else(|| channel.and_then(|c| first_text(c, &["language"])))
+        .or_else(|| root.attr("xml:lang").map(str::to_owned))
+        .filter(|l| !l.trim().is_empty())
 }
 
 /// A text construct's content as HTML.
@@ -145,8 +165,9 @@ fn construct(element: &Element) -> Option<Construct> {
         });
     }
     let html = if has_markup {
-        // Inline XHTML (`type="xhtml"`, `mode="xml"`, or markup a feed wrote unescaped).
-        super::markup::inner_html(element, &|_| false)
+        // Inline XHTML (`type="xhtml"`, `mode="xml"`, or markup a feed wrote unescaped),
+        // written back with its attributes: the normalizer's sanitizer decides what stays.
+        super::markup::inner_xml(element)
     } else if plain {
         escape(&element.text())
     } else {

@@ -48,6 +48,52 @@ fn write_children(element: &Element, skip: &dyn Fn(&Element) -> bool, out: &mut 
     }
 }
 
+/// `element`'s content written back as (X)HTML as it came: every element with its attributes
+/// (namespace declarations left out), text escaped. For inline XHTML in feeds, which the
+/// normalizer's sanitizer cleans afterwards.
+pub fn inner_xml(element: &Element) -> String {
+    let mut out = String::new();
+    write_xml_children(element, &mut out);
+    out
+}
+
+/// HTML elements that have no content and no end tag.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+fn write_xml_children(element: &Element, out: &mut String) {
+    for node in &element.children {
+        match node {
+            Node::Text(text) => out.push_str(&escape(text)),
+            Node::Element(child) => {
+                out.push('<');
+                out.push_str(&child.name);
+                for (name, value) in &child.attributes {
+                    if name == "xmlns" || name.starts_with("xmlns:") {
+                        continue;
+                    }
+                    out.push(' ');
+                    out.push_str(name);
+                    out.push_str("=\"");
+                    out.push_str(&escape(value).replace('"', "&quot;"));
+                    out.push('"');
+                }
+                if VOID_ELEMENTS.contains(&child.name.as_str()) && child.children.is_empty() {
+                    out.push_str(" />");
+                    continue;
+                }
+                out.push('>');
+                write_xml_children(child, out);
+                out.push_str("</");
+                out.push_str(&child.name);
+                out.push('>');
+            }
+        }
+    }
+}
+
 /// The HTML element an XHTML or NITF element is written as; `None` writes only its content.
 fn html_name(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -97,6 +143,18 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::parse::xml;
+
+    #[test]
+    fn inline_xhtml_is_written_back_with_its_attributes_for_the_sanitizer() {
+        let root = xml::parse(
+            r#"<body xmlns="http://www.w3.org/1999/xhtml"><p class="a">A &amp; "b"<img src="http://x.test/i.jpg" alt='say "hi"'/></p></body>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            inner_xml(&root),
+            r#"<p class="a">A &amp; "b"<img src="http://x.test/i.jpg" alt="say &quot;hi&quot;" /></p>"#
+        );
+    }
 
     #[test]
     fn nitf_and_xhtml_become_plain_html_without_attributes() {

@@ -1,14 +1,14 @@
 //! `wirefeed-eval feedparser`: feedparser's own test suite, entry by entry.
 
-use wirefeed_eval::feedparser_compare::{Field, Reading, field_for, meets};
-use wirefeed_eval::feedparser_expect::{entry_expectations, expect_line};
 use anyhow::Context as _;
 use chrono::{TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wire_model::{Envelope, OriginInfo, SourceId};
-use wirefeed_normalizer::{NormalizeError, NormalizerConfig, normalize_as, parse};
+use wirefeed_eval::feedparser_compare::{Field, Reading, field_for, meets};
+use wirefeed_eval::feedparser_expect::{entry_expectations, expect_line};
+use wirefeed_normalizer::{NormalizeError, NormalizerConfig, normalize, normalize_as, parse};
 
 /// The feedparser project's test feeds (the `tests/` directory of its source distribution,
 /// e.g. `feedparser-5.2.1.tar.gz` on PyPI): each file's `Expect:` line says what feedparser,
@@ -69,8 +69,8 @@ impl FeedparserArgs {
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "xml"))
         {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("failed to read {}", path.display()))?;
             check_file(&self.dir, path, &bytes, &mut report);
         }
         print_report(&report, self.misses);
@@ -158,7 +158,10 @@ fn read_first_entry(
     name: &str,
     bytes: &[u8],
 ) -> (Result<Reading, String>, Result<Envelope, NormalizeError>) {
-    let fetched_at = Utc.timestamp_opt(1_767_225_600, 0).single().unwrap_or_default();
+    let fetched_at = Utc
+        .timestamp_opt(1_767_225_600, 0)
+        .single()
+        .unwrap_or_default();
     // Where feedparser's test server serves the file: relative links resolve against it.
     let origin = OriginInfo::Http {
         url: format!("http://127.0.0.1:8097/tests/{name}"),
@@ -175,7 +178,7 @@ fn read_first_entry(
     let payload = item.raw.payload_bytes().unwrap_or_default();
     let text = wirefeed_normalizer::charset::decode(&payload).text;
     let reading = parse::feed::parse(&text)
-        .map(|parsed| Reading::of_parsed(&parsed, sanitize_html))
+        .map(|parsed| Reading::of_parsed(&parsed, normalize::document_url(&item.raw)))
         .map_err(|error| error.to_string());
     let article = normalize_as(
         &item.raw,
@@ -184,11 +187,6 @@ fn read_first_entry(
         fetched_at,
     );
     (reading, article)
-}
-
-/// The provider HTML as the normalizer would put it in `bodies[text/html]`.
-fn sanitize_html(html: &str, _base: Option<&str>) -> String {
-    html.to_owned()
 }
 
 fn print_report(report: &Report, misses: bool) {
