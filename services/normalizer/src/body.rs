@@ -67,10 +67,16 @@ pub fn clean(
         (None, None) => (Vec::new(), None, false),
     };
     let mut paragraphs = paragraphs;
-    if headline.is_some_and(|h| paragraphs.first().is_some_and(|first| first == h)) {
+    // A first paragraph repeating the headline goes, unless it is all the item says (an
+    // agency's one-sentence alert, followed at most by its sign-off).
+    let says_more = paragraphs.iter().skip(1).any(|p| !is_sign_off(p));
+    if says_more && headline.is_some_and(|h| paragraphs.first().is_some_and(|first| first == h)) {
         paragraphs.remove(0);
     }
-    let (mut paragraphs, removed) = boilerplate::remove(paragraphs);
+    let (mut paragraphs, mut removed) = boilerplate::remove(paragraphs);
+    if paragraphs.len() > 1 && paragraphs.last().is_some_and(|last| is_sign_off(last)) {
+        removed.extend(paragraphs.pop());
+    }
     let mut dateline = None;
     let mut dateline_paragraph = None;
     if let Some(found) = paragraphs.first().and_then(|first| dateline::split(first)) {
@@ -114,6 +120,22 @@ pub fn clean(
 }
 
 /// At most `max_chars` characters of text over all paragraphs.
+/// An agency's closing sign-off: the initials of the desk and editors, slash-separated
+/// (`asl/tib/pid/cac`, `bur-dm/jj`, `ح س/كام`), with no digits and no sentence in it.
+fn is_sign_off(paragraph: &str) -> bool {
+    let parts: Vec<&str> = paragraph.trim().split('/').map(str::trim).collect();
+    parts.len() >= 2
+        && paragraph.chars().count() <= 48
+        && parts.iter().all(|part| {
+            let letters = part.chars().filter(|c| c.is_alphabetic()).count();
+            (1..=8).contains(&letters)
+                && part.chars().count() <= 12
+                && part
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\u{200f}')
+        })
+}
+
 fn limit_paragraphs(paragraphs: Vec<String>, max_chars: usize) -> (Vec<String>, bool) {
     let mut kept = Vec::with_capacity(paragraphs.len());
     let mut left = max_chars;
@@ -198,6 +220,41 @@ mod tests {
             Some("MOSCOW (AFP) - Top US envoy John Kerry met Putin on Thursday.")
         );
         assert!(!body.truncated);
+    }
+
+    #[test]
+    fn agency_sign_offs_are_told_from_text() {
+        for sign_off in ["asl/tib/pid/cac", "bur-dm/jj", "ح س/كام", "ففف/ح س/كام"] {
+            assert!(is_sign_off(sign_off), "{sign_off}");
+        }
+        for text in ["24/7", "and the price rose 5/6 points", "Paris", "1/2"] {
+            assert!(!is_sign_off(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_alert_that_only_repeats_its_headline_keeps_it_as_its_body() {
+        let html = "<p>Earthquake of magnitude 6.1 hits Crete</p><p>asl/tib</p>";
+        let body = clean(
+            None,
+            Some(html),
+            Some("Earthquake of magnitude 6.1 hits Crete"),
+            None,
+            1_000,
+        );
+        assert_eq!(
+            body.paragraphs,
+            vec!["Earthquake of magnitude 6.1 hits Crete"]
+        );
+        let story = "<p>Earthquake hits Crete</p><p>ATHENS (AFP) - A strong quake struck.</p><p>asl/tib</p>";
+        let body = clean(
+            None,
+            Some(story),
+            Some("Earthquake hits Crete"),
+            None,
+            1_000,
+        );
+        assert_eq!(body.paragraphs, vec!["A strong quake struck."]);
     }
 
     #[test]
