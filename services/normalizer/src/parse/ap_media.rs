@@ -1,7 +1,8 @@
 //! AP Media API JSON: one item (`{"data": {"item": {...}}}`) or a feed page
 //! (`{"data": {"items": [{"item": {...}}, ...]}}`, first item read). The story text itself is
 //! a rendition download (NITF, ANPA); what the item carries inline is its headline and its
-//! `headline_extended` / `description_summary` / `description_caption`, which make the body.
+//! `headline_extended` / `description_summary`, which make the body, and a picture's
+//! `description_caption`, which becomes its description.
 
 use super::{ParseError, ParsedItem};
 use serde_json::Value;
@@ -53,14 +54,15 @@ fn parse_item(item: &Value) -> Result<ParsedItem, ParseError> {
         (Some(extended), Some(summary)) if extended != summary => {
             Some(format!("{extended}\n\n{summary}"))
         }
-        _ => extended.clone().or(summary.clone()).or(caption),
+        _ => extended.clone().or(summary.clone()),
     };
     let item_id = item.pointer("/altids/itemid").and_then(Value::as_str);
     let pub_status = text("pubstatus").as_deref().and_then(super::pub_status);
     Ok(ParsedItem {
         headline,
         body_text,
-        summary: summary.or(extended),
+        // A picture's caption is its description, as NewsML-G2 pictures give theirs.
+        summary: summary.or(extended).or(caption),
         first_created: date("firstcreated"),
         version_created: date("versioncreated"),
         embargoed_until: date("embargoed"),

@@ -104,7 +104,8 @@ pub fn sniff(text: &str) -> Option<wire_model::RawFormat> {
     }
     if trimmed.starts_with('<') {
         return match xml::root_name(trimmed)?.as_str() {
-            "newsItem" | "newsMessage" => Some(RawFormat::NewsmlG2),
+            "newsItem" | "newsMessage" | "packageItem" | "conceptItem" | "knowledgeItem"
+            | "planningItem" => Some(RawFormat::NewsmlG2),
             "NewsML" => Some(RawFormat::Newsml1),
             "nitf" => Some(RawFormat::Nitf),
             "rss" => Some(RawFormat::Rss),

@@ -16,19 +16,33 @@ pub struct NewsItem {
     pub others: usize,
 }
 
+/// Why a package is refused: it groups references to other items (which arrive as items of
+/// their own) and has no story of its own to make an article of.
+pub const PACKAGE: &str =
+    "newsml-g2 packageItem: a package of references to other items, with no story of its own";
+
 /// Parses a NewsML-G2 document.
 pub fn parse(text: &str) -> Result<NewsItem, ParseError> {
     let root = xml::parse(text)?;
     let (news_item, others) = match root.name.as_str() {
         "newsItem" => (&root, 0),
         "newsMessage" => {
-            let mut items = root
-                .children_named("itemSet")
-                .flat_map(|set| set.children_named("newsItem"));
-            let first = items.next().ok_or(ParseError::NoItem)?;
+            let item_set = || {
+                root.children_named("itemSet")
+                    .flat_map(|set| set.elements())
+            };
+            let mut items = item_set().filter(|item| item.name == "newsItem");
+            let Some(first) = items.next() else {
+                return Err(if item_set().any(|item| item.name == "packageItem") {
+                    ParseError::Unsupported(PACKAGE)
+                } else {
+                    ParseError::NoItem
+                });
+            };
             (first, items.count())
         }
-        "packageItem" | "conceptItem" | "knowledgeItem" | "planningItem" | "catalog" => {
+        "packageItem" => return Err(ParseError::Unsupported(PACKAGE)),
+        "conceptItem" | "knowledgeItem" | "planningItem" | "catalog" => {
             return Err(ParseError::Unsupported(
                 "newsml-g2 item other than a news item",
             ));
@@ -65,7 +79,16 @@ fn parse_news_item(item: &Element) -> ParsedItem {
     } else {
         None
     };
-    let nitf_head = inline.and_then(|inline| inline.descendant("nitf"));
+    // An inline NITF document is read as one: its title, byline, abstract and dateline fill
+    // what `contentMeta` leaves empty. An XHTML one can carry the title in its `head`.
+    let nitf = inline
+        .and_then(|inline| inline.descendant("nitf"))
+        .map(nitf::read);
+    let nitf_field =
+        |field: fn(&ParsedItem) -> &Option<String>| nitf.as_ref().and_then(|n| field(n).clone());
+    let xhtml_title = inline
+        .and_then(|inline| inline.descendant("html"))
+        .and_then(|html| html.path_text(&["head", "title"]));
 
     let language = first_text([
         inline.and_then(|i| i.attr("xml:lang")).map(str::to_owned),
@@ -79,24 +102,20 @@ fn parse_news_item(item: &Element) -> ParsedItem {
     ParsedItem {
         headline: first_text([
             content_text("headline"),
-            nitf_head
-                .and_then(|n| n.descendant("hl1"))
-                .and_then(Element::text_nonempty),
+            nitf_field(|n| &n.headline),
+            xhtml_title,
         ]),
         body_html,
         body_text,
-        summary: content.and_then(summary),
+        summary: content
+            .and_then(summary)
+            .or_else(|| nitf_field(|n| &n.summary)),
         first_created: date(meta_text("firstCreated"))
             .or_else(|| date(content_text("contentCreated"))),
         version_created: date(meta_text("versionCreated")),
         embargoed_until: date(meta_text("embargoed")),
         language,
-        by: first_text([
-            content_text("by"),
-            nitf_head
-                .and_then(|n| n.descendant("byline"))
-                .and_then(nitf::byline),
-        ]),
+        by: first_text([content_text("by"), nitf_field(|n| &n.by)]),
         link: None,
         provider_uri: item.attr("guid").map(str::to_owned),
         guid: item.attr("guid").map(str::to_owned),
@@ -111,8 +130,10 @@ fn parse_news_item(item: &Element) -> ParsedItem {
         kind: item_class(meta),
         signals: signals(meta),
         slugline: content_text("slugline"),
-        located: content.and_then(located),
-        dateline: content_text("dateline"),
+        located: content
+            .and_then(located)
+            .or_else(|| nitf_field(|n| &n.located)),
+        dateline: content_text("dateline").or_else(|| nitf_field(|n| &n.dateline)),
         credit: content_text("creditline"),
         copyright_holder: rights.and_then(|r| r.path_text(&["copyrightHolder", "name"])),
         copyright_notice: rights.and_then(|r| r.path_text(&["copyrightNotice"])),

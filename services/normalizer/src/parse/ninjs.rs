@@ -186,7 +186,7 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
 
 /// The ninjs 3 type of a 1.x/2.x or Superdesk `type`: Superdesk's text kinds (`story`,
 /// `advisory`, `preformatted`) are `text`; a type ninjs 3 does not know is dropped.
-pub(crate) fn news_type(kind: &str) -> Option<String> {
+pub fn news_type(kind: &str) -> Option<String> {
     let kind = kind.trim().to_ascii_lowercase();
     match kind.as_str() {
         "text" | "audio" | "video" | "picture" | "graphic" | "composite" | "component"

@@ -12,10 +12,11 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
     if root.name != "nitf" {
         return Err(ParseError::NoItem);
     }
-    Ok(parse_nitf(&root))
+    Ok(read(&root))
 }
 
-fn parse_nitf(root: &Element) -> ParsedItem {
+/// The item of an NITF root element (a document's, or one inline in NewsML).
+pub(crate) fn read(root: &Element) -> ParsedItem {
     let head = root.child("head");
     let docdata = head.and_then(|h| h.child("docdata"));
     let body = root.child("body");
@@ -106,17 +107,23 @@ fn parse_nitf(root: &Element) -> ParsedItem {
     }
 }
 
-/// A byline's names without the title (`<byttl>`) and without a dangling comma.
+/// A byline's names without the title (`<byttl>`) and without a dangling comma; a word
+/// written against an element (`By<person>Staff Reporter</person>`) is kept apart from it.
 pub fn byline(byline: &Element) -> Option<String> {
-    let text: String = byline
-        .children
-        .iter()
-        .map(|node| match node {
+    let mut text = String::new();
+    for node in &byline.children {
+        let piece = match node {
             Node::Text(text) => text.clone(),
-            Node::Element(element) if element.name == "byttl" => String::new(),
+            Node::Element(element) if element.name == "byttl" => continue,
             Node::Element(element) => element.text(),
-        })
-        .collect();
+        };
+        let joins_words = text.chars().last().is_some_and(char::is_alphanumeric)
+            && piece.chars().next().is_some_and(char::is_alphanumeric);
+        if joins_words {
+            text.push(' ');
+        }
+        text.push_str(&piece);
+    }
     let text = crate::text::clean_inline(&text);
     let text = text.trim_end_matches([',', ';', ' ']).to_owned();
     (!text.is_empty()).then_some(text)

@@ -173,30 +173,115 @@ fn iptc_content(content: &str) -> ParsedItem {
 
 /// ANPA-1312 content: `^`-lines (the keyword line, the headline, editors' notes, the byline
 /// ending in `=`), then the tab-indented body.
+///
+/// Two AP shapes carry no headline line, and take the headline the item does have: a news
+/// alert (keyword `APNewsAlert`) is one sentence after the dateline, which AP's other formats
+/// send as the headline; an agate table (`BC-WEA--Global Weather-Fahrenheit`) is named by its
+/// keyword. A digest (`AP Top Entertainment News`) has no tab-indented body: its `^`-lines
+/// after the headline are the body.
 fn anpa_content(content: &str) -> ParsedItem {
     let mut item = ParsedItem::default();
-    let mut body_lines = Vec::new();
-    let mut header_lines = 0usize;
+    let mut body_lines: Vec<String> = Vec::new();
+    let mut keyword: Option<String> = None;
+    let mut after_headline: Vec<String> = Vec::new();
+    let mut marked_lines = 0usize;
     for line in content.lines() {
+        // A table row opens with the tab line indicator (`\x08`), or a tab and then `^`; its
+        // markers go and it stays a line of its own. TTS space bands (`\x10`) are spaces.
+        let line = line.replace('\u{10}', " ");
+        let table_row = line.strip_prefix('\u{8}').or_else(|| {
+            line.strip_prefix('\t')
+                .filter(|l| l.trim_start().starts_with('^'))
+        });
+        if let Some(row) = table_row {
+            body_lines.push(format!("\t{}", row.trim_start().trim_start_matches('^')));
+            continue;
+        }
         let Some(marked) = line.strip_prefix('^') else {
             body_lines.push(line);
             continue;
         };
+        marked_lines += 1;
+        // A selector code can precede the keyword line (`^*9006< ^AP-Top-...`).
+        let marked = if marked_lines == 1 {
+            marked.rsplit(" ^").next().unwrap_or(marked)
+        } else {
+            marked
+        };
         let marked = marked.trim().trim_end_matches(['<', '=']).trim();
-        header_lines += 1;
-        if header_lines == 1 && marked.starts_with("BC-") {
-            item.slugline = marked.split(',').next().map(|slug| slug.trim().to_owned());
+        if marked.is_empty() || marked == "END" {
+            continue;
+        }
+        if body_lines.iter().any(|l| !l.trim().is_empty()) {
+            // A `^`-line inside the body is a heading of its own (`AMERICAN LEAGUE`).
+            body_lines.extend([String::new(), marked.to_owned(), String::new()]);
+            continue;
+        }
+        if marked_lines == 1 && is_keyword_line(marked) {
+            keyword = marked.split(',').next().map(|slug| slug.trim().to_owned());
             continue;
         }
         if let Some(by) = marked.strip_prefix("By ") {
             item.by = Some(by.trim().to_owned());
-        } else if item.headline.is_none() && !marked.starts_with("Eds:") {
-            item.headline = Some(marked.to_owned()).filter(|h| !h.is_empty());
+        } else if is_editors_line(marked) {
+            continue;
+        } else if item.headline.is_none() {
+            item.headline = Some(marked.to_owned());
+        } else {
+            after_headline.push(marked.to_owned());
         }
     }
-    let body = paragraphs(body_lines.into_iter());
+    // Lines end in the quad-left code `<` in tables and digests.
+    let body_lines = body_lines
+        .iter()
+        .map(|line| line.trim_end().trim_end_matches('<'));
+    // The `^`-lines after the headline (a deck, a table's headings) open the body.
+    let mut body = after_headline;
+    body.extend(paragraphs(body_lines));
+    if item.headline.is_none() {
+        item.headline = match body.as_slice() {
+            [alert] => Some(alert_headline(alert)),
+            _ => keyword.as_deref().map(keyword_name).map(str::to_owned),
+        }
+        .filter(|h| !h.is_empty());
+    }
+    item.slugline = keyword;
     item.body_text = Some(body.join("\n\n")).filter(|b| !b.is_empty());
     item
+}
+
+/// Whether the first `^`-line is AP's keyword line: `BC-BKN--Heat-Hawks, 1st Ld-Writethru,416`
+/// or `AP-Top-Entertainment-Headlines,0176` (the keyword and a word count).
+fn is_keyword_line(line: &str) -> bool {
+    ["BC-", "AP-", "AM-", "PM-"]
+        .iter()
+        .any(|prefix| line.starts_with(prefix))
+        || line.rsplit_once(',').is_some_and(|(_, count)| {
+            !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Editors' lines between the headline and the body: notes and photo references.
+fn is_editors_line(line: &str) -> bool {
+    let line = line.trim_start_matches('(');
+    line.starts_with("Eds:") || line.starts_with("EDs:") || line.starts_with("AP Photo")
+}
+
+/// An alert's sentence without its dateline (`HONOLULU (AP) _ `) and closing full stop.
+fn alert_headline(alert: &str) -> String {
+    let sentence = alert
+        .split_once(") _ ")
+        .filter(|(dateline, _)| dateline.len() < 80)
+        .map_or(alert, |(_, sentence)| sentence);
+    sentence.trim().trim_end_matches('.').trim().to_owned()
+}
+
+/// The name in a keyword (`BC-WEA--Global Weather-Fahrenheit` -> `Global Weather-Fahrenheit`).
+fn keyword_name(keyword: &str) -> &str {
+    keyword
+        .split_once("--")
+        .map_or(keyword, |(_, name)| name)
+        .trim()
 }
 
 #[cfg(test)]
