@@ -2,7 +2,8 @@
 //! (`{"data": {"items": [{"item": {...}}, ...]}}`, first item read). The story text itself is
 //! a rendition download (NITF, ANPA); what the item carries inline is its headline and its
 //! `headline_extended` / `description_summary`, which make the body, and a picture's
-//! `description_caption`, which becomes its description.
+//! `description_caption`, which becomes its description. A story delivered beside the item
+//! (`nitf.body_html`) is its body.
 
 use super::{ParseError, ParsedItem};
 use serde_json::Value;
@@ -21,7 +22,19 @@ pub fn is_ap_media(value: &Value) -> bool {
 /// The document's item (a feed page's first), with how many more the page held.
 pub fn parse(value: &Value) -> Result<(ParsedItem, usize), ParseError> {
     if let Some(item) = value.pointer("/data/item") {
-        return Ok((parse_item(item)?, 0));
+        let mut parsed = parse_item(item)?;
+        // A distributor that delivers the story beside the item (`{"data": {"item": ...},
+        // "nitf": {"body_html": ...}}`, as Canadian Press does) gives the text itself: it is
+        // the body, and the inline abstract stays the description.
+        let inline_story = value
+            .pointer("/nitf/body_html")
+            .and_then(Value::as_str)
+            .filter(|html| !html.trim().is_empty());
+        if let Some(html) = inline_story {
+            parsed.body_html = Some(html.to_owned());
+            parsed.body_text = None;
+        }
+        return Ok((parsed, 0));
     }
     let items: Vec<&Value> = value
         .pointer("/data/items")

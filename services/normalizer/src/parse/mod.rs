@@ -194,8 +194,10 @@ pub(crate) fn provider_subject(
             "subj" => "http://cv.iptc.org/newscodes/subjectcode/",
             _ => return None,
         };
+        // IPTC Subject Codes and Media Topics are 8-digit codes; an agency that writes its
+        // own words under these schemes (NTB's `subj:Utenriks`) keeps them as a literal.
         let code = code.trim();
-        (!code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()))
+        (code.len() == 8 && code.chars().all(|c| c.is_ascii_digit()))
             .then(|| format!("{base}{code}"))
     });
     let uri = expanded.or_else(|| {

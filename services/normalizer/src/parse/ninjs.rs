@@ -25,6 +25,7 @@ const ITEM_KEYS: &[&str] = &[
     "headlines",
     "headline",
     "body_html",
+    "body_html5",
     "body_text",
     "body_xhtml",
     "bodies",
@@ -118,7 +119,14 @@ pub fn parse(value: &Value) -> Result<ParsedItem, ParseError> {
         .and_then(|b| b.get("value").and_then(Value::as_str))
         .map(str::to_owned);
     let mut body_html = body_of("text/html")
-        .or_else(|| nonblank(text(&["body_html", "body_xhtml"])))
+        .or_else(|| {
+            nonblank(text(&[
+                "body_html",
+                "body_xhtml",
+                "body_html5",
+                "body_richhtml5",
+            ]))
+        })
         .or(untyped_body);
     let mut body_text = body_of("text/plain").or_else(|| nonblank(text(&["body_text"])));
     if body_html.is_none() && body_text.is_none() {
