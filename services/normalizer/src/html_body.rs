@@ -40,13 +40,51 @@ const CONTAINERS: &[&str] = &[
 
 /// Elements that flow inside a line: they join the inline run around them.
 const INLINE: &[&str] = &[
-    "a", "abbr", "acronym", "b", "big", "br", "cite", "code", "del", "dfn", "em", "font", "i",
-    "img", "ins", "kbd", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
-    "time", "tt", "u", "var",
+    "a",
+    "abbr",
+    "acronym",
+    "area",
+    "b",
+    "big",
+    "br",
+    "canvas",
+    "cite",
+    "code",
+    "command",
+    "del",
+    "dfn",
+    "em",
+    "event-source",
+    "font",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "label",
+    "m",
+    "map",
+    "meter",
+    "nextid",
+    "progress",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "sound",
+    "spacer",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "tt",
+    "u",
+    "var",
 ];
 
 /// Elements without an end tag (among those the sanitizer keeps).
-const VOID: &[&str] = &["br", "col", "hr", "img", "source", "wbr"];
+const VOID: &[&str] = &["area", "br", "col", "hr", "img", "source", "wbr"];
 
 /// Elements that show something without text: a block of only these is kept.
 const MEDIA: &[&str] = &["img", "hr", "video", "audio"];
@@ -497,15 +535,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn styled_provider_html_is_kept_when_its_text_matches() {
+        let html = crate::sanitize::sanitize_html(
+            "<p style=\"text-align: center; background: url(x.gif)\" class=\"lead\">One \
+             <span style=\"color: #c00\" tabindex=\"0\">two</span>.</p>\
+             <p><label>Three</label> <map><area href=\"https://e.com/\" shape=\"rect\"></map>\
+             <meter value=\"1\">four</meter></p>",
+            None,
+        );
+        let paragraphs = strings(&["One two.", "Three four"]);
+        assert_eq!(
+            select(&html, &body(&paragraphs, &[])).as_deref(),
+            Some(
+                "<p style=\"text-align: center;\">One <span style=\"color: #c00;\" tabindex=\"0\">two</span>.</p>\
+                 <p><label>Three</label> <map><area href=\"https://e.com/\" shape=\"rect\" \
+                 rel=\"noopener noreferrer nofollow\"></map><meter value=\"1\">four</meter></p>"
+            )
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn any_markup_gives_safe_html_or_none_without_panicking(
-            html in "(<(p|div|a|b|script|img|br|ul|li)( (href|src|onclick|alt)=\"[a-z:/ <>&\"]{0,8}\")?>|</(p|div|a|b|script|ul|li)>|[a-z &<>\"]{0,6}){0,24}",
+            html in "(<(p|div|a|b|script|img|br|ul|li|span|label|area|map)( (href|src|onclick|alt|style)=\"[a-z:/ <>&\"();]{0,12}\")?>|</(p|div|a|b|script|ul|li|span|label|map)>|[a-z &<>\"]{0,6}){0,24}",
         ) {
             let sanitized = crate::sanitize::sanitize_html(&html, Some("https://e.example/x"));
             let paragraphs = text::html_to_paragraphs(&sanitized);
             if let Some(selected) = select(&sanitized, &body(&paragraphs, &[])) {
                 proptest::prop_assert!(!selected.contains("<script") && !selected.contains(" onclick"));
+                proptest::prop_assert!(!selected.contains("url("));
             }
             let _ = select(&html, &body(&paragraphs, &[]));
         }

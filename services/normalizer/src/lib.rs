@@ -30,6 +30,7 @@ pub mod language;
 pub mod normalize;
 pub mod parse;
 pub mod sanitize;
+pub mod sanitize_css;
 pub mod text;
 
 pub use config::NormalizerConfig;
