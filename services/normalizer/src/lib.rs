@@ -31,6 +31,7 @@ pub mod normalize;
 pub mod parse;
 pub mod sanitize;
 pub mod sanitize_css;
+pub mod self_closing;
 pub mod text;
 
 pub use config::NormalizerConfig;

@@ -352,7 +352,9 @@ pub fn sanitize_html(html: &str, base: Option<&str>) -> String {
         .attribute_filter(move |element, attribute, value| {
             filter_attribute(element, attribute, value, cite_base.as_ref())
         });
-    builder.clean(html).to_string()
+    builder
+        .clean(&crate::self_closing::expand(html))
+        .to_string()
 }
 
 /// Drops what the allow-lists cannot say: `data:` URLs other than raster images in `img src`,

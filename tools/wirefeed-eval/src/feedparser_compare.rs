@@ -149,7 +149,7 @@ impl Reading {
             subjects: item
                 .subjects
                 .iter()
-                .filter_map(|s| s.name.clone())
+                .flat_map(|s| s.name.iter().chain(s.literal.iter()).cloned())
                 .chain(item.categories.iter().cloned())
                 .collect(),
             language: item.language.clone(),

@@ -71,7 +71,7 @@ fn fill_gaps(mut item: ParsedItem, own: super::feed_item::FeedItem) -> ParsedIte
     item.language = own.language.or(item.language);
     item.first_created = item.first_created.or(own.first_created);
     item.version_created = item.version_created.or(own.version_created);
-    if item.categories.is_empty() {
+    if item.categories.is_empty() && item.subjects.is_empty() {
         item.categories = own.categories;
     }
     item
@@ -182,10 +182,35 @@ fn parse_with_feed_rs(text: &str) -> Result<(ParsedItem, bool), ParseError> {
         provider_uri: None,
         guid: Some(entry.id.trim().to_owned()).filter(|id| !id.is_empty()),
         copyright_notice: entry.rights.map(html).or(copyright_notice),
+        // A category with a label is a subject named by its label, its term kept as the
+        // provider's code; one without is a name only.
+        subjects: entry
+            .categories
+            .iter()
+            .filter_map(|c| {
+                let label = c
+                    .label
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())?;
+                let term = c.term.trim();
+                (!term.is_empty() && term != label).then(|| wire_model::Subject {
+                    name: Some(label.to_owned()),
+                    literal: Some(term.to_owned()),
+                    creator: Some("provider".to_owned()),
+                    ..wire_model::Subject::default()
+                })
+            })
+            .collect(),
         categories: entry
             .categories
             .into_iter()
-            .map(|c| c.label.unwrap_or(c.term))
+            .filter(|c| {
+                c.label
+                    .as_deref()
+                    .is_none_or(|l| l.trim().is_empty() || l.trim() == c.term.trim())
+            })
+            .map(|c| c.term)
             .filter(|c| !c.trim().is_empty())
             .collect(),
         ..ParsedItem::default()

@@ -256,6 +256,8 @@ fn categories(entry: &Element) -> Vec<String> {
             category
                 .attr("label")
                 .or(category.attr("term"))
+                // iTunes categories name themselves in `text`.
+                .or(category.attr("text"))
                 .map(str::to_owned)
                 .or_else(|| Some(category.text()))
         })
