@@ -14,17 +14,63 @@ const SOH: char = '\u{1}';
 const STX: char = '\u{2}';
 const ETX: char = '\u{3}';
 
-/// Whether `text` is framed as an IPTC 7901 or ANPA-1312 message (SOH, then STX).
+/// Whether `text` is an IPTC 7901 or ANPA-1312 message: framed (SOH, then STX), or a 7901
+/// message whose control characters a relay stripped, known by its header line.
 pub fn is_wire_message(text: &str) -> bool {
     let start = text.trim_start_matches(['\u{16}', '\r', '\n', ' ']);
-    start.starts_with(SOH) && start.contains(STX)
+    (start.starts_with(SOH) && start.contains(STX)) || unframed_header(text).is_some()
+}
+
+/// The header line of an IPTC 7901 message without its control characters, and the text after
+/// it: `bsf037 4 su 174 gef 1388` (service and sequence, a priority digit, a category of one to
+/// three letters, a word count).
+fn unframed_header(text: &str) -> Option<(&str, &str)> {
+    let start = text.trim_start();
+    let (line, rest) = start.split_once('\n').unwrap_or((start, ""));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let service = fields.first()?;
+    let letters = service.chars().take_while(char::is_ascii_lowercase).count();
+    let digits = service[letters..]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    let is_header = (2..=4).contains(&letters)
+        && (3..=4).contains(&digits)
+        && service.len() == letters + digits
+        && fields
+            .get(1)
+            .is_some_and(|p| p.len() == 1 && p.chars().all(|c| ('1'..='8').contains(&c)))
+        && fields.get(2).is_some_and(|c| {
+            (1..=3).contains(&c.len()) && c.chars().all(|c| c.is_ascii_lowercase())
+        })
+        && fields
+            .get(3)
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+    if !is_header {
+        return None;
+    }
+    // The keyword line (`Notes de frais GE`, `Germany-politics/`) belongs to the header when a
+    // headline block ending in ` =` follows it: it is not the headline.
+    let body = rest.trim_start_matches(['\r', '\n']);
+    let (keyword, after) = body.split_once('\n').unwrap_or((body, ""));
+    let keyword_then_blank = after
+        .trim_start_matches([' ', '\t', '\r'])
+        .starts_with('\n');
+    let headline_block_follows = after.lines().any(|l| l.trim_end().ends_with(" ="));
+    if keyword_then_blank && headline_block_follows && !keyword.trim_end().ends_with('=') {
+        let header_end = line.len() + (rest.len() - after.len()) + 1;
+        return Some((&start[..header_end.min(start.len())], after));
+    }
+    Some((line, rest))
 }
 
 /// The item in an IPTC 7901 or ANPA-1312 message.
 pub fn parse(text: &str) -> ParsedItem {
     let start = text.trim_start_matches(['\u{16}', '\r', '\n', ' ']);
-    let start = start.strip_prefix(SOH).unwrap_or(start);
-    let (header, rest) = start.split_once(STX).unwrap_or(("", start));
+    let (header, rest) = match start.strip_prefix(SOH) {
+        Some(framed) => framed.split_once(STX).unwrap_or(("", framed)),
+        None => unframed_header(start).unwrap_or(("", start)),
+    };
     let (content, _trailer) = rest.split_once(ETX).unwrap_or((rest, ""));
     let content = content.replace("\r\n", "\n").replace('\r', "\n");
     let mut item = if content.lines().any(|line| line.starts_with('^')) {
@@ -287,6 +333,29 @@ fn keyword_name(keyword: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_7901_message_that_lost_its_control_characters_is_known_by_its_header() {
+        let text = "\nbsf037 4 su 174 gef 1388\n\nNotes de frais GE\n\nNotes de frais GE: \nL'affaire a marqué l'exécutif de la Ville = \n\nGenève (ats) Le scandale a provoqué un séisme. \n";
+        assert!(is_wire_message(text));
+        let item = parse(text);
+        assert_eq!(item.urgency, Some(4));
+        assert_eq!(
+            item.headline.as_deref(),
+            Some("Notes de frais GE: L'affaire a marqué l'exécutif de la Ville")
+        );
+        assert_eq!(item.slugline.as_deref(), Some("Notes de frais GE"));
+        assert!(
+            item.body_text
+                .as_deref()
+                .is_some_and(|b| b.contains("séisme")),
+            "{item:?}"
+        );
+        assert!(!is_wire_message("Plain text about 2024 4 a 5 things\nmore"));
+        assert!(!is_wire_message(
+            "abc12 4 su 174\nnot a service id of 3-4 digits"
+        ));
+    }
 
     const IPTC: &str = "\u{1}eca062 4 i 211 ccccb   dpa 061\r\n\r\nGermany-politics/\r\n\u{2}Coalition talks could fail, Social Democrat warns =\r\n\r\n   Berlin (dpa) - Negotiations between the parties on forming a\r\ncoalition could fail, a senior member warned Wednesday.\r\n\r\n   \"One cannot yet say if it works,\" he said.\r\n\u{3}";
 
