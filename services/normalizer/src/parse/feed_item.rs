@@ -314,10 +314,12 @@ fn link(entry: &Element) -> Option<String> {
         .filter(|l| !l.trim().is_empty())
 }
 
-/// Categories: Atom `category` (`label`, else `term`), RSS `category` text, `dc:subject`.
+/// Categories: Atom `category` (`label`, else `term`), RSS `category` text, `dc:subject`, and
+/// the subcategories an iTunes category nests.
 fn categories(entry: &Element) -> Vec<String> {
     entry
         .children_named("category")
+        .flat_map(|category| std::iter::once(category).chain(category.children_named("category")))
         .chain(entry.children_named("subject"))
         .filter_map(|category| {
             category
@@ -326,16 +328,38 @@ fn categories(entry: &Element) -> Vec<String> {
                 // iTunes categories name themselves in `text`.
                 .or(category.attr("text"))
                 .map(str::to_owned)
-                .or_else(|| Some(category.text()))
+                // An element's own text only: a nesting category's text is its children's.
+                .or_else(|| Some(own_text(category)))
         })
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty())
         .collect()
 }
 
+/// The text directly inside `element`, without its child elements' text.
+fn own_text(element: &Element) -> String {
+    element
+        .children
+        .iter()
+        .filter_map(|node| match node {
+            Node::Text(text) => Some(text.as_str()),
+            Node::Element(_) => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_itunes_category_s_subcategory_is_a_category_too() {
+        let text = "<rss><channel><item><title>t</title><itunes:category xmlns:itunes=\"i\" text=\"News\"><itunes:category text=\"Politics\"/></itunes:category><category>Local</category></item></channel></rss>";
+        assert_eq!(
+            read(text).unwrap().item.categories,
+            ["News", "Politics", "Local"]
+        );
+    }
 
     #[test]
     fn mime_types_that_mean_base64() {
