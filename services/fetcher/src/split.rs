@@ -83,6 +83,8 @@ fn sniff_xml_root(bytes: &[u8]) -> RawFormat {
                     b"rss" => RawFormat::Rss,
                     b"feed" => RawFormat::Atom,
                     b"RDF" => RawFormat::Rdf,
+                    // Microsoft CDF: a `CHANNEL` of `ITEM`s, read with the feeds.
+                    name if name.eq_ignore_ascii_case(b"channel") => RawFormat::Rss,
                     b"newsItem" | b"newsMessage" | b"packageItem" => RawFormat::NewsmlG2,
                     b"nitf" => RawFormat::Nitf,
                     _ => RawFormat::Unknown,
@@ -120,8 +122,9 @@ pub fn split(format: RawFormat, bytes: &[u8]) -> Result<Vec<SplitItem>, SplitErr
     }
 }
 
+/// RSS and RDF `item`, Atom `entry`, CDF `ITEM` (CDF names are case-insensitive).
 fn is_item(local_name: &[u8]) -> bool {
-    local_name == b"item" || local_name == b"entry"
+    local_name.eq_ignore_ascii_case(b"item") || local_name == b"entry"
 }
 
 /// The child element of an item whose text fills a hint.
@@ -520,6 +523,20 @@ mod tests {
             </channel></rdf:RDF>"#;
         assert_eq!(feed_period(sy), Some(std::time::Duration::from_secs(900)));
         assert_eq!(feed_period(RSS.as_bytes()), None);
+    }
+
+    #[test]
+    fn a_cdf_channel_splits_into_its_items() {
+        let cdf = b"<CHANNEL><TITLE>t</TITLE><ITEM HREF=\"https://a.example/1\"><TITLE>one</TITLE></ITEM><ITEM HREF=\"https://a.example/2\"/></CHANNEL>";
+        assert_eq!(sniff_format(cdf), RawFormat::Rss);
+        let items = split(RawFormat::Rss, cdf).unwrap();
+        assert_eq!(items.len(), 2);
+        let second = String::from_utf8(items[1].bytes.clone()).unwrap();
+        assert!(
+            second.contains("<ITEM HREF=\"https://a.example/2\"/>"),
+            "{second}"
+        );
+        assert!(!second.contains("one"), "{second}");
     }
 
     #[test]

@@ -10,7 +10,11 @@
 //! become U+FFFD and [`Decoded::had_errors`] is set: a bad byte is never a failure.
 //!
 //! After decoding, the XML declaration is rewritten to say `UTF-8`, so a parser that honours the
-//! declaration (feed-rs does) does not decode the text a second time.
+//! declaration (feed-rs does) does not decode the text a second time, and C1 control characters
+//! (U+0080 to U+009F, as characters or as `&#146;`-style references) are read as the
+//! Windows-1252 characters their code points stand for: no text means a C1 control, while
+//! Windows-1252 "smart quotes" re-encoded byte for byte (`don\u{92}t`) are common, and HTML5
+//! reads those references the same way.
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
@@ -34,6 +38,10 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     let body = bytes.get(bom_length..).unwrap_or_default();
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
     let text = declare_utf8(&text);
+    let text = match windows_1252_for_c1(&text) {
+        Some(mapped) => mapped,
+        None => text,
+    };
     Decoded {
         text,
         encoding: encoding.name(),
@@ -125,6 +133,62 @@ fn declare_utf8(text: &str) -> String {
     }
 }
 
+/// The Windows-1252 character a C1 control's code point (0x80 to 0x9F) stands for; the five
+/// code points Windows-1252 leaves undefined stay as they are.
+fn c1_as_windows_1252(code: u32) -> Option<char> {
+    let byte = u8::try_from(code)
+        .ok()
+        .filter(|b| (0x80..=0x9F).contains(b))?;
+    let bytes = [byte];
+    let (mapped, _) = WINDOWS_1252.decode_without_bom_handling(&bytes);
+    mapped.chars().next()
+}
+
+/// `text` with its C1 control characters and its numeric references to them (`&#146;`,
+/// `&#x92;`) replaced by the Windows-1252 characters they stand for; `None` when it has none.
+fn windows_1252_for_c1(text: &str) -> Option<String> {
+    let has_c1 = text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c));
+    if !has_c1 && !text.contains("&#") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("&#")
+            && let Some((code, length)) = numeric_reference(rest)
+            && let Some(mapped) = c1_as_windows_1252(code)
+        {
+            out.push_str(&format!("&#{};", u32::from(mapped)));
+            rest = rest.get(length..).unwrap_or_default();
+            changed = true;
+            continue;
+        }
+        match c1_as_windows_1252(u32::from(c)) {
+            Some(mapped) => {
+                changed |= mapped != c;
+                out.push(mapped);
+            }
+            None => out.push(c),
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
+    }
+    changed.then_some(out)
+}
+
+/// The code point and length of the numeric character reference `text` starts with
+/// (`&#146;`, `&#x92;`).
+fn numeric_reference(text: &str) -> Option<(u32, usize)> {
+    let body = text.strip_prefix("&#")?;
+    let (digits, radix, prefix) = match body.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16, 3),
+        None => (body, 10, 2),
+    };
+    let end = digits.find(';').filter(|end| (1..=8).contains(end))?;
+    let code = u32::from_str_radix(digits.get(..end)?, radix).ok()?;
+    Some((code, prefix + end + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +210,27 @@ mod tests {
             }
         }
         bytes
+    }
+
+    #[test]
+    fn c1_controls_are_read_as_windows_1252_smart_quotes() {
+        let cases: [(&[u8], &str); 5] = [
+            (b"<p>don\xC2\x92t</p>", "<p>don\u{2019}t</p>"),
+            (
+                b"<p>don&#146;t &#X93;q&#x94;</p>",
+                "<p>don&#8217;t &#8220;q&#8221;</p>",
+            ),
+            (
+                b"<p>&#8217; &#1466; &#x; &#</p>",
+                "<p>&#8217; &#1466; &#x; &#</p>",
+            ),
+            // 0x81 has no Windows-1252 character: it stays.
+            (b"<p>a\xC2\x81b</p>", "<p>a\u{81}b</p>"),
+            (b"<p>\x96 dash</p>", "<p>\u{2013} dash</p>"),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(decode(bytes).text, expected, "{bytes:?}");
+        }
     }
 
     #[test]

@@ -345,10 +345,7 @@ pub fn sanitize_html(html: &str, base: Option<&str>) -> String {
         .link_rel(Some(LINK_REL))
         .set_tag_attribute_value("area", "rel", LINK_REL)
         .strip_comments(true)
-        .url_relative(match base {
-            Some(base) => UrlRelative::RewriteWithBase(base),
-            None => UrlRelative::Deny,
-        })
+        .url_relative(UrlRelative::Custom(Box::new(RelativeUrls { base })))
         .attribute_filter(move |element, attribute, value| {
             filter_attribute(element, attribute, value, cite_base.as_ref())
         });
@@ -386,6 +383,22 @@ fn filter_attribute<'v>(
             matches!(url.scheme(), "http" | "https").then(|| Cow::Owned(url.to_string()))
         }
         _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// Relative URLs resolved against `base`; dropped without one. An empty URL (`href=""`)
+/// stays empty: it points nowhere, and resolving it would make it point at the base page.
+struct RelativeUrls {
+    base: Option<Url>,
+}
+
+impl ammonia::UrlRelativeEvaluate<'_> for RelativeUrls {
+    fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
+        if url.trim().is_empty() {
+            return Some(Cow::Borrowed(""));
+        }
+        let resolved = self.base.as_ref()?.join(url).ok()?;
+        Some(Cow::Owned(resolved.into()))
     }
 }
 
@@ -474,6 +487,13 @@ mod tests {
             sanitize_html(html, None),
             "<a rel=\"noopener noreferrer nofollow\">x</a><img><blockquote>q</blockquote>"
         );
+        // An empty URL points nowhere, with a base or without.
+        for base in [Some("https://example.com/news/item"), None] {
+            assert_eq!(
+                sanitize_html("<span href=\"\" src=\" \"></span><img src=\"\">", base),
+                "<span href=\"\" src=\"\"></span><img src=\"\">"
+            );
+        }
         // A base that is no http(s) URL resolves nothing.
         assert_eq!(
             sanitize_html("<a href=\"/a\">x</a>", Some("javascript:alert(1)")),

@@ -1,7 +1,10 @@
 //! Feed constructs feed-rs alone does not read, as a newsroom receives them in real feeds: Atom
 //! 0.3, base64 content, empty or unknown `type` attributes, Dublin Core fields, RSS 0.90 and RDF
-//! items, `guid` as the link, entities declared in the DOCTYPE, and a one-byte encoding declared
-//! on UTF-8 bytes. Each feed is sniffed from its content, normalized, and must give a valid
+//! items, `guid` as the link, entities declared in the DOCTYPE, a one-byte encoding declared
+//! on UTF-8 bytes, Microsoft CDF channels, Windows-1252 smart quotes written as C1 controls,
+//! capital-`X` character references in a document cut before its last `>`, per-construct
+//! `xml:lang`, an RSS item with both `description` and `summary`, and a `media:group`
+//! description. Each feed is sniffed from its content, normalized, and must give a valid
 //! ninjs article with the fields the feed says.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -236,4 +239,96 @@ fn a_latin_1_declaration_on_utf_8_bytes_keeps_the_accents() {
     );
     assert_eq!(envelope.wire.charset, None, "read as UTF-8");
     assert_eq!(article.language.as_deref(), Some("fr"));
+}
+
+fn description(envelope: &Envelope) -> Option<&str> {
+    envelope
+        .article
+        .descriptions
+        .first()
+        .map(|d| d.value.as_str())
+}
+
+#[test]
+fn a_microsoft_cdf_channel_item_is_read_whatever_the_case_of_its_names() {
+    let envelope = normalized("cdf-channel.xml");
+    let article = &envelope.article;
+    assert_eq!(
+        article.headline(),
+        Some("Harbour pilots vote to accept new rota")
+    );
+    assert_eq!(
+        article.body_text(),
+        Some("Pilots at the container terminal accepted a rota that ends weekend double shifts.")
+    );
+    assert_eq!(article.version_created, date("2025-04-07T04:05:43Z"));
+    assert_eq!(
+        envelope.wire.link.as_deref(),
+        Some("https://harbour.example/2025/04/pilots-vote")
+    );
+}
+
+#[test]
+fn windows_1252_smart_quotes_written_as_c1_controls_read_as_quotes() {
+    let envelope = normalized("rss-2.0-c1-smart-quotes.xml");
+    let article = &envelope.article;
+    assert_eq!(
+        article.headline(),
+        Some("Council \u{201c}pauses\u{201d} the tram plan")
+    );
+    assert_eq!(
+        article.body_text(),
+        Some(
+            "The mayor said the city \u{201c}can\u{2019}t afford\u{201d} it this year \u{2013} the vote is in May."
+        )
+    );
+}
+
+#[test]
+fn capital_x_references_in_a_document_cut_before_its_last_bracket_are_read() {
+    let envelope = normalized("atom-0.3-capital-hex-references-cut.xml");
+    let article = &envelope.article;
+    assert_eq!(article.headline(), Some("Ferries run Again after storm"));
+    assert_eq!(
+        article.body_text(),
+        Some("All routes are back on the timetable \u{2014} the last one at noon.")
+    );
+    assert_eq!(article.first_created, date("2025-03-05T09:00:00Z"));
+}
+
+#[test]
+fn the_language_is_the_story_text_s_not_a_differently_tagged_headline_s() {
+    let envelope = normalized("atom-1.0-lang-per-construct.xml");
+    let article = &envelope.article;
+    assert_eq!(article.headline(), Some("Coup de tonnerre à Strasbourg"));
+    assert_eq!(article.language.as_deref(), Some("en"));
+}
+
+#[test]
+fn with_description_and_summary_the_first_is_the_summary_and_the_second_the_body() {
+    let envelope = normalized("rss-2.0-description-and-summary.xml");
+    assert_eq!(
+        description(&envelope),
+        Some("The city library opens until 10 pm from June.")
+    );
+    let body = envelope.article.body_text().unwrap();
+    assert!(
+        body.starts_with("The city library will open until 10 pm on weekdays"),
+        "{body}"
+    );
+    assert!(body.contains("Weekend hours stay as they are."), "{body}");
+}
+
+#[test]
+fn a_media_group_description_is_the_text_of_an_entry_without_one() {
+    let envelope = normalized("atom-0.3-media-group.xml");
+    let article = &envelope.article;
+    assert_eq!(
+        article.headline(),
+        Some("Night shift at the container terminal")
+    );
+    assert_eq!(
+        article.body_text(),
+        Some("Crane operators at work through the night as the port runs a third shift.")
+    );
 }

@@ -21,6 +21,30 @@ pub const MAX_GROWTH: usize = 64 * 1024;
 /// them) are not expanded. Feeds declare names and symbols, never whole paragraphs.
 const MAX_VALUE: usize = 1024;
 
+/// The document with its hexadecimal character references written `&#x41;`, where it writes
+/// them `&#X41;` (HTML and SGML allow the capital `X`, XML does not, and quick-xml rejects the
+/// whole document for it); `None` when it has none.
+pub fn lowercase_hex_references(text: &str) -> Option<String> {
+    let capital = |at: usize| {
+        text.get(at + 3..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_hexdigit())
+    };
+    let found: Vec<usize> = text
+        .match_indices("&#X")
+        .map(|(at, _)| at)
+        .filter(|at| capital(*at))
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let mut fixed = text.to_owned();
+    for at in found {
+        fixed.replace_range(at + 2..at + 3, "x");
+    }
+    Some(fixed)
+}
+
 /// The document with its declared entities expanded; `None` when it declares none or uses none
 /// of those it declares.
 pub fn expand(text: &str) -> Option<String> {
@@ -160,6 +184,15 @@ fn resolve_known(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capital_x_hex_references_are_written_the_xml_way() {
+        assert_eq!(
+            lowercase_hex_references("<t>&#X41;&#X2019; &#Xyz; &#x42;</t>").as_deref(),
+            Some("<t>&#x41;&#x2019; &#Xyz; &#x42;</t>")
+        );
+        assert_eq!(lowercase_hex_references("<t>&#x41; X</t>"), None);
+    }
 
     #[test]
     fn declared_entities_are_expanded_and_nothing_else_changes() {

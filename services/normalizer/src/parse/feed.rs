@@ -17,6 +17,10 @@ use super::{ParseError, ParsedItem};
 /// it succeeds, that reader fills what feed-rs left empty (`dc:title`, `dc:description`, a
 /// permalink `guid` as the link) and replaces a body feed-rs left base64-encoded.
 pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
+    let references = super::dtd_entities::lowercase_hex_references(text);
+    let text = references.as_deref().unwrap_or(text);
+    let closed = with_last_end_tag_closed(text);
+    let text = closed.as_deref().unwrap_or(text);
     let expanded = super::dtd_entities::expand(text);
     let text = expanded.as_deref().unwrap_or(text);
     match parse_with_feed_rs(text) {
@@ -37,7 +41,8 @@ pub fn parse(text: &str) -> Result<ParsedItem, ParseError> {
 
 /// Whether the feed-rs item lacks a field our reader may find: a headline, a body or a link
 /// (`dc:title`, `dc:description`, a permalink `guid`), an author or categories the document
-/// gives in Dublin Core, a language `xml:lang` declares on the item or its text.
+/// gives in Dublin Core, a language `xml:lang` declares on the item or its text, a `summary`
+/// beside an RSS `description` (feed-rs reads one of the two).
 fn has_gaps(item: &ParsedItem, text: &str) -> bool {
     item.headline.is_none()
         || item.body_html.is_none()
@@ -45,6 +50,7 @@ fn has_gaps(item: &ParsedItem, text: &str) -> bool {
         || (item.by.is_none() && text.contains("creator>"))
         || (item.categories.is_empty() && text.contains("subject>"))
         || text.contains("xml:lang")
+        || (item.summary.is_none() && text.contains("summary>"))
 }
 
 /// The feed-rs item with the gaps our reader can fill filled from `own`.
@@ -56,8 +62,10 @@ fn fill_gaps(mut item: ParsedItem, own: super::feed_item::FeedItem) -> ParsedIte
     if body_was_base64 {
         item.body_html = own.body_html;
         item.summary = own.summary.or(item.summary);
-    } else if item.body_html.is_none() {
-        item.body_html = own.body_html;
+    } else if item.body_html.is_none() || (item.summary.is_none() && own.summary.is_some()) {
+        // With no body, or with two summaries feed-rs read one of as the body: our reader's
+        // body and summary.
+        item.body_html = own.body_html.or(item.body_html);
         item.summary = item.summary.or(own.summary);
     }
     item.headline = item
@@ -264,6 +272,19 @@ fn item_date(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     }
 }
 
+/// The document with a `>` after its last end tag, when the document stops before it
+/// (`...</entry>\n</feed`: a truncated transfer or a careless template); `None` otherwise.
+fn with_last_end_tag_closed(text: &str) -> Option<String> {
+    let trimmed = text.trim_end();
+    let start = trimmed.rfind("</")?;
+    let name = trimmed.get(start + 2..)?;
+    let is_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'));
+    is_name.then(|| format!("{trimmed}>"))
+}
+
 /// The document with its `<rss>` start tag saying `version="2.0"`, when its version is missing
 /// or one feed-rs does not know; `None` when it is not RSS or already says a known version.
 fn with_rss_version(text: &str) -> Option<String> {
@@ -343,6 +364,19 @@ mod tests {
             Err(ParseError::Feed(message)) => assert!(!message.is_empty()),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_document_cut_before_its_last_end_tag_closes_is_read() {
+        let text =
+            "<rss version=\"2.0\"><channel><item><title>&#X41;B</title></item></channel></rss";
+        assert_eq!(parse(text).unwrap().headline.as_deref(), Some("AB"));
+        assert_eq!(with_last_end_tag_closed("<a></a>"), None);
+        assert_eq!(
+            with_last_end_tag_closed("<a>x</a"),
+            Some("<a>x</a>".to_owned())
+        );
+        assert_eq!(with_last_end_tag_closed("<a>x</"), None);
     }
 
     #[test]

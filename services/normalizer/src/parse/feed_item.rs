@@ -31,7 +31,13 @@ pub struct FeedItem {
 /// Reads the first `item`/`entry` of an RSS 0.9x/1.0/2.0, RDF or Atom 0.3/1.0 document;
 /// `None` when the text is not well-formed XML or holds no item.
 pub fn read(text: &str) -> Option<FeedItem> {
-    let root = super::xml::parse(text).ok()?;
+    let mut root = super::xml::parse(text).ok()?;
+    // Microsoft CDF: a `CHANNEL` root whose `ITEM`s name their page in `HREF`, their date in
+    // `LASTMOD` and their summary in `ABSTRACT`; its names are case-insensitive.
+    if root.name.eq_ignore_ascii_case("channel") {
+        lowercase_names(&mut root);
+    }
+    let root = root;
     let channel = root.child("channel");
     let entry = match root.name.as_str() {
         "entry" | "item" => &root,
@@ -44,7 +50,13 @@ pub fn read(text: &str) -> Option<FeedItem> {
     };
     let headline = first_construct(entry, &["title"]).map(|c| c.html);
     let content = first_construct(entry, &["content", "encoded", "body", "fullitem"]);
-    let description = first_construct(entry, &["summary", "description", "abstract"]);
+    let (description, second_description) = descriptions(entry);
+    // An item with two summaries (`description` and `summary`) and no content: the first is the
+    // summary, the second the body, as feedparser reads them.
+    let (content, description) = match (content, second_description) {
+        (None, Some(second)) => (Some(second), description),
+        (content, _) => (content, description),
+    };
     let body_was_base64 = content
         .as_ref()
         .or(description.as_ref())
@@ -62,7 +74,11 @@ pub fn read(text: &str) -> Option<FeedItem> {
             .find_map(|el| crate::dates::parse(el.text().trim()))
     };
     let first_created = date(&["published", "issued", "pubDate", "created", "date"]);
-    let version_created = date(&["updated", "modified"]);
+    let version_created = date(&["updated", "modified"]).or_else(|| {
+        entry
+            .attr("lastmod")
+            .and_then(|d| crate::dates::parse(d.trim()))
+    });
     let feed_rights = channel
         .and_then(|c| first_text(c, &["rights", "copyright"]))
         .or_else(|| first_text(&root, &["rights", "copyright"]));
@@ -88,22 +104,28 @@ pub fn read(text: &str) -> Option<FeedItem> {
     })
 }
 
-/// The language the most specific `xml:lang` declares (a text construct's, the entry's), else
-/// the one the entry or channel names, else the document's `xml:lang`. An empty `xml:lang`
-/// says the language is unknown (XML 1.0 §2.12): nothing is inherited past it.
+/// The language of the item's main text: the `xml:lang` of its body construct (the content,
+/// else the summary, else the title) or, when that says none, the one it inherits from the
+/// entry; else the language the entry or channel names, else the document's `xml:lang`. A
+/// construct's `xml:lang` covers that construct only: a French title does not make the story
+/// under it French. An empty `xml:lang` says the language is unknown (XML 1.0 §2.12): nothing
+/// is inherited past it.
 fn language(root: &Element, channel: Option<&Element>, entry: &Element) -> Option<String> {
     const CONSTRUCTS: &[&str] = &[
         "content",
         "encoded",
         "body",
+        "fullitem",
         "summary",
         "description",
+        "abstract",
         "title",
     ];
-    let declared = CONSTRUCTS
+    let main_text = CONSTRUCTS
         .iter()
-        .flat_map(|name| entry.children_named(name))
-        .find_map(|construct| construct.attr("xml:lang"))
+        .find_map(|name| entry.children_named(name).next());
+    let declared = main_text
+        .and_then(|construct| construct.attr("xml:lang"))
         .or_else(|| entry.attr("xml:lang"));
     if let Some(declared) = declared {
         return Some(declared.trim().to_owned()).filter(|l| !l.is_empty());
@@ -112,6 +134,48 @@ fn language(root: &Element, channel: Option<&Element>, entry: &Element) -> Optio
         .or_else(|| channel.and_then(|c| first_text(c, &["language"])))
         .or_else(|| root.attr("xml:lang").map(str::to_owned))
         .filter(|l| !l.trim().is_empty())
+}
+
+/// The item's first non-empty summary (`summary`, `description`, `abstract`, in document
+/// order) and the first one named otherwise after it (a `summary` after a `description`); a
+/// `media:group`'s `media:description` when the item has none of its own. Two elements of the
+/// same local name are one field written twice (or an extension module's namesake), not two.
+fn descriptions(entry: &Element) -> (Option<Construct>, Option<Construct>) {
+    const NAMES: &[&str] = &["summary", "description", "abstract"];
+    let mut found = entry
+        .elements()
+        .filter(|el| NAMES.contains(&el.name.as_str()))
+        .filter_map(|el| construct(el).map(|c| (el.name.as_str(), c)))
+        .filter(|(_, c)| !c.html.trim().is_empty());
+    let first = found.next();
+    let second = first
+        .as_ref()
+        .and_then(|(first_name, _)| found.find(|(name, _)| name != first_name))
+        .map(|(_, c)| c);
+    let first = first.map(|(_, c)| c);
+    let first = first.or_else(|| {
+        entry
+            .children_named("group")
+            .flat_map(|group| group.children_named("description"))
+            .filter_map(construct)
+            .find(|c| !c.html.trim().is_empty())
+    });
+    (first, second)
+}
+
+/// Lower-cases every element and attribute name under `element` (CDF is case-insensitive).
+fn lowercase_names(element: &mut Element) {
+    element.name.make_ascii_lowercase();
+    for (key, _) in &mut element.attributes {
+        if !key.starts_with("xml:") {
+            key.make_ascii_lowercase();
+        }
+    }
+    for node in &mut element.children {
+        if let Node::Element(child) = node {
+            lowercase_names(child);
+        }
+    }
 }
 
 /// A text construct's content as HTML.
@@ -220,8 +284,9 @@ fn authors(entry: &Element) -> Option<String> {
     (!names.is_empty()).then(|| names.join(", "))
 }
 
-/// The item's link: an Atom `link` (the `alternate` one first), an RSS `link`, else a `guid`
-/// that is a permalink (`isPermaLink` absent or `true`, and a web address).
+/// The item's link: an Atom `link` (the `alternate` one first), an RSS `link`, a CDF item's
+/// `href`, else a `guid` that is a permalink (`isPermaLink` absent or `true`, and a web
+/// address).
 fn link(entry: &Element) -> Option<String> {
     let links: Vec<&Element> = entry.children_named("link").collect();
     let atom = links
@@ -242,15 +307,19 @@ fn link(entry: &Element) -> Option<String> {
             .map(|guid| guid.text().trim().to_owned())
             .find(|guid| guid.starts_with("http://") || guid.starts_with("https://"))
     };
+    let cdf = || entry.attr("href").map(|href| href.trim().to_owned());
     atom.or_else(rss)
+        .or_else(cdf)
         .or_else(guid)
         .filter(|l| !l.trim().is_empty())
 }
 
-/// Categories: Atom `category` (`label`, else `term`), RSS `category` text, `dc:subject`.
+/// Categories: Atom `category` (`label`, else `term`), RSS `category` text, `dc:subject`, and
+/// the subcategories an iTunes category nests.
 fn categories(entry: &Element) -> Vec<String> {
     entry
         .children_named("category")
+        .flat_map(|category| std::iter::once(category).chain(category.children_named("category")))
         .chain(entry.children_named("subject"))
         .filter_map(|category| {
             category
@@ -259,16 +328,38 @@ fn categories(entry: &Element) -> Vec<String> {
                 // iTunes categories name themselves in `text`.
                 .or(category.attr("text"))
                 .map(str::to_owned)
-                .or_else(|| Some(category.text()))
+                // An element's own text only: a nesting category's text is its children's.
+                .or_else(|| Some(own_text(category)))
         })
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty())
         .collect()
 }
 
+/// The text directly inside `element`, without its child elements' text.
+fn own_text(element: &Element) -> String {
+    element
+        .children
+        .iter()
+        .filter_map(|node| match node {
+            Node::Text(text) => Some(text.as_str()),
+            Node::Element(_) => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_itunes_category_s_subcategory_is_a_category_too() {
+        let text = "<rss><channel><item><title>t</title><itunes:category xmlns:itunes=\"i\" text=\"News\"><itunes:category text=\"Politics\"/></itunes:category><category>Local</category></item></channel></rss>";
+        assert_eq!(
+            read(text).unwrap().item.categories,
+            ["News", "Politics", "Local"]
+        );
+    }
 
     #[test]
     fn mime_types_that_mean_base64() {

@@ -111,6 +111,8 @@ pub fn sniff(text: &str) -> Option<wire_model::RawFormat> {
             "rss" => Some(RawFormat::Rss),
             "feed" => Some(RawFormat::Atom),
             "RDF" => Some(RawFormat::Rdf),
+            // Microsoft CDF, read with the feeds.
+            name if name.eq_ignore_ascii_case("channel") => Some(RawFormat::Rss),
             _ => None,
         };
     }
