@@ -48,6 +48,8 @@ struct Report {
     reading: Tally,
     /// What the articles hold, for the entries that make one.
     articles: Tally,
+    /// What the feed-rs crate reads as it is, for every entry.
+    feed_rs: Tally,
     by_field: BTreeMap<Field, Tally>,
     by_directory: BTreeMap<String, Tally>,
     not_compared: BTreeMap<String, usize>,
@@ -108,6 +110,7 @@ fn check_file(dir: &Path, path: &Path, bytes: &[u8], report: &mut Report) {
     }
     report.files += 1;
     let (reading, article) = read_first_entry(&name, bytes);
+    let baseline = Reading::of_feed_rs(bytes);
     match (&reading, &article) {
         (Err(reason), _) => report.unread.push((name.clone(), reason.clone())),
         (Ok(_), Err(NormalizeError::Empty)) => report.no_text += 1,
@@ -119,6 +122,11 @@ fn check_file(dir: &Path, path: &Path, bytes: &[u8], report: &mut Report) {
             .as_ref()
             .is_ok_and(|reading| meets(field, expectation, reading));
         report.reading.add(met);
+        report.feed_rs.add(
+            baseline
+                .as_ref()
+                .is_some_and(|reading| meets(field, expectation, reading)),
+        );
         if let Ok(envelope) = &article {
             report
                 .articles
@@ -207,6 +215,12 @@ fn print_report(report: &Report, misses: bool) {
         report.articles.met,
         report.articles.total,
         report.articles.share()
+    );
+    println!(
+        "Baseline in the same run, the feed-rs crate as it is: {} of {} met, {:.3}",
+        report.feed_rs.met,
+        report.feed_rs.total,
+        report.feed_rs.share()
     );
     println!("\n| directory | expectations | met | share |");
     println!("|---|---|---|---|");
