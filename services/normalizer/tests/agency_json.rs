@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use common::*;
 use wire_model::{Envelope, PubStatus, RawFormat};
 use wirefeed_normalizer::parse::sniff;
-use wirefeed_normalizer::{NormalizerConfig, normalize, normalize_as};
+use wirefeed_normalizer::{NormalizerConfig, normalize};
 
 fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Option<DateTime<Utc>> {
     Some(Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap())
@@ -18,17 +18,7 @@ fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Option<DateTime<Utc>> {
 
 /// The fixture normalized as a fetcher that did not know the format delivers it.
 fn normalized(name: &str) -> Envelope {
-    let path = format!("agency-json/{name}");
-    let bytes = read_fixture(&path);
-    let envelope = normalize_as(
-        &raw(RawFormat::Unknown, &path, &bytes),
-        RawFormat::Unknown,
-        &NormalizerConfig::default(),
-        fetched_at(),
-    )
-    .unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert_valid_ninjs(&envelope);
-    envelope
+    sniffed_fixture(&format!("agency-json/{name}"))
 }
 
 fn subject_names(envelope: &Envelope) -> Vec<&str> {

@@ -22,11 +22,7 @@ fn sniffed_bytes(name: &str, bytes: &[u8]) -> Result<Envelope, NormalizeError> {
 }
 
 fn sniffed(name: &str) -> Envelope {
-    let path = format!("agency-shapes/{name}");
-    let envelope =
-        sniffed_bytes(&path, &read_fixture(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert_valid_ninjs(&envelope);
-    envelope
+    sniffed_fixture(&format!("agency-shapes/{name}"))
 }
 
 fn paragraphs(envelope: &Envelope) -> Vec<String> {

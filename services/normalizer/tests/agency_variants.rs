@@ -14,16 +14,7 @@ use wire_model::{Envelope, PubStatus, RawFormat};
 use wirefeed_normalizer::{NormalizerConfig, normalize_as};
 
 fn sniffed(relative: &str) -> Envelope {
-    let item = raw(RawFormat::Unknown, relative, &read_fixture(relative));
-    let envelope = normalize_as(
-        &item,
-        RawFormat::Unknown,
-        &NormalizerConfig::default(),
-        fetched_at(),
-    )
-    .unwrap_or_else(|e| panic!("{relative}: {e}"));
-    assert_valid_ninjs(&envelope);
-    envelope
+    sniffed_fixture(relative)
 }
 
 #[test]

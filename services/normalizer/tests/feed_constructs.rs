@@ -13,21 +13,10 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use common::*;
-use wire_model::{Envelope, RawFormat};
-use wirefeed_normalizer::{NormalizerConfig, normalize_as};
+use wire_model::Envelope;
 
 fn normalized(name: &str) -> Envelope {
-    let relative = format!("feed-constructs/{name}");
-    let item = raw(RawFormat::Unknown, &relative, &read_fixture(&relative));
-    let envelope = normalize_as(
-        &item,
-        RawFormat::Unknown,
-        &NormalizerConfig::default(),
-        fetched_at(),
-    )
-    .unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_valid_ninjs(&envelope);
-    envelope
+    sniffed_fixture(&format!("feed-constructs/{name}"))
 }
 
 fn date(text: &str) -> Option<DateTime<Utc>> {

@@ -9,18 +9,10 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::*;
 use wire_model::{Envelope, PubStatus, RawFormat};
-use wirefeed_normalizer::{NormalizerConfig, normalize, normalize_as};
+use wirefeed_normalizer::{NormalizerConfig, normalize};
 
 fn sniffed(relative: &str) -> Envelope {
-    let item = raw(RawFormat::Unknown, relative, &read_fixture(relative));
-    let envelope = normalize_as(
-        &item,
-        RawFormat::Unknown,
-        &NormalizerConfig::default(),
-        fetched_at(),
-    )
-    .unwrap_or_else(|e| panic!("{relative}: {e}"));
-    assert_valid_ninjs(&envelope);
+    let envelope = sniffed_fixture(relative);
     assert_eq!(envelope.wire.format.as_deref(), Some("newsml-1"));
     envelope
 }

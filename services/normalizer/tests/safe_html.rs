@@ -12,17 +12,7 @@ use wire_model::{Envelope, RawFormat};
 use wirefeed_normalizer::{NormalizerConfig, normalize_as, text};
 
 fn normalized(name: &str) -> Envelope {
-    let relative = format!("safe-html/{name}");
-    let item = raw(RawFormat::Unknown, &relative, &read_fixture(&relative));
-    let envelope = normalize_as(
-        &item,
-        RawFormat::Unknown,
-        &NormalizerConfig::default(),
-        fetched_at(),
-    )
-    .unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_valid_ninjs(&envelope);
-    envelope
+    sniffed_fixture(&format!("safe-html/{name}"))
 }
 
 fn html_body(envelope: &Envelope) -> &str {

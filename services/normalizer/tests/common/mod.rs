@@ -78,3 +78,18 @@ pub fn fixture_files() -> Vec<PathBuf> {
 pub fn read_fixture(relative: &str) -> Vec<u8> {
     std::fs::read(fixtures_dir().join(relative)).unwrap()
 }
+
+/// The article the normalizer makes of the fixture at `relative`, its format sniffed from the
+/// content as for the fetcher's `unknown` items; panics unless it is valid ninjs 3.1.
+pub fn sniffed_fixture(relative: &str) -> Envelope {
+    let item = raw(RawFormat::Unknown, relative, &read_fixture(relative));
+    let envelope = wirefeed_normalizer::normalize_as(
+        &item,
+        RawFormat::Unknown,
+        &wirefeed_normalizer::NormalizerConfig::default(),
+        fetched_at(),
+    )
+    .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    assert_valid_ninjs(&envelope);
+    envelope
+}
