@@ -7,8 +7,8 @@
 //! [`dates`] (lenient date reading), [`body`] (clean paragraphs: [`boilerplate`] removed,
 //! [`dateline`] cut, length bounded), [`sanitize`] (provider HTML by an allow-list) and
 //! [`html_body`] (the safe HTML body saying what the text body says), [`normalize`] (pure: the
-//! envelope from a parsed item), [`text`] (HTML to clean text, fingerprints), [`language`]
-//! (detection), `events`
+//! envelope from a parsed item), [`text`] (HTML to clean text, fingerprints), [`arabic`]
+//! (Arabic folded for matching), [`language`] (detection), `events`
 //! (telemetry), [`config`].
 //!
 //! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
@@ -18,6 +18,7 @@
 //! function of the raw item, so a redelivered item gives the same article (and the enricher
 //! drops it as a re-send). Items that cannot be parsed go to `wire.dlq.v1` with the reason.
 
+pub mod arabic;
 pub mod body;
 pub mod boilerplate;
 pub mod charset;

@@ -198,6 +198,7 @@ fn build_envelope(
         &headline_text,
         &body_text,
         config,
+        &mut flags,
     );
 
     let date_missing = parsed.first_created.is_none() && parsed.version_created.is_none();
@@ -328,27 +329,27 @@ fn without_dates(located: &str) -> &str {
     located[..end].trim_end()
 }
 
-/// The language the provider gave (as BCP 47), else the detected one when detection is on and
-/// confident enough, with its confidence.
+/// The language the provider gave (as BCP 47) when the text can be in it, else the detected
+/// one when detection is on and confident enough, with its confidence ([`language::choose`]);
+/// `wire.flags` gets `language_unsure` when detection found no language sure enough.
 fn article_language(
     given: Option<&str>,
     headline_text: &str,
     body_text: &str,
     config: &NormalizerConfig,
+    flags: &mut Vec<&'static str>,
 ) -> (Option<String>, Option<f64>) {
-    match given.map(str::trim) {
-        Some(given) if !given.is_empty() => (Some(language::bcp47(given)), None),
-        _ if config.detect_language => {
-            let sample = body::cut_at_char(body_text, 20_000);
-            match language::detect(&format!("{headline_text}\n{sample}")) {
-                Some((code, confidence)) if confidence >= config.min_language_confidence => {
-                    (Some(code), Some(confidence))
-                }
-                _ => (None, None),
-            }
-        }
-        _ => (None, None),
+    let sample = body::cut_at_char(body_text, 20_000);
+    let choice = language::choose(
+        given,
+        &format!("{headline_text}\n{sample}"),
+        config.detect_language,
+        config.min_language_confidence,
+    );
+    if choice.unsure {
+        flags.push("language_unsure");
     }
+    (choice.language, choice.confidence)
 }
 
 /// The item identity, and the provider's own uri when it differs.

@@ -1,6 +1,7 @@
 //! Pure text cleaning: HTML to paragraphs of plain text, Unicode NFC, whitespace and
 //! typographic noise normalized, and the fingerprint used for exact-duplicate detection.
 
+use crate::arabic;
 use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
@@ -182,8 +183,9 @@ fn escape_html(text: &str) -> String {
     escaped
 }
 
-/// The text exact duplicates share: headline and body, lowercased, typographic quotes and
-/// dashes folded, punctuation and spacing ignored.
+/// The text exact duplicates share: headline and body, lowercased, Arabic folded
+/// ([`crate::arabic::fold`]), typographic quotes and dashes folded, punctuation and spacing
+/// ignored.
 pub fn fingerprint_text(headline: &str, body: &str) -> String {
     let mut folded = String::with_capacity(headline.len() + body.len() + 1);
     fold_into(headline, &mut folded);
@@ -212,12 +214,20 @@ fn fold_into(text: &str, out: &mut String) {
     for c in text.chars() {
         if c.is_ascii() {
             push(c.to_ascii_lowercase(), out);
-        } else {
+        } else if let Some(c) = arabic::fold_char(c) {
             for lower in c.to_lowercase() {
                 push(lower, out);
             }
         }
     }
+}
+
+/// `text` as matching compares it: lowercased, with Arabic folded ([`crate::arabic::fold`]:
+/// diacritics and tatweel dropped, alef, yeh and teh marbuta forms unified, direction marks
+/// dropped, Arabic-Indic digits as ASCII). Letters, spacing and punctuation otherwise stay;
+/// the article's own text is never folded.
+pub fn fold_for_matching(text: &str) -> String {
+    arabic::fold(text).to_lowercase()
 }
 
 #[cfg(test)]
@@ -352,5 +362,30 @@ mod tests {
             fingerprint_text(" -- \u{130}stanbul, 12.5% ", "\u{201C}A\u{201D}  b-c "),
             "i stanbul 12 5\na b c"
         );
+    }
+
+    #[test]
+    fn arabic_fingerprints_ignore_diacritics_tatweel_and_letter_forms() {
+        let voweled = fingerprint_text(
+            "\u{200F}مُحادَثات السلام في جنيف",
+            "أكّد المبعوث الأُمَمي أنّ الجولة المُقبلة ستُعقد في كانون الثاني.",
+        );
+        let plain = fingerprint_text(
+            "محادثات الســلام في جنيف",
+            "اكد المبعوث الاممي ان الجوله المقبله ستعقد في كانون الثاني",
+        );
+        assert_eq!(voweled, plain);
+        let other = fingerprint_text(
+            "محادثات السلام في جنيف",
+            "اكد المبعوث الاممي ان الجوله المقبله ستعقد في شباط",
+        );
+        assert_ne!(voweled, other);
+    }
+
+    #[test]
+    fn folding_for_matching_lowercases_and_folds_arabic_only() {
+        assert_eq!(fold_for_matching("Processus de PAIX"), "processus de paix");
+        assert_eq!(fold_for_matching("عمليّة السَّلام"), "عمليه السلام");
+        assert_eq!(fold_for_matching("Genève"), "genève");
     }
 }
