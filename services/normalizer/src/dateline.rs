@@ -1,11 +1,21 @@
 //! Datelines at the start of a story's first paragraph: `MOSCOW (AFP) -`,
 //! `WASHINGTON, July 14 (Reuters) -`, `Berlin (dpa) -`, `MADRID, 21 Nov. 2024 (Europa Press) -`,
-//! `LONDON -`. Written by hand (no crate knows wire datelines); kept strict, because a sentence
-//! that merely starts with a capitalised word must not lose its first words.
+//! `LONDON -`, and as each agency writes them in its own language: `PARIS, 5 déc 2026 (AFP) -`,
+//! `MADRID, 5 dic (EFE).-`, `ROMA, 5 DIC - (ANSA) -` (and `(ANSA) - ROMA, 5 DIC -`),
+//! `LISBOA, 5 dez (Lusa) -`, `AMSTERDAM (ANP) -`, `BRÜSSEL (dpa) –`, `بيروت (أ ف ب) -`,
+//! `القاهرة (رويترز) -`. Written by hand (no crate knows wire datelines); kept strict, because a
+//! sentence that merely starts with a capitalised word must not lose its first words.
 //!
 //! The shape: a place (one to five capitalised words, `/` allowed: `Tel Aviv/Beirut`), an
-//! optional date after a comma, an optional agency in parentheses, then a dash and the story.
-//! Without an agency the place must be written in capitals (`GENEVA -`).
+//! optional date after a comma (`,` or the Arabic `،`; month names in the wire's languages),
+//! an optional agency in parentheses, then a separator (`-`, `--`, `–`, `—`, `.-`, or `:` after
+//! the agency) and the story. Without an agency the place must be written in capitals
+//! (`GENEVA -`). Arabic has no capitals: an Arabic dateline needs an agency the module knows
+//! by its Arabic name (`أ ف ب`, `رويترز`), and the credit is given as the agency's name
+//! ([`agency_name`]: `AFP`, `Reuters`).
+
+use crate::{arabic, dates};
+use std::borrow::Cow;
 
 /// A dateline found at the start of a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,14 +28,19 @@ pub struct Dateline {
     pub rest: String,
 }
 
-/// Dashes that end a dateline.
-const DASHES: &[&str] = &[
-    " -- ",
-    " - ",
-    " \u{2013} ",
-    " \u{2014} ",
-    "\u{2014}",
-    " \u{2013}",
+/// Separators that end a dateline, and how many of their bytes belong to the dateline (the
+/// `)` of `(AFP): `).
+const DASHES: &[(&str, usize)] = &[
+    (" -- ", 0),
+    (" - ", 0),
+    (" \u{2013} ", 0),
+    (" \u{2014} ", 0),
+    ("\u{2014}", 0),
+    (" \u{2013}", 0),
+    // EFE: `MADRID, 5 dic (EFE).- El Gobierno`.
+    (".- ", 0),
+    // `LONDRES (Reuters): Las bolsas`.
+    ("): ", 1),
 ];
 /// A dateline is short: the place, a date and an agency.
 const MAX_PREFIX_CHARS: usize = 90;
@@ -33,42 +48,83 @@ const MAX_PREFIX_CHARS: usize = 90;
 const NOT_PLACES: &[&str] = &[
     "A", "An", "The", "This", "That", "These", "Those", "In", "On", "At", "For", "But", "And",
     "It", "He", "She", "We", "They", "I", "If", "When", "As", "After", "Before", "Der", "Die",
-    "Das", "Ein", "Eine", "El", "La", "Le", "Les", "Los", "Un", "Une",
+    "Das", "Ein", "Eine", "El", "La", "Le", "Les", "Los", "Un", "Une", "Il", "Lo", "Gli", "Het",
+    "Een", "Os", "Um", "Uma", "Des", "Du", "Im", "Am", "Auf", "Nach", "Nel", "Nella", "Dans",
+    "Pour", "Para", "Per", "Con", "Mit",
 ];
 
 /// The dateline at the start of `paragraph`, if it has one.
 pub fn split(paragraph: &str) -> Option<Dateline> {
+    // ANSA puts its credit first: `(ANSA) - ROMA, 5 DIC - Il governo`.
+    if let Some((agency, after)) = leading_credit(paragraph) {
+        return split_place(after, Some(agency));
+    }
+    split_place(paragraph, None)
+}
+
+/// `(ANSA) - ` at the start of `paragraph`: the agency and what follows the separator.
+fn leading_credit(paragraph: &str) -> Option<(&str, &str)> {
+    let inner = paragraph.strip_prefix('(')?;
+    let close = inner.find(')')?;
+    let agency = inner.get(..close)?.trim();
+    let after = inner.get(close + 1..)?.trim_start();
+    let after = after
+        .strip_prefix(['-', '\u{2013}', '\u{2014}'])?
+        .trim_start_matches('-')
+        .trim_start();
+    is_agency(&agency_name(agency), true).then_some((agency, after))
+}
+
+/// The dateline at the start of `paragraph`, with `leading_agency` when the agency came first.
+fn split_place(paragraph: &str, leading_agency: Option<&str>) -> Option<Dateline> {
     let trimmed = paragraph.trim_end();
-    // A paragraph that is only a dateline (`MADRID, 21 Nov. 2024 (Europa Press) -`).
+    // A paragraph that is only a dateline (`MADRID, 21 Nov. 2024 (Europa Press) -`,
+    // `MADRID, 5 dic (EFE).-`).
     let alone = trimmed
         .strip_suffix(['-', '\u{2013}', '\u{2014}'])
+        .map(|prefix| {
+            prefix
+                .strip_suffix('.')
+                .filter(|p| p.ends_with(')'))
+                .unwrap_or(prefix)
+        })
         .filter(|prefix| prefix.ends_with([' ', ')']))
         .map(|prefix| (prefix.trim_end_matches('-'), ""));
     let (prefix, rest) = match alone {
         Some(split) => split,
         None => DASHES
             .iter()
-            .filter_map(|dash| Some((paragraph.find(dash)?, dash.len())))
+            .filter_map(|(dash, kept)| Some((paragraph.find(dash)? + kept, dash.len() - kept)))
             .min_by_key(|(at, _)| *at)
             .and_then(|(at, length)| Some((paragraph.get(..at)?, paragraph.get(at + length..)?)))?,
     };
     if prefix.chars().count() > MAX_PREFIX_CHARS {
         return None;
     }
-    let rest = rest.trim_start();
-    if alone.is_none() && !rest.chars().next().is_some_and(starts_story) {
-        return None;
-    }
-    let prefix = prefix.trim();
-    let (before_agency, credit) = match prefix.strip_suffix(')') {
+    let mut rest = rest.trim_start();
+    let prefix = prefix.trim().trim_matches(arabic::is_direction_mark).trim();
+    let (before_agency, mut credit) = match prefix.strip_suffix(')') {
         Some(open) => {
             let at = open.rfind('(')?;
             let agency = open.get(at + 1..)?.trim();
             (open.get(..at)?.trim_end(), Some(agency))
         }
-        None => (prefix, None),
+        None => (prefix, leading_agency),
     };
-    let (place, date) = match before_agency.split_once(',') {
+    // The credit after the date's dash: `ROMA, 5 DIC - (ANSA) - Il governo`.
+    if credit.is_none() {
+        if let Some((agency, after)) = leading_credit(rest) {
+            credit = Some(agency);
+            rest = after;
+        } else if let Some((agency, after)) = credit_before_story(rest) {
+            credit = Some(agency);
+            rest = after;
+        }
+    }
+    if alone.is_none() && !first_letter(rest).is_some_and(starts_story) {
+        return None;
+    }
+    let (place, date) = match before_agency.split_once([',', '\u{060C}']) {
         Some((place, date)) => (place.trim(), Some(date.trim())),
         None => (before_agency, None),
     };
@@ -81,9 +137,13 @@ pub fn split(paragraph: &str) -> Option<Dateline> {
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase);
+    let credit = credit.map(agency_name);
     // After a place in capitals any capitalised name is an agency (`TOKYO (Kyodo) -`); after
     // a place in normal case (`Berlin (dpa) -`) it must look like one.
-    if credit.is_some_and(|agency| !is_agency(agency, all_caps)) {
+    if credit
+        .as_deref()
+        .is_some_and(|agency| !is_agency(agency, all_caps))
+    {
         return None;
     }
     if credit.is_none() && !all_caps {
@@ -95,15 +155,67 @@ pub fn split(paragraph: &str) -> Option<Dateline> {
         } else {
             place.to_owned()
         },
-        credit: credit.map(str::to_owned),
+        credit: credit.map(Cow::into_owned),
         rest: rest.to_owned(),
     })
+}
+
+/// `(ANSA) Il governo`: an agency in parentheses right before the story, without a dash.
+fn credit_before_story(text: &str) -> Option<(&str, &str)> {
+    let inner = text.strip_prefix('(')?;
+    let close = inner.find(')')?;
+    let agency = inner.get(..close)?.trim();
+    let after = inner.get(close + 1..)?.trim_start();
+    (is_agency(&agency_name(agency), true) && first_letter(after).is_some_and(starts_story))
+        .then_some((agency, after))
+}
+
+/// The first character of `text` past direction marks (RLM before Arabic text).
+fn first_letter(text: &str) -> Option<char> {
+    text.chars().find(|c| !arabic::is_direction_mark(*c))
 }
 
 fn starts_story(c: char) -> bool {
     c.is_uppercase()
         || c.is_ascii_digit()
-        || "\"'\u{201C}\u{201E}\u{00AB}\u{2018}\u{00BB}(".contains(c)
+        || is_caseless_letter(c)
+        || ('\u{0660}'..='\u{0669}').contains(&c)
+        || "\"'\u{201C}\u{201E}\u{00AB}\u{2018}\u{00BB}(\u{00BF}\u{00A1}".contains(c)
+}
+
+/// A letter of a script without capitals (Arabic, Hebrew, ...).
+fn is_caseless_letter(c: char) -> bool {
+    c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase()
+}
+
+/// The agency's name for a credit written in another script (`أ ف ب` is `AFP`, `رويترز` is
+/// `Reuters`); other credits as they are written (`AFP`, `dpa/lni`).
+pub fn agency_name(credit: &str) -> Cow<'_, str> {
+    let credit = credit.trim_matches(arabic::is_direction_mark).trim();
+    if !arabic::has_arabic(credit) {
+        return Cow::Borrowed(credit);
+    }
+    let folded = arabic::fold(credit);
+    let spaced: String = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = match spaced.as_str() {
+        "ا ف ب" | "اف ب" | "افب" | "فرانس برس" => "AFP",
+        "رويترز" => "Reuters",
+        "د ب ا" | "دبا" => "dpa",
+        "ا ب" | "اسوشيتد برس" => "AP",
+        "افي" | "اي في اي" => "EFE",
+        "الاناضول" | "الاناضول للانباء" => "Anadolu",
+        "شينخوا" => "Xinhua",
+        "ا ش ا" => "MENA",
+        "سانا" => "SANA",
+        "واس" => "SPA",
+        "وام" => "WAM",
+        "قنا" => "QNA",
+        "كونا" => "KUNA",
+        "بترا" => "Petra",
+        "ارنا" => "IRNA",
+        _ => return Cow::Borrowed(credit),
+    };
+    Cow::Borrowed(name)
 }
 
 /// True when `place` reads as a place name: one to five capitalised words (`Tel Aviv/Beirut`,
@@ -139,10 +251,27 @@ pub fn is_place(place: &str) -> bool {
                 | "en"
                 | "sur"
                 | "of"
+                | "aan"
+                | "den"
+                | "op"
+                | "dos"
+                | "das"
+                | "des"
+                | "du"
+                | "sul"
+                | "lès"
+                | "y"
         )
     };
+    // Arabic has no capitals: a place in Arabic letters is a place by its shape (an agency the
+    // module knows must follow it).
+    let caseless = place
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(is_caseless_letter);
     words.iter().enumerate().all(|(index, word)| {
-        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        let capitalised =
+            word.chars().next().is_some_and(char::is_uppercase) || (caseless && index < 3);
         let clean = word
             .chars()
             .all(|c| c.is_alphabetic() || "/.-'\u{2019}".contains(c));
@@ -163,23 +292,23 @@ pub fn is_day_or_date(text: &str) -> bool {
         "sunday",
     ];
     is_date(text)
-        && (text.chars().any(|c| c.is_ascii_digit())
+        && (dates::date_words(text).chars().any(|c| c.is_ascii_digit())
             || weekdays.contains(&text.trim_end_matches('.').to_lowercase().as_str()))
 }
 
+/// A dateline's date: a day, a month (in the wire's languages, [`dates::month_number`]) and a
+/// year, in any order (`July 14`, `21 Nov. 2024`, `5 déc 2026`, `5 DIC`, `٥ كانون الأول`).
 fn is_date(date: &str) -> bool {
-    let months = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "mär",
-        "mai", "okt", "dez", "ene", "abr", "ago", "dic",
-    ];
     let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let words: Vec<&str> = date.split_whitespace().collect();
+    let words = dates::date_words(date);
+    let words: Vec<&str> = words.split_whitespace().collect();
     !words.is_empty()
         && words.len() <= 4
         && words.iter().all(|word| {
             let word = word.trim_end_matches(['.', ',']).to_lowercase();
+            let short = word.chars().count() <= 14;
             (word.len() <= 4 && !word.is_empty() && word.chars().all(|c| c.is_ascii_digit()))
-                || months.iter().any(|m| word.starts_with(m)) && word.len() <= 9
+                || short && dates::month_number(&word).is_some()
                 || days.iter().any(|d| word.starts_with(d)) && word.len() <= 9
         })
 }
@@ -350,6 +479,176 @@ mod tests {
     }
 
     #[test]
+    fn datelines_as_each_agency_writes_them() {
+        let cases: &[(&str, &str, Option<&str>, &str)] = &[
+            // dpa, in German
+            (
+                "BERLIN (dpa) - Bundeskanzler Merz empfing Macron.",
+                "Berlin",
+                Some("dpa"),
+                "Bundeskanzler Merz empfing Macron.",
+            ),
+            (
+                "BRÜSSEL (dpa) \u{2013} Die EU-Kommission hat.",
+                "Brüssel",
+                Some("dpa"),
+                "Die EU-Kommission hat.",
+            ),
+            (
+                "Düsseldorf (dpa/lnw) - Ein Zug.",
+                "Düsseldorf",
+                Some("dpa/lnw"),
+                "Ein Zug.",
+            ),
+            // AFP, in French
+            (
+                "PARIS, 5 déc 2026 (AFP) - Le gouvernement a.",
+                "Paris",
+                Some("AFP"),
+                "Le gouvernement a.",
+            ),
+            (
+                "GENÈVE (AFP) - Les pourparlers ont repris.",
+                "Genève",
+                Some("AFP"),
+                "Les pourparlers ont repris.",
+            ),
+            (
+                "Saint-Étienne (AFP) - « Nous sommes prêts », a dit.",
+                "Saint-Étienne",
+                Some("AFP"),
+                "« Nous sommes prêts », a dit.",
+            ),
+            // EFE, in Spanish
+            (
+                "MADRID, 5 dic (EFE).- El Gobierno aprobó.",
+                "Madrid",
+                Some("EFE"),
+                "El Gobierno aprobó.",
+            ),
+            (
+                "Nueva Delhi, 21 ene (EFE).- La India registró.",
+                "Nueva Delhi",
+                Some("EFE"),
+                "La India registró.",
+            ),
+            (
+                "BOGOTÁ, 5 dic (EFE).- ¿Qué pasó?",
+                "Bogotá",
+                Some("EFE"),
+                "¿Qué pasó?",
+            ),
+            (
+                "LONDRES (Reuters): Las bolsas cayeron.",
+                "Londres",
+                Some("Reuters"),
+                "Las bolsas cayeron.",
+            ),
+            // ANSA, in Italian: the credit after the date, or first
+            (
+                "ROMA, 5 DIC - (ANSA) - Il governo ha approvato.",
+                "Roma",
+                Some("ANSA"),
+                "Il governo ha approvato.",
+            ),
+            (
+                "ROMA, 05 DIC - (ANSA) Il governo ha approvato.",
+                "Roma",
+                Some("ANSA"),
+                "Il governo ha approvato.",
+            ),
+            (
+                "(ANSA) - MILANO, 5 DIC - La Borsa.",
+                "Milano",
+                Some("ANSA"),
+                "La Borsa.",
+            ),
+            // Lusa, in Portuguese; ANP, in Dutch
+            (
+                "LISBOA, 5 dez (Lusa) - O Governo aprovou.",
+                "Lisboa",
+                Some("Lusa"),
+                "O Governo aprovou.",
+            ),
+            (
+                "AMSTERDAM (ANP) - Het kabinet heeft.",
+                "Amsterdam",
+                Some("ANP"),
+                "Het kabinet heeft.",
+            ),
+            (
+                "DEN HAAG (ANP) - De Tweede Kamer.",
+                "Den Haag",
+                Some("ANP"),
+                "De Tweede Kamer.",
+            ),
+            // Arabic: the place as written, the credit as the agency's name
+            (
+                "بيروت (أ ف ب) - أعلنت وزارة الصحة.",
+                "بيروت",
+                Some("AFP"),
+                "أعلنت وزارة الصحة.",
+            ),
+            (
+                "القاهرة (رويترز) - قال مسؤول.",
+                "القاهرة",
+                Some("Reuters"),
+                "قال مسؤول.",
+            ),
+            (
+                "\u{200F}دمشق، ٥ كانون الأول/ديسمبر ٢٠٢٦ (أ ف ب) - \u{200F}استؤنفت المحادثات.",
+                "دمشق",
+                Some("AFP"),
+                "\u{200F}استؤنفت المحادثات.",
+            ),
+            (
+                "تل أبيب (أ ف ب) - قال الجيش.",
+                "تل أبيب",
+                Some("AFP"),
+                "قال الجيش.",
+            ),
+        ];
+        for (paragraph, place, credit, rest) in cases {
+            let dateline = split(paragraph).unwrap_or_else(|| panic!("no dateline in {paragraph}"));
+            assert_eq!(dateline.place, *place, "{paragraph}");
+            assert_eq!(dateline.credit.as_deref(), *credit, "{paragraph}");
+            assert_eq!(dateline.rest, *rest, "{paragraph}");
+        }
+    }
+
+    #[test]
+    fn sentences_in_other_languages_are_not_datelines() {
+        for paragraph in [
+            "Die Lage in Syrien - so der Minister - bleibt ernst.",
+            "Il governo (ANSA) - ha approvato.",
+            "El Gobierno aprobó.- Luego se fue.",
+            "Les pourparlers (jeudi) - Ils ont repris.",
+            // Arabic needs an agency the module knows.
+            "قال الوزير - إن المحادثات ستستأنف.",
+            "قال الوزير (مصدر) - إن المحادثات ستستأنف.",
+            "(ANSA) - e poi il governo.",
+        ] {
+            assert_eq!(split(paragraph), None, "{paragraph}");
+        }
+    }
+
+    #[test]
+    fn credits_in_arabic_are_the_agencies_names() {
+        for (credit, name) in [
+            ("أ ف ب", "AFP"),
+            ("ا ف ب", "AFP"),
+            ("رويترز", "Reuters"),
+            ("د ب أ", "dpa"),
+            ("\u{200F}أ ف ب\u{200F}", "AFP"),
+            ("AFP", "AFP"),
+            ("dpa/lni", "dpa/lni"),
+            ("مصدر", "مصدر"),
+        ] {
+            assert_eq!(agency_name(credit), name, "{credit}");
+        }
+    }
+
+    #[test]
     fn sentences_that_start_with_capitals_are_not_datelines() {
         for paragraph in [
             "Syria talks in Geneva - a new hope for peace.",
@@ -395,7 +694,17 @@ mod tests {
 
     #[test]
     fn days_and_dates_but_not_regions() {
-        for date in ["April 8", "Dec 5", "21 Nov. 2024", "Monday"] {
+        for date in [
+            "April 8",
+            "Dec 5",
+            "21 Nov. 2024",
+            "Monday",
+            "5 déc 2026",
+            "5 DIC",
+            "21 ene",
+            "5 dez",
+            "٥ كانون الأول",
+        ] {
             assert!(is_day_or_date(date), "{date}");
         }
         for region in ["France", "Monaco", "Calif.", "Mayotte", "Texas", ""] {

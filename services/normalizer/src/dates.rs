@@ -5,7 +5,14 @@
 //! (`dateparser` assumes the machine's zone for zone-less dates, which is not pure): RFC 822
 //! with named or odd zones (`EST`, `CEST`, `GMT+2`), a missing or wrong weekday, two-digit years,
 //! month-first forms (`Sat, Dec 16 2023 02:02:33 PM`), ISO 8601 variants (no zone = UTC, a
-//! space for `T`, fractional seconds, basic format `20261124T100000Z`, a date alone).
+//! space for `T`, fractional seconds, basic format `20261124T100000Z`, a date alone), and dates
+//! written out in the wire's languages: `5. Dezember 2026`, `5 décembre 2026 à 10h30`,
+//! `5 de diciembre de 2026`, `5 dicembre 2026`, `5 de dezembro de 2026`, `5 december 2026`,
+//! `٥ كانون الأول/ديسمبر ٢٠٢٦` (Arabic month names of the Levant, Egypt and the Maghreb, and
+//! Arabic-Indic digits).
+
+use crate::arabic;
+use std::borrow::Cow;
 
 use chrono::{
     DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
@@ -137,20 +144,24 @@ fn named_offset(name: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(minutes * 60)
 }
 
-/// The month a name or abbreviation means, in English, German, French, Spanish, Portuguese
-/// or Italian (`Nov`, `Dez.`, `Set`, `févr.`, `juil`).
-fn month_number(word: &str) -> Option<u32> {
-    let lower = word.trim_end_matches('.').to_lowercase();
+/// The month a name or abbreviation means, in English, German, French, Spanish, Italian,
+/// Portuguese, Dutch or Arabic (`Nov`, `Dez.`, `Jänner`, `févr.`, `juil`, `dic`, `set`, `mrt`,
+/// `mei`, `ديسمبر`, `شباط`). Arabic words are read folded ([`arabic::fold`]).
+pub fn month_number(word: &str) -> Option<u32> {
+    let lower = word.trim_end_matches(['.', ',']).to_lowercase();
+    if arabic::has_arabic(&lower) {
+        return arabic_month(&arabic::fold(&lower));
+    }
     if lower.chars().count() < 3 || lower.chars().any(|c| !c.is_alphabetic()) {
         return None;
     }
     let prefix: String = lower.chars().take(3).collect();
     let month = match prefix.as_str() {
-        "jan" | "ene" | "gen" => 1,
+        "jan" | "ene" | "gen" | "jän" => 1,
         "feb" | "fev" | "fév" => 2,
-        "mar" | "mär" | "mrz" => 3,
+        "mar" | "mär" | "mrz" | "mrt" => 3,
         "apr" | "abr" | "avr" => 4,
-        "may" | "mai" | "mag" => 5,
+        "may" | "mai" | "mag" | "mei" => 5,
         "jun" | "giu" => 6,
         "jul" | "lug" => 7,
         "aug" | "ago" | "aoû" | "aou" => 8,
@@ -158,25 +169,133 @@ fn month_number(word: &str) -> Option<u32> {
         "oct" | "okt" | "out" | "ott" => 10,
         "nov" => 11,
         "dec" | "dez" | "dic" | "déc" => 12,
-        // French `juin` and `juil` share their first three letters.
+        // French `juin` and `juil` share their first three letters; Dutch `maart` is not
+        // `maandag` (Monday).
         "jui" if lower.starts_with("juin") => 6,
         "jui" if lower.starts_with("juil") => 7,
+        "maa" if lower.starts_with("maart") => 3,
         _ => return None,
     };
     Some(month)
+}
+
+/// Arabic month names, folded: the Syriac names of the Levant and Iraq, the names from English
+/// of Egypt and the Gulf, and those from French of the Maghreb. The two-word Levantine names
+/// (`كانون الأول`) are made one word first ([`date_words`]).
+fn arabic_month(folded: &str) -> Option<u32> {
+    // A leading `و` (and) or `ب` (in) is not part of the name.
+    let name = folded;
+    let month = |name: &str| {
+        Some(match name {
+            "يناير" | "جانفي" | "كانون_الثاني" => 1,
+            "فبراير" | "فيفري" | "شباط" => 2,
+            "مارس" | "اذار" => 3,
+            "ابريل" | "افريل" | "نيسان" => 4,
+            "مايو" | "ماي" | "ايار" => 5,
+            "يونيو" | "يونيه" | "جوان" | "حزيران" => 6,
+            "يوليو" | "يوليه" | "يوليوز" | "جويليه" | "تموز" => 7,
+            "اغسطس" | "غشت" | "اوت" | "اب" => 8,
+            "سبتمبر" | "شتنبر" | "ايلول" => 9,
+            "اكتوبر" | "تشرين_الاول" => 10,
+            "نوفمبر" | "نونبر" | "تشرين_الثاني" => 11,
+            "ديسمبر" | "دجنبر" | "كانون_الاول" => 12,
+            _ => return None,
+        })
+    };
+    month(name).or_else(|| {
+        name.strip_prefix(['و', 'ب'])
+            .filter(|rest| rest.chars().count() >= 3)
+            .and_then(month)
+    })
+}
+
+/// `text` ready to be split into date words: Arabic folded, with Arabic-Indic digits as ASCII,
+/// the two-word Levantine month names joined (`كانون_الأول`), `كانون الأول/ديسمبر` split at
+/// its slash, and the Arabic comma a comma. Text without Arabic is returned as it is.
+pub fn date_words(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(arabic::is_arabic) {
+        return Cow::Borrowed(text);
+    }
+    let mut folded = arabic::fold(text)
+        .replace('\u{060C}', ",")
+        .replace('/', " ");
+    for (two_words, one_word) in [
+        ("كانون الثاني", "كانون_الثاني"),
+        ("كانون الاول", "كانون_الاول"),
+        ("تشرين الاول", "تشرين_الاول"),
+        ("تشرين الثاني", "تشرين_الثاني"),
+    ] {
+        folded = folded.replace(two_words, one_word);
+    }
+    Cow::Owned(folded)
+}
+
+/// Words a written-out date has besides its day, month, year and time: `5 de diciembre de
+/// 2026`, `5 décembre 2026 à 10h30`, `5. Dezember 2026 um 10:30 Uhr` (German `am` is read
+/// where AM is), `om 10:30 uur`, `في 5
+/// ديسمبر`, `الساعة 10:30`.
+fn is_filler(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    matches!(
+        lower.as_str(),
+        "de" | "del"
+            | "le"
+            | "el"
+            | "il"
+            | "à"
+            | "a"
+            | "às"
+            | "alle"
+            | "ore"
+            | "um"
+            | "uhr"
+            | "om"
+            | "uur"
+            | "op"
+            | "في"
+            | "يوم"
+            | "الساعه"
+            | "h"
+    )
+}
+
+/// A French or Portuguese clock (`10h30`, `10h`, `10H30`) as `10:30`.
+fn french_clock(word: &str) -> Option<String> {
+    let (hours, minutes) = word.split_once(['h', 'H'])?;
+    let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+    (!hours.is_empty() && hours.len() <= 2 && digits(hours) && minutes.len() <= 2 && digits(minutes))
+        .then(|| format!("{hours}:{}", if minutes.is_empty() { "00" } else { minutes }))
+}
+
+/// A day with an ordinal mark (`1er`, `1º`, `1°`) as its number.
+fn without_ordinal(word: &str) -> &str {
+    word.strip_suffix("er")
+        .or_else(|| word.strip_suffix(['º', '°', 'ª']))
+        .filter(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or(word)
 }
 
 /// A weekday name or abbreviation in the same languages (`Tue`, `Seg`, `Mié`, `Do`). `mar`
 /// (Tuesday in Spanish, French and Italian) is also March: [`parse_words`] sorts that out.
 fn is_weekday(word: &str) -> bool {
     let lower = word.trim_end_matches(['.', ',']).to_lowercase();
-    if ["mo", "di", "mi", "do", "fr", "sa", "so"].contains(&lower.as_str()) {
+    if ["mo", "di", "mi", "do", "fr", "sa", "so", "ma", "wo", "vr", "za", "zo"]
+        .contains(&lower.as_str())
+    {
         return true;
+    }
+    if arabic::has_arabic(&lower) {
+        let folded = arabic::fold(&lower);
+        let day = folded.strip_prefix("ال").unwrap_or(&folded);
+        return ["سبت", "احد", "اثنين", "ثلاثاء", "اربعاء", "خميس", "جمعه"].contains(&day);
     }
     let prefix: String = lower.chars().take(3).collect();
     [
         "mon", "tue", "wed", "thu", "fri", "sat", "sun", "seg", "ter", "qua", "qui", "sex", "sáb",
         "sab", "dom", "lun", "mié", "mie", "jue", "vie", "mer", "jeu", "ven", "sam", "dim", "gio",
+        // German (Dienstag, Mittwoch, Donnerstag, Freitag, Sonntag) and Dutch (maandag to
+        // zondag) beyond those.
+        "die", "mit", "don", "fre", "son", "maa", "din", "woe", "vri", "zat", "zon",
     ]
     .contains(&prefix.as_str())
 }
@@ -190,10 +309,14 @@ fn parse_words(text: &str) -> Option<DateTime<Utc>> {
     let mut time = None;
     let mut pm = None;
     let mut offset = None;
-    for word in text.split([' ', ',', '\t']).filter(|word| !word.is_empty()) {
-        if is_weekday(word) && month_number(word).is_none() {
+    let words = date_words(text);
+    for word in words.split([' ', ',', '\t']).filter(|word| !word.is_empty()) {
+        if is_weekday(word) && month_number(word).is_none() || is_filler(word) {
             continue;
         }
+        let clock = french_clock(word);
+        let word = clock.as_deref().unwrap_or(word);
+        let word = without_ordinal(word);
         if let Some(number) = month_number(word) {
             // A second month word: the first was a weekday (`mar, 24 sep 2018`).
             month = Some(number);
@@ -206,13 +329,16 @@ fn parse_words(text: &str) -> Option<DateTime<Utc>> {
             if !zone.is_empty() {
                 offset = Some(numeric_offset(zone)?);
             }
+        } else if word.eq_ignore_ascii_case("am") && time.is_none() {
+            // German `am 5. Dezember`: AM only follows a time.
+            continue;
         } else if word.eq_ignore_ascii_case("am") || word.eq_ignore_ascii_case("pm") {
             pm = Some(word.eq_ignore_ascii_case("pm"));
-        } else if let Some(number) = Some(word.trim_end_matches(['.', ',']))
+        } else if let Some((digits, number)) = Some(word.trim_end_matches(['.', ',']))
             .filter(|digits| digits.chars().all(|c| c.is_ascii_digit()))
-            .and_then(|digits| digits.parse::<u32>().ok())
+            .and_then(|digits| Some((digits, digits.parse::<u32>().ok()?)))
         {
-            match (word.len(), day, year) {
+            match (digits.len(), day, year) {
                 (4, _, None) => year = Some(number as i32),
                 (1..=3, None, _) if (1..=31).contains(&number) => day = Some(number),
                 (2, Some(_), None) => year = Some(two_digit_year(number)),
@@ -305,6 +431,55 @@ mod tests {
     }
 
     #[test]
+    fn dates_written_out_in_each_language() {
+        let cases = [
+            // German
+            ("5. Dezember 2026", "2026-12-05T00:00:00Z"),
+            ("Samstag, 5. Dezember 2026, 10:30 Uhr", "2026-12-05T10:30:00Z"),
+            ("am 5. Dezember 2026 um 14:15 Uhr MEZ", "2026-12-05T13:15:00Z"),
+            ("5. Jänner 2027", "2027-01-05T00:00:00Z"),
+            ("3. März 2026", "2026-03-03T00:00:00Z"),
+            // French
+            ("5 décembre 2026", "2026-12-05T00:00:00Z"),
+            ("samedi 5 décembre 2026 à 10h30", "2026-12-05T10:30:00Z"),
+            ("1er août 2026", "2026-08-01T00:00:00Z"),
+            ("5 févr. 2026", "2026-02-05T00:00:00Z"),
+            // Spanish
+            ("5 de diciembre de 2026", "2026-12-05T00:00:00Z"),
+            ("sábado, 5 de diciembre de 2026, 10:30 GMT", "2026-12-05T10:30:00Z"),
+            ("21 de septiembre del 2026", "2026-09-21T00:00:00Z"),
+            // Italian
+            ("5 dicembre 2026", "2026-12-05T00:00:00Z"),
+            ("sabato 5 dicembre 2026 alle ore 10:30", "2026-12-05T10:30:00Z"),
+            ("12 giugno 2026", "2026-06-12T00:00:00Z"),
+            // Portuguese
+            ("5 de dezembro de 2026", "2026-12-05T00:00:00Z"),
+            ("sábado, 5 de dezembro de 2026 às 10h30", "2026-12-05T10:30:00Z"),
+            ("1º de outubro de 2026", "2026-10-01T00:00:00Z"),
+            // Dutch
+            ("5 december 2026", "2026-12-05T00:00:00Z"),
+            ("zaterdag 5 december 2026 om 10:30 uur", "2026-12-05T10:30:00Z"),
+            ("12 maart 2026", "2026-03-12T00:00:00Z"),
+            ("5 mei 2026", "2026-05-05T00:00:00Z"),
+            ("maandag 2 mrt. 2026", "2026-03-02T00:00:00Z"),
+            // Arabic: the Levant's, Egypt's and the Maghreb's month names, Arabic-Indic digits
+            ("5 ديسمبر 2026", "2026-12-05T00:00:00Z"),
+            ("٥ كانون الأول/ديسمبر ٢٠٢٦", "2026-12-05T00:00:00Z"),
+            ("السبت، ٥ كانون الأول ٢٠٢٦ الساعة ١٠:٣٠", "2026-12-05T10:30:00Z"),
+            ("12 شباط 2026", "2026-02-12T00:00:00Z"),
+            ("3 تشرين الثاني 2026", "2026-11-03T00:00:00Z"),
+            ("15 أغسطس 2026", "2026-08-15T00:00:00Z"),
+            ("15 آب 2026", "2026-08-15T00:00:00Z"),
+            ("7 يونيو 2026", "2026-06-07T00:00:00Z"),
+            ("9 شتنبر 2026", "2026-09-09T00:00:00Z"),
+            ("الخميس 3 كانون الثاني/يناير 2027", "2027-01-03T00:00:00Z"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse(text), Some(utc(expected)), "{text}");
+        }
+    }
+
+    #[test]
     fn things_that_are_not_dates_are_none() {
         for text in [
             "",
@@ -316,6 +491,11 @@ mod tests {
             "Tue, 24 Nov 2026 10:00:00 XYZ",
             "12345678901234567890",
             "24 Nov 2026 13:00 PM",
+            "5 de diciembre",
+            "Lesen Sie auch 5 Dezember 2026",
+            "كانون الأول 2026",
+            "٥ بيروت ٢٠٢٦",
+            "maandag 5 2026",
         ] {
             assert_eq!(parse(text), None, "{text}");
         }
