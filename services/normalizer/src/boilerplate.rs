@@ -1,7 +1,11 @@
 //! Republisher boilerplate in body paragraphs: photo captions and credits (`... PHOTO:
-//! REUTERS`, `(Photo by X/AFP)`), `Read more:` / `Related:` lead-ins, share-widget text. What is
-//! removed is returned, so the envelope keeps it (`wire.removed`) and nothing is lost.
+//! REUTERS`, `(Photo by X/AFP)`, `Foto: dpa`, `صورة: أ ف ب`), lead-ins that point elsewhere in
+//! each of the wire's languages (`Read more:`, `Related:`, `Lesen Sie auch:`, `Mehr zum Thema`,
+//! `À lire aussi`, `Lea también`, `Leggi anche`, `Leia também`, `Lees ook`, `اقرأ أيضا`), and
+//! share-widget text. Each is a whole paragraph; what is removed is returned, so the envelope
+//! keeps it (`wire.removed`) and nothing is lost.
 
+use crate::arabic;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -12,7 +16,7 @@ const MAX_CAPTION_CHARS: usize = 800;
 /// `(Photo by Jane Doe/AFP)`, `(AFP Photo)`.
 static CREDIT_AT_END: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\b(?:photos?|pictures?|images?|fotos?|bild|credit)\s*:\s*[^.:!?]{1,60}|\((?:photos?|pictures?|images?|fotos?)\s*(?:by|:)[^)]{1,80}\)|\([A-Z]{2,10}\s+(?:photo|picture)[^)]{0,60}\))\s*$",
+        r"(?i)(?:\b(?:photos?|pictures?|images?|fotos?|bild|credit|صورة|الصورة)\s*:\s*[^.:!?]{1,60}|\((?:photos?|pictures?|images?|fotos?)\s*(?:by|:)[^)]{1,80}\)|\([A-Z]{2,10}\s+(?:photo|picture)[^)]{0,60}\))\s*$",
     )
     .ok()
 });
@@ -22,11 +26,31 @@ static INLINE_CREDIT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*\((?:photos?|pictures?|images?|fotos?)\s*(?:by\s|:)[^)]{1,80}\)").ok()
 });
 
-/// A paragraph that points elsewhere: `Read more: ...`, `Related: ...`, `See also: ...`.
+/// A paragraph that points elsewhere: `Read more: ...`, `Related: ...`, `See also: ...`, and
+/// the same in German, French, Spanish, Italian, Portuguese, Dutch and Arabic. Arabic is
+/// matched folded ([`arabic::fold`]: `اقرأ أيضاً` is `اقرا ايضا`), so the Arabic phrases here
+/// are written folded.
 static LEAD_IN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:read more|read also|also read|more reading|related(?:\s+(?:articles?|stories|story|coverage|content|links?))?|see also|recommended|lesen sie auch|mehr zum thema)\s*(?::|\u{2013}|\u{2014}|-|$)",
-    )
+    Regex::new(concat!(
+        r"(?i)^[\s»›>▶•*]*(?:",
+        // English
+        r"read more|read also|also read|more reading|related(?:\s+(?:articles?|stories|story|coverage|content|links?))?|see also|recommended",
+        // German
+        r"|lesen sie (?:auch|mehr|hier)|mehr zum thema|mehr dazu|auch interessant|das könnte sie auch interessieren|weitere artikel|zum weiterlesen",
+        // French
+        r"|(?:à|a) lire (?:aussi|également|egalement)|lire aussi|lire également|voir aussi|sur le même sujet|à voir aussi|nos articles sur le sujet",
+        // Spanish
+        r"|lea también|lee también|lea además|le puede interesar|te puede interesar|puede interesarte|ver también|más información|noticias relacionadas|también te puede interesar",
+        // Italian
+        r"|leggi anche|leggi pure|potrebbe interessarti|approfondisci|articoli correlati|vedi anche|per saperne di più",
+        // Portuguese
+        r"|leia também|leia mais|veja também|saiba mais|notícias relacionadas|artigos relacionados|leia ainda",
+        // Dutch
+        r"|lees ook|lees meer|meer over dit onderwerp|zie ook|gerelateerde artikelen|bekijk ook",
+        // Arabic, folded: اقرأ أيضا, إقرأ المزيد, للمزيد, ذات صلة, مواضيع ذات صلة, اقرأ ايضاً
+        r"|اقرا ايضا|اقرا المزيد|اقرا كذلك|للمزيد|ذات صله|مواضيع ذات صله|اخبار ذات صله|شاهد ايضا",
+        r")\s*(?::|\u{2013}|\u{2014}|-|\||»|$)",
+    ))
     .ok()
 });
 
@@ -108,7 +132,7 @@ fn is_boilerplate(paragraph: &str) -> bool {
             .is_some_and(|credit| credit.is_match(paragraph));
     let is_lead_in = LEAD_IN
         .as_ref()
-        .is_some_and(|lead_in| lead_in.is_match(paragraph));
+        .is_some_and(|lead_in| lead_in.is_match(&arabic::fold(paragraph)));
     is_caption || is_lead_in || is_widget(paragraph)
 }
 
@@ -198,6 +222,10 @@ mod tests {
                 Some("Print media lost readers again this year, the survey says."),
             ),
         ];
+        assert_table(cases);
+    }
+
+    fn assert_table(cases: &[(&str, Option<&str>)]) {
         for (paragraph, expected) in cases {
             let (kept, removed) = remove(vec![(*paragraph).to_owned()]);
             assert_eq!(kept.first().map(String::as_str), *expected, "{paragraph}");
@@ -207,5 +235,61 @@ mod tests {
                 "{paragraph}"
             );
         }
+    }
+
+    #[test]
+    fn lead_ins_in_each_language() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Lesen Sie auch: Merkel trifft Macron in Paris", None),
+            ("Mehr zum Thema", None),
+            ("» Mehr zum Thema: Syrien-Gespräche in Genf", None),
+            ("À lire aussi : Syrie, les pourparlers reprennent", None),
+            ("Lire aussi | Le budget adopté", None),
+            ("A LIRE AUSSI - Les négociations", None),
+            ("Lea también: El Gobierno aprueba los presupuestos", None),
+            ("Le puede interesar: La cumbre de Bruselas", None),
+            ("Leggi anche: La manovra approvata", None),
+            ("Leia também: Governo aprova orçamento", None),
+            ("Saiba mais", None),
+            ("Lees ook: Kabinet presenteert begroting", None),
+            ("Lees ook", None),
+            ("اقرأ أيضا: استئناف محادثات السلام في جنيف", None),
+            ("اقرأ أيضاً: استئناف المحادثات", None),
+            ("إقرأ أيضا - غارة على بيروت", None),
+            ("مواضيع ذات صلة", None),
+            ("Foto: dpa", None),
+            ("Der Kanzler in Berlin. Foto: Kay Nietfeld/dpa", None),
+            ("الرئيس في دمشق. صورة: أ ف ب", None),
+            // Story sentences that start with the same words stay.
+            (
+                "Lesen Sie auch die Erklärung, sagte der Minister am Donnerstag.",
+                Some("Lesen Sie auch die Erklärung, sagte der Minister am Donnerstag."),
+            ),
+            (
+                "Lire aussi les pièces du dossier prendra des semaines, selon l'avocat.",
+                Some("Lire aussi les pièces du dossier prendra des semaines, selon l'avocat."),
+            ),
+            (
+                "Más información llegará en las próximas horas, según el ministerio.",
+                Some("Más información llegará en las próximas horas, según el ministerio."),
+            ),
+            (
+                "للمزيد من المعلومات اتصل الوزير بنظيره الفرنسي.",
+                Some("للمزيد من المعلومات اتصل الوزير بنظيره الفرنسي."),
+            ),
+            (
+                "Saiba mais sobre o acordo é o que pedem os deputados.",
+                Some("Saiba mais sobre o acordo é o que pedem os deputados."),
+            ),
+        ];
+        assert_table(cases);
+    }
+
+    #[test]
+    fn an_arabic_paragraph_that_stays_is_kept_byte_for_byte() {
+        let paragraph = "\u{200F}قال المبعوثُ الأمميّ إنّ الجولة المقبلة ستُعقد في جنيف.";
+        let (kept, removed) = remove(vec![paragraph.to_owned()]);
+        assert_eq!(kept, vec![paragraph.to_owned()]);
+        assert!(removed.is_empty());
     }
 }
