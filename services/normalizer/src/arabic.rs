@@ -45,7 +45,10 @@ pub fn fold_char(c: char) -> Option<char> {
 
 /// `text` folded for matching (see the module doc); text without Arabic is returned as it is.
 pub fn fold(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_arabic(c) || c == '\u{200E}' || c == '\u{200F}') {
+    if !text
+        .chars()
+        .any(|c| is_arabic(c) || c == '\u{200E}' || c == '\u{200F}')
+    {
         return Cow::Borrowed(text);
     }
     Cow::Owned(text.chars().filter_map(fold_char).collect())
@@ -113,7 +116,10 @@ mod tests {
 
     #[test]
     fn text_without_arabic_is_not_copied_or_changed() {
-        assert!(matches!(fold("Genève (AFP)"), Cow::Borrowed("Genève (AFP)")));
+        assert!(matches!(
+            fold("Genève (AFP)"),
+            Cow::Borrowed("Genève (AFP)")
+        ));
         assert!(matches!(ascii_digits("5 déc 2026"), Cow::Borrowed(_)));
         assert_eq!(ascii_digits("٥ ديسمبر ٢٠٢٦"), "5 ديسمبر 2026");
     }

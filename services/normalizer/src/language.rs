@@ -288,24 +288,72 @@ mod tests {
     /// One- and two-sentence items as the agencies file them: detection names each one's
     /// language, or says it is unsure; it is never confidently wrong.
     const SHORT_ITEMS: &[(&str, &str)] = &[
-        ("en", "The Federal Reserve held interest rates steady on Wednesday."),
-        ("en", "Syria peace talks resumed in Geneva on Thursday. The UN envoy said both sides had agreed to meet again."),
+        (
+            "en",
+            "The Federal Reserve held interest rates steady on Wednesday.",
+        ),
+        (
+            "en",
+            "Syria peace talks resumed in Geneva on Thursday. The UN envoy said both sides had agreed to meet again.",
+        ),
         ("de", "Die beiden sprachen über die Lage in Syrien."),
-        ("de", "Der Bundestag hat am Donnerstag den Haushalt für 2027 beschlossen. Die Opposition stimmte dagegen."),
-        ("de", "In Brüssel beginnen am Montag die Verhandlungen über den EU-Haushalt."),
-        ("fr", "Les pourparlers de paix sur la Syrie ont repris jeudi à Genève."),
-        ("fr", "Le gouvernement a présenté son budget mercredi. L'opposition dénonce des coupes dans la santé."),
-        ("es", "La India registró 300 muertos por el calor. Las autoridades piden calma."),
-        ("es", "El presidente del Gobierno viajará el lunes a Bruselas para la cumbre europea."),
-        ("it", "Il governo ha approvato la manovra in consiglio dei ministri."),
-        ("it", "Riprendono a Ginevra i colloqui di pace sulla Siria. L'inviato dell'Onu si dice ottimista."),
-        ("pt", "O Governo aprovou hoje o Orçamento do Estado para 2027."),
-        ("pt", "O primeiro-ministro disse que não haverá aumento de impostos. A oposição criticou."),
-        ("nl", "Het kabinet heeft vrijdag de begroting gepresenteerd."),
-        ("nl", "De politie heeft een man aangehouden. Hij wordt verdacht van brandstichting."),
+        (
+            "de",
+            "Der Bundestag hat am Donnerstag den Haushalt für 2027 beschlossen. Die Opposition stimmte dagegen.",
+        ),
+        (
+            "de",
+            "In Brüssel beginnen am Montag die Verhandlungen über den EU-Haushalt.",
+        ),
+        (
+            "fr",
+            "Les pourparlers de paix sur la Syrie ont repris jeudi à Genève.",
+        ),
+        (
+            "fr",
+            "Le gouvernement a présenté son budget mercredi. L'opposition dénonce des coupes dans la santé.",
+        ),
+        (
+            "es",
+            "La India registró 300 muertos por el calor. Las autoridades piden calma.",
+        ),
+        (
+            "es",
+            "El presidente del Gobierno viajará el lunes a Bruselas para la cumbre europea.",
+        ),
+        (
+            "it",
+            "Il governo ha approvato la manovra in consiglio dei ministri.",
+        ),
+        (
+            "it",
+            "Riprendono a Ginevra i colloqui di pace sulla Siria. L'inviato dell'Onu si dice ottimista.",
+        ),
+        (
+            "pt",
+            "O Governo aprovou hoje o Orçamento do Estado para 2027.",
+        ),
+        (
+            "pt",
+            "O primeiro-ministro disse que não haverá aumento de impostos. A oposição criticou.",
+        ),
+        (
+            "nl",
+            "Het kabinet heeft vrijdag de begroting gepresenteerd.",
+        ),
+        (
+            "nl",
+            "De politie heeft een man aangehouden. Hij wordt verdacht van brandstichting.",
+        ),
         ("ar", "استؤنفت محادثات السلام حول سوريا في جنيف."),
-        ("ar", "قال المبعوث الأممي إن الطرفين وافقا على اللقاء. وتأتي المحادثات بعد أشهر من التوقف."),
-        ("ar", "أعلنت وزارة الصحة اللبنانية الخميس مقتل ثلاثة أشخاص في غارة."),
+        (
+            "ar",
+            "قال المبعوث الأممي إن الطرفين وافقا على اللقاء. وتأتي المحادثات بعد أشهر من التوقف.",
+        ),
+        (
+            "ar",
+            "أعلنت وزارة الصحة اللبنانية الخميس مقتل ثلاثة أشخاص في غارة.",
+        ),
     ];
 
     /// Headlines of a few words: too short to tell, or told right.
@@ -355,7 +403,12 @@ mod tests {
             assert_eq!(choice.confidence, None, "given, not detected: {text}");
         }
         // The region stays as the provider wrote it.
-        let choice = choose(Some("pt_BR"), "O Governo aprovou hoje o Orçamento.", true, 0.5);
+        let choice = choose(
+            Some("pt_BR"),
+            "O Governo aprovou hoje o Orçamento.",
+            true,
+            0.5,
+        );
         assert_eq!(choice.language.as_deref(), Some("pt-BR"));
     }
 
@@ -394,7 +447,8 @@ mod tests {
 
     #[test]
     fn persian_is_not_taken_for_arabic() {
-        let (code, _) = detect("وزیر امور خارجه ایران روز پنجشنبه گفت که گفتگوها ادامه خواهد یافت").unwrap();
+        let (code, _) =
+            detect("وزیر امور خارجه ایران روز پنجشنبه گفت که گفتگوها ادامه خواهد یافت").unwrap();
         assert_eq!(code, "fa");
     }
 }
