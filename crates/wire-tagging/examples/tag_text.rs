@@ -19,6 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             body,
             dateline: None,
             located: None,
+            language: None,
         },
     );
     println!("{}", serde_json::to_string_pretty(&tags.places)?);

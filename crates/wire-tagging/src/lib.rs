@@ -46,6 +46,7 @@ mod catalog;
 mod dateline;
 mod disambiguate;
 pub mod embedded;
+mod fold;
 mod gazetteer;
 mod media_topics;
 mod places;

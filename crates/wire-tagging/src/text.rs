@@ -10,6 +10,10 @@ pub struct TagInput<'a> {
     pub dateline: Option<&'a str>,
     /// ninjs `located`: the dateline place name, if the provider sent one.
     pub located: Option<&'a str>,
+    /// The article's language (ninjs `language`: `de`, `fr-CH`, `ar`), if known. Names,
+    /// locative words and common-word lists of that language apply; without it (or for
+    /// English) only the language-neutral names do.
+    pub language: Option<&'a str>,
 }
 
 /// Which part of the article a match is in; the evidence names it.

@@ -70,6 +70,11 @@ impl WordAutomaton {
         self.automaton.find(anchored)
     }
 
+    /// The heap bytes of the automaton and its first-word filter.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.automaton.memory_usage() + self.first_words.len() * 8
+    }
+
     /// Whether a whole-word match may start at byte `position` of `text` (a char boundary):
     /// the word there may be some pattern's first word.
     pub(crate) fn may_start_at(&self, text: &str, position: usize) -> bool {

@@ -21,7 +21,7 @@ proptest! {
         body in "(\\PC|Syria|Georgia|Jordan|MOSCOW \\(AFP\\) - |Nice|U\\.S\\.|é|\\n){0,80}",
         dateline in proptest::option::of("\\PC{0,30}"),
     ) {
-        let input = TagInput { headline: &headline, body: &body, dateline: dateline.as_deref(), located: None };
+        let input = TagInput { headline: &headline, body: &body, dateline: dateline.as_deref(), located: None, language: None };
         let tags = common::tagger().tag_input(&input, &["subj:15054000", "garbage"]);
         for evidence in &tags.evidence {
             for m in &evidence.matches {
