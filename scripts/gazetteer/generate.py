@@ -22,7 +22,7 @@ language (`names_by_language`, `demonyms_by_language`): the tagger matches them 
 in that language. They are the country names, adjectives and demonyms of languages/*.txt; for
 Arabic also the Arabic-script names of every country in countrynames and of every city of
 100,000 or more in GeoNames (Arabic letters only: no Persian or Urdu letters). Each language's
-locative words and common-word place names go to `languages`.
+locative words, about words, articles and common-word place names go to `languages`.
 """
 
 import json
@@ -210,7 +210,7 @@ def build(gazetteers_dir):
         },
         "dateline_qualifiers": hand_lists.DATELINE_QUALIFIERS,
         "languages": {
-            language: {"locatives": data["locatives"], "common_words": data["common_words"]}
+            language: {key: data[key] for key in ("locatives", "about_words", "articles", "common_words")}
             for language, data in language_data.items()
         },
         "countries": out_countries,

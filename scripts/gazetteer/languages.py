@@ -25,7 +25,7 @@ def _split(field):
 
 def read_language(path):
     """{'locatives': [...], 'common_words': [...], 'countries': {CC: (names, adjectives, forms)}}"""
-    sections = {"locatives": [], "common_words": [], "countries": {}}
+    sections = {"locatives": [], "about_words": [], "articles": [], "common_words": [], "countries": {}}
     current = None
     with open(path, encoding="utf-8") as lines:
         for line in lines:
@@ -42,7 +42,7 @@ def read_language(path):
                 names += _split(fields[1])
                 adjectives += _split(fields[2])
                 forms += _split(fields[3])
-            elif current in ("locatives", "common_words"):
+            elif current in ("locatives", "about_words", "articles", "common_words"):
                 sections[current] += _split(line)
     return sections
 
@@ -109,6 +109,8 @@ def load_all(directory):
             countries[code] = (names, demonyms)
         out[language] = {
             "locatives": data["locatives"],
+            "about_words": data["about_words"],
+            "articles": data["articles"],
             "common_words": data["common_words"],
             "countries": countries,
         }

@@ -54,14 +54,19 @@ pub(crate) fn resolve_dateline(
         let (start, end) = place_part(dateline);
         if start < end {
             let qualifier = qualifier_of(gazetteer, &dateline[end..], language);
-            return lookup(gazetteer, &dateline[start..end], qualifier.as_ref(), language)
-                .or_else(|| qualifier.and_then(|q| q.entity))
-                .map(|entity| DatelineHit {
-                    entity,
-                    field: Field::Dateline,
-                    start,
-                    end,
-                });
+            return lookup(
+                gazetteer,
+                &dateline[start..end],
+                qualifier.as_ref(),
+                language,
+            )
+            .or_else(|| qualifier.and_then(|q| q.entity))
+            .map(|entity| DatelineHit {
+                entity,
+                field: Field::Dateline,
+                start,
+                end,
+            });
         }
     }
     let mut window = input.body.len().min(BODY_DATELINE_WINDOW);

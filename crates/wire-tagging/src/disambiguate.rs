@@ -19,6 +19,9 @@ pub(crate) struct Reading {
     pub locative: bool,
     /// The words around it are in capitals (a headline in capitals): case says nothing.
     pub capitals: bool,
+    /// A word saying what the story is about comes right before it, maybe with an article
+    /// (`sur la Syrie`, `über Syrien`): in the headline or lead, the story is about it.
+    pub topical: bool,
 }
 
 /// Capitalised words that do not make the next word a surname or the previous one a first name.
@@ -323,8 +326,11 @@ pub(crate) fn read_mention(
     let after = word_after(text, end);
     let after_locative = before.is_some_and(|w| {
         LOCATIVES.contains(&w.to_lowercase().as_str()) || gazetteer.is_locative(w, language)
-    }) || elided_word_before(text, start).is_some_and(|w| gazetteer.is_locative(w, language));
-    reading.locative = after_locative || followed_by_comma_and_place(gazetteer, text, end, language);
+    }) || elided_word_before(text, start)
+        .is_some_and(|w| gazetteer.is_locative(w, language));
+    reading.locative =
+        after_locative || followed_by_comma_and_place(gazetteer, text, end, language);
+    reading.topical = after_about_word(gazetteer, text, start, language);
     // A place name that is an everyday word of the article's language (German `Lage`, French
     // `Tours`) is a place only right after a locative word, capitalised (`in Halle`,
     // `à Tours`, `في العين`; `in der Lage` is not).
@@ -366,14 +372,16 @@ pub(crate) fn read_mention(
     // "Vladimir Putin", "John Whitney", "Tokyo Electric": a one-word city name inside a longer
     // proper name. In capitals ("QANTAS TO BUY ...") only big cities' names are trusted.
     let one_word = !text[start..end].contains(' ');
-    if one_word && only_cities(gazetteer, pattern) {
+    if one_word && only_cities(gazetteer, pattern, language, &text[start..end]) {
         let inside_a_name = !reading.capitals
             && (before.is_some_and(|w| looks_like_part_of_a_name(gazetteer, w, language))
                 || after.is_some_and(|w| {
-                    looks_like_part_of_a_name(gazetteer, w, language) && !PLACE_FOLLOWERS.contains(&w)
+                    looks_like_part_of_a_name(gazetteer, w, language)
+                        && !PLACE_FOLLOWERS.contains(&w)
                 }));
-        let small_in_capitals =
-            reading.capitals && largest_city(gazetteer, pattern) < CAPITALS_CITY_POPULATION;
+        let small_in_capitals = reading.capitals
+            && largest_city(gazetteer, pattern, language, &text[start..end])
+                < CAPITALS_CITY_POPULATION;
         if inside_a_name || small_in_capitals {
             reading.rejected = true;
             return reading;
@@ -389,9 +397,10 @@ pub(crate) fn read_mention(
 const CAPITALS_CITY_POPULATION: u64 = 250_000;
 
 /// The population of the largest city this is the primary name of.
-fn largest_city(gazetteer: &Gazetteer, pattern: u32) -> u64 {
+fn largest_city(gazetteer: &Gazetteer, pattern: u32, language: LanguageId, seen: &str) -> u64 {
     gazetteer.targets[pattern as usize]
         .iter()
+        .filter(|t| t.counts(language, seen))
         .filter(|t| t.how == NameKind::Primary)
         .filter_map(|t| gazetteer.entity(t.entity))
         .map(|e| e.population)
@@ -399,8 +408,11 @@ fn largest_city(gazetteer: &Gazetteer, pattern: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn only_cities(gazetteer: &Gazetteer, pattern: u32) -> bool {
-    gazetteer.targets[pattern as usize].iter().all(|t| {
+fn only_cities(gazetteer: &Gazetteer, pattern: u32, language: LanguageId, seen: &str) -> bool {
+    let mut targets = gazetteer.targets[pattern as usize]
+        .iter()
+        .filter(|t| t.counts(language, seen));
+    targets.all(|t| {
         gazetteer
             .entity(t.entity)
             .is_some_and(|e| e.kind == PlaceKind::City)
@@ -440,11 +452,30 @@ fn followed_by_comma_and_place(
 /// included (`d'`, `nell'`).
 fn elided_word_before(text: &str, start: usize) -> Option<&str> {
     let head = &text[..start];
-    let apostrophe = head.chars().next_back().filter(|c| matches!(c, '\'' | '’'))?;
+    let apostrophe = head
+        .chars()
+        .next_back()
+        .filter(|c| matches!(c, '\'' | '’'))?;
     let word = head[..head.len() - apostrophe.len_utf8()]
         .rsplit(|c: char| !c.is_alphabetic())
         .next()
         .filter(|w| !w.is_empty())?;
     let from = head.len() - apostrophe.len_utf8() - word.len();
     Some(&head[from..])
+}
+
+/// `sur la Syrie`, `über Syrien`, `حول سوريا`: an about word right before the name, or an about
+/// word and a definite article.
+fn after_about_word(gazetteer: &Gazetteer, text: &str, start: usize, language: LanguageId) -> bool {
+    let Some(word) = word_before(text, start).or_else(|| elided_word_before(text, start)) else {
+        return false;
+    };
+    if gazetteer.is_about_word(word, language) {
+        return true;
+    }
+    if !gazetteer.is_article(word, language) {
+        return false;
+    }
+    let word_start = word.as_ptr() as usize - text.as_ptr() as usize;
+    word_before(text, word_start).is_some_and(|w| gazetteer.is_about_word(w, language))
 }

@@ -52,9 +52,7 @@ impl<'a> Folded<'a> {
     pub(crate) fn original(&self, at: usize) -> usize {
         match &self.origin {
             None => at,
-            Some(origin) => origin
-                .get(at)
-                .map_or(self.original_len, |&o| o as usize),
+            Some(origin) => origin.get(at).map_or(self.original_len, |&o| o as usize),
         }
     }
 }

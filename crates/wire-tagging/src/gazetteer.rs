@@ -124,9 +124,8 @@ pub struct Gazetteer {
     /// The article languages with names of their own (`de`, `fr`, ...); `LanguageId` `i + 1`
     /// is `languages[i]`.
     pub(crate) languages: Vec<String>,
-    /// Per `LanguageId`: the locative words of that language (`in`, `à`, `nella`, `في`), as
-    /// [`name_key`]s.
-    pub(crate) locatives: Vec<HashSet<String>>,
+    /// Per `LanguageId`: the words of that language the tagger reads around names.
+    pub(crate) words: Vec<LanguageWords>,
     /// Dateline region qualifiers (`Calif.` -> (`US`, `CA`)), ASCII-lowercased.
     pub(crate) dateline_qualifiers: HashMap<String, (String, String)>,
     countries: HashMap<String, CountryInfo>,
@@ -139,6 +138,17 @@ impl std::fmt::Debug for Gazetteer {
             .field("names", &self.targets.len())
             .finish()
     }
+}
+
+/// The words of one language the tagger reads around names, as [`name_key`]s.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LanguageWords {
+    /// Words that make the next name a place: `in`, `à`, `nella`, `في`.
+    pub locatives: HashSet<String>,
+    /// Words that say what a story is about: `über`, `sur`, `sobre`, `حول`.
+    pub about_words: HashSet<String>,
+    /// Definite articles that may stand between an about word and a name: `la`, `die`.
+    pub articles: HashSet<String>,
 }
 
 /// What the gazetteer knows about a country beyond its entity.
@@ -179,6 +189,10 @@ struct AmbiguityLists {
 struct LanguageRecord {
     #[serde(default)]
     locatives: Vec<String>,
+    #[serde(default)]
+    about_words: Vec<String>,
+    #[serde(default)]
+    articles: Vec<String>,
     #[serde(default)]
     common_words: Vec<String>,
 }
@@ -266,12 +280,21 @@ impl PatternTable {
         if index == next {
             self.targets.push(Vec::new());
             self.original.push(name.to_owned());
+        } else if language == ANY_LANGUAGE
+            && self.targets[index as usize]
+                .iter()
+                .all(|t| t.language != ANY_LANGUAGE)
+        {
+            // The spelling case is checked against is a language-neutral name's, when there
+            // is one: `Americana` (the city), not `americana` (an adjective in Spanish).
+            self.original[index as usize] = name.to_owned();
         }
         let exact_case = name
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase);
-        let any_case = language != ANY_LANGUAGE && name.chars().next().is_some_and(char::is_lowercase);
+        let any_case =
+            language != ANY_LANGUAGE && name.chars().next().is_some_and(char::is_lowercase);
         let ascii_spelled = name.is_ascii();
         let list = &mut self.targets[index as usize];
         if let Some(known) = list
@@ -315,18 +338,25 @@ impl Gazetteer {
         let countries = add_countries(&file.countries, &mut entities, &mut patterns)?;
         add_places(&file.places, &mut entities, &mut patterns)?;
         let mut flags = build_flags(&file.ambiguity, &patterns);
-        let mut locatives = vec![HashSet::new()];
+        let mut words = vec![LanguageWords::default()];
+        let keys = |list: &[String]| list.iter().map(|w| name_key(w)).collect::<HashSet<_>>();
         for (code, record) in &file.languages {
             let id = patterns.language(code) as usize;
-            locatives.resize(locatives.len().max(id + 1), HashSet::new());
-            locatives[id] = record.locatives.iter().map(|w| name_key(w)).collect();
+            words.resize(words.len().max(id + 1), LanguageWords::default());
+            words[id] = LanguageWords {
+                locatives: keys(&record.locatives),
+                about_words: keys(&record.about_words),
+                articles: keys(&record.articles),
+            };
             for word in &record.common_words {
                 if let Some(&pattern) = patterns.by_key.get(&name_key(word)) {
-                    flags[pattern as usize].common_word_in.push(id as LanguageId);
+                    flags[pattern as usize]
+                        .common_word_in
+                        .push(id as LanguageId);
                 }
             }
         }
-        locatives.resize(patterns.languages.len() + 1, HashSet::new());
+        words.resize(patterns.languages.len() + 1, LanguageWords::default());
         let automaton = name_automaton(&patterns.original)?;
         // The names that may match at a word starting with a lowercase letter: spelled without
         // a capital, or matched in any case in their language. (A name starting with a letter
@@ -337,9 +367,8 @@ impl Gazetteer {
             .zip(&patterns.targets)
             .filter(|(name, targets)| {
                 let first = name.chars().next();
-                let spelled_lowercase = first.is_some_and(|c| {
-                    c.is_lowercase() || !(c.is_uppercase() || c.is_alphabetic())
-                });
+                let spelled_lowercase = first
+                    .is_some_and(|c| c.is_lowercase() || !(c.is_uppercase() || c.is_alphabetic()));
                 spelled_lowercase || targets.iter().any(|t| t.any_case)
             })
             .map(|(name, _)| name.clone())
@@ -354,7 +383,7 @@ impl Gazetteer {
             uncapitalised,
             pattern_by_name: patterns.by_key,
             languages: patterns.languages,
-            locatives,
+            words,
             dateline_qualifiers: file
                 .dateline_qualifiers
                 .into_iter()
@@ -422,9 +451,11 @@ impl Gazetteer {
     /// Whether `name` is a name of some place in an article in `language` (as written: plain
     /// ASCII only finds names the gazetteer spells in ASCII).
     pub(crate) fn knows_name(&self, name: &str, language: LanguageId) -> bool {
-        self.pattern_by_name
-            .get(&name_key(name))
-            .is_some_and(|&p| self.targets[p as usize].iter().any(|t| t.counts(language, name)))
+        self.pattern_by_name.get(&name_key(name)).is_some_and(|&p| {
+            self.targets[p as usize]
+                .iter()
+                .any(|t| t.counts(language, name))
+        })
     }
 
     /// Whether names take a genitive `s` in `language` (German `Syriens`, Dutch `Nederlands`).
@@ -438,11 +469,27 @@ impl Gazetteer {
 
     /// Whether `word` is a locative word in `language` (English ones are the tagger's own).
     pub(crate) fn is_locative(&self, word: &str, language: LanguageId) -> bool {
-        language != ANY_LANGUAGE
-            && self
-                .locatives
-                .get(language as usize)
-                .is_some_and(|words| words.contains(&name_key(&word.replace('’', "'"))))
+        self.language_words(language)
+            .is_some_and(|words| words.locatives.contains(&word_key(word)))
+    }
+
+    /// Whether `word` says what a story is about in `language` (`sur`, `über`).
+    pub(crate) fn is_about_word(&self, word: &str, language: LanguageId) -> bool {
+        self.language_words(language)
+            .is_some_and(|words| words.about_words.contains(&word_key(word)))
+    }
+
+    /// Whether `word` is a definite article in `language` (`la`, `die`).
+    pub(crate) fn is_article(&self, word: &str, language: LanguageId) -> bool {
+        self.language_words(language)
+            .is_some_and(|words| words.articles.contains(&word_key(word)))
+    }
+
+    fn language_words(&self, language: LanguageId) -> Option<&LanguageWords> {
+        if language == ANY_LANGUAGE {
+            return None;
+        }
+        self.words.get(language as usize)
     }
 }
 
@@ -567,6 +614,11 @@ fn name_automaton(names: &[String]) -> Result<WordAutomaton, TaggingError> {
         key: "gazetteer".into(),
         message: format!("cannot build the name automaton: {e}"),
     })
+}
+
+/// A word as the language word lists hold it: folded, lowercase, straight apostrophe.
+fn word_key(word: &str) -> String {
+    name_key(&word.replace('’', "'")).to_lowercase()
 }
 
 fn build_flags(lists: &AmbiguityLists, patterns: &PatternTable) -> Vec<NameFlags> {

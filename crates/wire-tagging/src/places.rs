@@ -8,9 +8,7 @@ use crate::dateline::resolve_dateline;
 use crate::disambiguate::{Reading, read_mention};
 use crate::fold::Folded;
 use crate::gazetteer::{Gazetteer, LanguageId, NameKind, NameTarget, PlaceKind};
-use crate::text::{
-    CharCounter, Field, TagInput, in_capitals_context, whole_word_matches,
-};
+use crate::text::{CharCounter, Field, TagInput, in_capitals_context, whole_word_matches};
 
 /// The role of a place in a story (ninjs `rel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,8 +112,7 @@ pub fn tag_places(gazetteer: &Gazetteer, input: &TagInput<'_>) -> PlaceTags {
     let resolved: Vec<Resolved> = mentions
         .iter()
         .filter_map(|m| {
-            let (entity, supported) =
-                best_target(gazetteer, m, input, Some(&anchors), language)?;
+            let (entity, supported) = best_target(gazetteer, m, input, Some(&anchors), language)?;
             let keep = !m.reading.needs_support || supported || m.reading.locative;
             keep.then_some(Resolved {
                 mention: *m,
@@ -140,6 +137,7 @@ fn resolved_views(resolved: &[Resolved]) -> Vec<crate::roles::ResolvedMention> {
             start: r.mention.start,
             end: r.mention.end,
             entity: r.entity,
+            topical: r.mention.reading.topical,
         })
         .collect()
 }
@@ -171,7 +169,11 @@ fn find_mentions(
     let genitive_s = gazetteer.takes_genitive_s(language);
     let mut mentions = Vec::new();
     let worth_trying = |position: usize, first: char| {
-        !first.is_lowercase() || gazetteer.uncapitalised.longest_at(matched, position).is_some()
+        !first.is_lowercase()
+            || gazetteer
+                .uncapitalised
+                .longest_at(matched, position)
+                .is_some()
     };
     let accept = |start: usize,
                   end: usize,
@@ -184,21 +186,23 @@ fn find_mentions(
                 .iter()
                 .any(|t| t.counts(language, seen))
         };
-        // The longest name may belong to another language (French `syriens` in German
-        // `Syriens`): then the name one letter shorter, followed by a genitive `s`.
-        let (end, pattern) = if counts(start, end, pattern) {
-            (end, pattern)
-        } else if genitive_s && matched[..end].ends_with('s') {
-            match gazetteer.automaton.longest_at(&matched[..end - 1], start) {
-                Some(shorter)
-                    if shorter.end() == end - 1
-                        && counts(start, shorter.end(), shorter.pattern().as_u32()) =>
-                {
-                    (shorter.end(), shorter.pattern().as_u32())
-                }
-                _ => return false,
+        // The longest name there may not count here (French `syriens` in German `Syriens`,
+        // `San José de ...` in plain ASCII): then the longest shorter name that does.
+        let mut candidate = Some((end, pattern));
+        while let Some((end, pattern)) = candidate {
+            if counts(start, end, pattern) {
+                break;
             }
-        } else {
+            let shorter_haystack = matched[..end]
+                .char_indices()
+                .next_back()
+                .map(|(i, _)| i)
+                .filter(|&cut| cut > start);
+            candidate = shorter_haystack
+                .and_then(|cut| gazetteer.automaton.longest_at(&matched[..cut], start))
+                .map(|m| (m.end(), m.pattern().as_u32()));
+        }
+        let Some((end, pattern)) = candidate else {
             return false;
         };
         let Some(word_end) = word_end(matched, start, end, genitive_s, after_prefix) else {
@@ -272,7 +276,10 @@ fn word_end(
         .next_back()
         .is_some_and(|c| matches!(c, 's' | 'S' | 'x' | 'X' | 'z' | 'Z'));
     let after_s = text[end..].strip_prefix('s')?;
-    let standalone = !after_s.chars().next().is_some_and(crate::text::is_word_char);
+    let standalone = !after_s
+        .chars()
+        .next()
+        .is_some_and(crate::text::is_word_char);
     (standalone && !name_ends_in_s).then_some(end + 1)
 }
 
@@ -338,7 +345,10 @@ fn case_fits(
     {
         return true;
     }
-    let exact_only = targets.iter().all(|t| t.exact_case);
+    let exact_only = targets
+        .iter()
+        .filter(|t| t.counts(language, matched))
+        .all(|t| t.exact_case);
     if in_capitals_context(text, start, end) {
         return !(exact_only && matched.chars().filter(|c| c.is_alphabetic()).count() <= 3);
     }

@@ -42,7 +42,10 @@ fn about_or_mentioned(tags: &Tags, code: &str) -> bool {
 
 /// The place names tagged, as they are named in the output.
 fn names(tags: &Tags) -> Vec<&str> {
-    tags.places.iter().filter_map(|p| p.name.as_deref()).collect()
+    tags.places
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .collect()
 }
 
 #[test]
@@ -59,9 +62,17 @@ fn issue_item_german_berlin_merkel_macron_syria() {
         vec![("dateline".to_owned(), "DE".to_owned())]
     );
     for code in ["DE", "FR", "SY"] {
-        assert!(about_or_mentioned(&tags, code), "{code}: {:?}", tags.countries);
+        assert!(
+            about_or_mentioned(&tags, code),
+            "{code}: {:?}",
+            tags.countries
+        );
     }
-    assert_eq!(codes(&tags), ["DE", "FR", "SY"], "nothing else, and no Lage");
+    assert_eq!(
+        codes(&tags),
+        ["DE", "FR", "SY"],
+        "nothing else, and no Lage"
+    );
     assert!(!names(&tags).contains(&"Lage"));
 }
 
@@ -84,7 +95,12 @@ fn issue_item_french_geneva_syria() {
         .evidence
         .iter()
         .find(|e| e.uri == "http://sws.geonames.org/163843/")
-        .map(|e| e.matches.iter().map(|m| m.term.as_str()).collect::<Vec<_>>());
+        .map(|e| {
+            e.matches
+                .iter()
+                .map(|m| m.term.as_str())
+                .collect::<Vec<_>>()
+        });
     assert_eq!(syrie, Some(vec!["Syrie"]));
 }
 
@@ -121,7 +137,12 @@ fn dpa_style_german_genitive_and_adjectives() {
         vec![("dateline".to_owned(), "DE".to_owned())]
     );
     // "in Halle" is the city; "Beim Essen" (at dinner) and "die Lage" (the situation) are not.
-    assert_eq!(places_named(&tags, "Halle (Saale)").len(), 1, "{:?}", names(&tags));
+    assert_eq!(
+        places_named(&tags, "Halle (Saale)").len(),
+        1,
+        "{:?}",
+        names(&tags)
+    );
     assert!(!names(&tags).contains(&"Essen"), "{:?}", names(&tags));
     assert!(!names(&tags).contains(&"Lage"));
     let syria_terms: Vec<&str> = tags
@@ -160,7 +181,11 @@ fn afp_style_french_nice_and_tours() {
         vec![("dateline".to_owned(), "FR".to_owned())]
     );
     for code in ["SY", "TR", "DE"] {
-        assert!(about_or_mentioned(&tags, code), "{code}: {:?}", tags.countries);
+        assert!(
+            about_or_mentioned(&tags, code),
+            "{code}: {:?}",
+            tags.countries
+        );
     }
     let nice = tags
         .evidence
@@ -202,7 +227,11 @@ fn ansa_style_italian() {
         vec![("dateline".to_owned(), "IT".to_owned())]
     );
     for code in ["SY", "TR", "IQ"] {
-        assert!(about_or_mentioned(&tags, code), "{code}: {:?}", tags.countries);
+        assert!(
+            about_or_mentioned(&tags, code),
+            "{code}: {:?}",
+            tags.countries
+        );
     }
     assert_eq!(codes(&tags), ["IQ", "IT", "SY", "TR"]);
 }
@@ -239,7 +268,11 @@ fn anp_style_dutch() {
     );
     assert_eq!(country_role(&tags, "SY"), Some(PlaceRole::About));
     for code in ["TR", "CH"] {
-        assert!(about_or_mentioned(&tags, code), "{code}: {:?}", tags.countries);
+        assert!(
+            about_or_mentioned(&tags, code),
+            "{code}: {:?}",
+            tags.countries
+        );
     }
     assert_eq!(codes(&tags), ["CH", "NL", "SY", "TR"], "no Best");
 }
@@ -259,7 +292,11 @@ fn afp_style_arabic_with_attached_prefixes() {
     );
     assert_eq!(country_role(&tags, "SY"), Some(PlaceRole::About));
     for code in ["TR", "JO", "FR"] {
-        assert!(about_or_mentioned(&tags, code), "{code}: {:?}", tags.countries);
+        assert!(
+            about_or_mentioned(&tags, code),
+            "{code}: {:?}",
+            tags.countries
+        );
     }
     assert_eq!(codes(&tags), ["FR", "JO", "LB", "SY", "TR"], "no Medina");
     let syria_terms: Vec<&str> = tags
@@ -284,4 +321,61 @@ fn names_of_another_language_do_not_match() {
     assert_eq!(codes(&tags), ["NL"]);
     let tags = tag("es", "", "Los sirios huyeron a Turquía.");
     assert_eq!(codes(&tags), ["SY", "TR"]);
+}
+
+#[test]
+fn merida_is_decided_by_the_other_places_in_the_story() {
+    let venezuela = tag(
+        "es",
+        "",
+        "CARACAS, 5 dic (EFE).- Las protestas se extendieron a Mérida, en los Andes \
+         venezolanos, según el Gobierno de Venezuela.",
+    );
+    let merida = |tags: &Tags| -> Vec<(String, String)> {
+        tags.places
+            .iter()
+            .filter(|p| {
+                p.name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("M") && n.contains("rida"))
+            })
+            .map(|p| {
+                (
+                    p.rel.clone().unwrap_or_default(),
+                    p.literal.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        merida(&venezuela),
+        [("mentioned".to_owned(), "VE".to_owned())]
+    );
+    let mexico = tag(
+        "es",
+        "",
+        "MÉRIDA, México, 5 dic (EFE).- El presidente mexicano visitó Yucatán.",
+    );
+    assert_eq!(merida(&mexico), [("dateline".to_owned(), "MX".to_owned())]);
+}
+
+#[test]
+fn a_country_the_lead_says_the_story_is_about_is_about() {
+    // Filed from Berlin; Syria once, after "über" (about): the story is about Syria.
+    let tags = tag(
+        "de",
+        "",
+        "BERLIN (dpa) - Die Außenminister der EU beraten am Montag in Brüssel über Syrien. \
+         Deutschland und Frankreich wollen neue Hilfen.",
+    );
+    assert_eq!(country_role(&tags, "SY"), Some(PlaceRole::About));
+    // "in Syrien" says where, not what about: one mention among several stays mentioned.
+    let tags = tag(
+        "de",
+        "",
+        "BERLIN (dpa) - Die Bundesregierung hat am Montag in Berlin neue Hilfen beschlossen. \
+         Deutschland und Frankreich wollen sie gemeinsam in Berlin und Paris vorstellen, auch \
+         für Flüchtlinge in Syrien.",
+    );
+    assert_eq!(country_role(&tags, "SY"), Some(PlaceRole::Mentioned));
 }
