@@ -21,7 +21,8 @@ Names in German, French, Spanish, Italian, Portuguese, Dutch and Arabic are kept
 language (`names_by_language`, `demonyms_by_language`): the tagger matches them only in articles
 in that language. They are the country names, adjectives and demonyms of languages/*.txt; for
 Arabic also the Arabic-script names of every country in countrynames and of every city of
-100,000 or more in GeoNames (Arabic letters only: no Persian or Urdu letters). Each language's
+100,000 or more in GeoNames (Arabic letters only: no Persian or Urdu letters; names of three
+letters only for cities in Arab League countries). Each language's
 locative words, about words, articles and common-word place names go to `languages`.
 """
 
@@ -100,6 +101,18 @@ def unique(names):
             seen.add(name)
             out.append(name)
     return out
+
+
+# Members of the Arab League: their cities' short Arabic names are Arabic words of their own
+# (حلب, حمص, عدن, غزة). Elsewhere a name of three letters is a transliteration that is far more
+# often an Arabic word (وان for Van is وإن, "and that"; ليل for Lille is "night").
+ARAB_LEAGUE = {"DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS",
+               "QA", "SA", "SO", "SD", "SY", "TN", "AE", "YE"}
+
+
+def usable_arabic_city_name(name, country):
+    letters = [ch for ch in name if ch in per_language.ARABIC_LETTERS]
+    return len(letters) > 3 or country in ARAB_LEAGUE
 
 
 def read_arabic_country_names(path):
@@ -195,7 +208,8 @@ def build(gazetteers_dir):
             "admin1": city["admin1code"], "population": city["population"], "names": names,
         }
         if city["population"] >= ALT_NAMES_MIN_POPULATION:
-            arabic = unique(a for a in city["alternatenames"] if per_language.is_arabic(a))
+            arabic = unique(a for a in city["alternatenames"]
+                            if per_language.is_arabic(a) and usable_arabic_city_name(a, city["countrycode"]))
             if arabic:
                 place["names_by_language"] = {"ar": arabic}
         out_places.append(place)

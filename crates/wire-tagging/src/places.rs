@@ -310,7 +310,9 @@ fn arabic_prefixed_matches(gazetteer: &Gazetteer, text: &str) -> Vec<(usize, usi
         let hit = ARABIC_PREFIXES.iter().find_map(|prefix| {
             let name_start = position + prefix.len();
             rest.strip_prefix(prefix)?;
-            if text[name_start..].chars().take(3).count() < 3 {
+            if text[name_start..].chars().take(3).count() < 3
+                || !gazetteer.automaton.may_start_at(text, name_start)
+            {
                 return None;
             }
             let found = gazetteer.automaton.longest_at(text, name_start)?;
