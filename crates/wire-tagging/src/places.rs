@@ -8,7 +8,9 @@ use crate::dateline::resolve_dateline;
 use crate::disambiguate::{Reading, read_mention};
 use crate::fold::Folded;
 use crate::gazetteer::{Gazetteer, LanguageId, NameKind, NameTarget, PlaceKind};
-use crate::text::{CharCounter, Field, TagInput, in_capitals_context, whole_word_matches};
+use crate::text::{
+    CharCounter, Field, TagInput, in_capitals_context, whole_word_matches_with_suffix,
+};
 
 /// The role of a place in a story (ninjs `rel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -226,9 +228,10 @@ fn find_mentions(
         }
         accepted
     };
-    whole_word_matches(
+    whole_word_matches_with_suffix(
         &gazetteer.automaton,
         matched,
+        genitive_s,
         worth_trying,
         |start, end, pattern| accept(start, end, pattern, false, &mut mentions),
     );

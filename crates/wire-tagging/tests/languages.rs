@@ -152,6 +152,13 @@ fn dpa_style_german_genitive_and_adjectives() {
         .flat_map(|e| e.matches.iter().map(|m| m.term.as_str()))
         .collect();
     assert_eq!(syria_terms, ["Syriens", "Syriens", "syrische"]);
+    let germany_terms: Vec<&str> = tags
+        .evidence
+        .iter()
+        .filter(|e| e.uri == "http://sws.geonames.org/2921044/")
+        .flat_map(|e| e.matches.iter().map(|m| m.term.as_str()))
+        .collect();
+    assert!(germany_terms.contains(&"Deutschlands"), "{germany_terms:?}");
 }
 
 #[test]
