@@ -221,6 +221,7 @@ def build(gazetteers_dir):
             "context_vetoes": hand_lists.CONTEXT_VETOES,
             "person_names": hand_lists.PERSON_NAMES,
             "speaking_capitals": hand_lists.SPEAKING_CAPITALS,
+            "never_match": hand_lists.NEVER_MATCH,
         },
         "dateline_qualifiers": hand_lists.DATELINE_QUALIFIERS,
         "languages": {

@@ -126,6 +126,8 @@ pub struct Gazetteer {
     pub(crate) languages: Vec<String>,
     /// Per `LanguageId`: the words of that language the tagger reads around names.
     pub(crate) words: Vec<LanguageWords>,
+    /// [`name_key`]s of words that are never a place, whatever name they start with.
+    pub(crate) never_words: HashSet<String>,
     /// Dateline region qualifiers (`Calif.` -> (`US`, `CA`)), ASCII-lowercased.
     pub(crate) dateline_qualifiers: HashMap<String, (String, String)>,
     countries: HashMap<String, CountryInfo>,
@@ -183,6 +185,9 @@ struct AmbiguityLists {
     person_names: Vec<String>,
     #[serde(default)]
     speaking_capitals: Vec<String>,
+    /// Words that are never a place (`Hamas`): not even a name with a genitive `s` (`Hama`).
+    #[serde(default)]
+    never_match: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -384,6 +389,12 @@ impl Gazetteer {
             pattern_by_name: patterns.by_key,
             languages: patterns.languages,
             words,
+            never_words: file
+                .ambiguity
+                .never_match
+                .iter()
+                .map(|w| name_key(w))
+                .collect(),
             dateline_qualifiers: file
                 .dateline_qualifiers
                 .into_iter()

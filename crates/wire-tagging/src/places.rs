@@ -210,6 +210,13 @@ fn find_mentions(
         let Some(word_end) = word_end(matched, start, end, genitive_s, after_prefix) else {
             return false;
         };
+        if word_end != end
+            && gazetteer
+                .never_words
+                .contains(&matched[start..word_end].to_ascii_lowercase())
+        {
+            return false; // `Hamas` is not the genitive of Hama
+        }
         let (start, name_end, end) = (
             folded.original(start),
             folded.original(end),

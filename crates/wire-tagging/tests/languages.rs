@@ -159,6 +159,13 @@ fn dpa_style_german_genitive_and_adjectives() {
         .flat_map(|e| e.matches.iter().map(|m| m.term.as_str()))
         .collect();
     assert!(germany_terms.contains(&"Deutschlands"), "{germany_terms:?}");
+    // Not every name with an s is a genitive: Hamas is not Hama's.
+    let tags = tag(
+        "de",
+        "",
+        "Die Hamas lehnt den Vorschlag ab, sagte ein Sprecher in Kairo.",
+    );
+    assert_eq!(codes(&tags), ["EG"]);
 }
 
 #[test]
