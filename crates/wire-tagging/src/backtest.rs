@@ -58,6 +58,7 @@ impl BacktestArticle {
             body: &self.body,
             dateline: self.dateline.as_deref(),
             located: None,
+            language: None,
         }
     }
 }

@@ -4,7 +4,8 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::fold::name_key;
+use crate::gazetteer::{ANY_LANGUAGE, Gazetteer, LanguageId, PlaceKind};
 use crate::text::{Field, TagInput};
 
 /// The place a story was filed from, and where its name is (byte offsets in `field`).
@@ -26,6 +27,17 @@ static BODY_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the dateline pattern is valid")
 });
 
+/// The same in any script and in the forms agencies in other languages print:
+/// `GENÈVE (AFP) -`, `MADRID, 5 dic (EFE).-`, `ROMA, 5 DIC - (ANSA)`, `بيروت (أ ف ب) -`. Used
+/// for articles in a language other than English.
+#[allow(clippy::expect_used)] // a constant pattern, checked by the tests
+static BODY_DATELINE_ANY_SCRIPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^[ \t]*(\p{Lu}[\p{Lu}'.\-]*(?: \p{Lu}[\p{Lu}'.\-]*){0,3}|\p{Arabic}+(?: \p{Arabic}+){0,2})(?:,[^()\n\-–—]{1,30})?(?:\s?\([^)\n]{1,25}\))?\.?\s?[-–—]\s",
+    )
+    .expect("the dateline pattern is valid")
+});
+
 /// How far into the body a dateline is looked for (captions may come before it).
 const BODY_DATELINE_WINDOW: usize = 2_000;
 
@@ -33,30 +45,44 @@ const BODY_DATELINE_WINDOW: usize = 2_000;
 /// head of a body paragraph. A printed dateline and `located` are read alike: the place before
 /// the first comma, narrowed by a region or country after it (`Paris, France`,
 /// `SANTA CRUZ, Calif.`); a date after the comma (`PARIS, April 8`) is passed over.
-pub(crate) fn resolve_dateline(gazetteer: &Gazetteer, input: &TagInput<'_>) -> Option<DatelineHit> {
+pub(crate) fn resolve_dateline(
+    gazetteer: &Gazetteer,
+    input: &TagInput<'_>,
+    language: LanguageId,
+) -> Option<DatelineHit> {
     if let Some(dateline) = input.dateline.or(input.located) {
         let (start, end) = place_part(dateline);
         if start < end {
-            let qualifier = qualifier_of(gazetteer, &dateline[end..]);
-            return lookup(gazetteer, &dateline[start..end], qualifier.as_ref())
-                .or_else(|| qualifier.and_then(|q| q.entity))
-                .map(|entity| DatelineHit {
-                    entity,
-                    field: Field::Dateline,
-                    start,
-                    end,
-                });
+            let qualifier = qualifier_of(gazetteer, &dateline[end..], language);
+            return lookup(
+                gazetteer,
+                &dateline[start..end],
+                qualifier.as_ref(),
+                language,
+            )
+            .or_else(|| qualifier.and_then(|q| q.entity))
+            .map(|entity| DatelineHit {
+                entity,
+                field: Field::Dateline,
+                start,
+                end,
+            });
         }
     }
     let mut window = input.body.len().min(BODY_DATELINE_WINDOW);
     while !input.body.is_char_boundary(window) {
         window -= 1;
     }
-    BODY_DATELINE
+    let pattern = if language == ANY_LANGUAGE {
+        &BODY_DATELINE
+    } else {
+        &BODY_DATELINE_ANY_SCRIPT
+    };
+    pattern
         .captures_iter(&input.body[..window])
         .filter_map(|c| c.get(1))
         .find_map(|place| {
-            lookup(gazetteer, place.as_str(), None).map(|entity| DatelineHit {
+            lookup(gazetteer, place.as_str(), None, language).map(|entity| DatelineHit {
                 entity,
                 field: Field::Body,
                 start: place.start(),
@@ -85,7 +111,7 @@ struct Qualifier {
     entity: Option<u32>,
 }
 
-fn qualifier_of(gazetteer: &Gazetteer, rest: &str) -> Option<Qualifier> {
+fn qualifier_of(gazetteer: &Gazetteer, rest: &str, language: LanguageId) -> Option<Qualifier> {
     let part = rest.strip_prefix(',')?.split(',').next()?.trim();
     let part = part.split(" - ").next()?.trim();
     if let Some((country, admin1)) = gazetteer
@@ -106,9 +132,10 @@ fn qualifier_of(gazetteer: &Gazetteer, rest: &str) -> Option<Qualifier> {
             entity: entity.map(|i| i as u32),
         });
     }
-    let pattern = *gazetteer.pattern_by_name.get(&part.to_ascii_lowercase())?;
+    let pattern = *gazetteer.pattern_by_name.get(&name_key(part))?;
     let target = gazetteer.targets[pattern as usize]
         .iter()
+        .filter(|t| t.counts(language, part))
         .filter_map(|t| gazetteer.entity(t.entity).map(|e| (t.entity, e)))
         .find(|(_, e)| e.kind != PlaceKind::City)?;
     Some(Qualifier {
@@ -125,11 +152,17 @@ fn qualifier_of(gazetteer: &Gazetteer, rest: &str) -> Option<Qualifier> {
 /// A dateline names a city far more often than a country: the most populous city wins (within
 /// the qualifier's country and state, if there is one), then a first-level division, then a
 /// country.
-fn lookup(gazetteer: &Gazetteer, name: &str, qualifier: Option<&Qualifier>) -> Option<u32> {
-    let key = name.trim().trim_end_matches('.').to_ascii_lowercase();
+fn lookup(
+    gazetteer: &Gazetteer,
+    name: &str,
+    qualifier: Option<&Qualifier>,
+    language: LanguageId,
+) -> Option<u32> {
+    let key = name_key(name.trim().trim_end_matches('.'));
     let pattern = *gazetteer.pattern_by_name.get(&key)?;
     gazetteer.targets[pattern as usize]
         .iter()
+        .filter(|t| t.counts(language, name))
         .filter_map(|t| gazetteer.entity(t.entity).map(|e| (t.entity, e)))
         .filter(|(_, e)| {
             qualifier.is_none_or(|q| {
@@ -170,5 +203,21 @@ mod tests {
         let reuters = "SAN SALVADOR, March 3 - Coffee exports rose.";
         let found = BODY_DATELINE.captures(reuters).and_then(|c| c.get(1));
         assert_eq!(found.map(|m| m.as_str()), Some("SAN SALVADOR"));
+    }
+
+    #[test]
+    fn body_datelines_in_other_languages_and_scripts() {
+        for (body, place) in [
+            ("GENÈVE (AFP) - Les pourparlers ont repris.", "GENÈVE"),
+            ("MADRID, 5 dic (EFE).- El Gobierno aprobó.", "MADRID"),
+            ("ROMA, 5 DIC - (ANSA) - Il governo ha approvato.", "ROMA"),
+            ("PARIS, 5 déc 2026 (AFP) - Le gouvernement.", "PARIS"),
+            ("بيروت (أ ف ب) - قال مسؤولون", "بيروت"),
+        ] {
+            let found = BODY_DATELINE_ANY_SCRIPT
+                .captures(body)
+                .and_then(|c| c.get(1));
+            assert_eq!(found.map(|m| m.as_str()), Some(place), "{body}");
+        }
     }
 }

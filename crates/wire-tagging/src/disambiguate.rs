@@ -2,7 +2,7 @@
 //! a sentence start? Pure functions over the text; the gazetteer's ambiguity lists say which
 //! names need which checks.
 
-use crate::gazetteer::{Gazetteer, NameFlags, NameKind, PlaceKind};
+use crate::gazetteer::{Gazetteer, LanguageId, NameFlags, NameKind, PlaceKind};
 use crate::text::{in_capitals_context, is_capitalised, window_words, word_after, word_before};
 
 /// What the words around one mention say.
@@ -19,6 +19,9 @@ pub(crate) struct Reading {
     pub locative: bool,
     /// The words around it are in capitals (a headline in capitals): case says nothing.
     pub capitals: bool,
+    /// A word saying what the story is about comes right before it, maybe with an article
+    /// (`sur la Syrie`, `über Syrien`): in the headline or lead, the story is about it.
+    pub topical: bool,
 }
 
 /// Capitalised words that do not make the next word a surname or the previous one a first name.
@@ -312,6 +315,7 @@ pub(crate) fn read_mention(
     text: &str,
     start: usize,
     end: usize,
+    language: LanguageId,
 ) -> Reading {
     let flags: &NameFlags = &gazetteer.flags[pattern as usize];
     let mut reading = Reading {
@@ -320,8 +324,26 @@ pub(crate) fn read_mention(
     };
     let before = word_before(text, start);
     let after = word_after(text, end);
-    reading.locative = before.is_some_and(|w| LOCATIVES.contains(&w.to_lowercase().as_str()))
-        || followed_by_comma_and_place(gazetteer, text, end);
+    let after_locative = before.is_some_and(|w| {
+        LOCATIVES.contains(&w.to_lowercase().as_str()) || gazetteer.is_locative(w, language)
+    }) || elided_word_before(text, start)
+        .is_some_and(|w| gazetteer.is_locative(w, language));
+    reading.locative =
+        after_locative || followed_by_comma_and_place(gazetteer, text, end, language);
+    reading.topical = after_about_word(gazetteer, text, start, language);
+    // A place name that is an everyday word of the article's language (German `Lage`, French
+    // `Tours`) is a place only right after a locative word, capitalised (`in Halle`,
+    // `à Tours`, `في العين`; `in der Lage` is not).
+    if flags.common_word_in.contains(&language) {
+        let capitalised_or_caseless = text[start..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_lowercase());
+        if !(after_locative && capitalised_or_caseless) {
+            reading.rejected = true;
+            return reading;
+        }
+    }
     if !flags.vetoes.is_empty() {
         let window = window_words(text, start, end, VETO_WINDOW_WORDS);
         if window.iter().any(|w| flags.vetoes.contains(w)) {
@@ -330,13 +352,13 @@ pub(crate) fn read_mention(
         }
     }
     if flags.person_name && !reading.capitals {
-        if before.is_some_and(|w| looks_like_part_of_a_name(gazetteer, w)) {
+        if before.is_some_and(|w| looks_like_part_of_a_name(gazetteer, w, language)) {
             reading.person_in_story = true;
             reading.rejected = true;
             return reading;
         }
         if after.is_some_and(|w| {
-            looks_like_part_of_a_name(gazetteer, w) && !PLACE_FOLLOWERS.contains(&w)
+            looks_like_part_of_a_name(gazetteer, w, language) && !PLACE_FOLLOWERS.contains(&w)
         }) {
             reading.rejected = true;
             return reading;
@@ -350,14 +372,16 @@ pub(crate) fn read_mention(
     // "Vladimir Putin", "John Whitney", "Tokyo Electric": a one-word city name inside a longer
     // proper name. In capitals ("QANTAS TO BUY ...") only big cities' names are trusted.
     let one_word = !text[start..end].contains(' ');
-    if one_word && only_cities(gazetteer, pattern) {
+    if one_word && only_cities(gazetteer, pattern, language, &text[start..end]) {
         let inside_a_name = !reading.capitals
-            && (before.is_some_and(|w| looks_like_part_of_a_name(gazetteer, w))
+            && (before.is_some_and(|w| looks_like_part_of_a_name(gazetteer, w, language))
                 || after.is_some_and(|w| {
-                    looks_like_part_of_a_name(gazetteer, w) && !PLACE_FOLLOWERS.contains(&w)
+                    looks_like_part_of_a_name(gazetteer, w, language)
+                        && !PLACE_FOLLOWERS.contains(&w)
                 }));
-        let small_in_capitals =
-            reading.capitals && largest_city(gazetteer, pattern) < CAPITALS_CITY_POPULATION;
+        let small_in_capitals = reading.capitals
+            && largest_city(gazetteer, pattern, language, &text[start..end])
+                < CAPITALS_CITY_POPULATION;
         if inside_a_name || small_in_capitals {
             reading.rejected = true;
             return reading;
@@ -373,9 +397,10 @@ pub(crate) fn read_mention(
 const CAPITALS_CITY_POPULATION: u64 = 250_000;
 
 /// The population of the largest city this is the primary name of.
-fn largest_city(gazetteer: &Gazetteer, pattern: u32) -> u64 {
+fn largest_city(gazetteer: &Gazetteer, pattern: u32, language: LanguageId, seen: &str) -> u64 {
     gazetteer.targets[pattern as usize]
         .iter()
+        .filter(|t| t.counts(language, seen))
         .filter(|t| t.how == NameKind::Primary)
         .filter_map(|t| gazetteer.entity(t.entity))
         .map(|e| e.population)
@@ -383,8 +408,11 @@ fn largest_city(gazetteer: &Gazetteer, pattern: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn only_cities(gazetteer: &Gazetteer, pattern: u32) -> bool {
-    gazetteer.targets[pattern as usize].iter().all(|t| {
+fn only_cities(gazetteer: &Gazetteer, pattern: u32, language: LanguageId, seen: &str) -> bool {
+    let mut targets = gazetteer.targets[pattern as usize]
+        .iter()
+        .filter(|t| t.counts(language, seen));
+    targets.all(|t| {
         gazetteer
             .entity(t.entity)
             .is_some_and(|e| e.kind == PlaceKind::City)
@@ -392,17 +420,20 @@ fn only_cities(gazetteer: &Gazetteer, pattern: u32) -> bool {
 }
 
 /// A capitalised word that is neither a function word nor itself a place name.
-fn looks_like_part_of_a_name(gazetteer: &Gazetteer, word: &str) -> bool {
+fn looks_like_part_of_a_name(gazetteer: &Gazetteer, word: &str, language: LanguageId) -> bool {
     is_capitalised(word)
         && word.chars().any(char::is_lowercase)
         && !FUNCTION_WORDS.contains(&word)
-        && !gazetteer
-            .pattern_by_name
-            .contains_key(&word.to_ascii_lowercase())
+        && !gazetteer.knows_name(word, language)
 }
 
 /// `Mobile, Alabama`: a comma, then a name the gazetteer knows.
-fn followed_by_comma_and_place(gazetteer: &Gazetteer, text: &str, end: usize) -> bool {
+fn followed_by_comma_and_place(
+    gazetteer: &Gazetteer,
+    text: &str,
+    end: usize,
+    language: LanguageId,
+) -> bool {
     let Some(rest) = text[end..].strip_prefix(", ") else {
         return false;
     };
@@ -413,8 +444,38 @@ fn followed_by_comma_and_place(gazetteer: &Gazetteer, text: &str, end: usize) ->
     (1..=words.len()).any(|n| {
         let candidate = words[..n].join(" ");
         is_capitalised(&candidate)
-            && gazetteer
-                .pattern_by_name
-                .contains_key(&candidate.trim_end_matches('.').to_ascii_lowercase())
+            && gazetteer.knows_name(candidate.trim_end_matches('.'), language)
     })
+}
+
+/// The elided word glued to the name by an apostrophe (`d'Italie`, `nell'Iraq`), apostrophe
+/// included (`d'`, `nell'`).
+fn elided_word_before(text: &str, start: usize) -> Option<&str> {
+    let head = &text[..start];
+    let apostrophe = head
+        .chars()
+        .next_back()
+        .filter(|c| matches!(c, '\'' | '’'))?;
+    let word = head[..head.len() - apostrophe.len_utf8()]
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .filter(|w| !w.is_empty())?;
+    let from = head.len() - apostrophe.len_utf8() - word.len();
+    Some(&head[from..])
+}
+
+/// `sur la Syrie`, `über Syrien`, `حول سوريا`: an about word right before the name, or an about
+/// word and a definite article.
+fn after_about_word(gazetteer: &Gazetteer, text: &str, start: usize, language: LanguageId) -> bool {
+    let Some(word) = word_before(text, start).or_else(|| elided_word_before(text, start)) else {
+        return false;
+    };
+    if gazetteer.is_about_word(word, language) {
+        return true;
+    }
+    if !gazetteer.is_article(word, language) {
+        return false;
+    }
+    let word_start = word.as_ptr() as usize - text.as_ptr() as usize;
+    word_before(text, word_start).is_some_and(|w| gazetteer.is_about_word(w, language))
 }

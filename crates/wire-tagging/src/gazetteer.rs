@@ -7,7 +7,15 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::TaggingError;
+use crate::fold::name_key;
 use crate::word_automaton::WordAutomaton;
+
+/// An article language the gazetteer has names for: an index into `Gazetteer::languages`, `0`
+/// for none of them (English, or a language without names of its own).
+pub(crate) type LanguageId = u8;
+
+/// Names without a language: GeoNames names, English names and aliases.
+pub(crate) const ANY_LANGUAGE: LanguageId = 0;
 
 /// The kind of place an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,6 +70,28 @@ pub(crate) struct NameTarget {
     pub how: NameKind,
     /// The name is all capitals in the gazetteer (`US`, `USSR`): it must match in that case.
     pub exact_case: bool,
+    /// The language the name belongs to: it is matched only in articles in that language
+    /// ([`ANY_LANGUAGE`] for everywhere).
+    pub language: LanguageId,
+    /// Spelled in lowercase in its language (`syrisch`, `syrienne`): matches in any case.
+    pub any_case: bool,
+    /// The gazetteer spells the name in ASCII for this entity (`Geneve` as well as `Genève`).
+    /// Text in plain ASCII only matches such targets: folding makes `Genève` in the text
+    /// match `Geneve`, but `Sale` in the text does not become `Salé` (Morocco) unless the
+    /// gazetteer says so.
+    pub ascii_spelled: bool,
+}
+
+impl NameTarget {
+    /// Whether the name counts in an article in `language`.
+    pub(crate) fn in_language(&self, language: LanguageId) -> bool {
+        self.language == ANY_LANGUAGE || self.language == language
+    }
+
+    /// Whether the name counts where the text reads `matched`, in an article in `language`.
+    pub(crate) fn counts(&self, language: LanguageId, matched: &str) -> bool {
+        self.in_language(language) && (self.ascii_spelled || !matched.is_ascii())
+    }
 }
 
 /// What the ambiguity lists say about one name (see `scripts/gazetteer/hand_lists.py`).
@@ -71,6 +101,9 @@ pub(crate) struct NameFlags {
     pub person_name: bool,
     pub speaking_capital: bool,
     pub vetoes: Vec<String>,
+    /// The languages in which the name is an everyday word (`Lage` in German, `Tours` in
+    /// French): there it counts only right after a locative word.
+    pub common_word_in: Vec<LanguageId>,
 }
 
 /// The compiled gazetteer. Build it once ([`Gazetteer::from_json`] or [`Gazetteer::load`]) and
@@ -85,8 +118,16 @@ pub struct Gazetteer {
     /// The names whose gazetteer spelling does not start with a capital (`s-Hertogenbosch`),
     /// the only ones that can be accepted at a word starting with a lowercase letter.
     pub(crate) uncapitalised: WordAutomaton,
-    /// ASCII-lowercased name -> pattern index (datelines and neighbouring-word checks).
+    /// Folded, ASCII-lowercased name ([`name_key`]) -> pattern index (datelines and
+    /// neighbouring-word checks).
     pub(crate) pattern_by_name: HashMap<String, u32>,
+    /// The article languages with names of their own (`de`, `fr`, ...); `LanguageId` `i + 1`
+    /// is `languages[i]`.
+    pub(crate) languages: Vec<String>,
+    /// Per `LanguageId`: the words of that language the tagger reads around names.
+    pub(crate) words: Vec<LanguageWords>,
+    /// [`name_key`]s of words that are never a place, whatever name they start with.
+    pub(crate) never_words: HashSet<String>,
     /// Dateline region qualifiers (`Calif.` -> (`US`, `CA`)), ASCII-lowercased.
     pub(crate) dateline_qualifiers: HashMap<String, (String, String)>,
     countries: HashMap<String, CountryInfo>,
@@ -99,6 +140,17 @@ impl std::fmt::Debug for Gazetteer {
             .field("names", &self.targets.len())
             .finish()
     }
+}
+
+/// The words of one language the tagger reads around names, as [`name_key`]s.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LanguageWords {
+    /// Words that make the next name a place: `in`, `à`, `nella`, `في`.
+    pub locatives: HashSet<String>,
+    /// Words that say what a story is about: `über`, `sur`, `sobre`, `حول`.
+    pub about_words: HashSet<String>,
+    /// Definite articles that may stand between an about word and a name: `la`, `die`.
+    pub articles: HashSet<String>,
 }
 
 /// What the gazetteer knows about a country beyond its entity.
@@ -116,6 +168,9 @@ struct GazetteerFile {
     ambiguity: AmbiguityLists,
     #[serde(default)]
     dateline_qualifiers: HashMap<String, (String, String)>,
+    /// Per language code: its locative words and common-word place names.
+    #[serde(default)]
+    languages: std::collections::BTreeMap<String, LanguageRecord>,
     countries: Vec<CountryRecord>,
     places: Vec<PlaceRecord>,
 }
@@ -130,6 +185,21 @@ struct AmbiguityLists {
     person_names: Vec<String>,
     #[serde(default)]
     speaking_capitals: Vec<String>,
+    /// Words that are never a place (`Hamas`): not even a name with a genitive `s` (`Hama`).
+    #[serde(default)]
+    never_match: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct LanguageRecord {
+    #[serde(default)]
+    locatives: Vec<String>,
+    #[serde(default)]
+    about_words: Vec<String>,
+    #[serde(default)]
+    articles: Vec<String>,
+    #[serde(default)]
+    common_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -155,6 +225,10 @@ struct CountryRecord {
     regions: Vec<String>,
     #[serde(default)]
     metonyms: Vec<String>,
+    #[serde(default)]
+    names_by_language: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    demonyms_by_language: HashMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -169,6 +243,8 @@ struct PlaceRecord {
     population: u64,
     #[serde(default)]
     names: Vec<String>,
+    #[serde(default)]
+    names_by_language: HashMap<String, Vec<String>>,
 }
 
 /// Accumulates names into patterns while the gazetteer is built.
@@ -177,31 +253,68 @@ struct PatternTable {
     by_key: HashMap<String, u32>,
     targets: Vec<Vec<NameTarget>>,
     original: Vec<String>,
+    /// The article languages with names of their own, in the order first seen.
+    languages: Vec<String>,
 }
 
 impl PatternTable {
+    /// The id of a language code, registering it on first sight.
+    fn language(&mut self, code: &str) -> LanguageId {
+        let position = match self.languages.iter().position(|l| l == code) {
+            Some(p) => p,
+            None => {
+                self.languages.push(code.to_owned());
+                self.languages.len() - 1
+            }
+        };
+        LanguageId::try_from(position + 1).unwrap_or(LanguageId::MAX)
+    }
+
     fn add(&mut self, name: &str, entity: u32, how: NameKind) {
+        self.add_in(name, entity, how, ANY_LANGUAGE);
+    }
+
+    fn add_in(&mut self, name: &str, entity: u32, how: NameKind, language: LanguageId) {
         let name = name.trim();
         if name.chars().count() < 2 {
             return;
         }
-        let key = name.to_ascii_lowercase();
+        let key = name_key(name);
         let next = self.targets.len() as u32;
         let index = *self.by_key.entry(key).or_insert(next);
         if index == next {
             self.targets.push(Vec::new());
             self.original.push(name.to_owned());
+        } else if language == ANY_LANGUAGE
+            && self.targets[index as usize]
+                .iter()
+                .all(|t| t.language != ANY_LANGUAGE)
+        {
+            // The spelling case is checked against is a language-neutral name's, when there
+            // is one: `Americana` (the city), not `americana` (an adjective in Spanish).
+            self.original[index as usize] = name.to_owned();
         }
         let exact_case = name
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase);
+        let any_case =
+            language != ANY_LANGUAGE && name.chars().next().is_some_and(char::is_lowercase);
+        let ascii_spelled = name.is_ascii();
         let list = &mut self.targets[index as usize];
-        if !list.iter().any(|t| t.entity == entity) {
+        if let Some(known) = list
+            .iter_mut()
+            .find(|t| t.entity == entity && t.language == language)
+        {
+            known.ascii_spelled |= ascii_spelled;
+        } else {
             list.push(NameTarget {
                 entity,
                 how,
                 exact_case,
+                language,
+                any_case,
+                ascii_spelled,
             });
         }
     }
@@ -229,13 +342,41 @@ impl Gazetteer {
         let mut patterns = PatternTable::default();
         let countries = add_countries(&file.countries, &mut entities, &mut patterns)?;
         add_places(&file.places, &mut entities, &mut patterns)?;
-        let flags = build_flags(&file.ambiguity, &patterns);
+        let mut flags = build_flags(&file.ambiguity, &patterns);
+        let mut words = vec![LanguageWords::default()];
+        let keys = |list: &[String]| list.iter().map(|w| name_key(w)).collect::<HashSet<_>>();
+        for (code, record) in &file.languages {
+            let id = patterns.language(code) as usize;
+            words.resize(words.len().max(id + 1), LanguageWords::default());
+            words[id] = LanguageWords {
+                locatives: keys(&record.locatives),
+                about_words: keys(&record.about_words),
+                articles: keys(&record.articles),
+            };
+            for word in &record.common_words {
+                if let Some(&pattern) = patterns.by_key.get(&name_key(word)) {
+                    flags[pattern as usize]
+                        .common_word_in
+                        .push(id as LanguageId);
+                }
+            }
+        }
+        words.resize(patterns.languages.len() + 1, LanguageWords::default());
         let automaton = name_automaton(&patterns.original)?;
+        // The names that may match at a word starting with a lowercase letter: spelled without
+        // a capital, or matched in any case in their language. (A name starting with a letter
+        // that has no case, such as Arabic, never matches there.)
         let uncapitalised: Vec<String> = patterns
             .original
             .iter()
-            .filter(|name| !name.chars().next().is_some_and(char::is_uppercase))
-            .cloned()
+            .zip(&patterns.targets)
+            .filter(|(name, targets)| {
+                let first = name.chars().next();
+                let spelled_lowercase = first
+                    .is_some_and(|c| c.is_lowercase() || !(c.is_uppercase() || c.is_alphabetic()));
+                spelled_lowercase || targets.iter().any(|t| t.any_case)
+            })
+            .map(|(name, _)| name.clone())
             .collect();
         let uncapitalised = name_automaton(&uncapitalised)?;
         Ok(Self {
@@ -246,6 +387,14 @@ impl Gazetteer {
             automaton,
             uncapitalised,
             pattern_by_name: patterns.by_key,
+            languages: patterns.languages,
+            words,
+            never_words: file
+                .ambiguity
+                .never_match
+                .iter()
+                .map(|w| name_key(w))
+                .collect(),
             dateline_qualifiers: file
                 .dateline_qualifiers
                 .into_iter()
@@ -290,6 +439,69 @@ impl Gazetteer {
     pub fn name_count(&self) -> usize {
         self.targets.len()
     }
+
+    /// The size of the name automaton's tables in bytes.
+    pub fn automaton_bytes(&self) -> usize {
+        self.automaton.memory_usage() + self.uncapitalised.memory_usage()
+    }
+
+    /// The gazetteer's id for an article's language (`de`, `fr-CH`, `ar`): [`ANY_LANGUAGE`]
+    /// for a language without names of its own, or none.
+    pub(crate) fn language_id(&self, language: Option<&str>) -> LanguageId {
+        let Some(code) = language else {
+            return ANY_LANGUAGE;
+        };
+        let primary = code.split(['-', '_']).next().unwrap_or_default().trim();
+        self.languages
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(primary))
+            .and_then(|p| LanguageId::try_from(p + 1).ok())
+            .unwrap_or(ANY_LANGUAGE)
+    }
+
+    /// Whether `name` is a name of some place in an article in `language` (as written: plain
+    /// ASCII only finds names the gazetteer spells in ASCII).
+    pub(crate) fn knows_name(&self, name: &str, language: LanguageId) -> bool {
+        self.pattern_by_name.get(&name_key(name)).is_some_and(|&p| {
+            self.targets[p as usize]
+                .iter()
+                .any(|t| t.counts(language, name))
+        })
+    }
+
+    /// Whether names take a genitive `s` in `language` (German `Syriens`, Dutch `Nederlands`).
+    pub(crate) fn takes_genitive_s(&self, language: LanguageId) -> bool {
+        language != ANY_LANGUAGE
+            && self
+                .languages
+                .get(language as usize - 1)
+                .is_some_and(|code| code == "de" || code == "nl")
+    }
+
+    /// Whether `word` is a locative word in `language` (English ones are the tagger's own).
+    pub(crate) fn is_locative(&self, word: &str, language: LanguageId) -> bool {
+        self.language_words(language)
+            .is_some_and(|words| words.locatives.contains(&word_key(word)))
+    }
+
+    /// Whether `word` says what a story is about in `language` (`sur`, `über`).
+    pub(crate) fn is_about_word(&self, word: &str, language: LanguageId) -> bool {
+        self.language_words(language)
+            .is_some_and(|words| words.about_words.contains(&word_key(word)))
+    }
+
+    /// Whether `word` is a definite article in `language` (`la`, `die`).
+    pub(crate) fn is_article(&self, word: &str, language: LanguageId) -> bool {
+        self.language_words(language)
+            .is_some_and(|words| words.articles.contains(&word_key(word)))
+    }
+
+    fn language_words(&self, language: LanguageId) -> Option<&LanguageWords> {
+        if language == ANY_LANGUAGE {
+            return None;
+        }
+        self.words.get(language as usize)
+    }
 }
 
 /// Adds the file's countries to `entities` and their names to `patterns`; the countries by code.
@@ -327,6 +539,19 @@ fn add_countries(
         for (names, how) in groups {
             for name in names {
                 patterns.add(name, entity, how);
+            }
+        }
+        for (by_language, how) in [
+            (&c.names_by_language, NameKind::Alternate),
+            (&c.demonyms_by_language, NameKind::Demonym),
+        ] {
+            let mut languages: Vec<_> = by_language.iter().collect();
+            languages.sort();
+            for (code, names) in languages {
+                let language = patterns.language(code);
+                for name in names {
+                    patterns.add_in(name, entity, how, language);
+                }
             }
         }
         countries.insert(
@@ -378,13 +603,23 @@ fn add_places(
             };
             patterns.add(name, entity, how);
         }
+        let mut languages: Vec<_> = p.names_by_language.iter().collect();
+        languages.sort();
+        for (code, names) in languages {
+            let language = patterns.language(code);
+            for name in names {
+                // A city's name in the article's own language is what that language calls
+                // it, as trusted as its GeoNames name.
+                patterns.add_in(name, entity, NameKind::Primary, language);
+            }
+        }
     }
     Ok(())
 }
 
 /// One automaton over `names`, matched ASCII case-insensitively, longest first.
 fn name_automaton(names: &[String]) -> Result<WordAutomaton, TaggingError> {
-    let lowercase: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let lowercase: Vec<String> = names.iter().map(|n| name_key(n)).collect();
     WordAutomaton::new(&lowercase).map_err(|e| TaggingError::Invalid {
         file: None,
         key: "gazetteer".into(),
@@ -392,9 +627,14 @@ fn name_automaton(names: &[String]) -> Result<WordAutomaton, TaggingError> {
     })
 }
 
+/// A word as the language word lists hold it: folded, lowercase, straight apostrophe.
+fn word_key(word: &str) -> String {
+    name_key(&word.replace('’', "'")).to_lowercase()
+}
+
 fn build_flags(lists: &AmbiguityLists, patterns: &PatternTable) -> Vec<NameFlags> {
     let mut flags = vec![NameFlags::default(); patterns.targets.len()];
-    let lookup = |name: &str| patterns.by_key.get(&name.to_ascii_lowercase()).copied();
+    let lookup = |name: &str| patterns.by_key.get(&name_key(name)).copied();
     let speaking: HashSet<&str> = lists.speaking_capitals.iter().map(String::as_str).collect();
     for name in &lists.common_words {
         if let Some(i) = lookup(name) {

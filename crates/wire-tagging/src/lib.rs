@@ -10,7 +10,16 @@
 //! - [`Gazetteer`]: GeoNames countries, US states and cities over 15,000 people with their
 //!   alternate names, demonyms, metonyms (`Kremlin` → RU) and UN M49 regions, from
 //!   `config/gazetteer/gazetteer.json`, matched with one leftmost-longest Aho-Corasick automaton
-//!   and word-boundary checks.
+//!   and word-boundary checks. Names, adjectives and demonyms in German, French, Spanish,
+//!   Italian, Portuguese, Dutch and Arabic count only in articles in that language
+//!   ([`TagInput::language`], from ninjs `language`); names and text are folded alike (Latin
+//!   accents, Arabic letter forms, tatweel and short vowels), German and Dutch names take a
+//!   genitive `s` (`Syriens`), Arabic names the attached prefixes (`وسوريا`, `بسوريا`,
+//!   `السوري`). Each language's locative words (`in`, `à`, `nella`, `في`) make a name a place,
+//!   its about words (`über`, `sur la`) make a country one the story is about, and its
+//!   common-word place names (`Lage`, `Essen`, `Tours`, `Natal`, `المدينة`) count only right
+//!   after a locative word or as the dateline. Without a language (or in English) only the
+//!   language-neutral names and English rules apply, as before.
 //! - [`tag_places`]: ninjs places with `rel` `dateline` | `about` | `mentioned`, GeoNames `uri`
 //!   and ISO 3166-1 alpha-2 `literal`; M49 [`wire_model::Region`]s; [`wire_model::Evidence`] with
 //!   character offsets. Ambiguous names (Georgia, Jordan, Nice, Turkey, ...) are decided from
@@ -46,6 +55,7 @@ mod catalog;
 mod dateline;
 mod disambiguate;
 pub mod embedded;
+mod fold;
 mod gazetteer;
 mod media_topics;
 mod places;

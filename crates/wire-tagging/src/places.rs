@@ -6,9 +6,10 @@ use wire_model::{Evidence, EvidenceMatch, Place, Region};
 
 use crate::dateline::resolve_dateline;
 use crate::disambiguate::{Reading, read_mention};
-use crate::gazetteer::{Gazetteer, NameKind, NameTarget, PlaceKind};
+use crate::fold::Folded;
+use crate::gazetteer::{Gazetteer, LanguageId, NameKind, NameTarget, PlaceKind};
 use crate::text::{
-    CharCounter, Field, TagInput, at_word_boundaries, in_capitals_context, whole_word_matches,
+    CharCounter, Field, TagInput, in_capitals_context, whole_word_matches_with_suffix,
 };
 
 /// The role of a place in a story (ninjs `rel`).
@@ -82,9 +83,10 @@ struct Anchor {
 
 /// Tags the places of one article. Pure; never fails (unknown text just yields no places).
 pub fn tag_places(gazetteer: &Gazetteer, input: &TagInput<'_>) -> PlaceTags {
-    let mut mentions = find_mentions(gazetteer, Field::Headline, input.headline);
-    mentions.extend(find_mentions(gazetteer, Field::Body, input.body));
-    let dateline = resolve_dateline(gazetteer, input);
+    let language = gazetteer.language_id(input.language);
+    let mut mentions = find_mentions(gazetteer, Field::Headline, input.headline, language);
+    mentions.extend(find_mentions(gazetteer, Field::Body, input.body, language));
+    let dateline = resolve_dateline(gazetteer, input, language);
 
     let people: HashSet<u32> = mentions
         .iter()
@@ -97,7 +99,7 @@ pub fn tag_places(gazetteer: &Gazetteer, input: &TagInput<'_>) -> PlaceTags {
         .iter()
         .filter(|m| is_anchor(gazetteer, m))
         .filter_map(|m| {
-            best_target(gazetteer, m, input, None).map(|(entity, _)| Anchor {
+            best_target(gazetteer, m, input, None, language).map(|(entity, _)| Anchor {
                 pattern: m.pattern,
                 entity,
             })
@@ -112,7 +114,7 @@ pub fn tag_places(gazetteer: &Gazetteer, input: &TagInput<'_>) -> PlaceTags {
     let resolved: Vec<Resolved> = mentions
         .iter()
         .filter_map(|m| {
-            let (entity, supported) = best_target(gazetteer, m, input, Some(&anchors))?;
+            let (entity, supported) = best_target(gazetteer, m, input, Some(&anchors), language)?;
             let keep = !m.reading.needs_support || supported || m.reading.locative;
             keep.then_some(Resolved {
                 mention: *m,
@@ -137,11 +139,17 @@ fn resolved_views(resolved: &[Resolved]) -> Vec<crate::roles::ResolvedMention> {
             start: r.mention.start,
             end: r.mention.end,
             entity: r.entity,
+            topical: r.mention.reading.topical,
         })
         .collect()
 }
 
-/// Every acceptable match of a gazetteer name in `text`, left to right, longest first.
+/// Every acceptable match of a gazetteer name in `text`, left to right, longest first, for an
+/// article in `language`.
+///
+/// The text is folded first ([`Folded`]: accents, Arabic letter forms) and matched against the
+/// folded names; every offset is mapped back to `text` before the match is read, so the case
+/// and context checks and the evidence see the text as it came.
 ///
 /// Most words start with a lowercase letter, and [`case_fits`] rejects any name found there
 /// unless the gazetteer spells it without a capital (a lowercase first letter is never in a
@@ -149,41 +157,209 @@ fn resolved_views(resolved: &[Resolved]) -> Vec<crate::roles::ResolvedMention> {
 /// the whole gazetteer is only walked at such a word when one of the few uncapitalised names
 /// starts there (`Gazetteer::uncapitalised`): the longest name there, which alone decides,
 /// can only be accepted if it is one of them. The mentions found are the same.
-fn find_mentions(gazetteer: &Gazetteer, field: Field, text: &str) -> Vec<Mention> {
+///
+/// German and Dutch names also match with a genitive `s` (`Syriens`, `Deutschlands`); Arabic
+/// names also match after the attached prefixes (`وسوريا`, `بسوريا`, `لسوريا`, `السوري`).
+fn find_mentions(
+    gazetteer: &Gazetteer,
+    field: Field,
+    text: &str,
+    language: LanguageId,
+) -> Vec<Mention> {
+    let folded = Folded::new(text);
+    let matched = folded.text();
+    let genitive_s = gazetteer.takes_genitive_s(language);
     let mut mentions = Vec::new();
     let worth_trying = |position: usize, first: char| {
-        !first.is_lowercase() || gazetteer.uncapitalised.longest_at(text, position).is_some()
+        !first.is_lowercase()
+            || gazetteer
+                .uncapitalised
+                .longest_at(matched, position)
+                .is_some()
     };
-    whole_word_matches(
-        &gazetteer.automaton,
-        text,
-        worth_trying,
-        |start, end, pattern| {
-            let accepted = at_word_boundaries(text, start, end)
-                && case_fits(gazetteer, pattern, text, start, end);
-            if accepted {
-                let reading = read_mention(gazetteer, pattern, text, start, end);
-                mentions.push(Mention {
-                    field,
-                    start,
-                    end,
-                    pattern,
-                    reading,
-                });
+    let accept = |start: usize,
+                  end: usize,
+                  pattern: u32,
+                  after_prefix: bool,
+                  mentions: &mut Vec<Mention>| {
+        let counts = |start: usize, end: usize, pattern: u32| {
+            let seen = &text[folded.original(start)..folded.original(end)];
+            gazetteer.targets[pattern as usize]
+                .iter()
+                .any(|t| t.counts(language, seen))
+        };
+        // The longest name there may not count here (French `syriens` in German `Syriens`,
+        // `San José de ...` in plain ASCII): then the longest shorter name that does.
+        let mut candidate = Some((end, pattern));
+        while let Some((end, pattern)) = candidate {
+            if counts(start, end, pattern) {
+                break;
             }
-            accepted
-        },
+            let shorter_haystack = matched[..end]
+                .char_indices()
+                .next_back()
+                .map(|(i, _)| i)
+                .filter(|&cut| cut > start);
+            candidate = shorter_haystack
+                .and_then(|cut| gazetteer.automaton.longest_at(&matched[..cut], start))
+                .map(|m| (m.end(), m.pattern().as_u32()));
+        }
+        let Some((end, pattern)) = candidate else {
+            return false;
+        };
+        let Some(word_end) = word_end(matched, start, end, genitive_s, after_prefix) else {
+            return false;
+        };
+        if word_end != end
+            && gazetteer
+                .never_words
+                .contains(&matched[start..word_end].to_ascii_lowercase())
+        {
+            return false; // `Hamas` is not the genitive of Hama
+        }
+        let (start, name_end, end) = (
+            folded.original(start),
+            folded.original(end),
+            folded.original(word_end),
+        );
+        let accepted = case_fits(gazetteer, pattern, text, start, name_end, language);
+        if accepted {
+            let reading = read_mention(gazetteer, pattern, text, start, end, language);
+            mentions.push(Mention {
+                field,
+                start,
+                end,
+                pattern,
+                reading,
+            });
+        }
+        accepted
+    };
+    whole_word_matches_with_suffix(
+        &gazetteer.automaton,
+        matched,
+        genitive_s,
+        worth_trying,
+        |start, end, pattern| accept(start, end, pattern, false, &mut mentions),
     );
+    if has_arabic_letters(matched) {
+        let mut found = Vec::new();
+        for (start, end, pattern) in arabic_prefixed_matches(gazetteer, matched) {
+            let original_start = folded.original(start);
+            let covered = mentions
+                .iter()
+                .any(|m| m.start <= original_start && original_start < m.end);
+            if !covered {
+                accept(start, end, pattern, true, &mut found);
+            }
+        }
+        mentions.extend(found);
+        mentions.sort_by_key(|m| m.start);
+    }
     mentions
+}
+
+/// Where the word a name matched at `text[start..end]` ends: at the name, or after a genitive
+/// `s` (`Syriens`) where `genitive_s`; `None` if the name runs into a longer word. After an
+/// attached prefix (`after_prefix`) the name starts inside its word.
+fn word_end(
+    text: &str,
+    start: usize,
+    end: usize,
+    genitive_s: bool,
+    after_prefix: bool,
+) -> Option<usize> {
+    let before = text[..start].chars().next_back();
+    let starts_alone = after_prefix || !before.is_some_and(crate::text::is_word_char);
+    if !starts_alone {
+        return None;
+    }
+    let after = text[end..].chars().next();
+    if !after.is_some_and(crate::text::is_word_char) {
+        return Some(end);
+    }
+    if !genitive_s {
+        return None;
+    }
+    let name_ends_in_s = text[..end]
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, 's' | 'S' | 'x' | 'X' | 'z' | 'Z'));
+    let after_s = text[end..].strip_prefix('s')?;
+    let standalone = !after_s
+        .chars()
+        .next()
+        .is_some_and(crate::text::is_word_char);
+    (standalone && !name_ends_in_s).then_some(end + 1)
+}
+
+/// Arabic prefixes written together with the next word: and, so, with/in, for/to, like, the,
+/// and their combinations. Shortest first: the first one after which a name stands alone wins.
+const ARABIC_PREFIXES: &[&str] = &[
+    "و", "ف", "ب", "ل", "ك", "ال", "وب", "ول", "فب", "فل", "وك", "لل", "وال", "فال", "بال", "كال",
+    "ولل", "وبال",
+];
+
+fn has_arabic_letters(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c))
+}
+
+/// Names found after an attached Arabic prefix at a word start (`بسوريا` → `سوريا`), as
+/// (start, end, pattern) in `text`; the name must end where the word ends and keep at least
+/// three letters.
+fn arabic_prefixed_matches(gazetteer: &Gazetteer, text: &str) -> Vec<(usize, usize, u32)> {
+    let mut found = Vec::new();
+    let mut after_word_char = false;
+    for (position, c) in text.char_indices() {
+        let word_start = !after_word_char;
+        after_word_char = crate::text::is_word_char(c);
+        if !word_start || !matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ك' | 'ا') {
+            continue;
+        }
+        let rest = &text[position..];
+        let hit = ARABIC_PREFIXES.iter().find_map(|prefix| {
+            let name_start = position + prefix.len();
+            rest.strip_prefix(prefix)?;
+            if text[name_start..].chars().take(3).count() < 3
+                || !gazetteer.automaton.may_start_at(text, name_start)
+            {
+                return None;
+            }
+            let found = gazetteer.automaton.longest_at(text, name_start)?;
+            let standalone = !text[found.end()..]
+                .chars()
+                .next()
+                .is_some_and(crate::text::is_word_char);
+            standalone.then(|| (name_start, found.end(), found.pattern().as_u32()))
+        });
+        found.extend(hit);
+    }
+    found
 }
 
 /// Names are proper nouns: the match must be capitalised like the gazetteer spells it, unless
 /// the words around it are all capitals (then short all-capital names such as `US` are skipped).
-fn case_fits(gazetteer: &Gazetteer, pattern: u32, text: &str, start: usize, end: usize) -> bool {
+/// A name of the article's language spelled in lowercase (`syrisch`) matches in any case.
+fn case_fits(
+    gazetteer: &Gazetteer,
+    pattern: u32,
+    text: &str,
+    start: usize,
+    end: usize,
+    language: LanguageId,
+) -> bool {
     let matched = &text[start..end];
     let original = &gazetteer.original_names[pattern as usize];
-    let exact_only = gazetteer.targets[pattern as usize]
+    let targets = &gazetteer.targets[pattern as usize];
+    if targets
         .iter()
+        .any(|t| t.any_case && t.counts(language, matched))
+    {
+        return true;
+    }
+    let exact_only = targets
+        .iter()
+        .filter(|t| t.counts(language, matched))
         .all(|t| t.exact_case);
     if in_capitals_context(text, start, end) {
         return !(exact_only && matched.chars().filter(|c| c.is_alphabetic()).count() <= 3);
@@ -214,6 +390,7 @@ fn best_target(
     mention: &Mention,
     input: &TagInput<'_>,
     anchors: Option<&[Anchor]>,
+    language: LanguageId,
 ) -> Option<(u32, bool)> {
     let first_pass = anchors.is_none();
     let anchors = anchors.unwrap_or_default();
@@ -226,6 +403,7 @@ fn best_target(
     let single_word = !matched.contains(' ');
     gazetteer.targets[mention.pattern as usize]
         .iter()
+        .filter(|t| t.counts(language, matched))
         .filter(|t| !t.exact_case || all_capitals)
         .filter_map(|t| {
             let (score, supported) = score_target(gazetteer, t, mention.pattern, anchors)?;

@@ -15,6 +15,8 @@ pub(crate) struct ResolvedMention {
     pub start: usize,
     pub end: usize,
     pub entity: u32,
+    /// Named right after a word saying what the story is about (`sur la Syrie`).
+    pub topical: bool,
 }
 
 /// A country is about-worthy with a score (mentions, +3 in the headline, +1 in the lead, +1
@@ -33,21 +35,30 @@ struct Tally {
     in_headline: bool,
     in_lead: bool,
     is_dateline: bool,
+    /// Named after an about word in the headline or the lead (`sur la Syrie`).
+    topical: bool,
 }
 
 impl Tally {
-    fn add(&mut self, field: Field, start: usize, end: usize, is_dateline: bool) {
+    fn add(&mut self, field: Field, start: usize, end: usize, is_dateline: bool, topical: bool) {
         self.hits.push((field, start, end));
         if is_dateline {
             self.is_dateline = true;
             return;
         }
         self.mentions += 1;
-        match field {
-            Field::Headline => self.in_headline = true,
-            Field::Body => self.in_lead |= start < LEAD_BYTES,
-            Field::Dateline => {}
-        }
+        let in_lead = match field {
+            Field::Headline => {
+                self.in_headline = true;
+                true
+            }
+            Field::Body => {
+                self.in_lead |= start < LEAD_BYTES;
+                start < LEAD_BYTES
+            }
+            Field::Dateline => false,
+        };
+        self.topical |= topical && in_lead;
     }
 
     fn score(&self) -> f64 {
@@ -97,9 +108,9 @@ fn tally_mentions(
     let mut by_country: HashMap<String, Tally> = HashMap::new();
     let mentions = resolved
         .iter()
-        .map(|m| (m.entity, m.field, m.start, m.end, false))
-        .chain(dateline.map(|d| (d.entity, d.field, d.start, d.end, true)));
-    for (entity_index, field, start, end, is_dateline) in mentions {
+        .map(|m| (m.entity, m.field, m.start, m.end, false, m.topical))
+        .chain(dateline.map(|d| (d.entity, d.field, d.start, d.end, true, false)));
+    for (entity_index, field, start, end, is_dateline, topical) in mentions {
         let Some(entity) = gazetteer.entity(entity_index) else {
             continue;
         };
@@ -107,18 +118,21 @@ fn tally_mentions(
             by_entity
                 .entry(entity_index)
                 .or_default()
-                .add(field, start, end, is_dateline);
+                .add(field, start, end, is_dateline, topical);
         }
-        by_country
-            .entry(entity.country.clone())
-            .or_default()
-            .add(field, start, end, is_dateline);
+        by_country.entry(entity.country.clone()).or_default().add(
+            field,
+            start,
+            end,
+            is_dateline,
+            topical,
+        );
     }
     (by_entity, by_country)
 }
 
-/// One row per country: `about` when in the headline, the only country, or scoring close
-/// enough to the top one; else `mentioned`.
+/// One row per country: `about` when in the headline, the only country, named after an about
+/// word in the lead (`sur la Syrie`), or scoring close enough to the top one; else `mentioned`.
 fn country_rows(gazetteer: &Gazetteer, by_country: &HashMap<String, Tally>) -> Vec<Row> {
     let best = by_country.values().map(Tally::score).fold(0.0, f64::max);
     let only_one_country = by_country.len() == 1;
@@ -129,6 +143,7 @@ fn country_rows(gazetteer: &Gazetteer, by_country: &HashMap<String, Tally>) -> V
         };
         let about = tally.in_headline
             || only_one_country
+            || tally.topical
             || tally.score() >= f64::max(ABOUT_MIN_SCORE, ABOUT_SHARE_OF_TOP * best);
         let role = if about {
             PlaceRole::About

@@ -94,6 +94,7 @@ impl Tagger {
             body: body_of(article),
             dateline,
             located: article.located.as_deref(),
+            language: article.language.as_deref(),
         };
         let provider_codes: Vec<&str> = article
             .subjects

@@ -10,6 +10,10 @@ pub struct TagInput<'a> {
     pub dateline: Option<&'a str>,
     /// ninjs `located`: the dateline place name, if the provider sent one.
     pub located: Option<&'a str>,
+    /// The article's language (ninjs `language`: `de`, `fr-CH`, `ar`), if known. Names,
+    /// locative words and common-word lists of that language apply; without it (or for
+    /// English) only the language-neutral names do.
+    pub language: Option<&'a str>,
 }
 
 /// Which part of the article a match is in; the evidence names it.
@@ -59,6 +63,19 @@ pub(crate) fn whole_word_matches(
     automaton: &crate::word_automaton::WordAutomaton,
     text: &str,
     worth_trying: impl Fn(usize, char) -> bool,
+    accept: impl FnMut(usize, usize, u32) -> bool,
+) {
+    whole_word_matches_with_suffix(automaton, text, false, worth_trying, accept);
+}
+
+/// [`whole_word_matches`], where `genitive_s` also walks the automaton at words that are a
+/// pattern's first word only without a final `s` (`Deutschlands`): `accept` then decides
+/// whether the `s` may follow the name.
+pub(crate) fn whole_word_matches_with_suffix(
+    automaton: &crate::word_automaton::WordAutomaton,
+    text: &str,
+    genitive_s: bool,
+    worth_trying: impl Fn(usize, char) -> bool,
     mut accept: impl FnMut(usize, usize, u32) -> bool,
 ) {
     let mut resume = 0;
@@ -66,7 +83,12 @@ pub(crate) fn whole_word_matches(
     for (position, c) in text.char_indices() {
         let word_start = !after_word_char && position >= resume;
         after_word_char = is_word_char(c);
-        if !word_start || !worth_trying(position, c) || !automaton.may_start_at(text, position) {
+        if !word_start || !worth_trying(position, c) {
+            continue;
+        }
+        let may_start = automaton.may_start_at(text, position)
+            || (genitive_s && automaton.may_start_at_without_final_s(text, position));
+        if !may_start {
             continue;
         }
         if let Some(found) = automaton.longest_at(text, position)

@@ -70,6 +70,26 @@ impl WordAutomaton {
         self.automaton.find(anchored)
     }
 
+    /// Whether a whole-word match may start at byte `position` of `text` once the word there
+    /// loses a final `s` (German `Deutschlands` for `Deutschland`).
+    pub(crate) fn may_start_at_without_final_s(&self, text: &str, position: usize) -> bool {
+        let word_end = text[position..]
+            .char_indices()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(text.len(), |(i, _)| position + i);
+        let word = &text[position..word_end];
+        if word.len() < 2 || !word.ends_with(['s', 'S']) {
+            return false;
+        }
+        let bit = first_word_bit(&text[..word_end - 1], position, self.bits_log2);
+        self.first_words[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// The heap bytes of the automaton and its first-word filter.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.automaton.memory_usage() + self.first_words.len() * 8
+    }
+
     /// Whether a whole-word match may start at byte `position` of `text` (a char boundary):
     /// the word there may be some pattern's first word.
     pub(crate) fn may_start_at(&self, text: &str, position: usize) -> bool {

@@ -107,6 +107,7 @@ fn datelines_with_a_state_pick_the_city_in_that_state() {
         body: "Shr 34 cts vs 1.19 dlrs.",
         dateline: Some("SANTA CRUZ, Calif., Feb 26 -"),
         located: None,
+        language: None,
     };
     let tags = tag_places(tagger().gazetteer(), &input);
     let dateline: Vec<_> = tags
@@ -129,6 +130,7 @@ fn dateline_place(dateline: Option<&str>, located: Option<&str>) -> Option<(Stri
         body: "The ministers met on Tuesday and agreed to talk again next week.",
         dateline,
         located,
+        language: None,
     };
     let tags = tag_places(tagger().gazetteer(), &input);
     tags.places

@@ -18,10 +18,17 @@ proptest! {
     #[test]
     fn arbitrary_text_tags_without_panicking(
         headline in "\\PC{0,60}",
-        body in "(\\PC|Syria|Georgia|Jordan|MOSCOW \\(AFP\\) - |Nice|U\\.S\\.|é|\\n){0,80}",
+        body in "(\\PC|Syria|Georgia|Jordan|MOSCOW \\(AFP\\) - |Nice|U\\.S\\.|é|\\n|Syriens|GENÈVE \\(AFP\\) - |à Genève|ß|وسوريا|بال|سـوريّة|ال|\u{064B}|Síria|d'Italie){0,80}",
         dateline in proptest::option::of("\\PC{0,30}"),
+        language in proptest::option::of("(en|de|fr|es|it|pt|nl|ar|fr-CH|xx)"),
     ) {
-        let input = TagInput { headline: &headline, body: &body, dateline: dateline.as_deref(), located: None };
+        let input = TagInput {
+            headline: &headline,
+            body: &body,
+            dateline: dateline.as_deref(),
+            located: None,
+            language: language.as_deref(),
+        };
         let tags = common::tagger().tag_input(&input, &["subj:15054000", "garbage"]);
         for evidence in &tags.evidence {
             for m in &evidence.matches {

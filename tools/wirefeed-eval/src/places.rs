@@ -161,6 +161,7 @@ pub fn predicted_countries(
             .filter(|d| !d.is_empty())
             .map(String::as_str),
         located: None,
+        language: None,
     };
     tag_places(gazetteer, &input)
         .countries

@@ -26,6 +26,7 @@ pub fn tag(headline: &str, body: &str) -> Tags {
             body,
             dateline: None,
             located: None,
+            language: None,
         },
         &[],
     )
