@@ -49,8 +49,18 @@ fn has_gaps(item: &ParsedItem, text: &str) -> bool {
         || item.link.is_none()
         || (item.by.is_none() && text.contains("creator>"))
         || (item.categories.is_empty() && text.contains("subject>"))
-        || text.contains("xml:lang")
+        || item_declares_language(text)
         || (item.summary.is_none() && text.contains("summary>"))
+}
+
+/// Whether an `xml:lang` stands inside the item (on the entry or one of its texts): feed-rs
+/// reads the feed's own, so a document that declares it only on its root needs no second read.
+fn item_declares_language(text: &str) -> bool {
+    ["<entry", "<item", "<ITEM"]
+        .iter()
+        .filter_map(|tag| text.find(tag))
+        .min()
+        .is_some_and(|start| text[start..].contains("xml:lang"))
 }
 
 /// The feed-rs item with the gaps our reader can fill filled from `own`.
@@ -324,6 +334,14 @@ fn with_rss_version(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_xml_lang_inside_the_item_asks_for_the_second_reading() {
+        let root_only = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><entry><title>a</title></entry></feed>"#;
+        assert!(!item_declares_language(root_only));
+        let on_title = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><entry><title xml:lang="en">a</title></entry></feed>"#;
+        assert!(item_declares_language(on_title));
+    }
 
     #[test]
     fn dates_feed_rs_leaves_out_are_read_from_the_item() {
