@@ -9,6 +9,7 @@
 mod alert;
 mod article;
 mod envelope;
+pub mod fold;
 mod ids;
 #[cfg(feature = "ninjs-validate")]
 pub mod ninjs_schema;

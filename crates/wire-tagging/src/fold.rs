@@ -1,13 +1,11 @@
-//! Folding for name matching: Latin diacritics removed (`Genève` → `Geneve`, `Síria` →
-//! `Siria`, `ß` → `ss`) with the letter's case kept, and Arabic normalised (short vowels and
-//! tatweel removed, alef forms to bare alef, alef maqsura to yeh, teh marbuta to heh, hamza
-//! carriers to their letter). The gazetteer's names and the text are folded alike, so the
-//! ASCII-case-insensitive name automaton matches `GENÈVE`, `Genève` and `Geneve`, and
+//! Folding for name and term matching ([`wire_model::fold`]: Latin diacritics removed with the
+//! letter's case kept, Arabic letter forms made one), with the way back to the original text.
+//! The gazetteer's names and the text are folded alike, so the ASCII-case-insensitive name automaton matches `GENÈVE`, `Genève` and `Geneve`, and
 //! `سوريّة` and `سورية`. A folded text keeps a map back to the original's byte offsets, so
 //! mentions and evidence always point into the text as it came.
 
 use std::borrow::Cow;
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use wire_model::fold::fold_char;
 
 /// A text folded for matching, with the way back to the original's byte offsets.
 pub(crate) struct Folded<'a> {
@@ -65,44 +63,6 @@ pub(crate) fn name_key(name: &str) -> String {
     }
     folded.make_ascii_lowercase();
     folded
-}
-
-/// Appends the folded form of `c` (possibly nothing) to `out`.
-fn fold_char(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c);
-        return;
-    }
-    match c {
-        // Arabic short vowels, shadda, sukun, superscript alef and tatweel: dropped.
-        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
-        'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-        'ى' => out.push('ي'),
-        'ة' => out.push('ه'),
-        'ؤ' => out.push('و'),
-        'ئ' => out.push('ي'),
-        'ß' => out.push_str("ss"),
-        'ẞ' => out.push_str("SS"),
-        _ if is_combining_mark(c) => {}
-        _ => {
-            let mut base = None;
-            let mut marks_only = true;
-            decompose_canonical(c, |d| {
-                if is_combining_mark(d) {
-                    return;
-                }
-                if base.is_none() {
-                    base = Some(d);
-                } else {
-                    marks_only = false;
-                }
-            });
-            match base {
-                Some(b) if marks_only => out.push(b),
-                _ => out.push(c),
-            }
-        }
-    }
 }
 
 #[cfg(test)]

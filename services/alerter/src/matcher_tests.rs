@@ -198,3 +198,43 @@ fn credit_afp_matches_a_straits_times_pickup_credited_afp() {
     // A story by nobody's agency matches neither.
     assert!(ids(&matcher, &syria_talks()).is_empty());
 }
+
+#[test]
+fn queries_match_regardless_of_accents_case_and_arabic_forms_and_lang_filters() {
+    let mut french = article(
+        "urn:a:fr",
+        "f2",
+        "Syrie: reprise des pourparlers à GENÈVE",
+        "GENÈVE, 5 déc 2026 (AFP) - Le Processus de Paix reprend; les négociations dureront.",
+    );
+    french.article.language = Some("fr".to_owned());
+    let mut arabic = article(
+        "urn:a:ar",
+        "f3",
+        "استئناف عمليّة السـلام في سورية",
+        "بيروت (أ ف ب) - أعلن المبعوث الأممي استئناف المحادثات.",
+    );
+    arabic.article.language = Some("ar".to_owned());
+    for (query, on_french, on_arabic) in [
+        ("\"processus de paix\"", true, false),
+        ("\"PROCESSUS DE PAÏX\"", true, false),
+        ("geneve negociations", true, false),
+        ("Genève lang:fr", true, false),
+        ("\"processus de paix\" lang:de", false, false),
+        ("\"عملية السلام\"", false, true),
+        ("سوريه lang:ar", false, true),
+        ("lang:fr OR lang:ar", true, true),
+    ] {
+        let matcher = matcher(&[("desk", query)]);
+        assert_eq!(
+            !matcher.matches(&french).is_empty(),
+            on_french,
+            "{query} on French"
+        );
+        assert_eq!(
+            !matcher.matches(&arabic).is_empty(),
+            on_arabic,
+            "{query} on Arabic"
+        );
+    }
+}

@@ -6,7 +6,9 @@
 //! (Syria OR Damascus) urgency:<=2 -source:tabloid lang:en
 //! ```
 //!
-//! - A bare word matches a whole word of the headline or body, case-insensitive; `word*` also
+//! - A bare word matches a whole word of the headline or body, regardless of case, accents and
+//!   Arabic letter forms (`"processus de paix"` matches `Processus de Paix`, `geneve` matches
+//!   `Genève`, `سورية` matches `سوريّة`); `word*` also
 //!   matches words starting with `word`. A `"quoted phrase"` matches its words in sequence
 //!   (spacing and line breaks between them do not matter).
 //! - Fields: `topic:` (an operator topic id `urn:wirefeed:topic:<id>`, an IPTC media topic code
@@ -208,12 +210,10 @@ impl QueryError {
     }
 }
 
-/// Lower case with runs of white space as one space: how texts and terms are compared.
+/// Folded ([`wire_model::fold`]), lower case, runs of white space as one space: how texts and
+/// terms are compared.
 pub fn normalize_text(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    wire_model::fold::fold_lowercase(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn collapse_spaces(text: &str) -> String {
