@@ -11,8 +11,8 @@ pub const MIN_WORDS_FOR_NEAR_DUPLICATES: usize = 12;
 /// Key tokens kept per article (the smallest hashes).
 pub const MAX_KEY_TOKENS: usize = 192;
 
-/// Lowercase words of `text`, typographic, spelling and house-style variants folded (see
-/// [`fold`]), punctuation dropped.
+/// Lowercase words of `text`, accents and Arabic letter forms folded ([`wire_model::fold`]),
+/// typographic, spelling and house-style variants folded (see [`fold`]), punctuation dropped.
 pub fn words(text: &str) -> Vec<String> {
     Words::of(text).iter().map(str::to_owned).collect()
 }
@@ -90,6 +90,9 @@ impl Words {
 
     /// Appends the words of `text` (a "per" before its first "cent" included).
     fn push_text(&mut self, text: &str) {
+        // Folded first: an Arabic short vowel or a tatweel is no word character, and must not
+        // split the word it is written in.
+        let text = wire_model::fold::fold(text);
         for token in text
             .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ',' || c == '%'))
             .map(|token| token.trim_matches(|c: char| c == '.' || c == ','))
@@ -110,7 +113,8 @@ impl Words {
             self.joined
                 .extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
-            // Not char by char: a final sigma lowercases by its place in the word.
+            // Not char by char: a final sigma lowercases by its place in the word. Accents and
+            // Arabic letter forms are folded already (outlets drop accents, or add them).
             self.joined.push_str(&token.to_lowercase());
         }
         fold_tail(&mut self.joined, start);
@@ -296,6 +300,28 @@ const SENTENCE_STARTERS: &[&str] = &[
     "according",
 ];
 
+/// The same in German, French, Spanish, Italian, Portuguese and Dutch (folded, lowercase;
+/// Arabic has no capitals).
+const OTHER_SENTENCE_STARTERS: &str = "der die das ein eine einen dem den des er es wir ich im \
+    am auf mit nach bei vor und aber auch nun dabei zudem laut wie le la les l un une du de il \
+    elle ils elles nous au aux dans pour par avec selon mais et ce cette ces son sa ses leur el \
+    los las una unos unas del al en por para con segun pero y este esta su sus lo gli uno della \
+    dei nel nella per ma e questo questa suo sua o os as um uma do da dos das no na em com \
+    segundo mas seu het een op met voor van volgens maar ook dat deze hij zij ze wij";
+
+/// Whether a folded, lowercase word is capitalised at a sentence start only by its place there.
+fn is_sentence_starter(word: &str) -> bool {
+    static STARTERS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            SENTENCE_STARTERS
+                .iter()
+                .copied()
+                .chain(OTHER_SENTENCE_STARTERS.split_whitespace())
+                .collect()
+        });
+    STARTERS.contains(word)
+}
+
 /// Hashes of the tokens that make a story this story and not another from the same template:
 /// numbers (with their units, e.g. `12.5`, `3-1`, `28.4%`) and capitalised names (a word
 /// capitalised only because it starts a sentence, like "The", is not a name). Sorted, distinct, at most [`MAX_KEY_TOKENS`].
@@ -309,10 +335,10 @@ pub fn key_tokens(text: &str) -> Vec<u32> {
         }
         let has_digit = token.chars().any(|c| c.is_ascii_digit());
         let capitalised = token.chars().next().is_some_and(char::is_uppercase);
-        let ordinary_start =
-            sentence_start && SENTENCE_STARTERS.contains(&token.to_lowercase().as_str());
+        let lowercase = wire_model::fold::fold_lowercase(token);
+        let ordinary_start = sentence_start && is_sentence_starter(&lowercase);
         if has_digit || (capitalised && !ordinary_start) {
-            tokens.push(xxh3_64(fold(token.to_lowercase()).as_bytes()) as u32);
+            tokens.push(xxh3_64(fold(lowercase).as_bytes()) as u32);
         }
         sentence_start = raw.ends_with(['.', '!', '?', ':', '"', '\u{201D}']);
     }
@@ -488,6 +514,22 @@ mod tests {
     }
 
     #[test]
+    fn accents_and_arabic_letter_forms_fold_and_marks_do_not_split_words() {
+        assert_eq!(
+            words("Les négociations à GENÈVE"),
+            words("Les negociations a Geneve")
+        );
+        assert_eq!(
+            words("استئناف عمليّة السـلام في سوريّة"),
+            ["استيناف", "عمليه", "السلام", "في", "سوريه"]
+        );
+        assert_eq!(
+            key_tokens("Le processus reprend à Genève."),
+            key_tokens("Le processus reprend a GENEVE.")
+        );
+    }
+
+    #[test]
     fn house_style_and_british_spellings_fold_to_one_form() {
         assert_eq!(
             words("Output rose 5 per cent to 3 mln dlrs, the U.S. Labour centre says"),
@@ -530,6 +572,7 @@ mod tests {
         use xxhash_rust::xxh3::xxh3_64;
 
         pub fn words(text: &str) -> Vec<String> {
+            let text = wire_model::fold::fold(text);
             let mut words: Vec<String> = Vec::new();
             for token in text
                 .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ',' || c == '%'))
