@@ -7,6 +7,10 @@
 //! - `feedparser`: feedparser's test suite, entry-level expectations ninjs can hold
 //!   ([`feedparser_expect`] reads them, [`feedparser_compare`] checks them);
 //! - `formats`: agency items per format (Superdesk's ingest fixtures) as valid articles;
+//! - `languages`: issue 18's per-language places, story topics, Media Topics, duplicate
+//!   families and throughput on labelled wire items in eight languages, through the real
+//!   normalizer and tagger ([`languages`], with [`languages_dedup`], [`languages_dpa`] for real
+//!   dpa items, [`languages_report`], [`languages_scores`]);
 //! - `newsroom`: kills, embargoes, one original per family and archive against live on
 //!   Reuters-21578 with editorial events ([`newsroom`], checked by [`newsroom_checks`]);
 //! - `places`: countries of the region tagger against Reuters-21578 `PLACES` ([`places`]);
@@ -23,6 +27,11 @@ pub mod clusters;
 pub mod dedup;
 pub mod feedparser_compare;
 pub mod feedparser_expect;
+pub mod languages;
+pub mod languages_dedup;
+pub mod languages_dpa;
+pub mod languages_report;
+pub mod languages_scores;
 pub mod newsroom;
 pub mod newsroom_checks;
 mod newsroom_report;

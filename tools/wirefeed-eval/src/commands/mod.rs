@@ -3,6 +3,7 @@
 pub mod dedup;
 pub mod feedparser;
 pub mod formats;
+pub mod languages;
 pub mod newsroom;
 pub mod places;
 pub mod stories;
