@@ -729,3 +729,259 @@ fn syria_peace_process_in_arabic() {
     ];
     assert_topic(SYRIA, &positives, &negatives);
 }
+
+#[test]
+fn ai_regulation_in_german_french_and_italian() {
+    let positives = [
+        item(
+            "de",
+            "EU-Staaten billigen KI-Verordnung",
+            "BRÜSSEL (dpa) - Die EU-Staaten haben die KI-Verordnung endgültig gebilligt. Das \
+             Gesetz soll Risiken künstlicher Intelligenz begrenzen und schreibt Regeln für \
+             Anbieter von Sprachmodellen wie ChatGPT vor. Die Regulierung gilt als die weltweit \
+             erste ihrer Art.",
+        ),
+        item(
+            "fr",
+            "Le Parlement européen adopte le règlement sur l'IA",
+            "STRASBOURG, 5 déc 2026 (AFP) - Les eurodéputés ont adopté mercredi le règlement sur \
+             l'IA, une législation qui impose des règles aux systèmes d'intelligence \
+             artificielle jugés à risque.",
+        ),
+        item(
+            "it",
+            "Ia, via libera del Senato alla legge sull'intelligenza artificiale",
+            "ROMA, 5 DIC - (ANSA) - Il Senato ha approvato la legge sull'intelligenza \
+             artificiale. La normativa introduce regole per l'uso dell'IA nella sanità e nel \
+             lavoro e affida la regolamentazione a due agenzie nazionali.",
+        ),
+    ];
+    let negatives = [item(
+        "de",
+        "Chiphersteller profitiert vom KI-Boom",
+        "SANTA CLARA (dpa) - Der Chiphersteller Nvidia hat dank der hohen Nachfrage nach \
+         Prozessoren für künstliche Intelligenz seinen Umsatz verdoppelt. Die Aktie stieg \
+         nachbörslich um sechs Prozent.",
+    )];
+    assert_topic("ai-regulation", &positives, &negatives);
+}
+
+#[test]
+fn china_taiwan_in_spanish_dutch_and_arabic() {
+    let positives = [
+        item(
+            "es",
+            "China realiza maniobras militares en torno a Taiwán",
+            "PEKÍN, 5 dic (EFE).- El Ejército chino inició hoy maniobras militares a gran escala \
+             en el estrecho de Taiwán, con buques de guerra y aviones de combate, en respuesta a \
+             lo que calificó de provocaciones independentistas de Taipéi.",
+        ),
+        item(
+            "nl",
+            "China houdt militaire oefeningen rond Taiwan",
+            "PEKING (ANP) - China is maandag begonnen met grootschalige militaire oefeningen \
+             rond Taiwan. Oorlogsschepen en gevechtsvliegtuigen naderden het eiland, meldt het \
+             Taiwanese ministerie van Defensie. Peking beschouwt Taiwan als afvallige provincie \
+             en streeft naar hereniging.",
+        ),
+        item(
+            "ar",
+            "الصين تجري مناورات عسكرية حول تايوان",
+            "بكين (أ ف ب) - بدأت الصين الاثنين مناورات عسكرية واسعة النطاق في مضيق تايوان بمشاركة \
+             سفن حربية وطائرات مقاتلة، بحسب ما أعلنت وزارة الدفاع التايوانية.",
+        ),
+    ];
+    assert_topic("china-taiwan", &positives, &[]);
+}
+
+#[test]
+fn climate_talks_in_french_portuguese_and_dutch() {
+    let positives = [
+        item(
+            "fr",
+            "COP31: les négociations climatiques entrent dans la dernière ligne droite",
+            "BELEM, 5 déc 2026 (AFP) - Les négociateurs de près de 200 pays entrent dans la \
+             dernière semaine de la conférence sur le climat de l'ONU, divisés sur le \
+             financement climatique et la sortie des énergies fossiles.",
+        ),
+        item(
+            "pt",
+            "Cimeira do clima: negociadores sem acordo sobre financiamento",
+            "LISBOA, 5 dez (Lusa) - Os negociadores reunidos na cimeira do clima da ONU não \
+             chegaram hoje a acordo sobre o financiamento climático para os países mais pobres \
+             nem sobre a redução das emissões.",
+        ),
+        item(
+            "nl",
+            "Klimaattop in Belém eindigt met akkoord",
+            "BELÉM (ANP) - De klimaattop van de Verenigde Naties is zaterdag geëindigd met een \
+             akkoord over klimaatfinanciering. De onderhandelaars spraken ook af de uitstoot \
+             van broeikasgassen sneller te verminderen.",
+        ),
+    ];
+    assert_topic("climate-talks", &positives, &[]);
+}
+
+#[test]
+fn central_banks_in_german_spanish_italian_and_arabic() {
+    let ecb = [
+        item(
+            "de",
+            "EZB senkt Leitzins erneut",
+            "FRANKFURT (dpa) - Die Europäische Zentralbank senkt die Zinsen im Euroraum erneut. \
+             Der EZB-Rat beschloss am Donnerstag, den Einlagenzins um 0,25 Prozentpunkte auf \
+             2,0 Prozent zu verringern.",
+        ),
+        item(
+            "it",
+            "Bce taglia i tassi di 25 punti base",
+            "FRANCOFORTE, 5 DIC - (ANSA) - La Banca centrale europea ha tagliato i tassi di \
+             interesse di 25 punti base. Il tasso sui depositi scende al 2%, ha annunciato il \
+             consiglio direttivo.",
+        ),
+    ];
+    let fed = [
+        item(
+            "es",
+            "La Reserva Federal mantiene los tipos de interés",
+            "WASHINGTON, 5 dic (EFE).- La Reserva Federal de Estados Unidos mantuvo hoy los \
+             tipos de interés en el rango del 4,25 % al 4,5 %, en una decisión que refleja su \
+             cautela ante la inflación, según su política monetaria.",
+        ),
+        item(
+            "ar",
+            "الاحتياطي الفيدرالي يبقي أسعار الفائدة دون تغيير",
+            "واشنطن (أ ف ب) - أبقى الاحتياطي الفيدرالي الأميركي الأربعاء أسعار الفائدة دون تغيير، \
+             مشيرا إلى أن التضخم لا يزال مرتفعا، في قرار يعكس حذر السياسة النقدية.",
+        ),
+    ];
+    assert_topic("ecb-interest-rates", &ecb, &fed);
+    assert_topic("fed-interest-rates", &fed, &ecb);
+}
+
+#[test]
+fn iran_nuclear_and_north_korea_in_french_italian_and_portuguese() {
+    let iran = [
+        item(
+            "fr",
+            "Nucléaire: l'Iran accélère l'enrichissement d'uranium, selon l'AIEA",
+            "VIENNE, 5 déc 2026 (AFP) - L'Iran a accéléré l'enrichissement d'uranium à 60% dans \
+             son usine de Fordo, selon un rapport confidentiel de l'AIEA consulté jeudi par \
+             l'AFP.",
+        ),
+        item(
+            "pt",
+            "Irão aumenta reservas de urânio enriquecido",
+            "VIENA, 5 dez (Lusa) - O Irão aumentou as reservas de urânio enriquecido, indica um \
+             relatório da AIEA, que acusa Teerão de limitar o acesso dos inspetores ao seu \
+             programa nuclear.",
+        ),
+    ];
+    let north_korea = [
+        item(
+            "it",
+            "Corea del Nord, lanciato missile balistico",
+            "SEUL, 5 DIC - (ANSA) - La Corea del Nord ha lanciato un missile balistico verso il \
+             Mar del Giappone, ha reso noto lo stato maggiore sudcoreano. Si tratta del terzo \
+             lancio di missili del mese.",
+        ),
+        item(
+            "fr",
+            "La Corée du Nord tire un missile balistique",
+            "SÉOUL, 5 déc 2026 (AFP) - La Corée du Nord a tiré jeudi un missile balistique en \
+             mer du Japon, a annoncé l'armée sud-coréenne, au lendemain de menaces de Pyongyang.",
+        ),
+    ];
+    assert_topic("iran-nuclear", &iran, &north_korea);
+    assert_topic("north-korea-missiles", &north_korea, &iran);
+}
+
+#[test]
+fn wars_in_german_spanish_dutch_and_arabic() {
+    let gaza = [
+        item(
+            "de",
+            "Israel greift Ziele im Gazastreifen an",
+            "TEL AVIV (dpa) - Die israelische Armee hat nach eigenen Angaben erneut Ziele der \
+             islamistischen Hamas im Gazastreifen angegriffen. Bei den Luftangriffen in Chan \
+             Junis seien Dutzende Menschen getötet worden. Die Hamas hält weiter Geiseln fest.",
+        ),
+        item(
+            "ar",
+            "غارات إسرائيلية على خان يونس",
+            "غزة (أ ف ب) - شن الجيش الإسرائيلي غارات على خان يونس في جنوب قطاع غزة، فيما تواصل \
+             حركة حماس احتجاز الرهائن، بحسب ما أفاد الدفاع المدني.",
+        ),
+    ];
+    let ukraine = [
+        item(
+            "es",
+            "Rusia lanza un ataque con drones contra Kiev",
+            "KIEV, 5 dic (EFE).- Rusia lanzó esta madrugada un ataque con drones y misiles contra \
+             Kiev, informó el presidente ucraniano, Volodímir Zelenski, que pidió más defensas \
+             antiaéreas. Los bombardeos dejaron al menos tres muertos.",
+        ),
+        item(
+            "nl",
+            "Zware Russische beschietingen op Charkiv",
+            "KIEV (ANP) - Rusland heeft de Oekraïense stad Charkiv zwaar bestookt. Bij de \
+             beschietingen kwamen zeker vijf mensen om, meldt president Zelensky. De Russische \
+             troepen rukken ook op aan de frontlinie in het oosten.",
+        ),
+    ];
+    let sudan = [
+        item(
+            "fr",
+            "Soudan: les FSR prennent le contrôle d'El-Facher",
+            "PORT-SOUDAN, 5 déc 2026 (AFP) - Les Forces de soutien rapide (FSR) ont pris le \
+             contrôle d'El-Facher, dernier bastion de l'armée au Darfour, après des mois de \
+             combats qui ont fait des milliers de déplacés.",
+        ),
+        item(
+            "ar",
+            "قوات الدعم السريع تسيطر على الفاشر",
+            "الخرطوم (أ ف ب) - أعلنت قوات الدعم السريع سيطرتها على مدينة الفاشر في إقليم دارفور \
+             بعد أشهر من المعارك مع الجيش السوداني، فيما تحذر الأمم المتحدة من المجاعة.",
+        ),
+    ];
+    assert_topic("israel-gaza", &gaza, &ukraine);
+    assert_topic("russia-ukraine-war", &ukraine, &gaza);
+    assert_topic("sudan-war", &sudan, &gaza);
+}
+
+#[test]
+fn opec_and_us_elections_in_portuguese_italian_german_and_dutch() {
+    let opec = [
+        item(
+            "pt",
+            "OPEP+ prolonga cortes de produção",
+            "VIENA, 5 dez (Lusa) - A OPEP+ decidiu hoje prolongar os cortes de produção de \
+             petróleo até ao fim de 2027, retirando do mercado dois milhões de barris por dia.",
+        ),
+        item(
+            "de",
+            "Opec+ verlängert Förderkürzungen",
+            "WIEN (dpa) - Die Opec+ hat ihre Förderkürzungen bis Ende 2027 verlängert. Die \
+             Fördermenge bleibt damit um zwei Millionen Barrel pro Tag unter dem früheren \
+             Niveau. Die Ölpreise stiegen daraufhin leicht.",
+        ),
+    ];
+    let us_elections = [
+        item(
+            "it",
+            "Usa, al via le primarie repubblicane in Iowa",
+            "WASHINGTON, 5 DIC - (ANSA) - Prendono il via in Iowa le primarie repubblicane per \
+             le elezioni presidenziali americane. I sondaggi danno in vantaggio il candidato \
+             repubblicano tra gli elettori dello stato.",
+        ),
+        item(
+            "nl",
+            "Democraten winnen Huis bij tussentijdse verkiezingen in VS",
+            "WASHINGTON (ANP) - De Democraten hebben bij de tussentijdse verkiezingen in de \
+             Verenigde Staten de meerderheid in het Huis van Afgevaardigden veroverd. Volgens \
+             peilingen bleven veel kiezers thuis.",
+        ),
+    ];
+    assert_topic("opec-oil-output", &opec, &us_elections);
+    assert_topic("us-elections", &us_elections, &opec);
+}
