@@ -134,6 +134,14 @@ fn syria_peace_process_in_german() {
              im Amt und sehe keine freien Wahlen vor, erklärte ein Sprecher des \
              Oppositionsbündnisses in Istanbul.",
         ),
+        item(
+            "de",
+            "UN-Gesandter wirbt in Damaskus für politische Lösung",
+            "DAMASKUS (dpa) - Der UN-Sondergesandte für Syrien hat bei einem Besuch in Damaskus \
+             für eine politische Lösung geworben, an der alle Gruppen des Landes beteiligt \
+             sein müssten. Die Übergangsregierung solle einen nationalen Dialog mit Kurden, \
+             Drusen und Alawiten beginnen.",
+        ),
     ];
     let negatives = [
         item(
@@ -230,6 +238,13 @@ fn syria_peace_process_in_french() {
              présenté par la Russie, estimant qu'il maintient Bachar al-Assad au pouvoir et ne \
              prévoit pas d'élections libres.",
         ),
+        item(
+            "fr",
+            "Syrie: ouverture d'une conférence de dialogue national à Damas",
+            "DAMAS, 5 déc 2026 (AFP) - Les nouvelles autorités syriennes ont ouvert mardi à Damas \
+             une conférence de dialogue national censée ouvrir la voie à une solution \
+             politique et à un gouvernement de transition représentatif, a constaté l'AFP.",
+        ),
     ];
     let negatives = [
         item(
@@ -322,6 +337,13 @@ fn syria_peace_process_in_spanish() {
             "ESTAMBUL, 5 dic (EFE).- La oposición siria rechazó hoy el plan de paz presentado por \
              Rusia, que a su juicio mantiene en el poder a Bachar al Asad y no prevé elecciones \
              libres en Siria.",
+        ),
+        item(
+            "es",
+            "El enviado de la ONU pide en Damasco una solución política inclusiva",
+            "DAMASCO, 5 dic (EFE).- El enviado especial de la ONU para Siria pidió hoy en Damasco \
+             una solución política que incluya a todas las comunidades del país y un diálogo \
+             nacional que prepare unas elecciones.",
         ),
     ];
     let negatives = [
@@ -416,6 +438,13 @@ fn syria_peace_process_in_italian() {
              presentato dalla Russia, che a suo giudizio lascia al potere Bashar al Assad e non \
              prevede elezioni libere.",
         ),
+        item(
+            "it",
+            "Siria, l'inviato Onu a Damasco: serve una soluzione politica",
+            "DAMASCO, 5 DIC - (ANSA) - L'inviato speciale dell'Onu per la Siria ha chiesto a \
+             Damasco una soluzione politica inclusiva e un dialogo nazionale con tutte le \
+             componenti del Paese, curdi compresi.",
+        ),
     ];
     let negatives = [
         item(
@@ -505,6 +534,13 @@ fn syria_peace_process_in_portuguese() {
             "ISTAMBUL, 5 dez (Lusa) - A oposição síria rejeitou hoje o plano de paz apresentado \
              pela Rússia, que considera manter Bashar al-Assad no poder sem eleições livres na \
              Síria.",
+        ),
+        item(
+            "pt",
+            "Enviado da ONU defende solução política para a Síria",
+            "DAMASCO, 5 dez (Lusa) - O enviado especial da ONU para a Síria defendeu hoje em \
+             Damasco uma solução política inclusiva e um diálogo nacional que prepare \
+             eleições, após reunir-se com o governo de transição.",
         ),
     ];
     let negatives = [
@@ -598,6 +634,13 @@ fn syria_peace_process_in_dutch() {
              Het plan laat president Assad aan de macht en voorziet niet in vrije verkiezingen, \
              aldus een woordvoerder.",
         ),
+        item(
+            "nl",
+            "VN-gezant pleit in Damascus voor politieke oplossing",
+            "DAMASCUS (ANP) - De speciale VN-gezant voor Syrië heeft in Damascus gepleit voor een \
+             politieke oplossing waarbij alle bevolkingsgroepen worden betrokken. De \
+             overgangsregering moet een nationale dialoog beginnen, zei hij.",
+        ),
     ];
     let negatives = [
         item(
@@ -686,6 +729,13 @@ fn syria_peace_process_in_arabic() {
             "المعارضة السورية ترفض خطة السلام الروسية",
             "إسطنبول (أ ف ب) - رفضت المعارضة السورية الجمعة خطة السلام التي طرحتها روسيا، \
              معتبرة أنها تبقي بشار الأسد في السلطة ولا تنص على انتخابات حرة في سوريا.",
+        ),
+        item(
+            "ar",
+            "المبعوث الأممي يدعو من دمشق إلى حل سياسي شامل",
+            "دمشق (أ ف ب) - دعا المبعوث الأممي الخاص إلى سوريا الثلاثاء من دمشق إلى حل سياسي شامل \
+             يضم جميع مكونات الشعب السوري، مشددا على أهمية الحوار الوطني خلال المرحلة \
+             الانتقالية.",
         ),
     ];
     let negatives = [
