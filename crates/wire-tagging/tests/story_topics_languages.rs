@@ -1035,3 +1035,24 @@ fn opec_and_us_elections_in_portuguese_italian_german_and_dutch() {
     assert_topic("opec-oil-output", &opec, &us_elections);
     assert_topic("us-elections", &us_elections, &opec);
 }
+
+/// A phrase term is the longest match where it stands and hides the words inside it, so the
+/// English phrases are in their topic's required groups too: a story saying only "peace talks"
+/// or "output cuts" still has its diplomacy or its output word.
+#[test]
+fn english_phrases_count_for_the_required_groups() {
+    let syria = [item(
+        "en",
+        "Syria peace talks to resume in Geneva",
+        "GENEVA (Reuters) - U.N.-brokered peace talks on Syria will resume next week in Geneva, \
+         the United Nations said on Thursday. The Syrian government has agreed to attend.",
+    )];
+    let opec = [item(
+        "en",
+        "OPEC+ agrees deeper output cuts",
+        "VIENNA (Reuters) - OPEC+ agreed on Sunday to deepen output cuts by a further 1 million \
+         barrels per day, pushing crude prices higher.",
+    )];
+    assert_topic(SYRIA, &syria, &opec);
+    assert_topic("opec-oil-output", &opec, &syria);
+}
