@@ -1056,3 +1056,26 @@ fn english_phrases_count_for_the_required_groups() {
     assert_topic(SYRIA, &syria, &opec);
     assert_topic("opec-oil-output", &opec, &syria);
 }
+
+/// One catalogue for every topic: a phrase of one topic ("recorte de tipos" of the Fed's,
+/// "programme nucléaire" of Iran's) hides its words from the others where it is the longest
+/// match, so the topics that need those words list the phrase too; and plural phrases count
+/// ("tirs de missiles").
+#[test]
+fn phrases_of_one_topic_do_not_hide_the_words_another_needs() {
+    let ecb = [item(
+        "es",
+        "El BCE aprueba un nuevo recorte de tipos",
+        "FRÁNCFORT, 5 dic (EFE).- El Banco Central Europeo aprobó hoy un nuevo recorte de \
+         tipos de 25 puntos básicos y situó la facilidad de depósito en el 2 %.",
+    )];
+    let north_korea = [item(
+        "fr",
+        "Corée du Nord: nouveaux tirs de missiles, Kim vante le programme nucléaire",
+        "SÉOUL, 5 déc 2026 (AFP) - La Corée du Nord a procédé jeudi à de nouveaux tirs de \
+         missiles balistiques en mer du Japon, au lendemain d'un discours du dirigeant Kim Jong \
+         Un vantant le programme nucléaire du pays, a annoncé l'armée sud-coréenne.",
+    )];
+    assert_topic("ecb-interest-rates", &ecb, &north_korea);
+    assert_topic("north-korea-missiles", &north_korea, &ecb);
+}
