@@ -6,9 +6,10 @@
 //! media_topic = "20000073"              # parent IPTC Media Topic (optional)
 //! threshold = 5.0                       # the weighted term score needed
 //!
-//! [terms]                               # phrase = weight (case-insensitive, whole words)
-//! "peace talks" = 3.0
+//! [terms]                               # phrase = weight (whole words; case and accents
+//! "peace talks" = 3.0                   # do not matter: "négociations" = NEGOCIATIONS)
 //! ceasefire = 2.0
+//! "friedensgespräch*" = 3.0             # `*`: any word starting so (Friedensgesprächen)
 //!
 //! [[require]]                           # at least one term of each group must appear
 //! any = ["syria", "syrian", "damascus"]
@@ -63,6 +64,26 @@ pub struct PlaceConstraint {
     /// One of these must be tagged in any role.
     #[serde(default)]
     pub any: Vec<String>,
+}
+
+/// Shortest stem of a prefix term (`syr*` would also catch `Syracuse`... and `syrup`).
+const MIN_PREFIX_CHARS: usize = 4;
+
+/// A term is not empty, and a prefix term (`stem*`) has a stem of [`MIN_PREFIX_CHARS`] or more.
+fn check_term(term: &str) -> Result<(), String> {
+    let term = term.trim();
+    let stem = term.strip_suffix('*').map(str::trim_end);
+    if stem.unwrap_or(term).is_empty() {
+        return Err("an empty term".into());
+    }
+    if let Some(stem) = stem
+        && stem.chars().count() < MIN_PREFIX_CHARS
+    {
+        return Err(format!(
+            "the prefix term {term:?} needs at least {MIN_PREFIX_CHARS} characters before `*`"
+        ));
+    }
+    Ok(())
 }
 
 /// `creator` of the operator topic subjects.
@@ -126,9 +147,7 @@ impl StoryTopic {
             return Err(invalid("terms", "needs at least one term".into()));
         }
         for (term, weight) in &self.terms {
-            if term.trim().is_empty() {
-                return Err(invalid("terms", "an empty term".into()));
-            }
+            check_term(term).map_err(|message| invalid("terms", message))?;
             if !(weight.is_finite() && *weight > 0.0) {
                 return Err(invalid(
                     &format!("terms.{term}"),
@@ -138,11 +157,12 @@ impl StoryTopic {
         }
         for (kind, groups) in [("require", &self.require), ("exclude", &self.exclude)] {
             for (i, group) in groups.iter().enumerate() {
-                if group.any.is_empty() || group.any.iter().any(|t| t.trim().is_empty()) {
-                    return Err(invalid(
-                        &format!("{kind}[{i}].any"),
-                        "needs non-empty terms".into(),
-                    ));
+                let key = format!("{kind}[{i}].any");
+                if group.any.is_empty() {
+                    return Err(invalid(&key, "needs non-empty terms".into()));
+                }
+                for term in &group.any {
+                    check_term(term).map_err(|message| invalid(&key, message))?;
                 }
             }
         }

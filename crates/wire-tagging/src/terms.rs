@@ -1,13 +1,21 @@
-//! Case-insensitive whole-word phrase matching over many terms at once (one Aho-Corasick
-//! automaton), shared by IPTC Media Topics and the operator topic catalog.
+//! Case- and accent-insensitive whole-word phrase matching over many terms at once (one
+//! Aho-Corasick automaton), shared by IPTC Media Topics and the operator topic catalog.
+//!
+//! Terms and text are folded alike ([`crate::fold`]: Latin accents, `ß`, Arabic letter forms),
+//! so `"négociations"` matches `NEGOCIATIONS` and `"processus de paix"` matches
+//! `Processus de Paix`. A term ending in `*` is a prefix term: it matches any word starting
+//! with it (`"friedensgespräch*"` matches `Friedensgesprächen`), for compounds and inflection.
+//! Hits point into the text as it came.
 
 use std::collections::HashMap;
 
 use crate::TaggingError;
-use crate::text::{CharCounter, Field, TagInput, at_word_boundaries, whole_word_matches};
+use crate::fold::{Folded, name_key};
+use crate::text::{CharCounter, Field, TagInput, is_word_char, whole_word_matches};
 use crate::word_automaton::WordAutomaton;
 
-/// One occurrence of a term: which term, in which field, at which byte range.
+/// One occurrence of a term: which term, in which field, at which byte range of the original
+/// text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TermHit {
     pub term: u32,
@@ -16,71 +24,151 @@ pub(crate) struct TermHit {
     pub end: usize,
 }
 
-/// A compiled set of distinct lowercase terms.
+/// A compiled set of distinct terms.
 pub(crate) struct TermMatcher {
     automaton: WordAutomaton,
+    /// Per automaton pattern: the terms spelled so, and whether each is a prefix term.
+    pattern_terms: Vec<Vec<(u32, bool)>>,
 }
 
 /// Collects terms before compiling; the same term added twice gets one index.
 #[derive(Default)]
 pub(crate) struct TermTable {
-    index: HashMap<String, u32>,
-    terms: Vec<String>,
+    index: HashMap<(String, bool), u32>,
+    /// Folded pattern -> automaton pattern index.
+    patterns: HashMap<String, usize>,
+    pattern_terms: Vec<Vec<(u32, bool)>>,
+    pattern_texts: Vec<String>,
+    count: u32,
 }
 
-/// The form a term is matched in: lowercase, single spaces.
-pub(crate) fn normalise_term(term: &str) -> String {
-    term.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+/// The form a term is matched in: folded, lowercase, single spaces, and whether it is a prefix
+/// term (its trailing `*` removed).
+pub(crate) fn normalise_term(term: &str) -> (String, bool) {
+    let term = term.trim();
+    let (term, prefix) = match term.strip_suffix('*') {
+        Some(stem) => (stem.trim_end(), true),
+        None => (term, false),
+    };
+    let spaced = term.split_whitespace().collect::<Vec<_>>().join(" ");
+    (name_key(&spaced).to_lowercase(), prefix)
 }
 
 impl TermTable {
     pub(crate) fn add(&mut self, term: &str) -> u32 {
-        let term = normalise_term(term);
-        let next = self.terms.len() as u32;
-        *self.index.entry(term.clone()).or_insert_with(|| {
-            self.terms.push(term);
-            next
-        })
+        let (pattern, prefix) = normalise_term(term);
+        if let Some(&index) = self.index.get(&(pattern.clone(), prefix)) {
+            return index;
+        }
+        let index = self.count;
+        self.count += 1;
+        self.index.insert((pattern.clone(), prefix), index);
+        let slot = *self.patterns.entry(pattern.clone()).or_insert_with(|| {
+            self.pattern_texts.push(pattern);
+            self.pattern_terms.push(Vec::new());
+            self.pattern_texts.len() - 1
+        });
+        self.pattern_terms[slot].push((index, prefix));
+        index
     }
 
     pub(crate) fn compile(self) -> Result<TermMatcher, TaggingError> {
-        let automaton = WordAutomaton::new(&self.terms).map_err(|e| TaggingError::Invalid {
-            file: None,
-            key: "terms".into(),
-            message: format!("cannot build the term automaton: {e}"),
-        })?;
-        Ok(TermMatcher { automaton })
+        if self.pattern_texts.iter().any(String::is_empty) {
+            return Err(TaggingError::Invalid {
+                file: None,
+                key: "terms".into(),
+                message: "a term is empty (or only `*`)".into(),
+            });
+        }
+        let pattern_terms = &self.pattern_terms;
+        let is_prefix = |pattern: usize| pattern_terms[pattern].iter().any(|&(_, prefix)| prefix);
+        let automaton =
+            WordAutomaton::with_prefixes(&self.pattern_texts, is_prefix).map_err(|e| {
+                TaggingError::Invalid {
+                    file: None,
+                    key: "terms".into(),
+                    message: format!("cannot build the term automaton: {e}"),
+                }
+            })?;
+        Ok(TermMatcher {
+            automaton,
+            pattern_terms: self.pattern_terms,
+        })
     }
 }
 
 impl TermMatcher {
-    /// Every whole-word occurrence in the headline and body, in text order.
+    /// Every whole-word occurrence in the headline and body, in text order. Where the longest
+    /// term found at a word start does not stand alone (the word goes on) and is no prefix
+    /// term, shorter terms starting there are tried.
     pub(crate) fn find(&self, input: &TagInput<'_>) -> Vec<TermHit> {
         let mut hits = Vec::new();
         for (field, text) in [(Field::Headline, input.headline), (Field::Body, input.body)] {
+            let folded = Folded::new(text);
+            let matched = folded.text();
             whole_word_matches(
                 &self.automaton,
-                text,
+                matched,
                 |_, _| true,
-                |start, end, term| {
-                    let accepted = at_word_boundaries(text, start, end);
-                    if accepted {
+                |start, end, pattern| {
+                    let Some((end, pattern)) = self.standing_match(matched, start, end, pattern)
+                    else {
+                        return false;
+                    };
+                    let word_goes_on = matched[end..].chars().next().is_some_and(is_word_char);
+                    let word_end = word_end(matched, end);
+                    for &(term, prefix) in &self.pattern_terms[pattern as usize] {
+                        if word_goes_on && !prefix {
+                            continue;
+                        }
                         hits.push(TermHit {
                             term,
                             field,
-                            start,
-                            end,
+                            start: folded.original(start),
+                            end: folded.original(if prefix { word_end } else { end }),
                         });
                     }
-                    accepted
+                    true
                 },
             );
         }
         hits
     }
+
+    /// The longest match at `start` that stands alone, or that a prefix term may continue:
+    /// `(end, pattern)`, starting from the automaton's longest.
+    fn standing_match(
+        &self,
+        text: &str,
+        start: usize,
+        mut end: usize,
+        mut pattern: u32,
+    ) -> Option<(usize, u32)> {
+        loop {
+            let word_goes_on = text[end..].chars().next().is_some_and(is_word_char);
+            let any_prefix = self.pattern_terms[pattern as usize]
+                .iter()
+                .any(|&(_, prefix)| prefix);
+            if !word_goes_on || any_prefix {
+                return Some((end, pattern));
+            }
+            let shorter_end = text[..end].char_indices().next_back()?.0;
+            if shorter_end <= start {
+                return None;
+            }
+            let found = self.automaton.longest_at(&text[..shorter_end], start)?;
+            end = found.end();
+            pattern = found.pattern().as_u32();
+        }
+    }
+}
+
+/// Where the word containing byte `at` (or ending there) ends.
+fn word_end(text: &str, at: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(text.len(), |(i, _)| at + i)
 }
 
 /// Evidence matches (character offsets) for hits, in text order.
@@ -108,4 +196,107 @@ pub(crate) fn evidence_matches(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(terms: &[&str], headline: &str, body: &str) -> Vec<(String, String)> {
+        let mut table = TermTable::default();
+        for term in terms {
+            table.add(term);
+        }
+        let matcher = table.compile().expect("terms compile");
+        let input = TagInput {
+            headline,
+            body,
+            ..TagInput::default()
+        };
+        matcher
+            .find(&input)
+            .into_iter()
+            .map(|hit| {
+                let text = if hit.field == Field::Headline {
+                    headline
+                } else {
+                    body
+                };
+                (
+                    terms[hit.term as usize].to_owned(),
+                    text[hit.start..hit.end].to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn accents_and_case_do_not_matter_and_hits_point_into_the_text() {
+        let hits = found(
+            &["processus de paix", "négociations"],
+            "PROCESSUS DE PAIX: les negociations reprennent",
+            "Les Négociations à Genève.",
+        );
+        assert_eq!(
+            hits,
+            [
+                (
+                    "processus de paix".to_owned(),
+                    "PROCESSUS DE PAIX".to_owned()
+                ),
+                ("négociations".to_owned(), "negociations".to_owned()),
+                ("négociations".to_owned(), "Négociations".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn prefix_terms_take_the_whole_word_and_plain_terms_stay_whole_words() {
+        let hits = found(
+            &["friedensgespräch*", "syrien", "wahl"],
+            "",
+            "Die Friedensgespräche zu Syrien; syrienweit; Wahlen und die Wahl.",
+        );
+        assert_eq!(
+            hits,
+            [
+                (
+                    "friedensgespräch*".to_owned(),
+                    "Friedensgespräche".to_owned()
+                ),
+                ("syrien".to_owned(), "Syrien".to_owned()),
+                ("wahl".to_owned(), "Wahl".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shorter_prefix_term_is_found_where_a_longer_plain_term_does_not_stand_alone() {
+        let hits = found(
+            &["peace*", "peacekeeper"],
+            "",
+            "peacekeepers and peacekeeper",
+        );
+        assert_eq!(
+            hits,
+            [
+                ("peace*".to_owned(), "peacekeepers".to_owned()),
+                ("peacekeeper".to_owned(), "peacekeeper".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn arabic_forms_fold_alike() {
+        let hits = found(&["عملية السلام"], "", "استئناف عمليّة السـلام في جنيف");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1, "عمليّة السـلام");
+    }
+
+    #[test]
+    fn an_empty_term_is_refused() {
+        let mut table = TermTable::default();
+        table.add(" * ");
+        assert!(table.compile().is_err());
+    }
 }

@@ -40,13 +40,6 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// The match `text[start..end]` stands alone: no word character right before or after it.
-pub(crate) fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
-}
-
 /// Every whole-word match of `automaton` in `text`, left to right: at each position where a
 /// word may start (the text's start, or after a character that is not a word character), the
 /// longest pattern starting there; `accept(start, end, pattern)` says whether it counts, and

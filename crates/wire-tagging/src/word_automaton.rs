@@ -9,6 +9,10 @@
 //! Bloom filter crates hash a whole key, where this hashes the word while reading it, with
 //! ASCII case folded.)
 //!
+//! Prefix patterns (a term that may go on into a longer word, [`WordAutomaton::with_prefixes`])
+//! whose first word is cut short have their own set, of their first [`PREFIX_FILTER_CHARS`]
+//! characters: a word whose first characters are in it is walked too.
+//!
 //! Why the set gives the same matches: a match that stands alone (no word character before or
 //! after it) and starts at a word start spells the pattern, so the text's word there is the
 //! pattern's first word up to ASCII case, which is all the automaton ignores: letters and
@@ -24,6 +28,8 @@ const BITS_PER_PATTERN: usize = 16;
 const FEWEST_BITS: usize = 1 << 12;
 /// 128 KiB: small enough to stay in the cache.
 const MOST_BITS: usize = 1 << 20;
+/// Characters of a word that the prefix patterns' filter hashes.
+const PREFIX_FILTER_CHARS: usize = 4;
 /// The multiplier of the word hash (FxHash's).
 const HASH_MULTIPLIER: u64 = 0x517C_C1B7_2722_0A95;
 
@@ -34,12 +40,26 @@ pub(crate) struct WordAutomaton {
     /// The bit of each pattern's first word (its leading word characters, possibly none)
     /// is set ([`first_word_bit`]).
     first_words: Vec<u64>,
+    /// The bit of each cut-short prefix pattern's first [`PREFIX_FILTER_CHARS`] characters
+    /// is set (empty when there are none).
+    prefix_starts: Vec<u64>,
+    /// A prefix pattern is shorter than [`PREFIX_FILTER_CHARS`]: walk at every word.
+    walk_everywhere: bool,
     /// log2 of the filter's bits.
     bits_log2: u32,
 }
 
 impl WordAutomaton {
     pub(crate) fn new<P: AsRef<str>>(patterns: &[P]) -> Result<Self, BuildError> {
+        Self::with_prefixes(patterns, |_| false)
+    }
+
+    /// Patterns of which those for which `is_prefix(index)` holds may also match the start of a
+    /// longer word (the caller decides, from where the match ends, whether it counts).
+    pub(crate) fn with_prefixes<P: AsRef<str>>(
+        patterns: &[P],
+        is_prefix: impl Fn(usize) -> bool,
+    ) -> Result<Self, BuildError> {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -51,13 +71,30 @@ impl WordAutomaton {
             .clamp(FEWEST_BITS, MOST_BITS);
         let bits_log2 = bits.trailing_zeros();
         let mut first_words = vec![0u64; bits / 64];
-        for pattern in patterns {
-            let bit = first_word_bit(pattern.as_ref(), 0, bits_log2);
+        let mut prefix_starts = Vec::new();
+        let mut walk_everywhere = false;
+        for (index, pattern) in patterns.iter().enumerate() {
+            let pattern = pattern.as_ref();
+            let bit = first_word_bit(pattern, 0, bits_log2);
             first_words[bit / 64] |= 1 << (bit % 64);
+            let cut_short = is_prefix(index) && pattern.chars().all(is_word_char);
+            if !cut_short {
+                continue;
+            }
+            if pattern.chars().count() < PREFIX_FILTER_CHARS {
+                walk_everywhere = true;
+            }
+            if prefix_starts.is_empty() {
+                prefix_starts = vec![0u64; bits / 64];
+            }
+            let bit = leading_chars_bit(pattern, 0, bits_log2);
+            prefix_starts[bit / 64] |= 1 << (bit % 64);
         }
         Ok(Self {
             automaton,
             first_words,
+            prefix_starts,
+            walk_everywhere,
             bits_log2,
         })
     }
@@ -94,8 +131,26 @@ impl WordAutomaton {
     /// the word there may be some pattern's first word.
     pub(crate) fn may_start_at(&self, text: &str, position: usize) -> bool {
         let bit = first_word_bit(text, position, self.bits_log2);
-        self.first_words[bit / 64] & (1 << (bit % 64)) != 0
+        if self.first_words[bit / 64] & (1 << (bit % 64)) != 0 || self.walk_everywhere {
+            return true;
+        }
+        if self.prefix_starts.is_empty() {
+            return false;
+        }
+        let bit = leading_chars_bit(text, position, self.bits_log2);
+        self.prefix_starts[bit / 64] & (1 << (bit % 64)) != 0
     }
+}
+
+/// The filter bit of the first [`PREFIX_FILTER_CHARS`] characters of the word starting at byte
+/// `from` of `text` (fewer when the word is shorter), hashed as [`first_word_bit`] hashes.
+fn leading_chars_bit(text: &str, from: usize, bits_log2: u32) -> usize {
+    let end = text[from..]
+        .char_indices()
+        .take_while(|&(_, c)| is_word_char(c))
+        .nth(PREFIX_FILTER_CHARS)
+        .map_or(text.len(), |(at, _)| from + at);
+    first_word_bit(&text[..end], from, bits_log2)
 }
 
 /// The filter bit of the word starting at byte `from` of `text` (its run of word characters,

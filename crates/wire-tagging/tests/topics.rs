@@ -51,6 +51,11 @@ fn bad_topic_files_name_the_key() {
         error(&format!("{TOPIC}\n[places]\nabout = [\"Syria\"]\n")).starts_with("places.about:")
     );
     assert!(error(&format!("{TOPIC}\nunknown_key = 1\n")).contains("unknown_key"));
+    assert!(
+        error(&TOPIC.replace("\"peace talks\"", "\"pe*\""))
+            .starts_with("terms: the prefix term \"pe*\" needs at least 4 characters")
+    );
+    assert!(error(&TOPIC.replace("[\"syria\"]", "[\"*\"]")).starts_with("require[0].any:"));
     assert!(StoryTopic::from_toml_str(TOPIC).is_ok());
 }
 
