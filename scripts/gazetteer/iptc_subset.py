@@ -21,10 +21,12 @@ article ال and the attached و, ب, ل. A term ending in `*` matches any word 
 words is left out, so that no other language's term can take a match away from an English one.
 """
 
+import bisect
 import json
 import os
 import re
 import sys
+import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from iptc_languages import HAND_LABELS, TOP_LEVEL_TERMS_BY_LANGUAGE  # noqa: E402
@@ -111,9 +113,10 @@ def label_terms_in(language, label):
 def arabic_forms(term, all_forms=True):
     """The forms Arabic copy writes a term in. A word: with and without the article, after و, ب
     and ل (`انتخابات` -> انتخابات, الانتخابات, والانتخابات, بالانتخابات, للانتخابات,
-    وانتخابات). A phrase: as written, in its construct form with the article on the last word
-    (`عملية سلام` -> عملية السلام), fully definite (`نزاع مسلح` -> النزاع المسلح), each also after
-    و. `all_forms=False` leaves out the forms with attached prefixes."""
+    وانتخابات, بانتخابات, لانتخابات). A phrase: as written, in its construct form with the
+    article on the last word (`عملية سلام` -> عملية السلام) and fully definite (`نزاع مسلح` ->
+    النزاع المسلح), each also after و, ب and ل (`لكرة القدم`). `all_forms=False` leaves out the
+    forms with attached prefixes."""
     if term.endswith("*") or "،" in term or "," in term:
         return [term]
     words = term.split()
@@ -124,21 +127,68 @@ def arabic_forms(term, all_forms=True):
     def definite(word):
         return word if word in ARABIC_BARE_WORDS else ARABIC_ARTICLE + bare(word)
 
+    def prefixed(word):
+        if word.startswith(ARABIC_ARTICLE):
+            noun = word[2:]
+            return ["و" + word, "ب" + word, ("ل" if noun.startswith("ل") else "لل") + noun]
+        return ["و" + word, "ب" + word, "ل" + word]
+
     if len(words) == 1:
-        noun = bare(words[0])
-        forms = [words[0], noun, definite(noun)]
-        if all_forms:
-            forms += ["و" + definite(noun), "ب" + definite(noun), ("ل" if noun.startswith("ل") else "لل") + noun, "و" + noun]
-        return list(dict.fromkeys(forms))
-    variants = [words, words[:-1] + [definite(words[-1])], [definite(w) for w in words]]
+        variants = [words, [bare(words[0])], [definite(words[0])]]
+    else:
+        variants = [words, words[:-1] + [definite(words[-1])], [definite(w) for w in words]]
     forms = []
     for variant in variants:
         forms.append(" ".join(variant))
         if all_forms:
-            forms.append(" ".join(["و" + variant[0]] + variant[1:]))
+            forms += [" ".join([first] + variant[1:]) for first in prefixed(variant[0])]
     return list(dict.fromkeys(forms))
 
 
+ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ـ": None})
+
+
+def fold(term):
+    """A term as the matcher compares it: Latin accents and `ß` and Arabic letter forms folded,
+    short vowels dropped, lowercase (what wire-tagging's fold does to terms and text)."""
+    decomposed = unicodedata.normalize("NFD", term.replace("ß", "ss").replace("ẞ", "ss"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(ARABIC_FOLD).lower()
+
+
+def keep_shadowed_terms(concepts):
+    """All terms are matched by one automaton, which reports at each word start only the terms of
+    the longest pattern found there. A longer pattern of another language would hide a term:
+    French `militaire*` hides Dutch `militair*` in `militaire`, a phrase `markt und börse` hides
+    `markt`. So each term of a language also gets, with its weight, every longer pattern of
+    another language that can hide it: one that a prefix term begins, or that continues a
+    whole-word term past its end (`markt` + ` und börse`)."""
+    patterns = set()
+    for c in concepts:
+        for t in c.get("terms", {}):
+            patterns.add(t)
+        for terms in c.get("terms_by_language", {}).values():
+            patterns.update(terms)
+    ordered = sorted((fold(p.rstrip("*")), p) for p in patterns)
+    keys = [k for k, _ in ordered]
+    added = 0
+    for c in concepts:
+        for terms in c.get("terms_by_language", {}).values():
+            for term, weight in list(terms.items()):
+                stem = fold(term.rstrip("*"))
+                prefix = term.endswith("*")
+                at = bisect.bisect_right(keys, stem)
+                while at < len(keys) and keys[at].startswith(stem):
+                    key, longer = ordered[at]
+                    at += 1
+                    if key == stem or longer in terms:
+                        continue
+                    if prefix or not key[len(stem)].isalnum():
+                        terms[longer] = weight
+                        added += 1
+    return added
+
+
+# Terms of other languages left out because every word of them is an English word.
 DROPPED = []
 
 
@@ -231,9 +281,12 @@ def main():
                 found = language_terms(language, r, descendant_rows, code, english, all_english_terms)
                 if found:
                     by_language[language] = found
-                    counts[language] += len(found)
             concept["terms_by_language"] = by_language
         concepts.append(concept)
+    shadowed = keep_shadowed_terms(concepts)
+    for c in concepts:
+        for language, terms in c.get("terms_by_language", {}).items():
+            counts[language] += len(terms)
     os.makedirs(os.path.dirname(output), exist_ok=True)
     with open(output, "w", encoding="utf-8") as f:
         f.write('{"about":"IPTC Media Topics 2019-04-06 (CC BY 4.0, IPTC), subset made by scripts/gazetteer/iptc_subset.py",\n"concepts":[\n')
@@ -243,6 +296,8 @@ def main():
     per_language = ", ".join(f"{language} {n}" for language, n in sorted(counts.items()))
     print(f"wrote {output}: {len(concepts)} concepts, {sum(1 for c in concepts if 'terms' in c)} with terms")
     print(f"concept terms: en {english_count}, {per_language}")
+    print(f"longer patterns of other languages added where they would hide a term: {shadowed}")
+    print(f"left out, made of English words only: {', '.join(sorted(set(f'{l}:{t}' for l, t in DROPPED)))}")
 
 
 if __name__ == "__main__":
