@@ -307,6 +307,8 @@ impl PatternTable {
             .find(|t| t.entity == entity && t.language == language)
         {
             known.ascii_spelled |= ascii_spelled;
+            // Spanish `siria` (the adjective) is also `Siria` (the country).
+            known.any_case |= any_case;
         } else {
             list.push(NameTarget {
                 entity,

@@ -330,12 +330,16 @@ fn arabic_prefixed_matches(gazetteer: &Gazetteer, text: &str) -> Vec<(usize, usi
                 .chars()
                 .next()
                 .is_some_and(crate::text::is_word_char);
-            // The article makes an adjective of a demonym (`السوري`), but a place name that
-            // does not carry it is another word with it (`الحمص`, chickpeas, is not Homs).
+            // The article makes an adjective of a demonym or a country's name (`السوري`,
+            // `السورية`), but a city's name that does not carry it is another word with it
+            // (`الحمص`, chickpeas, is not Homs).
             let with_article = prefix.ends_with("ال") || prefix.ends_with("لل");
             let adjective = gazetteer.targets[found.pattern().as_usize()]
                 .iter()
-                .any(|t| t.how == NameKind::Demonym);
+                .any(|t| {
+                    t.how == NameKind::Demonym
+                        || gazetteer.entities[t.entity as usize].kind == PlaceKind::Country
+                });
             (standalone && (adjective || !with_article))
                 .then(|| (name_start, found.end(), found.pattern().as_u32()))
         });

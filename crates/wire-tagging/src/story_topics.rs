@@ -57,6 +57,16 @@ impl CompiledCatalog {
             if uses.len() <= index {
                 uses.resize(index + 1, Vec::new());
             }
+            // Two spellings that fold alike (`réconciliation`, `reconciliation`) are one term:
+            // it weighs once, as much as the heavier.
+            if let TermUse::Weight(weight) = term_use
+                && let Some((_, TermUse::Weight(known))) = uses[index]
+                    .iter_mut()
+                    .find(|(t, u)| *t == topic && matches!(u, TermUse::Weight(_)))
+            {
+                *known = known.max(weight);
+                return;
+            }
             uses[index].push((topic, term_use));
         };
         for (i, topic) in catalog.topics.iter().enumerate() {

@@ -395,3 +395,28 @@ fn a_country_the_lead_says_the_story_is_about_is_about() {
     );
     assert_eq!(country_role(&tags, "SY"), Some(PlaceRole::Mentioned));
 }
+
+#[test]
+fn a_feminine_adjective_spelled_like_the_country_is_read_as_the_country() {
+    for (language, body) in [
+        (
+            "es",
+            "La oposición siria rechazó hoy el plan del enviado de la ONU.",
+        ),
+        (
+            "pt",
+            "A oposição síria rejeitou hoje o plano do enviado da ONU.",
+        ),
+        (
+            "it",
+            "L'opposizione siriana ha respinto oggi il piano dell'inviato dell'Onu.",
+        ),
+    ] {
+        let tags = tag(language, "", body);
+        assert!(
+            about_or_mentioned(&tags, "SY"),
+            "{language}: {:?}",
+            codes(&tags)
+        );
+    }
+}
