@@ -301,31 +301,74 @@ const SENTENCE_STARTERS: &[&str] = &[
 ];
 
 /// The same in German, French, Spanish, Italian, Portuguese and Dutch (folded, lowercase;
-/// Arabic has no capitals).
-const OTHER_SENTENCE_STARTERS: &str = "der die das ein eine einen dem den des er es wir ich im \
-    am auf mit nach bei vor und aber auch nun dabei zudem laut wie le la les l un une du de il \
-    elle ils elles nous au aux dans pour par avec selon mais et ce cette ces son sa ses leur el \
-    los las una unos unas del al en por para con segun pero y este esta su sus lo gli uno della \
-    dei nel nella per ma e questo questa suo sua o os as um uma do da dos das no na em com \
-    segundo mas seu het een op met voor van volgens maar ook dat deze hij zij ze wij";
+/// Arabic has no capitals), for articles in that language only: `Le` and `Al` start names in
+/// English.
+const OTHER_SENTENCE_STARTERS: &[(&str, &str)] = &[
+    (
+        "de",
+        "der die das ein eine einen dem den des er sie es wir ich im am auf in mit nach bei vor \
+         und aber auch nun dabei zudem laut wie zum zur vom beim aus an um bis seit nach nachdem \
+         als wenn weil doch noch so diese dieser dieses jetzt heute gestern damit zuvor zwar \
+         dies man sein seine ihr ihre unter zwischen gegen ohne",
+    ),
+    (
+        "fr",
+        "le la les l un une du de des il elle ils elles nous on en au aux dans pour par avec \
+         selon mais et ce cette ces son sa ses leur d apres avant depuis pendant sans sur sous \
+         entre vers lors si quand alors aussi cela ceci mardi lundi a qui tous toutes plusieurs",
+    ),
+    (
+        "es",
+        "el la los las un una unos unas del al en por para con segun pero y este esta su sus lo \
+         de a tras ante sin sobre desde durante entre hasta hoy ayer ademas mientras tambien \
+         cuando como si ya esto eso ello otro otra todos cada varios estos estas mas muy solo",
+    ),
+    (
+        "it",
+        "il lo la i gli le un uno una del della dei nel nella per con secondo ma e questo \
+         questa suo sua di a da in su al alla allo ai agli alle dal dalla nei negli nelle sul \
+         sulla dopo prima durante tra fra senza oggi ieri anche inoltre mentre quando come se \
+         gia questi queste ogni altri tutti",
+    ),
+    (
+        "pt",
+        "o a os as um uma do da dos das no na em por para com segundo mas e este esta seu sua \
+         de ao aos nos nas pelo pela pelos pelas apos antes durante entre sem sobre desde ate \
+         hoje ontem tambem alem enquanto quando como se ja isto isso outro outra todos cada",
+    ),
+    (
+        "nl",
+        "de het een en in op met voor van volgens maar ook dat die deze hij zij ze wij bij na \
+         naar uit over onder tussen tegen zonder sinds tijdens om aan door toen als nu vandaag \
+         gisteren daarna eerder wel dit zo er hun zijn haar",
+    ),
+];
 
-/// Whether a folded, lowercase word is capitalised at a sentence start only by its place there.
-fn is_sentence_starter(word: &str) -> bool {
-    static STARTERS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| {
-            SENTENCE_STARTERS
-                .iter()
-                .copied()
-                .chain(OTHER_SENTENCE_STARTERS.split_whitespace())
-                .collect()
-        });
-    STARTERS.contains(word)
+/// Whether a folded, lowercase word is capitalised at a sentence start only by its place there,
+/// in an article in `language` (a BCP 47 tag, or none).
+fn is_sentence_starter(word: &str, language: Option<&str>) -> bool {
+    type Starters =
+        std::collections::HashMap<&'static str, std::collections::HashSet<&'static str>>;
+    static OTHERS: std::sync::LazyLock<Starters> = std::sync::LazyLock::new(|| {
+        OTHER_SENTENCE_STARTERS
+            .iter()
+            .map(|(language, words)| (*language, words.split_whitespace().collect()))
+            .collect()
+    });
+    if SENTENCE_STARTERS.contains(&word) {
+        return true;
+    }
+    let primary = language.and_then(|tag| tag.split(['-', '_']).next());
+    primary
+        .and_then(|primary| OTHERS.get(primary.to_ascii_lowercase().as_str()))
+        .is_some_and(|starters| starters.contains(word))
 }
 
 /// Hashes of the tokens that make a story this story and not another from the same template:
 /// numbers (with their units, e.g. `12.5`, `3-1`, `28.4%`) and capitalised names (a word
-/// capitalised only because it starts a sentence, like "The", is not a name). Sorted, distinct, at most [`MAX_KEY_TOKENS`].
-pub fn key_tokens(text: &str) -> Vec<u32> {
+/// capitalised only because it starts a sentence, like "The", or "Die" in an article in German,
+/// is not a name). Sorted, distinct, at most [`MAX_KEY_TOKENS`].
+pub fn key_tokens(text: &str, language: Option<&str>) -> Vec<u32> {
     let mut tokens = Vec::new();
     let mut sentence_start = true;
     for raw in text.split_whitespace() {
@@ -336,7 +379,7 @@ pub fn key_tokens(text: &str) -> Vec<u32> {
         let has_digit = token.chars().any(|c| c.is_ascii_digit());
         let capitalised = token.chars().next().is_some_and(char::is_uppercase);
         let lowercase = wire_model::fold::fold_lowercase(token);
-        let ordinary_start = sentence_start && is_sentence_starter(&lowercase);
+        let ordinary_start = sentence_start && is_sentence_starter(&lowercase, language);
         if has_digit || (capitalised && !ordinary_start) {
             tokens.push(xxh3_64(fold(lowercase).as_bytes()) as u32);
         }
@@ -524,8 +567,8 @@ mod tests {
             ["استيناف", "عمليه", "السلام", "في", "سوريه"]
         );
         assert_eq!(
-            key_tokens("Le processus reprend à Genève."),
-            key_tokens("Le processus reprend a GENEVE.")
+            key_tokens("Le processus reprend à Genève.", Some("fr")),
+            key_tokens("Le processus reprend a GENEVE.", Some("fr-FR"))
         );
     }
 
@@ -671,9 +714,18 @@ mod tests {
 
     #[test]
     fn key_tokens_are_numbers_and_names_not_sentence_starts() {
-        let a = key_tokens("Acme Corp said net profit was 12 mln dlrs. The Board met in Paris.");
-        let b = key_tokens("Acme Corp said net profit was 12 mln dlrs. The Board met in Paris.");
-        let other = key_tokens("Widget Inc said net profit was 7 mln dlrs. The Board met in Oslo.");
+        let a = key_tokens(
+            "Acme Corp said net profit was 12 mln dlrs. The Board met in Paris.",
+            None,
+        );
+        let b = key_tokens(
+            "Acme Corp said net profit was 12 mln dlrs. The Board met in Paris.",
+            None,
+        );
+        let other = key_tokens(
+            "Widget Inc said net profit was 7 mln dlrs. The Board met in Oslo.",
+            None,
+        );
         assert_eq!(a, b);
         assert_eq!(key_token_containment(&a, &b), 1.0);
         assert!(key_token_containment(&a, &other) < 0.5);

@@ -156,7 +156,7 @@ fn features(envelope: &Envelope) -> Features {
         state_hash,
         signature: minhash::signature(&shingles),
         shingle_count: shingles.len() as u32,
-        key_tokens: features::key_tokens(body),
+        key_tokens: features::key_tokens(body, article.language.as_deref()),
         headline_hash: features::headline_hash(&stripped_headline),
         paragraphs,
         lede: features::lede_sketch(body),

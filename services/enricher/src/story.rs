@@ -218,7 +218,7 @@ mod tests {
     use crate::features::key_tokens;
 
     fn tokens(text: &str) -> Vec<u32> {
-        key_tokens(text)
+        key_tokens(text, None)
     }
 
     /// [`Stories::best_match`] without its bounds: every live story that carries one of the
