@@ -41,8 +41,8 @@ static BODY_DATELINE_ANY_SCRIPT: LazyLock<Regex> = LazyLock::new(|| {
 /// How far into the body a dateline is looked for (captions may come before it).
 const BODY_DATELINE_WINDOW: usize = 2_000;
 
-/// Finds the dateline place: from `input.dateline`, else `input.located`, else a dateline at the
-/// head of a body paragraph. A printed dateline and `located` are read alike: the place before
+/// Finds the dateline place: from the printed dateline or `located` ([`printed_dateline`]), else
+/// a dateline at the head of a body paragraph. A printed dateline and `located` are read alike: the place before
 /// the first comma, narrowed by a region or country after it (`Paris, France`,
 /// `SANTA CRUZ, Calif.`); a date after the comma (`PARIS, April 8`) is passed over.
 pub(crate) fn resolve_dateline(
@@ -50,24 +50,27 @@ pub(crate) fn resolve_dateline(
     input: &TagInput<'_>,
     language: LanguageId,
 ) -> Option<DatelineHit> {
-    if let Some(dateline) = input.dateline.or(input.located) {
+    if let Some(dateline) = printed_dateline(input) {
         let (start, end) = place_part(dateline);
-        if start < end {
-            let qualifier = qualifier_of(gazetteer, &dateline[end..], language);
-            return lookup(
-                gazetteer,
-                &dateline[start..end],
-                qualifier.as_ref(),
-                language,
-            )
-            .or_else(|| qualifier.and_then(|q| q.entity))
-            .map(|entity| DatelineHit {
-                entity,
-                field: Field::Dateline,
-                start,
-                end,
-            });
-        }
+        let qualifier = qualifier_of(gazetteer, &dateline[end..], language);
+        let home = input
+            .dateline
+            .and_then(credit_in)
+            .and_then(national_agency_country);
+        return lookup(
+            gazetteer,
+            &dateline[start..end],
+            qualifier.as_ref(),
+            home,
+            language,
+        )
+        .or_else(|| qualifier.and_then(|q| q.entity))
+        .map(|entity| DatelineHit {
+            entity,
+            field: Field::Dateline,
+            start,
+            end,
+        });
     }
     let mut window = input.body.len().min(BODY_DATELINE_WINDOW);
     while !input.body.is_char_boundary(window) {
@@ -82,12 +85,37 @@ pub(crate) fn resolve_dateline(
         .captures_iter(&input.body[..window])
         .filter_map(|c| c.get(1))
         .find_map(|place| {
-            lookup(gazetteer, place.as_str(), None, language).map(|entity| DatelineHit {
+            lookup(gazetteer, place.as_str(), None, None, language).map(|entity| DatelineHit {
                 entity,
                 field: Field::Body,
                 start: place.start(),
                 end: place.end(),
             })
+        })
+}
+
+/// The dateline text the place is read from (and [`Field::Dateline`] offsets point into): the
+/// printed dateline, unless the normalizer's `located` says more about the same place
+/// (`Mérida, Venezuela` from `MÉRIDA (Venezuela), 6 jul (EFE).-`) or the dateline has its
+/// credit first (`(AGI) - Milano, 10 dic. -`); else `located`. A printed dateline naming
+/// another place than `located` wins.
+pub(crate) fn printed_dateline<'a>(input: &TagInput<'a>) -> Option<&'a str> {
+    let place_key = |text: &str| {
+        let (start, end) = place_part(text);
+        name_key(&text[start..end])
+    };
+    let qualified_located = input.located.filter(|located| {
+        located.contains(',')
+            && input
+                .dateline
+                .is_none_or(|dateline| place_key(dateline) == place_key(located))
+    });
+    [qualified_located, input.dateline, input.located]
+        .into_iter()
+        .flatten()
+        .find(|text| {
+            let (start, end) = place_part(text);
+            start < end
         })
 }
 
@@ -112,7 +140,12 @@ struct Qualifier {
 }
 
 fn qualifier_of(gazetteer: &Gazetteer, rest: &str, language: LanguageId) -> Option<Qualifier> {
-    let part = rest.strip_prefix(',')?.split(',').next()?.trim();
+    let rest = rest.trim_start();
+    let part = match rest.strip_prefix('(') {
+        Some(inside) => inside.split(')').next()?,
+        None => rest.strip_prefix(',')?.split(',').next()?,
+    }
+    .trim();
     let part = part.split(" - ").next()?.trim();
     if let Some((country, admin1)) = gazetteer
         .dateline_qualifiers
@@ -149,13 +182,41 @@ fn qualifier_of(gazetteer: &Gazetteer, rest: &str, language: LanguageId) -> Opti
     })
 }
 
+/// The agency in a printed dateline: `EFE` in `LEÓN, 23 feb (EFE).- ...`.
+fn credit_in(dateline: &str) -> Option<&str> {
+    let head = dateline.get(..dateline.len().min(120)).unwrap_or(dateline);
+    let open = head.find('(')?;
+    let inside = &head[open + 1..];
+    Some(inside[..inside.find(')')?].trim())
+}
+
+/// The home country of a national agency, which writes its own country's cities without a
+/// country (`LEÓN (EFE)` is León in Spain) and others' with one (`LEÓN (México)`). The world
+/// agencies (AFP, AP, Reuters) name foreign capitals alone, so they have none here.
+fn national_agency_country(credit: &str) -> Option<&'static str> {
+    let agency = credit.split(['/', ',']).next()?.trim().to_ascii_lowercase();
+    Some(match agency.as_str() {
+        "dpa" | "epd" | "kna" | "ddp" => "DE",
+        "efe" | "europa press" => "ES",
+        "ansa" | "agi" | "adnkronos" | "askanews" => "IT",
+        "lusa" => "PT",
+        "anp" => "NL",
+        "belga" => "BE",
+        "apa" => "AT",
+        "sda" | "keystone-sda" | "ats" => "CH",
+        "agência brasil" | "agencia brasil" => "BR",
+        _ => return None,
+    })
+}
+
 /// A dateline names a city far more often than a country: the most populous city wins (within
-/// the qualifier's country and state, if there is one), then a first-level division, then a
-/// country.
+/// the qualifier's country and state, if there is one; in a national agency's `home` country
+/// first), then a first-level division, then a country.
 fn lookup(
     gazetteer: &Gazetteer,
     name: &str,
     qualifier: Option<&Qualifier>,
+    home: Option<&str>,
     language: LanguageId,
 ) -> Option<u32> {
     let key = name_key(name.trim().trim_end_matches('.'));
@@ -175,7 +236,8 @@ fn lookup(
                 PlaceKind::Admin1 => 1,
                 PlaceKind::Country => 0,
             };
-            (rank, e.population)
+            let at_home = home.is_some_and(|home| e.country == home);
+            (rank, at_home, e.population)
         })
         .map(|(index, _)| index)
 }

@@ -502,7 +502,7 @@ pub(crate) fn evidence_for(
             let text = match field {
                 Field::Headline => input.headline,
                 Field::Body => input.body,
-                Field::Dateline => input.dateline.or(input.located).unwrap_or(""),
+                Field::Dateline => crate::dateline::printed_dateline(input).unwrap_or(""),
             };
             let term = text.get(start..end)?.to_owned();
             let counter = counters

@@ -211,3 +211,45 @@ fn the_sample_article_from_shared_samples_if_present() {
         .find(|e| e.uri == "urn:wirefeed:topic:syria-peace-process");
     assert!(topic_evidence.is_some_and(|e| !e.matches.is_empty()));
 }
+
+#[test]
+fn a_national_agency_writes_its_own_cities_without_a_country() {
+    let place = |dateline: &str, located: &str| {
+        dateline_place(Some(dateline), Some(located)).map(|(_, country)| country)
+    };
+    // EFE and Europa Press: León alone is León in Spain; León in Mexico carries its country.
+    assert_eq!(
+        place("LEÓN, 23 feb (EUROPA PRESS) - La Policía", "León").as_deref(),
+        Some("ES")
+    );
+    assert_eq!(
+        place("LEÓN, 23 feb (EFE).- La Policía", "León").as_deref(),
+        Some("ES")
+    );
+    assert_eq!(
+        place("LEÓN (México), 23 feb (EFE).- La Policía", "León, México").as_deref(),
+        Some("MX")
+    );
+    assert_eq!(
+        place(
+            "MÉRIDA (Venezuela), 6 jul (EFE).- Las lluvias",
+            "Mérida, Venezuela"
+        )
+        .as_deref(),
+        Some("VE")
+    );
+    // The credit first: the place is the one the normalizer read.
+    assert_eq!(
+        place("(AGI) - Milano, 10 dic. - Seduta positiva", "Milano").as_deref(),
+        Some("IT")
+    );
+    // The world agencies name foreign capitals alone: ATHENS is Greece's, for AP too.
+    assert_eq!(
+        place("ATHENS (AP) - The government", "Athens").as_deref(),
+        Some("GR")
+    );
+    assert_eq!(
+        place("ALEPPO, Syria, June 9 (Reuters) - A group", "Aleppo, Syria").as_deref(),
+        Some("SY")
+    );
+}

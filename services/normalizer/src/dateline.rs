@@ -124,12 +124,20 @@ fn split_place(paragraph: &str, leading_agency: Option<&str>) -> Option<Dateline
     if alone.is_none() && !first_letter(rest).is_some_and(starts_story) {
         return None;
     }
-    let (place, date) = match before_agency.split_once([',', '\u{060C}']) {
-        Some((place, date)) => (place.trim(), Some(date.trim())),
-        None => (before_agency, None),
-    };
-    // After the comma: a date (`July 14`, `21 Nov. 2024`) or a region (`Mo.`, `Calif.`).
-    if !is_place(place) || date.is_some_and(|date| !is_date(date) && !is_place(date)) {
+    let mut parts = before_agency.split([',', '\u{060C}']).map(str::trim);
+    let (place, mut qualifier) = place_and_qualifier(parts.next().unwrap_or_default());
+    // After the comma: a date (`July 14`, `21 Nov. 2024`), a region (`Mo.`, `Calif.`) or a
+    // country (`ALEPPO, Syria, June 9`), the first of which qualifies the place.
+    for part in parts {
+        if is_date(part) {
+            continue;
+        }
+        if !is_place(part) {
+            return None;
+        }
+        qualifier = qualifier.or(Some(part));
+    }
+    if !is_place(place) || qualifier.is_some_and(|q| !is_place(q)) {
         return None;
     }
     let all_caps = place.chars().any(char::is_alphabetic)
@@ -149,15 +157,35 @@ fn split_place(paragraph: &str, leading_agency: Option<&str>) -> Option<Dateline
     if credit.is_none() && !all_caps {
         return None;
     }
-    Some(Dateline {
-        place: if all_caps {
-            title_case(place)
+    let written = |name: &str| {
+        let caps = name
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+        if caps && name.chars().any(char::is_alphabetic) {
+            title_case(name)
         } else {
-            place.to_owned()
+            name.to_owned()
+        }
+    };
+    Some(Dateline {
+        place: match qualifier {
+            Some(qualifier) => format!("{}, {}", written(place), written(qualifier)),
+            None => written(place),
         },
         credit: credit.map(Cow::into_owned),
         rest: rest.to_owned(),
     })
+}
+
+/// `MÉRIDA (Venezuela)`: the place and the country or region in parentheses after it.
+fn place_and_qualifier(written: &str) -> (&str, Option<&str>) {
+    written
+        .strip_suffix(')')
+        .and_then(|open| open.rsplit_once('('))
+        .map(|(place, qualifier)| (place.trim_end(), Some(qualifier.trim())))
+        .filter(|(place, _)| !place.is_empty())
+        .unwrap_or((written, None))
 }
 
 /// `(ANSA) Il governo`: an agency in parentheses right before the story, without a dash.
@@ -341,6 +369,29 @@ fn is_agency(agency: &str, after_capitals: bool) -> bool {
         "anp",
         "ntb",
         "tt",
+        "agi",
+        "adnkronos",
+        "askanews",
+        "aps",
+        "mena",
+        "petra",
+        "wafa",
+        "sana",
+        "qna",
+        "kuna",
+        "spa",
+        "irna",
+        "pap",
+        "ctk",
+        "mti",
+        "hina",
+        "bta",
+        "ukrinform",
+        "unian",
+        "pti",
+        "ians",
+        "bernama",
+        "antara",
     ];
     let first = agency
         .split(['/', ' '])
@@ -459,7 +510,7 @@ mod tests {
             ),
             (
                 "ST. LOUIS, Mo. (AP) \u{2014} A judge.",
-                "St. Louis",
+                "St. Louis, Mo.",
                 Some("AP"),
                 "A judge.",
             ),
@@ -508,6 +559,15 @@ mod tests {
             "القاهرة (رويترز) - قال مسؤول. | القاهرة | Reuters | قال مسؤول.",
             "\u{200F}دمشق، ٥ كانون الأول/ديسمبر ٢٠٢٦ (أ ف ب) - \u{200F}استؤنفت المحادثات. | دمشق | AFP | \u{200F}استؤنفت المحادثات.",
             "تل أبيب (أ ف ب) - قال الجيش. | تل أبيب | AFP | قال الجيش.",
+            // A country or region after the place, by a comma or in parentheses
+            "ALEPPO, Syria, June 9 (Reuters) - A Qatari-led group. | Aleppo, Syria | Reuters | A Qatari-led group.",
+            "JEDDAH, Arábia Saudita, 17 fev (Lusa) - Representantes. | Jeddah, Arábia Saudita | Lusa | Representantes.",
+            "MÉRIDA (Venezuela), 6 jul (EFE).- Las lluvias. | Mérida, Venezuela | EFE | Las lluvias.",
+            "LEÓN (ESPAÑA), 6 jul (EFE).- La Policía. | León, España | EFE | La Policía.",
+            // AGI and Adnkronos, in Italian; Europa Press, in Spanish
+            "(AGI) - Milano, 10 dic. - Seduta positiva. | Milano | AGI | Seduta positiva.",
+            "Roma, 3 mar. (Adnkronos) - \"L'Italia è pronta\". | Roma | Adnkronos | \"L'Italia è pronta\".",
+            "MADRID, 3 Mar. (EUROPA PRESS) - El Gobierno. | Madrid | EUROPA PRESS | El Gobierno.",
         ];
         for case in cases {
             let [paragraph, place, credit, rest] = case.split(" | ").collect::<Vec<_>>()[..] else {
