@@ -148,7 +148,17 @@ fn an_edited_topic_catalog_is_reloaded_and_a_broken_one_is_not() {
         .unwrap_or_else(|e| panic!("read: {e}"));
     std::fs::write(
         &topic_file,
-        original.replace("threshold = 5.0", "threshold = 500.0"),
+        original
+            .lines()
+            .map(|line| {
+                if line.starts_with("threshold =") {
+                    "threshold = 500.0"
+                } else {
+                    line
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
     )
     .unwrap_or_else(|e| panic!("write: {e}"));
     let config = TaggingConfig {

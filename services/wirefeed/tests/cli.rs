@@ -536,7 +536,16 @@ fn a_topic_backtest_reports_hits_and_what_a_change_gains_and_loses() {
     let text = std::fs::read_to_string(&topic).unwrap_or_else(|e| panic!("read: {e}"));
     std::fs::write(
         &stricter,
-        text.replace("threshold = 5.0", "threshold = 500.0"),
+        text.lines()
+            .map(|line| {
+                if line.starts_with("threshold =") {
+                    "threshold = 500.0"
+                } else {
+                    line
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
     )
     .unwrap_or_else(|e| panic!("write: {e}"));
     let output = wirefeed(&["story-topics", "backtest"])
