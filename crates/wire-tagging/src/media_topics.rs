@@ -304,6 +304,33 @@ impl MediaTopics {
             .unzip()
     }
 
+    /// A subject for the Media Topic an operator story topic names as its parent
+    /// (`media_topic = "20000073"`), tagged because the story topic was: the story topic's
+    /// evidence stands for it too.
+    pub fn subject_for_story_topic(
+        &self,
+        code: &str,
+        story_topic: &Subject,
+    ) -> Option<(Subject, Evidence)> {
+        let topic = self.get(code)?;
+        let story_topic_uri = story_topic.uri.as_deref().unwrap_or_default();
+        Some((
+            Subject {
+                name: Some(topic.label.clone()),
+                uri: Some(topic.uri()),
+                creator: Some(crate::catalog::STORY_TOPIC_CREATOR.to_owned()),
+                confidence: story_topic.confidence,
+                relevance: story_topic.relevance,
+                ..Subject::default()
+            },
+            Evidence {
+                uri: topic.uri(),
+                matches: Vec::new(),
+                note: Some(format!("the parent Media Topic of {story_topic_uri}")),
+            },
+        ))
+    }
+
     /// A subject for a Media Topic mapped from a provider Subject Code, with its evidence note.
     pub fn subject_for_code(&self, code: &str) -> Option<(Subject, Evidence)> {
         let topic = self.for_subject_code(code)?;

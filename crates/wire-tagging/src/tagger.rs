@@ -122,7 +122,17 @@ impl Tagger {
                 tags.evidence.push(evidence);
             }
         };
-        for found in self.catalog.tag(input, &place_tags) {
+        let story_topics = self.catalog.tag(input, &place_tags);
+        let parents: Vec<(Subject, Evidence)> = story_topics
+            .iter()
+            .filter_map(|found| {
+                let topic = self.catalog.topics().iter().find(|t| t.id == found.id)?;
+                let code = topic.media_topic.as_deref()?;
+                self.media_topics
+                    .subject_for_story_topic(code, &found.subject)
+            })
+            .collect();
+        for found in story_topics {
             add(&mut tags, found.subject, found.evidence);
         }
         for code in provider_subject_codes {
@@ -132,6 +142,9 @@ impl Tagger {
         }
         let (subjects, evidence) = self.media_topics.tag(input);
         for (subject, evidence) in subjects.into_iter().zip(evidence) {
+            add(&mut tags, subject, evidence);
+        }
+        for (subject, evidence) in parents {
             add(&mut tags, subject, evidence);
         }
         tags

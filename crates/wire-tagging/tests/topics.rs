@@ -140,3 +140,44 @@ fn backtest_reports_hits_gains_and_losses() {
     );
     assert!(BacktestArticle::from_json_line("not json").is_err());
 }
+
+#[test]
+fn a_story_topic_brings_the_media_topic_it_names() {
+    let tags = tagger().tag_input(
+        &wire_tagging::TagInput {
+            headline: "Syrien: Neue Runde in Genf",
+            body: "GENF (dpa) - Unter Vermittlung der Vereinten Nationen haben Vertreter der \
+                   syrischen Regierung und der Opposition in Genf über einen politischen \
+                   Übergang und eine Waffenruhe verhandelt. Die Gespräche sollen am Montag \
+                   weitergehen.",
+            dateline: Some("GENF (dpa) - Unter Vermittlung"),
+            located: Some("Genf"),
+            language: Some("de"),
+        },
+        &[],
+    );
+    assert!(
+        tags.story_topic_ids().contains(&"syria-peace-process"),
+        "{:?}",
+        tags.story_topic_ids()
+    );
+    let at = tags
+        .subjects
+        .iter()
+        .position(|s| s.uri.as_deref() == Some("http://cv.iptc.org/newscodes/mediatopic/20000073"))
+        .expect("the Media Topic the catalog names for the topic");
+    assert_eq!(
+        tags.subjects[at].creator.as_deref(),
+        Some("wirefeed/topics")
+    );
+    let note = tags
+        .evidence
+        .iter()
+        .find(|e| e.uri == "http://cv.iptc.org/newscodes/mediatopic/20000073")
+        .and_then(|e| e.note.as_deref())
+        .unwrap_or_default();
+    assert!(
+        note.contains("urn:wirefeed:topic:syria-peace-process"),
+        "{note}"
+    );
+}
