@@ -2,9 +2,9 @@
 //! Media Topics through the vocabulary's exactMatch/closeMatch links.
 //!
 //! Each concept has English `terms` and, in `terms_by_language`, terms of other languages (`de`,
-//! `fr`, `es`, `it`, `pt`, `nl`, `ar`). All of them sit in one automaton, so an article is read
-//! once whatever its language; which hits count is decided by the article's language
-//! ([`TagInput::language`], its primary subtag: `pt-BR` is `pt`). An article in a language with
+//! `fr`, `es`, `it`, `pt`, `nl`, `ar`), each language's in an automaton of its own: an article
+//! is read by the automaton of its language ([`TagInput::language`], its primary subtag: `pt-BR`
+//! is `pt`), so the other languages' terms cost it nothing. An article in a language with
 //! terms of its own counts those only. English terms do not count there: on the test items in
 //! the seven languages and dpa's German items they added no right topic, and on a dpa story on
 //! strikes in Beirut two wrong second-level ones (German `war`, "was", read as English "war");
@@ -68,12 +68,11 @@ struct MediaTopicsFile {
 type LanguageIndex = u8;
 const ENGLISH: LanguageIndex = 0;
 
-/// What one term adds to one topic, in articles of one language.
-#[derive(Debug, Clone, Copy)]
-struct TermTopic {
-    topic: usize,
-    weight: f64,
-    language: LanguageIndex,
+/// One language's terms, compiled.
+struct LanguageTerms {
+    matcher: TermMatcher,
+    /// Per term: the topics it adds to (topic index, weight).
+    term_topics: Vec<Vec<(usize, f64)>>,
 }
 
 /// The Media Topics vocabulary with its compiled terms.
@@ -81,9 +80,8 @@ pub struct MediaTopics {
     topics: Vec<MediaTopic>,
     by_code: HashMap<String, usize>,
     by_subject_code: HashMap<String, usize>,
-    matcher: TermMatcher,
-    /// Per term: the topics it adds to, with its weight and language.
-    term_topics: Vec<Vec<TermTopic>>,
+    /// Per [`LanguageIndex`]: that language's terms.
+    by_language: Vec<LanguageTerms>,
     /// The languages with terms of their own (primary subtags), sorted.
     languages: Vec<String>,
 }
@@ -153,8 +151,9 @@ impl MediaTopics {
                 message: format!("{} languages is too many", languages.len()),
             });
         }
-        let mut table = TermTable::default();
-        let mut term_topics: Vec<Vec<TermTopic>> = Vec::new();
+        let mut tables: Vec<(TermTable, Vec<Vec<(usize, f64)>>)> = (0..=languages.len())
+            .map(|_| (TermTable::default(), Vec::new()))
+            .collect();
         for (i, topic) in topics.iter().enumerate() {
             let english = std::iter::once((ENGLISH, "terms".to_owned(), &topic.terms));
             let others = topic.terms_by_language.iter().map(|(language, terms)| {
@@ -174,15 +173,12 @@ impl MediaTopics {
                             message: format!("weight {weight} is not a positive number"),
                         });
                     }
+                    let (table, term_topics) = &mut tables[usize::from(language)];
                     let index = table.add(term) as usize;
                     if term_topics.len() <= index {
                         term_topics.resize(index + 1, Vec::new());
                     }
-                    term_topics[index].push(TermTopic {
-                        topic: i,
-                        weight,
-                        language,
-                    });
+                    term_topics[index].push((i, weight));
                 }
             }
         }
@@ -190,8 +186,15 @@ impl MediaTopics {
             topics,
             by_code,
             by_subject_code,
-            matcher: table.compile()?,
-            term_topics,
+            by_language: tables
+                .into_iter()
+                .map(|(table, term_topics)| {
+                    Ok(LanguageTerms {
+                        matcher: table.compile()?,
+                        term_topics,
+                    })
+                })
+                .collect::<Result<_, TaggingError>>()?,
             languages,
         })
     }
@@ -242,17 +245,16 @@ impl MediaTopics {
     /// Tags the top two levels from the text, with the terms of the article's language (see the
     /// module doc). Subjects and evidence come in the same order.
     pub fn tag(&self, input: &TagInput<'_>) -> (Vec<Subject>, Vec<Evidence>) {
-        let language = self.terms_language(input.language);
-        let hits = self.matcher.find(input);
+        let terms = &self.by_language[usize::from(self.terms_language(input.language))];
+        let hits = terms.matcher.find(input);
         let mut per_topic: HashMap<usize, (f64, Vec<TermHit>)> = HashMap::new();
         let mut per_term_count: HashMap<(u32, usize), usize> = HashMap::new();
         for hit in &hits {
-            for &TermTopic { topic, weight, .. } in self
+            for &(topic, weight) in terms
                 .term_topics
                 .get(hit.term as usize)
                 .into_iter()
                 .flatten()
-                .filter(|entry| entry.language == language)
             {
                 let count = per_term_count.entry((hit.term, topic)).or_default();
                 *count += 1;

@@ -11,7 +11,8 @@
 //!
 //! Prefix patterns (a term that may go on into a longer word, [`WordAutomaton::with_prefixes`])
 //! whose first word is cut short have their own set, of their first [`PREFIX_FILTER_CHARS`]
-//! characters: a word whose first characters are in it is walked too.
+//! characters (all of them when shorter, `cao*`): a word whose first characters are in it is
+//! walked too.
 //!
 //! Why the set gives the same matches: a match that stands alone (no word character before or
 //! after it) and starts at a word start spells the pattern, so the text's word there is the
@@ -43,8 +44,9 @@ pub(crate) struct WordAutomaton {
     /// The bit of each cut-short prefix pattern's first [`PREFIX_FILTER_CHARS`] characters
     /// is set (empty when there are none).
     prefix_starts: Vec<u64>,
-    /// A prefix pattern is shorter than [`PREFIX_FILTER_CHARS`]: walk at every word.
-    walk_everywhere: bool,
+    /// The lengths in characters the prefix filter holds: [`PREFIX_FILTER_CHARS`], and that of
+    /// any shorter prefix pattern.
+    prefix_lengths: Vec<usize>,
     /// log2 of the filter's bits.
     bits_log2: u32,
 }
@@ -72,7 +74,7 @@ impl WordAutomaton {
         let bits_log2 = bits.trailing_zeros();
         let mut first_words = vec![0u64; bits / 64];
         let mut prefix_starts = Vec::new();
-        let mut walk_everywhere = false;
+        let mut prefix_lengths: Vec<usize> = Vec::new();
         for (index, pattern) in patterns.iter().enumerate() {
             let pattern = pattern.as_ref();
             let bit = first_word_bit(pattern, 0, bits_log2);
@@ -81,20 +83,21 @@ impl WordAutomaton {
             if !cut_short {
                 continue;
             }
-            if pattern.chars().count() < PREFIX_FILTER_CHARS {
-                walk_everywhere = true;
+            let length = pattern.chars().count().min(PREFIX_FILTER_CHARS);
+            if !prefix_lengths.contains(&length) {
+                prefix_lengths.push(length);
             }
             if prefix_starts.is_empty() {
                 prefix_starts = vec![0u64; bits / 64];
             }
-            let bit = leading_chars_bit(pattern, 0, bits_log2);
+            let bit = leading_chars_bit(pattern, 0, length, bits_log2);
             prefix_starts[bit / 64] |= 1 << (bit % 64);
         }
         Ok(Self {
             automaton,
             first_words,
             prefix_starts,
-            walk_everywhere,
+            prefix_lengths,
             bits_log2,
         })
     }
@@ -131,24 +134,23 @@ impl WordAutomaton {
     /// the word there may be some pattern's first word.
     pub(crate) fn may_start_at(&self, text: &str, position: usize) -> bool {
         let bit = first_word_bit(text, position, self.bits_log2);
-        if self.first_words[bit / 64] & (1 << (bit % 64)) != 0 || self.walk_everywhere {
+        if self.first_words[bit / 64] & (1 << (bit % 64)) != 0 {
             return true;
         }
-        if self.prefix_starts.is_empty() {
-            return false;
-        }
-        let bit = leading_chars_bit(text, position, self.bits_log2);
-        self.prefix_starts[bit / 64] & (1 << (bit % 64)) != 0
+        self.prefix_lengths.iter().any(|&length| {
+            let bit = leading_chars_bit(text, position, length, self.bits_log2);
+            self.prefix_starts[bit / 64] & (1 << (bit % 64)) != 0
+        })
     }
 }
 
-/// The filter bit of the first [`PREFIX_FILTER_CHARS`] characters of the word starting at byte
-/// `from` of `text` (fewer when the word is shorter), hashed as [`first_word_bit`] hashes.
-fn leading_chars_bit(text: &str, from: usize, bits_log2: u32) -> usize {
+/// The filter bit of the first `length` characters of the word starting at byte `from` of
+/// `text` (fewer when the word is shorter), hashed as [`first_word_bit`] hashes.
+fn leading_chars_bit(text: &str, from: usize, length: usize, bits_log2: u32) -> usize {
     let end = text[from..]
         .char_indices()
         .take_while(|&(_, c)| is_word_char(c))
-        .nth(PREFIX_FILTER_CHARS)
+        .nth(length)
         .map_or(text.len(), |(at, _)| from + at);
     first_word_bit(&text[..end], from, bits_log2)
 }
@@ -208,6 +210,28 @@ mod tests {
             ("Omani", false),
             ("'s-", true),
             ("s-H", false),
+        ] {
+            let at = text.find(word).expect("in the text");
+            assert_eq!(automaton.may_start_at(text, at), may_start, "{word}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::*;
+
+    #[test]
+    fn prefix_patterns_cut_short_are_walked_at_the_words_they_begin() {
+        let patterns = ["friedensgespräch", "cao", "peace talk"];
+        let automaton = WordAutomaton::with_prefixes(&patterns, |_| true).expect("automaton");
+        let text = "Friedensgespräche, caoakkoord, peace talks, Krieg, cab";
+        for (word, may_start) in [
+            ("Friedensgespräche", true),
+            ("caoakkoord", true),
+            ("peace", true),
+            ("Krieg", false),
+            ("cab", false),
         ] {
             let at = text.find(word).expect("in the text");
             assert_eq!(automaton.may_start_at(text, at), may_start, "{word}");
