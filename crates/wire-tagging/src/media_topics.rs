@@ -68,11 +68,13 @@ struct MediaTopicsFile {
 type LanguageIndex = u8;
 const ENGLISH: LanguageIndex = 0;
 
+/// Per term: the topics it adds to (topic index, weight).
+type TermTopics = Vec<Vec<(usize, f64)>>;
+
 /// One language's terms, compiled.
 struct LanguageTerms {
     matcher: TermMatcher,
-    /// Per term: the topics it adds to (topic index, weight).
-    term_topics: Vec<Vec<(usize, f64)>>,
+    term_topics: TermTopics,
 }
 
 /// The Media Topics vocabulary with its compiled terms.
@@ -151,7 +153,7 @@ impl MediaTopics {
                 message: format!("{} languages is too many", languages.len()),
             });
         }
-        let mut tables: Vec<(TermTable, Vec<Vec<(usize, f64)>>)> = (0..=languages.len())
+        let mut tables: Vec<(TermTable, TermTopics)> = (0..=languages.len())
             .map(|_| (TermTable::default(), Vec::new()))
             .collect();
         for (i, topic) in topics.iter().enumerate() {
