@@ -107,11 +107,7 @@ impl CompiledCatalog {
     }
 
     /// Every topic with any hit, whether it passed (score, groups, places) or not.
-    pub(crate) fn evaluate(
-        &self,
-        input: &TagInput<'_>,
-        places: &PlaceTags,
-    ) -> Vec<(TopicMatch, bool)> {
+    pub fn evaluate(&self, input: &TagInput<'_>, places: &PlaceTags) -> Vec<(TopicMatch, bool)> {
         #[derive(Default)]
         struct State {
             score: f64,

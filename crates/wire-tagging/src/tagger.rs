@@ -7,7 +7,7 @@ use wire_model::{Article, Evidence, Place, Region, Subject};
 use crate::catalog::TopicCatalog;
 use crate::media_topics::MediaTopics;
 use crate::places::{CountryTag, tag_places};
-use crate::story_topics::CompiledCatalog;
+use crate::story_topics::{CompiledCatalog, TopicMatch};
 use crate::{Gazetteer, TagInput, TaggingError};
 
 /// Everything tagged for one article. `evidence` holds one entry per place and subject uri.
@@ -104,6 +104,26 @@ impl Tagger {
             .filter(|code| code.contains("subjectcode/") || code.starts_with("subj:"))
             .collect();
         self.tag_input(&input, &provider_codes)
+    }
+
+    /// Why each story topic with any term in the article did or did not tag it: its score
+    /// against its threshold and the terms found, and whether it passed (score, required
+    /// groups, exclusions and places), by topic id. For an editor asking why a story was
+    /// (not) tagged, and for tuning a topic.
+    pub fn explain_story_topics(
+        &self,
+        article: &Article,
+        dateline: Option<&str>,
+    ) -> Vec<(TopicMatch, bool)> {
+        let input = TagInput {
+            headline: article.headline().unwrap_or_default(),
+            body: body_of(article),
+            dateline,
+            located: article.located.as_deref(),
+            language: article.language.as_deref(),
+        };
+        let places = tag_places(&self.gazetteer, &input);
+        self.catalog.evaluate(&input, &places)
     }
 
     /// Tags plain text; `provider_subject_codes` are mapped to Media Topics.

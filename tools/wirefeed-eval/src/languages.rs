@@ -391,10 +391,33 @@ fn score_item(
             .story_topics
             .add(&topics, &gold_topics, &BTreeSet::new());
     if !false_positives.is_empty() || !missed.is_empty() {
+        let scores: Vec<String> = pipeline
+            .tagger
+            .explain_story_topics(&envelope.article, envelope.wire.dateline.as_deref())
+            .into_iter()
+            .filter(|(found, _)| gold_topics.contains(&found.id) || topics.contains(&found.id))
+            .map(|(found, passed)| {
+                let terms: Vec<&str> = found
+                    .evidence
+                    .matches
+                    .iter()
+                    .map(|m| m.term.as_str())
+                    .collect();
+                format!(
+                    "{} {:.1}/{:.1}{} [{}]",
+                    found.id,
+                    found.score,
+                    found.threshold,
+                    if passed { "" } else { " not passed" },
+                    terms.join(", ")
+                )
+            })
+            .collect();
         problems.push(format!(
-            "story topics expected [{}] found [{}]",
+            "story topics expected [{}] found [{}] ({})",
             list(&gold_topics),
-            list(&topics)
+            list(&topics),
+            scores.join("; ")
         ));
     }
 
