@@ -116,9 +116,9 @@ def usable_arabic_city_name(name, country):
     return len(letters) > 3 or country in ARAB_LEAGUE
 
 
-def read_arabic_country_names(path):
-    """ISO code -> the Arabic-script names countrynames' data.yaml lists for it (a flat YAML
-    mapping of codes to lists of strings, read without a YAML library)."""
+def read_countrynames(path):
+    """ISO code -> every name countrynames' data.yaml lists for it (a flat YAML mapping of codes
+    to lists of strings, read without a YAML library), spaces made single."""
     names, code = {}, None
     with open(path, encoding="utf-8") as lines:
         for line in lines:
@@ -127,10 +127,14 @@ def read_arabic_country_names(path):
                 continue
             item = line.strip()
             if code and len(code) == 2 and item.startswith("- "):
-                name = item[2:].strip().strip('"').strip("'")
-                if per_language.is_arabic(name):
-                    names.setdefault(code, []).append(name)
+                names.setdefault(code, []).append(item[2:].strip().strip('"').strip("'"))
     return names
+
+
+def read_arabic_country_names(path):
+    """ISO code -> the Arabic-script names countrynames lists for it."""
+    return {code: [n for n in listed if per_language.is_arabic(n)]
+            for code, listed in read_countrynames(path).items()}
 
 
 LATIN_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")
@@ -153,17 +157,12 @@ def read_latin_country_names(path, common_words):
     """ISO code -> the Latin-script names countrynames' data.yaml lists for it that name no
     other country and are no common word in a language of languages/ (`Neuseeland`,
     `Nouvelle-Zélande`, `Nueva Zelanda`, ...)."""
-    names, code = {}, None
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            if line and not line[0].isspace() and line.rstrip().endswith(":"):
-                code = line.rstrip()[:-1].strip()
-                continue
-            item = line.strip()
-            if code and len(code) == 2 and item.startswith("- "):
-                name = " ".join(item[2:].strip().strip('"').strip("'").split()).replace(" -", "-")
-                if usable_latin_country_name(name) and name.lower() not in common_words:
-                    names.setdefault(code, []).append(name)
+    names = {}
+    for code, listed in read_countrynames(path).items():
+        for name in listed:
+            name = " ".join(name.split()).replace(" -", "-")
+            if usable_latin_country_name(name) and name.lower() not in common_words:
+                names.setdefault(code, []).append(name)
     owners = {}
     for code, listed in names.items():
         for name in listed:

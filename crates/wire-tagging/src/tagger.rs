@@ -89,13 +89,7 @@ impl Tagger {
     /// Subject Codes among its `subjects`. `dateline` is the printed dateline if the caller
     /// has one; without it a dateline at the head of the body is used.
     pub fn tag(&self, article: &Article, dateline: Option<&str>) -> Tags {
-        let input = TagInput {
-            headline: article.headline().unwrap_or_default(),
-            body: body_of(article),
-            dateline,
-            located: article.located.as_deref(),
-            language: article.language.as_deref(),
-        };
+        let input = input_of(article, dateline);
         let provider_codes: Vec<&str> = article
             .subjects
             .iter()
@@ -115,13 +109,7 @@ impl Tagger {
         article: &Article,
         dateline: Option<&str>,
     ) -> Vec<(TopicMatch, bool)> {
-        let input = TagInput {
-            headline: article.headline().unwrap_or_default(),
-            body: body_of(article),
-            dateline,
-            located: article.located.as_deref(),
-            language: article.language.as_deref(),
-        };
+        let input = input_of(article, dateline);
         let places = tag_places(&self.gazetteer, &input);
         self.catalog.evaluate(&input, &places)
     }
@@ -168,6 +156,17 @@ impl Tagger {
             add(&mut tags, subject, evidence);
         }
         tags
+    }
+}
+
+/// What the taggers read from `article`, with the printed `dateline` if the caller has one.
+fn input_of<'a>(article: &'a Article, dateline: Option<&'a str>) -> TagInput<'a> {
+    TagInput {
+        headline: article.headline().unwrap_or_default(),
+        body: body_of(article),
+        dateline,
+        located: article.located.as_deref(),
+        language: article.language.as_deref(),
     }
 }
 
