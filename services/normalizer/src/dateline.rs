@@ -140,11 +140,7 @@ fn split_place(paragraph: &str, leading_agency: Option<&str>) -> Option<Dateline
     if !is_place(place) || qualifier.is_some_and(|q| !is_place(q)) {
         return None;
     }
-    let all_caps = place.chars().any(char::is_alphabetic)
-        && place
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(char::is_uppercase);
+    let all_caps = in_capitals(place);
     let credit = credit.map(agency_name);
     // After a place in capitals any capitalised name is an agency (`TOKYO (Kyodo) -`); after
     // a place in normal case (`Berlin (dpa) -`) it must look like one.
@@ -158,11 +154,7 @@ fn split_place(paragraph: &str, leading_agency: Option<&str>) -> Option<Dateline
         return None;
     }
     let written = |name: &str| {
-        let caps = name
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(char::is_uppercase);
-        if caps && name.chars().any(char::is_alphabetic) {
+        if in_capitals(name) {
             title_case(name)
         } else {
             name.to_owned()
@@ -176,6 +168,15 @@ fn split_place(paragraph: &str, leading_agency: Option<&str>) -> Option<Dateline
         credit: credit.map(Cow::into_owned),
         rest: rest.to_owned(),
     })
+}
+
+/// Whether `name` has letters and all of them are capitals (`GENÈVE`, `ST. LOUIS`).
+fn in_capitals(name: &str) -> bool {
+    name.chars().any(char::is_alphabetic)
+        && name
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
 }
 
 /// `MÉRIDA (Venezuela)`: the place and the country or region in parentheses after it.
