@@ -95,13 +95,49 @@ def inflect(language, adjective):
     return [a]
 
 
+# German writes a part of a country as one word with a compass point (`Nordsyrien`,
+# `südsyrische`), and so does the adjective.
+GERMAN_COMPASS_POINTS = ["Nord", "Süd", "Ost", "West", "Nordost", "Nordwest", "Südost", "Südwest", "Zentral"]
+# Compounds that name somewhere else: Nordamerika and Südamerika are continents, Nordirland is
+# in the United Kingdom.
+GERMAN_NO_COMPASS = {"Amerika", "amerikanisch", "US-amerikanisch", "Irland", "irisch"}
+
+
+def german_compass_compounds(names, adjectives, taken):
+    """`Nordsyrien`, `Südsyrien`, ... and `nordsyrisch`, ...: one-word names and adjectives only,
+    none already a name or form of some country (`Südsudan`) in `taken`."""
+    out_names, out_adjectives = [], []
+    for name in names:
+        if " " in name or name.isupper() or name in GERMAN_NO_COMPASS:
+            continue
+        if any(name.startswith(point) for point in GERMAN_COMPASS_POINTS):
+            continue
+        out_names += [point + name.lower() for point in GERMAN_COMPASS_POINTS
+                      if point + name.lower() not in taken]
+    for adjective in adjectives:
+        if " " in adjective or adjective in GERMAN_NO_COMPASS:
+            continue
+        if any(adjective.startswith(point.lower()) for point in GERMAN_COMPASS_POINTS):
+            continue
+        out_adjectives += [point.lower() + adjective for point in GERMAN_COMPASS_POINTS
+                           if point.lower() + adjective not in taken]
+    return out_names, out_adjectives
+
+
 def load_all(directory):
     """Every language's sections, with each country's names and all adjective forms."""
     out = {}
     for language in LANGUAGES:
         data = read_language(os.path.join(directory, f"{language}.txt"))
         countries = {}
+        taken = {word for entry in data["countries"].values() for field in entry for word in field}
+        taken |= {inflected for _, adjectives, _ in data["countries"].values()
+                  for adjective in adjectives for inflected in inflect(language, adjective)}
         for code, (names, adjectives, forms) in data["countries"].items():
+            if language == "de":
+                compass_names, compass_adjectives = german_compass_compounds(names, adjectives, taken)
+                names = names + compass_names
+                adjectives = adjectives + compass_adjectives
             demonyms = []
             for adjective in adjectives:
                 demonyms += inflect(language, adjective)

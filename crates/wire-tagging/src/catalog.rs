@@ -18,7 +18,8 @@
 //! any = ["football"]
 //!
 //! [places]                              # country constraints, ISO 3166-1 alpha-2
-//! about = ["SY"]                        # one of them tagged about or dateline
+//! about = ["SY"]                        # one of them tagged about or dateline, or named
+//!                                       # more than once (once is in passing)
 //! any = []                              # one of them tagged in any role
 //! ```
 
@@ -58,7 +59,10 @@ pub struct TermGroup {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceConstraint {
-    /// One of these must be tagged `about` (or be the dateline's country).
+    /// One of these must be tagged `about`, be the dateline's country, or be named more than
+    /// once: a story filed in Amman on talks over southern Syria is about Syria even when
+    /// Jordan, named in the dateline and the headline, outscores it; a country named once is
+    /// in passing.
     #[serde(default)]
     pub about: Vec<String>,
     /// One of these must be tagged in any role.

@@ -163,10 +163,14 @@ impl CompiledCatalog {
     }
 }
 
+/// A country named this many times is more than a passing mention, whatever its role.
+const MENTIONS_BEYOND_PASSING: usize = 2;
+
 fn places_fit(topic: &StoryTopic, places: &PlaceTags) -> bool {
     let about_ok = topic.places.about.is_empty()
         || places.countries.iter().any(|c| {
-            (c.role == PlaceRole::About || c.dateline) && topic.places.about.contains(&c.code)
+            (c.role == PlaceRole::About || c.dateline || c.mentions >= MENTIONS_BEYOND_PASSING)
+                && topic.places.about.contains(&c.code)
         });
     let any_ok = topic.places.any.is_empty()
         || places

@@ -106,33 +106,104 @@ impl TermMatcher {
         for (field, text) in [(Field::Headline, input.headline), (Field::Body, input.body)] {
             let folded = Folded::new(text);
             let matched = folded.text();
+            let first_hit = hits.len();
             whole_word_matches(
                 &self.automaton,
                 matched,
                 |_, _| true,
-                |start, end, pattern| {
-                    let Some((end, pattern)) = self.standing_match(matched, start, end, pattern)
-                    else {
-                        return false;
-                    };
-                    let word_goes_on = matched[end..].chars().next().is_some_and(is_word_char);
-                    let word_end = word_end(matched, end);
-                    for &(term, prefix) in &self.pattern_terms[pattern as usize] {
-                        if word_goes_on && !prefix {
-                            continue;
-                        }
-                        hits.push(TermHit {
-                            term,
-                            field,
-                            start: folded.original(start),
-                            end: folded.original(if prefix { word_end } else { end }),
-                        });
-                    }
-                    true
-                },
+                |start, end, pattern| self.accept(&folded, field, start, end, pattern, &mut hits),
             );
+            if has_arabic_letters(matched) {
+                self.find_after_arabic_proclitics(&folded, field, first_hit, &mut hits);
+                hits.sort_by_key(|hit| (hit.field, hit.start));
+            }
         }
         hits
+    }
+
+    /// Records the terms of the match `start..end` (folded offsets) when it stands alone or a
+    /// prefix term takes the rest of the word.
+    fn accept(
+        &self,
+        folded: &Folded,
+        field: Field,
+        start: usize,
+        end: usize,
+        pattern: u32,
+        hits: &mut Vec<TermHit>,
+    ) -> bool {
+        let matched = folded.text();
+        let Some((end, pattern)) = self.standing_match(matched, start, end, pattern) else {
+            return false;
+        };
+        let word_goes_on = matched[end..].chars().next().is_some_and(is_word_char);
+        let word_end = word_end(matched, end);
+        for &(term, prefix) in &self.pattern_terms[pattern as usize] {
+            if word_goes_on && !prefix {
+                continue;
+            }
+            hits.push(TermHit {
+                term,
+                field,
+                start: folded.original(start),
+                end: folded.original(if prefix { word_end } else { end }),
+            });
+        }
+        true
+    }
+
+    /// Arabic writes the conjunctions و and ف, the prepositions ب, ل and ك and the article ال
+    /// as one word with what follows (`والمفاوضات`, `للحوار`). Where no term matched a word
+    /// as written, the word is tried again without such a prefix, so a term written once
+    /// (`حوار`, `المفاوضات`) covers its prefixed forms. No stemmer crate does Arabic clitics
+    /// on folded text with byte offsets kept; this is the light-stemming step of Larkey et al.
+    /// (2002), limited to a term's start.
+    fn find_after_arabic_proclitics(
+        &self,
+        folded: &Folded,
+        field: Field,
+        first_hit: usize,
+        hits: &mut Vec<TermHit>,
+    ) {
+        let text = folded.text();
+        let mut after_word_char = false;
+        for (position, c) in text.char_indices() {
+            let word_start = !after_word_char;
+            after_word_char = is_word_char(c);
+            if !word_start || !ARABIC_PROCLITIC_LETTERS.contains(&c) {
+                continue;
+            }
+            let original = folded.original(position);
+            if hits[first_hit..]
+                .iter()
+                .any(|hit| hit.start <= original && original < hit.end)
+            {
+                continue;
+            }
+            for proclitic in ARABIC_PROCLITICS {
+                let Some(rest) = text[position..].strip_prefix(proclitic) else {
+                    continue;
+                };
+                let stem_start = position + proclitic.len();
+                if rest.chars().take_while(|&c| is_word_char(c)).count() < MIN_ARABIC_STEM_CHARS
+                    || !self.automaton.may_start_at(text, stem_start)
+                {
+                    continue;
+                }
+                if let Some(found) = self.automaton.longest_at(text, stem_start)
+                    && self.accept(
+                        folded,
+                        field,
+                        found.start(),
+                        found.end(),
+                        found.pattern().as_u32(),
+                        hits,
+                    )
+                {
+                    break;
+                }
+            }
+        }
     }
 
     /// The longest match at `start` that stands alone, or that a prefix term may continue:
@@ -161,6 +232,20 @@ impl TermMatcher {
             pattern = found.pattern().as_u32();
         }
     }
+}
+
+/// The prefixes Arabic writes onto a word, longest first: conjunction, preposition and article
+/// (`لل` is ل before ال, whose alef is dropped).
+const ARABIC_PROCLITICS: [&str; 14] = [
+    "وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "وب", "ول", "و", "ف", "ب", "ل",
+];
+/// The first letters of [`ARABIC_PROCLITICS`], to skip other words at once.
+const ARABIC_PROCLITIC_LETTERS: [char; 6] = ['و', 'ف', 'ب', 'ك', 'ل', 'ا'];
+/// What must be left of a word once its prefix is taken off (Arabic roots have three letters).
+const MIN_ARABIC_STEM_CHARS: usize = 3;
+
+fn has_arabic_letters(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0620}'..='\u{064A}').contains(&c))
 }
 
 /// Where the word containing byte `at` (or ending there) ends.
@@ -291,6 +376,25 @@ mod tests {
         let hits = found(&["عملية السلام"], "", "استئناف عمليّة السـلام في جنيف");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].1, "عمليّة السـلام");
+    }
+
+    #[test]
+    fn arabic_prefixes_on_a_word_do_not_hide_the_term() {
+        let hits = found(
+            &["حوار", "المفاوضات", "انتقال سياسي"],
+            "",
+            "دعا إلى الحوار وللحوار، واستمرت والمفاوضات نحو انتقال سياسي. بحر وحوارات",
+        );
+        let texts: Vec<&str> = hits.iter().map(|(_, text)| text.as_str()).collect();
+        // The term starts after the prefix; a longer word (حوارات) is no match, and a word
+        // that only starts like a prefix (بحر) is left alone.
+        assert_eq!(texts, ["حوار", "حوار", "المفاوضات", "انتقال سياسي"]);
+    }
+
+    #[test]
+    fn an_arabic_prefix_must_leave_a_word_behind() {
+        // و + حر: two letters left, not a word of three.
+        assert!(found(&["حر"], "", "وحر").is_empty());
     }
 
     #[test]

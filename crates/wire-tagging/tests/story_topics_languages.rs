@@ -1079,3 +1079,52 @@ fn phrases_of_one_topic_do_not_hide_the_words_another_needs() {
     assert_topic("ecb-interest-rates", &ecb, &north_korea);
     assert_topic("north-korea-missiles", &north_korea, &ecb);
 }
+
+#[test]
+fn syria_named_twice_in_a_story_filed_elsewhere_is_more_than_in_passing() {
+    // Filed in Amman with Jordan in the headline, the dateline and the text: Jordan outscores
+    // Syria, yet Syria, named twice (`südsyrischen`, `Damaskus`), is what the talks are about.
+    let positives = [
+        item(
+            "de",
+            "Neue Verhandlungsrunde in Amman",
+            "AMMAN (dpa) - In Amman haben Vertreter der Regierung in Damaskus und drusischer \
+             Gemeinschaften der südsyrischen Provinz Suwaida am Mittwoch neue Gespräche über eine \
+             Waffenruhe begonnen. Jordanien vermittelt; die Verhandlungen sollen bis Freitag \
+             dauern, teilte das jordanische Außenministerium mit.",
+        ),
+        item(
+            "es",
+            "Lavrov y el canciller sirio abordan en Moscú el arreglo político",
+            "MOSCÚ, 14 abr (EFE).- El ministro de Exteriores ruso, Serguéi Lavrov, recibió en \
+             Moscú a su homólogo sirio, con quien trató el arreglo político sobre la base de la \
+             resolución 2254 del Consejo de Seguridad. Rusia reiteró en Moscú su apoyo a un \
+             diálogo nacional, y Damasco pidió respeto mutuo.",
+        ),
+    ];
+    // Syria named once, in passing, in a story on another peace process.
+    let negatives = [item(
+        "de",
+        "Jemen: Neue Friedensgespräche in Maskat",
+        "MASKAT (dpa) - Im Jemen-Konflikt haben die Huthi-Rebellen und die Regierung in Maskat \
+         neue Friedensgespräche unter Vermittlung Omans begonnen. Der UN-Sondergesandte sprach \
+         von einer Chance für eine Waffenruhe, wie es sie zuvor in Syrien gegeben habe.",
+    )];
+    assert_topic(SYRIA, &positives, &negatives);
+}
+
+#[test]
+fn german_compass_compounds_name_the_country() {
+    let tags = tag(&item(
+        "de",
+        "Kämpfe in Nordsyrien",
+        "BEIRUT (dpa) - Im Nordosten Syriens und in Nordsyrien gehen die Kämpfe weiter; die \
+         nordsyrische Stadt Manbidsch ist umkämpft.",
+    ));
+    let syria = tags.countries.iter().find(|c| c.code == "SY");
+    assert!(
+        syria.is_some_and(|c| c.mentions >= 3),
+        "{:?}",
+        tags.countries
+    );
+}
