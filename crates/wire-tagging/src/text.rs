@@ -241,7 +241,9 @@ mod tests {
 
     #[test]
     fn word_characters_are_the_standard_librarys_alphanumerics() {
-        let every_char = (0..0x3000u32).chain([0x1_F600, 0x2_0000]).filter_map(char::from_u32);
+        let every_char = (0..0x3000u32)
+            .chain([0x1_F600, 0x2_0000])
+            .filter_map(char::from_u32);
         for c in every_char {
             assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
         }
