@@ -69,6 +69,10 @@ pub struct WireMeta {
     /// outlets) share it; set when the enricher is confident, else the family's own id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story: Option<String>,
+    /// How similar the family's first copy was to the story it joined, 0.0 to 1.0 (set by the
+    /// enricher when a new family joined a story; none when it started one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story_confidence: Option<f32>,
     /// What changed since the previous version (set by the enricher on versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,

@@ -21,11 +21,17 @@ pub struct EnricherConfig {
     pub agency_sources: Vec<String>,
     /// Also publish originals and material new versions to `wire.stories.v1`.
     pub stories_route: bool,
-    /// A new story family joins an event cluster (`wire.story`) when the cluster holds at least
-    /// this share of its names and numbers (weighted by rarity)...
-    pub story_min_coverage: f64,
-    /// ...and was seen within this many hours.
+    /// A new story family joins the event cluster (`wire.story`) most similar to it when that
+    /// similarity (0 to 1: the cosines of names and numbers and of content words, weighted by
+    /// rarity) is at least this...
+    pub story_min_similarity: f64,
+    /// ...and the cluster was seen within this many hours.
     pub story_window_hours: u64,
+    /// The share of names and numbers in the similarity (content words weigh the rest).
+    pub story_names_weight: f64,
+    /// Taken off the similarity when a family and a cluster name years near their top and
+    /// share none (two like events years apart).
+    pub story_year_penalty: f64,
     /// A new version whose body changed by at least this share of its wording (4-word
     /// sequences) is material.
     pub material_body_change: f64,
@@ -134,6 +140,9 @@ impl Validate for EnricherConfig {
                 "enricher.min_key_token_containment",
                 self.min_key_token_containment,
             ),
+            ("enricher.story_min_similarity", self.story_min_similarity),
+            ("enricher.story_names_weight", self.story_names_weight),
+            ("enricher.story_year_penalty", self.story_year_penalty),
         ] {
             require_share(key, value)?;
         }

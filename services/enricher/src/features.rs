@@ -344,6 +344,13 @@ const OTHER_SENTENCE_STARTERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether a folded, lowercase word is a function word of `language` (an article, pronoun,
+/// preposition, conjunction, common adverb: the words [`key_tokens`] does not take for names
+/// at a sentence start), which says nothing of what a story is about.
+pub(crate) fn is_function_word(word: &str, language: Option<&str>) -> bool {
+    is_sentence_starter(word, language)
+}
+
 /// Whether a folded, lowercase word is capitalised at a sentence start only by its place there,
 /// in an article in `language` (a BCP 47 tag, or none).
 fn is_sentence_starter(word: &str, language: Option<&str>) -> bool {

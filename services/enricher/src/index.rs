@@ -50,6 +50,14 @@ pub struct Entry {
     pub key_tokens: Vec<u32>,
     pub headline_hash: u32,
     pub paragraphs: Vec<u32>,
+    /// The content words of a family's first copy, for its story
+    /// ([`crate::story_terms::story_words`]); empty for other copies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub story_words: Vec<u32>,
+    /// The years near the top of a family's first copy
+    /// ([`crate::story_terms::story_years`]); empty for other copies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub story_years: Vec<u16>,
     pub urgency: Option<u8>,
     pub canceled: bool,
     /// `firstCreated` in seconds since the epoch.
@@ -360,6 +368,8 @@ mod tests {
             key_tokens: Vec::new(),
             headline_hash: 0,
             paragraphs: Vec::new(),
+            story_words: Vec::new(),
+            story_years: Vec::new(),
             urgency: None,
             canceled: false,
             first_created: 0,
@@ -370,6 +380,24 @@ mod tests {
             embargoed_until: None,
             lede: Vec::new(),
         }
+    }
+
+    #[test]
+    fn an_entry_comes_back_as_it_went_in() {
+        let signature: Vec<Value> = (0..minhash::HASHES as u32).map(minhash::narrow).collect();
+        let mut original = entry("a", "h1", 10, signature);
+        original.key_tokens = vec![3, 7, 9];
+        original.paragraphs = vec![11, 12];
+        original.story_words = vec![(5 << 5) | 2, (8 << 5) | 1];
+        original.story_years = vec![2005, 2026];
+        original.story = Some("story:a".to_owned());
+        let mut index = Index::default();
+        index.upsert(original.clone());
+        let back = index.by_uri("a").map(|view| view.entry());
+        assert_eq!(
+            back.as_ref().map(serde_json::to_value).and_then(Result::ok),
+            serde_json::to_value(&original).ok()
+        );
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub mod minhash;
 mod newsroom;
 mod postings;
 mod story;
+mod story_terms;
 pub mod tagging;
 
 pub use config::EnricherConfig;

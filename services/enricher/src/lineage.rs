@@ -27,7 +27,8 @@ use crate::features::{self, UpdateMarker};
 use crate::index::{EARLIER_VERSIONS_KEPT, Entry, Index};
 use crate::minhash;
 use crate::newsroom;
-use crate::story::Stories;
+use crate::story::{Stories, StoryInput, StoryScoring};
+use crate::story_terms;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use wire_model::{ArticleId, Change, Envelope, FamilyId, PubStatus, content_hash, notice};
@@ -196,12 +197,20 @@ impl Lineage {
         if let Some(until) = entry.embargoed_until {
             self.note_embargo(&entry.family, until);
         }
-        self.stories.observe(&entry.key_tokens);
-        if entry.is_original
-            && let Some(story) = &entry.story
-        {
-            self.stories
-                .add(story, &entry.key_tokens, entry.first_created);
+        // A family's first copy and its versions hold its story terms (entries written before
+        // there were any have the names and numbers alone).
+        if !entry.story_words.is_empty() || entry.is_original {
+            let story_input = StoryInput {
+                names: &entry.key_tokens,
+                words: &entry.story_words,
+                years: &entry.story_years,
+            };
+            self.stories.observe(story_input);
+            if entry.is_original
+                && let Some(story) = &entry.story
+            {
+                self.stories.add(story, story_input, entry.first_created);
+            }
         }
         self.index.upsert(entry);
     }
@@ -273,9 +282,6 @@ impl Lineage {
             Relation::DuplicateOf(..) => Kinship::Pickup,
             Relation::New => Kinship::NewFamily,
         };
-        if !matches!(relation, Relation::VersionOfSameUri(_)) {
-            self.stories.observe(&features.key_tokens);
-        }
         match relation {
             Relation::VersionOfSameUri(previous) | Relation::VersionOfUpdatedItem(previous) => {
                 let change =
@@ -304,6 +310,8 @@ impl Lineage {
                     }
                 }
                 entry.story = previous.story.clone();
+                entry.story_words = previous.story_words.clone();
+                entry.story_years = previous.story_years.clone();
                 if canceled {
                     // A kill's text is an advisory: later copies still match the story's.
                     entry.keep_text_of(&previous);
@@ -339,23 +347,40 @@ impl Lineage {
                 }
             }
             Relation::New => {
-                let window = self.config.story_window_hours as i64 * 3600;
+                // Story terms are read for the first copy of a family only: copies and
+                // versions take the family's story, and the corpus statistics count each
+                // family once.
+                let article = &envelope.article;
+                let headline = article.headline().unwrap_or_default();
+                let headline = features::strip_update_marker(headline).0;
+                let body = article.body_text().unwrap_or_default();
+                let language = article.language.as_deref();
+                entry.story_words = story_terms::story_words(&headline, body, language);
+                entry.story_years = story_terms::story_years(&headline, body);
+                let story_input = StoryInput {
+                    names: &features.key_tokens,
+                    words: &entry.story_words,
+                    years: &entry.story_years,
+                };
+                self.stories.observe(story_input);
+                let scoring = StoryScoring {
+                    min_similarity: self.config.story_min_similarity,
+                    names_weight: self.config.story_names_weight,
+                    year_penalty: self.config.story_year_penalty,
+                    window: self.config.story_window_hours as i64 * 3600,
+                };
                 let joined = self
                     .stories
-                    .best_match(
-                        &features.key_tokens,
-                        entry.first_created,
-                        window,
-                        self.config.story_min_coverage,
-                    )
-                    .map(|(story, _)| story);
-                if joined.is_some() {
-                    kinship = Kinship::StoryJoined;
-                }
-                let story = joined
-                    .unwrap_or_else(|| entry.family.as_str().replacen("family:", "story:", 1));
-                self.stories
-                    .add(&story, &features.key_tokens, entry.first_created);
+                    .best_match(story_input, entry.first_created, &scoring);
+                let story = match joined {
+                    Some((story, similarity)) => {
+                        kinship = Kinship::StoryJoined;
+                        envelope.wire.story_confidence = Some(similarity.clamp(0.0, 1.0) as f32);
+                        story
+                    }
+                    None => entry.family.as_str().replacen("family:", "story:", 1),
+                };
+                self.stories.add(&story, story_input, entry.first_created);
                 entry.story = Some(story);
             }
         }
@@ -609,6 +634,8 @@ fn new_entry(
         key_tokens: features.key_tokens.clone(),
         headline_hash: features.headline_hash,
         paragraphs: features.paragraphs.clone(),
+        story_words: Vec::new(),
+        story_years: Vec::new(),
         urgency: envelope.article.urgency,
         canceled,
         first_created: times.first_created,

@@ -1,74 +1,105 @@
-//! Pure: event clusters ("stories"). Different write-ups of one event share few sentences but
-//! the same names and numbers: a new family joins the story whose names and numbers cover most
-//! of its own (weighted by rarity, idf), within a time window; else it starts a story.
+//! Pure: event clusters ("stories"), online. Different write-ups of one event share few
+//! sentences but the same names, numbers and subject words. Each story keeps a centroid: the
+//! sum of its members' unit vectors of names and numbers (weighted by rarity, idf) and of
+//! content words (`(1 + ln count) × idf`), each cut to its heaviest terms. A new family joins
+//! the live story whose centroid is most similar to it, when that similarity reaches the
+//! threshold, else it starts a story (Miranda et al., "Multilingual Clustering of Streaming
+//! News", EMNLP 2018, with their sub-vectors reduced to two and a year check in place of their
+//! time features: two like events years apart name different years near their top). The
+//! number of stories is never needed.
 //!
-//! Candidates come from an inverted index of the article's rarest key tokens, never a scan.
+//! Candidates come from an inverted index of every story's centroid terms, looked up with the
+//! article's heaviest terms: the cost per article stays flat as the window grows.
+//! Hand-written: the scoring is the product's own, and the index is [`Postings`].
 
 use crate::postings::{Postings, TokenCounts};
+use crate::story_terms::{word_count, word_term};
 use foldhash::HashMap;
 use std::collections::VecDeque;
 
-/// Tokens looked up in the inverted index per article (the rarest first).
-const LOOKUP_TOKENS: usize = 12;
+/// Terms of an article looked up in the inverted index (the heaviest first).
+const LOOKUP_TERMS: usize = 16;
+/// Stories scored per article: those sharing the most of its heaviest terms. A story of the
+/// same event shares most of them; the rest share a common word or two.
+const MAX_CANDIDATES: usize = 48;
+/// Names and numbers a centroid keeps (the heaviest).
+const CENTROID_NAMES: usize = 48;
+/// Content words a centroid keeps (the heaviest).
+const CENTROID_WORDS: usize = 64;
+/// Distinct years a story remembers.
+const STORY_YEARS: usize = 8;
+
+/// What a story compares of an article: its names and numbers (`features::key_tokens`), its
+/// content words with their counts (`story_terms::story_words`) and the years near its top.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StoryInput<'a> {
+    pub names: &'a [u32],
+    pub words: &'a [u32],
+    pub years: &'a [u16],
+}
+
+/// How similarity is scored (`[enricher]` `story_*` settings).
+#[derive(Debug, Clone, Copy)]
+pub struct StoryScoring {
+    /// A family joins a story at this similarity or more (0 to 1).
+    pub min_similarity: f64,
+    /// The names-and-numbers share of the similarity; content words weigh the rest.
+    pub names_weight: f64,
+    /// Taken off when both name years near their top and share none.
+    pub year_penalty: f64,
+    /// A story seen longer ago than this (seconds) is not joined.
+    pub window: i64,
+}
+
+/// A term of one of the two sub-vectors: names (and numbers) or content words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Term {
+    Name(u32),
+    Word(u32),
+}
+
+impl Term {
+    /// The key counted in the document-frequency sketch (word hashes are mixed so the two
+    /// kinds do not share cells systematically).
+    fn sketch_key(self) -> u32 {
+        match self {
+            Term::Name(name) => name,
+            Term::Word(word) => word.rotate_left(13) ^ 0x9E37_79B9,
+        }
+    }
+}
+
+/// A unit vector (or a centroid), sorted by term.
+type Vector = Vec<(Term, f32)>;
 
 #[derive(Debug)]
 struct Story {
     id: String,
-    /// (token, how many member articles carry it), sorted by token.
-    tokens: Vec<(u32, u32)>,
+    names: Vector,
+    words: Vector,
+    names_norm: f32,
+    words_norm: f32,
+    years: Vec<u16>,
+    /// The terms this story is filed under in the postings.
+    filed: Vec<Term>,
     last_seen: i64,
 }
 
-impl Story {
-    fn carries(&self, token: u32) -> bool {
-        self.tokens
-            .binary_search_by_key(&token, |(t, _)| *t)
-            .is_ok()
-    }
-
-    /// The idf mass of `tokens` (weighing `idfs`) this story carries, summed in token order.
-    fn covered(&self, tokens: &[u32], idfs: &[f64]) -> f64 {
-        tokens
-            .iter()
-            .zip(idfs)
-            .filter(|(t, _)| self.carries(**t))
-            .map(|(_, idf)| *idf)
-            .sum()
-    }
-
-    /// Whether the idf mass of `weighted` tokens (rarest first) this story lacks stays within
-    /// `limit`: a bound checked before the exact score, which is summed in token order as
-    /// always, so the scores and the match do not change.
-    fn misses_at_most(&self, weighted: &[(u32, f64)], limit: f64) -> bool {
-        let mut missed = 0.0;
-        for (token, idf) in weighted {
-            if !self.carries(*token) {
-                missed += idf;
-                if missed > limit {
-                    return false;
-                }
-            }
-        }
-        true
-    }
+/// An article's two unit vectors and its heaviest terms.
+struct ArticleVectors {
+    names: Vector,
+    words: Vector,
+    heaviest: Vec<Term>,
 }
 
-/// An article's token weights for a story lookup.
-struct Weights {
-    /// The idf of each token, in token order.
-    idfs: Vec<f64>,
-    total: f64,
-    /// (token, idf), the rarest first.
-    rarest: Vec<(u32, f64)>,
-}
-
-/// The story index. Memory per story: its id, 8 bytes per distinct token, and about 15 bytes
-/// per posting ([`Postings`]); document frequencies live in a fixed-size sketch.
+/// The story index. Memory per story: its id, 8 bytes per centroid term (at most
+/// [`CENTROID_NAMES`] + [`CENTROID_WORDS`]), about 15 bytes per posting ([`Postings`]);
+/// document frequencies live in a fixed-size sketch.
 #[derive(Debug, Default)]
 pub struct Stories {
     stories: HashMap<u32, Story>,
     slots: HashMap<String, u32>,
-    postings: Postings<u32>,
+    postings: Postings<Term>,
     document_frequency: TokenCounts,
     documents: u32,
     next_slot: u32,
@@ -78,85 +109,89 @@ pub struct Stories {
 }
 
 impl Stories {
-    /// Counts `tokens` of an article in the corpus statistics (for idf), once per article.
-    pub fn observe(&mut self, tokens: &[u32]) {
+    /// Counts the terms of an article in the corpus statistics (for idf), once per article.
+    pub fn observe(&mut self, article: StoryInput<'_>) {
         self.documents += 1;
-        for token in tokens {
-            self.document_frequency.add(*token);
+        for term in terms(article) {
+            self.document_frequency.add(term.sketch_key());
         }
     }
 
-    fn idf(&self, token: u32) -> f64 {
-        let df = f64::from(self.document_frequency.count(token));
+    fn idf(&self, term: Term) -> f32 {
+        let df = f64::from(self.document_frequency.count(term.sketch_key()));
         ((1.0 + f64::from(self.documents)) / (1.0 + df))
             .ln()
-            .max(0.0)
+            .max(0.0) as f32
     }
 
-    /// The story an article with `tokens` (sorted, distinct) at `time` (seconds) belongs to and
-    /// the confidence, if one covers at least `threshold` of its idf mass and was seen within
-    /// `window` seconds.
+    /// The story an article belongs to and the similarity, if a live story reaches
+    /// `scoring.min_similarity`.
     pub fn best_match(
         &self,
-        tokens: &[u32],
+        article: StoryInput<'_>,
         time: i64,
-        window: i64,
-        threshold: f64,
+        scoring: &StoryScoring,
     ) -> Option<(String, f64)> {
-        let Weights {
-            idfs,
-            total,
-            rarest,
-        } = self.weights(tokens)?;
-        // Most candidates share a rare token or two and nothing else. A story is in a token's
-        // postings exactly when it carries the token, so the looked-up tokens a candidate
-        // lacks are known from the postings alone, and those that lack too much idf mass are
-        // ruled out before any other lookup; the rest, by the rarest tokens first, before the
-        // full score. Both are bounds on the score, which is summed in token order as always.
-        let may_miss = total * (1.0 - threshold) + total * 1e-9;
-        let looked_up = &rarest[..rarest.len().min(LOOKUP_TOKENS)];
-        let looked_up_mass: f64 = looked_up.iter().map(|(_, idf)| idf).sum();
-        let mut carried: Vec<(u32, f64)> = looked_up
-            .iter()
-            .flat_map(|(token, idf)| self.postings.get(token).iter().map(|slot| (*slot, *idf)))
-            .collect();
-        carried.sort_unstable_by_key(|(slot, _)| *slot);
-        carried
-            .chunk_by(|a, b| a.0 == b.0)
-            .filter(|postings| {
-                let mass: f64 = postings.iter().map(|(_, idf)| idf).sum();
-                looked_up_mass - mass <= may_miss
-            })
-            .map(|postings| postings[0].0)
+        let vectors = self.vectors(article);
+        self.candidates(&vectors)
+            .into_iter()
             .filter_map(|slot| self.stories.get(&slot))
-            .filter(|story| (time - story.last_seen).abs() <= window)
-            .filter(|story| story.misses_at_most(&rarest, may_miss))
-            .map(|story| (story, story.covered(tokens, &idfs) / total))
-            .filter(|(_, score)| *score >= threshold)
-            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .filter(|story| (time - story.last_seen).abs() <= scoring.window)
+            .map(|story| (story, similarity(&vectors, article.years, story, scoring)))
+            .filter(|(_, score)| *score >= scoring.min_similarity)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.id.cmp(&a.0.id)))
             .map(|(story, score)| (story.id.clone(), score))
     }
 
-    /// Each token's idf once (four sketch lookups and a logarithm), not once per use; `None`
-    /// for an article too thin to match (fewer than three tokens, or none with weight).
-    fn weights(&self, tokens: &[u32]) -> Option<Weights> {
-        let idfs: Vec<f64> = tokens.iter().map(|t| self.idf(*t)).collect();
-        let total: f64 = idfs.iter().sum();
-        if total <= 0.0 || tokens.len() < 3 {
-            return None;
+    /// The stories sharing the most of the article's heaviest terms, at most
+    /// [`MAX_CANDIDATES`] (ties: the older story first).
+    fn candidates(&self, vectors: &ArticleVectors) -> Vec<u32> {
+        let mut slots: Vec<u32> = vectors
+            .heaviest
+            .iter()
+            .flat_map(|term| self.postings.get(term).iter().copied())
+            .collect();
+        slots.sort_unstable();
+        let mut shared: Vec<(u32, usize)> = slots
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len()))
+            .collect();
+        if shared.len() > MAX_CANDIDATES {
+            shared.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            shared.truncate(MAX_CANDIDATES);
         }
-        let mut rarest: Vec<(u32, f64)> =
-            tokens.iter().copied().zip(idfs.iter().copied()).collect();
-        rarest.sort_by(|a, b| b.1.total_cmp(&a.1));
-        Some(Weights {
-            idfs,
-            total,
-            rarest,
-        })
+        shared.into_iter().map(|(slot, _)| slot).collect()
     }
 
-    /// Adds an article with `tokens` at `time` to story `id`.
-    pub fn add(&mut self, id: &str, tokens: &[u32], time: i64) {
+    /// The article's unit vectors under the current idf.
+    fn vectors(&self, article: StoryInput<'_>) -> ArticleVectors {
+        let names: Vector = article
+            .names
+            .iter()
+            .map(|name| (Term::Name(*name), self.idf(Term::Name(*name))))
+            .collect();
+        let words: Vector = article
+            .words
+            .iter()
+            .map(|word| {
+                let term = Term::Word(word_term(*word));
+                let count = word_count(*word).max(1) as f32;
+                (term, (1.0 + count.ln()) * self.idf(term))
+            })
+            .collect();
+        let mut heaviest: Vec<(Term, f32)> = names.iter().chain(&words).copied().collect();
+        heaviest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        heaviest.truncate(LOOKUP_TERMS);
+        ArticleVectors {
+            names: unit(sorted(names)),
+            words: unit(sorted(words)),
+            heaviest: heaviest.into_iter().map(|(term, _)| term).collect(),
+        }
+    }
+
+    /// Adds an article at `time` to story `id` (a new story when `id` is unknown).
+    pub fn add(&mut self, id: &str, article: StoryInput<'_>, time: i64) {
+        let vectors = self.vectors(article);
         let slot = match self.slots.get(id) {
             Some(slot) => *slot,
             None => {
@@ -167,7 +202,12 @@ impl Stories {
                     slot,
                     Story {
                         id: id.to_owned(),
-                        tokens: Vec::new(),
+                        names: Vec::new(),
+                        words: Vec::new(),
+                        names_norm: 0.0,
+                        words_norm: 0.0,
+                        years: Vec::new(),
+                        filed: Vec::new(),
                         last_seen: time,
                     },
                 );
@@ -179,15 +219,28 @@ impl Stories {
         };
         story.last_seen = story.last_seen.max(time);
         self.added.push_back((time, slot));
-        for token in tokens {
-            match story.tokens.binary_search_by_key(token, |(t, _)| *t) {
-                Ok(at) => story.tokens[at].1 += 1,
-                Err(at) => {
-                    story.tokens.insert(at, (*token, 1));
-                    self.postings.insert(*token, slot);
-                }
-            }
+        story.names = add_cut(&story.names, &vectors.names, CENTROID_NAMES);
+        story.words = add_cut(&story.words, &vectors.words, CENTROID_WORDS);
+        story.names_norm = norm(&story.names);
+        story.words_norm = norm(&story.words);
+        story.years.extend_from_slice(article.years);
+        story.years.sort_unstable();
+        story.years.dedup();
+        story.years.truncate(STORY_YEARS);
+        let mut filed: Vec<Term> = story
+            .names
+            .iter()
+            .chain(&story.words)
+            .map(|(term, _)| *term)
+            .collect();
+        filed.sort_unstable();
+        for term in difference(&story.filed, &filed) {
+            self.postings.remove(term, slot);
         }
+        for term in difference(&filed, &story.filed) {
+            self.postings.insert(term, slot);
+        }
+        story.filed = filed;
     }
 
     /// Forgets stories not seen since `oldest` (seconds).
@@ -204,140 +257,138 @@ impl Stories {
                 .is_some_and(|story| story.last_seen < oldest);
             if stale && let Some(story) = self.stories.remove(&slot) {
                 self.slots.remove(&story.id);
-                for (token, _) in &story.tokens {
-                    self.postings.remove(*token, slot);
+                for term in &story.filed {
+                    self.postings.remove(*term, slot);
                 }
             }
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::features::key_tokens;
+/// Every term of an article, names then words.
+fn terms(article: StoryInput<'_>) -> impl Iterator<Item = Term> + '_ {
+    let names = article.names.iter().map(|name| Term::Name(*name));
+    let words = article
+        .words
+        .iter()
+        .map(|word| Term::Word(word_term(*word)));
+    names.chain(words)
+}
 
-    fn tokens(text: &str) -> Vec<u32> {
-        key_tokens(text, None)
+/// The similarity of an article to a story: the weighted cosines of the two sub-vectors (the
+/// one only when the article or the story has nothing of the other), less the year penalty.
+fn similarity(
+    article: &ArticleVectors,
+    years: &[u16],
+    story: &Story,
+    scoring: &StoryScoring,
+) -> f64 {
+    let names = cosine(&article.names, &story.names, story.names_norm);
+    let words = cosine(&article.words, &story.words, story.words_norm);
+    let has_names = !article.names.is_empty() && story.names_norm > 0.0;
+    let has_words = !article.words.is_empty() && story.words_norm > 0.0;
+    let mut score = match (has_names, has_words) {
+        (true, true) => scoring.names_weight * names + (1.0 - scoring.names_weight) * words,
+        (true, false) => names,
+        (false, true) => words,
+        (false, false) => 0.0,
+    };
+    let years_differ = !years.is_empty()
+        && !story.years.is_empty()
+        && !years
+            .iter()
+            .any(|year| story.years.binary_search(year).is_ok());
+    if years_differ {
+        score -= scoring.year_penalty;
     }
+    score
+}
 
-    /// [`Stories::best_match`] without its bounds: every live story that carries one of the
-    /// article's [`LOOKUP_TOKENS`] rarest tokens scored, in slot order.
-    fn best_match_by_scan(
-        stories: &Stories,
-        tokens: &[u32],
-        time: i64,
-        window: i64,
-        threshold: f64,
-    ) -> Option<(String, f64)> {
-        let Weights {
-            idfs,
-            total,
-            mut rarest,
-        } = stories.weights(tokens)?;
-        rarest.truncate(LOOKUP_TOKENS);
-        let mut slots: Vec<&u32> = stories.stories.keys().collect();
-        slots.sort_unstable();
-        slots
-            .into_iter()
-            .filter_map(|slot| stories.stories.get(slot))
-            .filter(|story| rarest.iter().any(|(token, _)| story.carries(*token)))
-            .filter(|story| (time - story.last_seen).abs() <= window)
-            .map(|story| (story, story.covered(tokens, &idfs) / total))
-            .filter(|(_, score)| *score >= threshold)
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(story, score)| (story.id.clone(), score))
+fn sorted(mut vector: Vector) -> Vector {
+    vector.sort_unstable_by_key(|(term, _)| *term);
+    vector.dedup_by_key(|(term, _)| *term);
+    vector
+}
+
+fn norm(vector: &[(Term, f32)]) -> f32 {
+    vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
+}
+
+/// `vector` scaled to length 1 (empty when it has no weight).
+fn unit(vector: Vector) -> Vector {
+    let length = norm(&vector);
+    if length <= 0.0 {
+        return Vec::new();
     }
+    vector
+        .into_iter()
+        .filter(|(_, w)| *w > 0.0)
+        .map(|(term, w)| (term, w / length))
+        .collect()
+}
 
-    #[test]
-    fn the_pruned_search_finds_what_scoring_every_story_finds() {
-        // Articles of 3 to 30 tokens from a vocabulary with a few very common tokens and a
-        // long tail, in 300 stories; then lookups of fresh articles drawn the same way.
-        let mut state = 0x5EED_u64;
-        let mut next = move |below: u64| {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut x = state;
-            x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            (x ^ (x >> 31)) % below
-        };
-        let article = |story: u64, next: &mut dyn FnMut(u64) -> u64| {
-            let mut tokens: Vec<u32> = (0..3 + next(28))
-                .map(|_| match next(4) {
-                    0 => next(20) as u32,                          // common
-                    1 => 1_000 + next(5_000) as u32,               // anywhere
-                    _ => 100_000 + (story * 50 + next(50)) as u32, // the story's own
-                })
-                .collect();
-            tokens.sort_unstable();
-            tokens.dedup();
-            tokens
-        };
-        let mut stories = Stories::default();
-        for n in 0..3_000u64 {
-            let story = next(300);
-            let tokens = article(story, &mut next);
-            stories.observe(&tokens);
-            stories.add(&format!("s{story}"), &tokens, n as i64);
-        }
-        let mut matched = 0;
-        for n in 0..2_000u64 {
-            let tokens = article(next(330), &mut next);
-            for threshold in [0.2, 0.4, 0.7] {
-                let time = 3_000 + n as i64;
-                let found = stories.best_match(&tokens, time, 2_500, threshold);
-                assert_eq!(
-                    found,
-                    best_match_by_scan(&stories, &tokens, time, 2_500, threshold),
-                    "{tokens:?} at {threshold}"
-                );
-                matched += usize::from(found.is_some());
+/// The cosine of a unit vector and a centroid of norm `centroid_norm`, both sorted by term.
+fn cosine(unit_vector: &[(Term, f32)], centroid: &[(Term, f32)], centroid_norm: f32) -> f64 {
+    if centroid_norm <= 0.0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
+    while i < unit_vector.len() && j < centroid.len() {
+        match unit_vector[i].0.cmp(&centroid[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += unit_vector[i].1 * centroid[j].1;
+                i += 1;
+                j += 1;
             }
         }
-        // Both outcomes are exercised.
-        assert!(matched > 500 && matched < 5_500, "{matched} matched");
     }
-
-    #[test]
-    fn write_ups_of_one_event_share_a_story_and_a_similar_event_does_not() {
-        let mut stories = Stories::default();
-        let background = [
-            "Shares in Tokyo rose on Monday as exporters gained.",
-            "The Bank of England kept rates on hold in London.",
-            "Floods hit Jakarta after heavy rain on Sunday.",
-        ];
-        for text in background {
-            stories.observe(&tokens(text));
-        }
-        let first = "Actress Tara Reid checked into Promises Treatment Center in Malibu, her rep Jack Ketsoyan told People.";
-        let second =
-            "Tara Reid has entered Promises in Malibu for treatment, spokesman Jack Ketsoyan said.";
-        let other = "Lindsay Lohan checked into the Betty Ford Center in Rancho Mirage, her lawyer Mark Heller said.";
-        for text in [first, second, other] {
-            stories.observe(&tokens(text));
-        }
-        stories.add("s1", &tokens(first), 100);
-        let (id, confidence) = stories
-            .best_match(&tokens(second), 200, 86_400, 0.4)
-            .unwrap();
-        assert_eq!(id, "s1");
-        assert!(confidence >= 0.4);
-        assert!(
-            stories
-                .best_match(&tokens(other), 200, 86_400, 0.4)
-                .is_none()
-        );
-        // Outside the window nothing matches.
-        assert!(
-            stories
-                .best_match(&tokens(second), 100 + 90_000, 86_400, 0.4)
-                .is_none()
-        );
-        stories.evict(150);
-        assert!(
-            stories
-                .best_match(&tokens(second), 200, 86_400, 0.4)
-                .is_none()
-        );
-    }
+    f64::from(dot / centroid_norm)
 }
+
+/// The sum of two vectors sorted by term, cut to its `keep` heaviest terms, sorted by term.
+fn add_cut(a: &[(Term, f32)], b: &[(Term, f32)], keep: usize) -> Vector {
+    let mut sum: Vector = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                sum.push((x.0, x.1 + y.1));
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                sum.push(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                sum.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                sum.push(*y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    if sum.len() > keep {
+        sum.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        sum.truncate(keep);
+        sum.sort_unstable_by_key(|(term, _)| *term);
+    }
+    sum
+}
+
+/// The terms of sorted `a` not in sorted `b`.
+fn difference(a: &[Term], b: &[Term]) -> Vec<Term> {
+    a.iter()
+        .filter(|term| b.binary_search(term).is_err())
+        .copied()
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "story_tests.rs"]
+mod tests;

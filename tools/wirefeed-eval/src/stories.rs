@@ -67,6 +67,9 @@ pub struct StoriesReport {
     pub predicted_clusters: usize,
     pub scores: Scores,
     pub singletons: Scores,
+    /// The predicted stories holding write-ups of more than one event: each event's articles
+    /// in it (`13ecb×22 + 13ecbplus×1`), the largest first.
+    pub mixed: Vec<String>,
 }
 
 /// Runs the evaluation on `half` of `documents`.
@@ -135,7 +138,34 @@ pub fn evaluate(
             .len(),
         scores: b_cubed(&labelled),
         singletons: b_cubed(&singletons),
+        mixed: mixed_stories(&labelled),
     }
+}
+
+/// [`StoriesReport::mixed`] of (predicted, gold) labels.
+fn mixed_stories(labelled: &[(String, &str)]) -> Vec<String> {
+    let mut by_story: std::collections::BTreeMap<&str, std::collections::BTreeMap<&str, usize>> =
+        std::collections::BTreeMap::new();
+    for (predicted, gold) in labelled {
+        *by_story
+            .entry(predicted.as_str())
+            .or_default()
+            .entry(gold)
+            .or_default() += 1;
+    }
+    let mut mixed: Vec<(usize, String)> = by_story
+        .values()
+        .filter(|events| events.len() > 1)
+        .map(|events| {
+            let mut counts: Vec<(&str, usize)> = events.iter().map(|(e, n)| (*e, *n)).collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let total = counts.iter().map(|(_, n)| n).sum();
+            let text: Vec<String> = counts.iter().map(|(e, n)| format!("{e}×{n}")).collect();
+            (total, text.join(" + "))
+        })
+        .collect();
+    mixed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    mixed.into_iter().map(|(_, text)| text).collect()
 }
 
 impl std::fmt::Display for StoriesReport {
@@ -150,6 +180,10 @@ impl std::fmt::Display for StoriesReport {
             f,
             "  B-cubed baseline      {}  (one story per article)",
             self.singletons
-        )
+        )?;
+        for mixed in &self.mixed {
+            writeln!(f, "  one story, several events: {mixed}")?;
+        }
+        Ok(())
     }
 }

@@ -1,0 +1,198 @@
+//! Pure: what event clusters ("stories") compare besides names and numbers: an article's
+//! content words, stemmed in its language (Snowball stemmers, `rust-stemmers`) so that
+//! `arrested` and `arrest`, `Verhandlungen` and `Verhandlung` weigh as one, with how often
+//! each occurs (the headline counts twice), and the years it names near its top, which tell
+//! two like events years apart from each other (`May 24, 2005` against `2008`).
+//!
+//! A word is kept as one `u32`: the hash of its folded stem in the high bits, its count (at
+//! most [`MAX_COUNT`]) in the low [`COUNT_BITS`].
+
+use foldhash::HashMap;
+use rust_stemmers::{Algorithm, Stemmer};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::features::is_function_word;
+
+/// Content words kept per article: the most frequent (then the first seen).
+pub const MAX_STORY_WORDS: usize = 96;
+/// Low bits of a kept word holding its count.
+pub const COUNT_BITS: u32 = 5;
+/// The largest count a kept word holds.
+pub const MAX_COUNT: u32 = (1 << COUNT_BITS) - 1;
+/// How much more a word of the headline or the first paragraph counts (the event is told
+/// there; the rest is detail and background).
+const LEAD_WEIGHT: u32 = 2;
+/// Words shorter than this carry no event (`de`, `of`, `al`).
+const MIN_WORD_CHARS: usize = 3;
+/// Years are read from the headline and the body's first bytes: an article's own date line
+/// and the event's date stand there, older years further down are background.
+const YEAR_BYTES: usize = 400;
+/// Years an article may name as its event's (wire copy archives go back decades).
+const YEARS: std::ops::RangeInclusive<u16> = 1950..=2099;
+/// Seed of the word hashes (names and numbers use unseeded hashes: the two never compare).
+const WORD_SEED: u64 = 0x5707_7e12;
+
+/// The hash part of a kept word.
+pub fn word_term(word: u32) -> u32 {
+    word >> COUNT_BITS
+}
+
+/// The count part of a kept word.
+pub fn word_count(word: u32) -> u32 {
+    word & MAX_COUNT
+}
+
+/// The content words of an article, kept as described in the module doc, sorted.
+pub fn story_words(headline: &str, body: &str, language: Option<&str>) -> Vec<u32> {
+    let stemmer = Stemmer::create(algorithm(language));
+    let mut counts = Counts::default();
+    let lead_end = body.find("\n\n").unwrap_or(body.len());
+    let (lead, rest) = body.split_at(lead_end);
+    for (text, weight) in [(headline, LEAD_WEIGHT), (lead, LEAD_WEIGHT), (rest, 1)] {
+        for part in text.split(|c: char| !c.is_alphanumeric()) {
+            if part.chars().count() < MIN_WORD_CHARS || part.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let lowercase = part.to_lowercase();
+            if is_function_word(&wire_model::fold::fold_lowercase(&lowercase), language) {
+                continue;
+            }
+            let stem = wire_model::fold::fold_lowercase(&stemmer.stem(&lowercase));
+            counts.add(hash(&stem), weight);
+        }
+    }
+    counts.kept()
+}
+
+/// The term of a content word (its stem): the hash's high bits.
+fn hash(stem: &str) -> u32 {
+    (xxh3_64_with_seed(stem.as_bytes(), WORD_SEED) as u32) >> COUNT_BITS
+}
+
+/// Counts of terms with where each was first seen.
+#[derive(Default)]
+struct Counts {
+    counts: HashMap<u32, (u32, usize)>,
+}
+
+impl Counts {
+    fn add(&mut self, term: u32, weight: u32) {
+        let order = self.counts.len();
+        self.counts.entry(term).or_insert((0, order)).0 += weight;
+    }
+
+    /// The [`MAX_STORY_WORDS`] most frequent (then the first seen), encoded and sorted.
+    fn kept(self) -> Vec<u32> {
+        let mut kept: Vec<(u32, u32, usize)> = self
+            .counts
+            .into_iter()
+            .map(|(term, (count, first))| (term, count, first))
+            .collect();
+        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+        kept.truncate(MAX_STORY_WORDS);
+        let mut words: Vec<u32> = kept
+            .into_iter()
+            .map(|(term, count, _)| (term << COUNT_BITS) | count.min(MAX_COUNT))
+            .collect();
+        words.sort_unstable();
+        words
+    }
+}
+
+/// The distinct years named in the headline and the body's first [`YEAR_BYTES`], ascending.
+pub fn story_years(headline: &str, body: &str) -> Vec<u16> {
+    let mut cut = YEAR_BYTES.min(body.len());
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut years: Vec<u16> = [headline, &body[..cut]]
+        .into_iter()
+        .flat_map(|text| text.split(|c: char| !c.is_ascii_digit()))
+        .filter(|digits| digits.len() == 4)
+        .filter_map(|digits| digits.parse::<u16>().ok())
+        .filter(|year| YEARS.contains(year))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The Snowball stemmer of an article's language (a BCP 47 tag); English when none is known.
+fn algorithm(language: Option<&str>) -> Algorithm {
+    let primary = language
+        .and_then(|tag| tag.split(['-', '_']).next())
+        .map(str::to_ascii_lowercase);
+    match primary.as_deref() {
+        Some("de") => Algorithm::German,
+        Some("fr") => Algorithm::French,
+        Some("es") => Algorithm::Spanish,
+        Some("it") => Algorithm::Italian,
+        Some("pt") => Algorithm::Portuguese,
+        Some("nl") => Algorithm::Dutch,
+        Some("ar") => Algorithm::Arabic,
+        Some("sv") => Algorithm::Swedish,
+        Some("da") => Algorithm::Danish,
+        Some("no" | "nb" | "nn") => Algorithm::Norwegian,
+        Some("fi") => Algorithm::Finnish,
+        Some("ru") => Algorithm::Russian,
+        Some("tr") => Algorithm::Turkish,
+        Some("ro") => Algorithm::Romanian,
+        Some("hu") => Algorithm::Hungarian,
+        Some("el") => Algorithm::Greek,
+        _ => Algorithm::English,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(headline: &str, body: &str, language: Option<&str>) -> Vec<(u32, u32)> {
+        story_words(headline, body, language)
+            .into_iter()
+            .map(|w| (word_term(w), word_count(w)))
+            .collect()
+    }
+
+    #[test]
+    fn inflections_weigh_as_one_word_and_the_headline_and_lead_count_twice() {
+        let words = terms(
+            "Police arrest driver",
+            "The driver was arrested; arrests follow.\n\nThe driver is named.",
+            None,
+        );
+        let count_of = |word: &str| {
+            let term = terms("", word, None)[0].0;
+            words
+                .iter()
+                .find(|(t, _)| *t == term)
+                .map(|(_, count)| *count)
+        };
+        // arrest: 2 in the headline, 2 × 2 in the lead; driver: 2 + 2 + 1 in the rest.
+        assert_eq!(count_of("arrest"), Some(6));
+        assert_eq!(count_of("driver"), Some(5));
+        assert_eq!(count_of("named"), Some(1));
+        // Function words are not kept.
+        assert!(terms("", "The and of", None).is_empty());
+    }
+
+    #[test]
+    fn german_words_are_stemmed_in_german() {
+        let a = terms("", "Die Verhandlungen gehen weiter.", Some("de"));
+        let b = terms("", "Die Verhandlung geht weiter.", Some("de-DE"));
+        assert!(
+            a.iter()
+                .any(|(term, _)| b.iter().any(|(other, _)| other == term))
+        );
+    }
+
+    #[test]
+    fn years_come_from_the_top_of_the_story() {
+        let body = format!(
+            "Posted May 24, 2005. Cheeks was named coach on 12 pages. {} Back in 1987 he played.",
+            "x ".repeat(300)
+        );
+        assert_eq!(story_years("Sixers hire Cheeks", &body), [2005]);
+        assert!(story_years("", "Shares rose 1200 points").is_empty());
+    }
+}

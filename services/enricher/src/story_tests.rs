@@ -1,0 +1,230 @@
+use super::*;
+use crate::features::key_tokens;
+use crate::story_terms::{story_words, story_years};
+
+/// An article's story terms, owned.
+struct Terms {
+    names: Vec<u32>,
+    words: Vec<u32>,
+    years: Vec<u16>,
+}
+
+impl Terms {
+    fn of(headline: &str, body: &str) -> Self {
+        Self {
+            names: key_tokens(body, None),
+            words: story_words(headline, body, None),
+            years: story_years(headline, body),
+        }
+    }
+
+    fn input(&self) -> StoryInput<'_> {
+        StoryInput {
+            names: &self.names,
+            words: &self.words,
+            years: &self.years,
+        }
+    }
+}
+
+const DAY: i64 = 86_400;
+
+fn scoring(min_similarity: f64) -> StoryScoring {
+    StoryScoring {
+        min_similarity,
+        names_weight: 0.5,
+        year_penalty: 0.2,
+        window: DAY,
+    }
+}
+
+fn stories_with_background() -> Stories {
+    let mut stories = Stories::default();
+    let background = [
+        (
+            "Tokyo shares rise",
+            "Shares in Tokyo rose on Monday as exporters gained ground.",
+        ),
+        (
+            "BoE holds",
+            "The Bank of England kept rates on hold in London on Thursday.",
+        ),
+        (
+            "Jakarta floods",
+            "Floods hit Jakarta after heavy rain on Sunday, officials said.",
+        ),
+        (
+            "Oil falls",
+            "Oil prices fell in Asian trade as OPEC weighed output cuts.",
+        ),
+    ];
+    for (headline, body) in background {
+        stories.observe(Terms::of(headline, body).input());
+    }
+    stories
+}
+
+#[test]
+fn write_ups_of_one_event_share_a_story_and_a_similar_event_does_not() {
+    let mut stories = stories_with_background();
+    let first = Terms::of(
+        "Tara Reid checks into rehab",
+        "Actress Tara Reid checked into Promises Treatment Center in Malibu, her rep Jack \
+         Ketsoyan told People magazine.",
+    );
+    let second = Terms::of(
+        "Tara Reid enters Promises rehab",
+        "Tara Reid has entered Promises in Malibu for treatment, her spokesman Jack Ketsoyan \
+         said on Friday.",
+    );
+    let other = Terms::of(
+        "Lindsay Lohan checks into rehab",
+        "Actress Lindsay Lohan checked into the Betty Ford Center in Rancho Mirage, her lawyer \
+         Mark Heller said.",
+    );
+    for terms in [&first, &second, &other] {
+        stories.observe(terms.input());
+    }
+    stories.add("s1", first.input(), 100);
+    let (id, similarity) = stories
+        .best_match(second.input(), 200, &scoring(0.25))
+        .expect("the second write-up joins");
+    assert_eq!(id, "s1");
+    assert!(similarity >= 0.25);
+    let other_similarity = stories
+        .best_match(other.input(), 200, &scoring(0.0))
+        .map_or(0.0, |(_, s)| s);
+    assert!(
+        other_similarity < similarity,
+        "{other_similarity} against {similarity}"
+    );
+    assert!(
+        stories
+            .best_match(other.input(), 200, &scoring(0.25))
+            .is_none()
+    );
+    // Outside the window nothing matches; evicted stories are gone.
+    assert!(
+        stories
+            .best_match(second.input(), 100 + 2 * DAY, &scoring(0.25))
+            .is_none()
+    );
+    stories.evict(150);
+    assert!(
+        stories
+            .best_match(second.input(), 200, &scoring(0.25))
+            .is_none()
+    );
+}
+
+#[test]
+fn the_same_kind_of_event_years_apart_stays_apart() {
+    let mut stories = stories_with_background();
+    let earlier = Terms::of(
+        "Microsoft releases emergency patch for Internet Explorer",
+        "Dec 17, 2008 - Microsoft released an emergency patch for a flaw in Internet Explorer \
+         that hackers exploited to take over computers.",
+    );
+    let later = Terms::of(
+        "Microsoft releases emergency patch for Internet Explorer",
+        "September 18, 2013 - Microsoft released an emergency patch for a flaw in Internet \
+         Explorer that hackers exploited to take over computers.",
+    );
+    stories.observe(earlier.input());
+    stories.observe(later.input());
+    stories.add("s2008", earlier.input(), 100);
+    let lenient = StoryScoring {
+        year_penalty: 0.0,
+        ..scoring(0.5)
+    };
+    assert!(stories.best_match(later.input(), 200, &lenient).is_some());
+    let with_years = StoryScoring {
+        year_penalty: 1.0,
+        ..scoring(0.5)
+    };
+    assert!(
+        stories
+            .best_match(later.input(), 200, &with_years)
+            .is_none()
+    );
+}
+
+#[test]
+fn the_index_finds_the_story_that_scoring_every_story_finds() {
+    // 300 stories of synthetic articles; a fresh article's best match through the postings
+    // is the best of all live stories scored one by one, whenever that best shares one of the
+    // article's heaviest terms (the only stories the index can return).
+    let mut state = 0x5EED_u64;
+    let mut next = move |below: u64| {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut x = state;
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (x ^ (x >> 31)) % below
+    };
+    let article = |story: u64, next: &mut dyn FnMut(u64) -> u64| {
+        let mut names: Vec<u32> = (0..2 + next(8))
+            .map(|_| match next(3) {
+                0 => next(30) as u32,
+                _ => 100_000 + (story * 20 + next(20)) as u32,
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut words: Vec<u32> = (0..5 + next(30))
+            .map(|_| {
+                let term = match next(3) {
+                    0 => next(200) as u32,
+                    _ => 10_000 + (story * 40 + next(40)) as u32,
+                };
+                (term << 5) | (1 + next(3) as u32)
+            })
+            .collect();
+        words.sort_unstable();
+        words.dedup_by_key(|w| *w >> 5);
+        Terms {
+            names,
+            words,
+            years: Vec::new(),
+        }
+    };
+    let mut stories = Stories::default();
+    for n in 0..2_000u64 {
+        let story = next(300);
+        let terms = article(story, &mut next);
+        stories.observe(terms.input());
+        stories.add(&format!("s{story}"), terms.input(), n as i64);
+    }
+    let scoring = StoryScoring {
+        window: 10_000,
+        ..scoring(0.2)
+    };
+    let mut matched = 0;
+    for _ in 0..500 {
+        let terms = article(next(330), &mut next);
+        let found = stories.best_match(terms.input(), 2_000, &scoring);
+        let vectors = stories.vectors(terms.input());
+        let by_scan = stories
+            .stories
+            .values()
+            .map(|story| (story, similarity(&vectors, &terms.years, story, &scoring)))
+            .filter(|(_, score)| *score >= scoring.min_similarity)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.id.cmp(&a.0.id)));
+        // The index scores the stories sharing the most heaviest terms: a best story that
+        // shares half of them is among those.
+        let shared = |story: &Story| {
+            vectors
+                .heaviest
+                .iter()
+                .filter(|t| story.filed.contains(t))
+                .count()
+        };
+        if let Some((story, _)) = by_scan
+            && 2 * shared(story) >= vectors.heaviest.len()
+        {
+            assert_eq!(found.as_ref().map(|(id, _)| id), Some(&story.id));
+        }
+        matched += usize::from(found.is_some());
+    }
+    assert!(matched > 50 && matched < 500, "{matched} matched");
+}
