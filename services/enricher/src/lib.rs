@@ -165,20 +165,17 @@ impl EnricherStage {
     /// The pure core on a decoded envelope: the enriched article first, then the records it
     /// causes for other copies of its family (kill notices, an original's handover); empty
     /// for a re-send.
-    pub fn enrich_all(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Vec<Envelope> {
+    pub fn enrich_all(&mut self, mut envelope: Envelope, now: DateTime<Utc>) -> Vec<Envelope> {
+        // Tagged first: a new family's places are anchors of its story in every language.
+        if let Some(tagging) = &mut self.tagging {
+            tagging.reload_if_changed();
+            tagging.apply(&mut envelope);
+        }
         match self.lineage.process(envelope, now) {
             Verdict::Resend => Vec::new(),
             Verdict::Enriched {
-                mut envelope,
-                notices,
-                ..
-            } => {
-                if let Some(tagging) = &mut self.tagging {
-                    tagging.reload_if_changed();
-                    tagging.apply(&mut envelope);
-                }
-                std::iter::once(*envelope).chain(notices).collect()
-            }
+                envelope, notices, ..
+            } => std::iter::once(*envelope).chain(notices).collect(),
         }
     }
 }
@@ -237,12 +234,22 @@ impl Stage for EnricherStage {
             source: envelope.wire.source.as_str(),
         }
         .emit();
+        // Tagged first: a new family's places are anchors of its story in every language.
+        let mut envelope = envelope;
+        let routes = self
+            .tagging
+            .as_mut()
+            .map(|tagging| {
+                tagging.reload_if_changed();
+                tagging.apply(&mut envelope)
+            })
+            .unwrap_or_default();
         let verdict = self.lineage.process(envelope, now);
         events::ArticleClassified {
             verdict: verdict.label(),
         }
         .emit();
-        let (mut enriched, changed, evicted, notices) = match verdict {
+        let (enriched, changed, evicted, notices) = match verdict {
             Verdict::Resend => return Outcome::drop("resend"),
             Verdict::Enriched {
                 envelope,
@@ -257,14 +264,6 @@ impl Stage for EnricherStage {
         } else {
             Vec::new()
         };
-        let routes = self
-            .tagging
-            .as_mut()
-            .map(|tagging| {
-                tagging.reload_if_changed();
-                tagging.apply(&mut enriched)
-            })
-            .unwrap_or_default();
         let key = record_key(&enriched);
         let payload = enriched.encode();
         let mut records = vec![Record::new(topics::ENRICHED, key.clone(), payload.clone())];

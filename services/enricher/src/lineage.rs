@@ -355,7 +355,11 @@ impl Lineage {
                 let headline = features::strip_update_marker(headline).0;
                 let body = article.body_text().unwrap_or_default();
                 let language = article.language.as_deref();
-                entry.story_words = story_terms::story_words(&headline, body, language);
+                let mut terms = story_terms::story_words(&headline, body, language);
+                terms.extend(story_terms::story_anchors(&article.places, body, language));
+                terms.extend(story_terms::language_term(language));
+                terms.sort_unstable();
+                entry.story_words = terms;
                 entry.story_years = story_terms::story_years(&headline, body);
                 let story_input = StoryInput {
                     names: &features.key_tokens,
@@ -367,6 +371,8 @@ impl Lineage {
                     min_similarity: self.config.story_min_similarity,
                     names_weight: self.config.story_names_weight,
                     year_penalty: self.config.story_year_penalty,
+                    place_penalty: self.config.story_place_penalty,
+                    min_names_similarity: self.config.story_min_names_similarity,
                     window: self.config.story_window_hours as i64 * 3600,
                 };
                 let joined = self

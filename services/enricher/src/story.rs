@@ -13,11 +13,14 @@
 //! Hand-written: the scoring is the product's own, and the index is [`Postings`].
 
 use crate::postings::{Postings, TokenCounts};
-use crate::story_terms::{word_count, word_term};
+use crate::story_terms::{
+    is_anchor, is_language, is_main_place, is_place, is_word, word_count, word_term,
+};
 use foldhash::HashMap;
 use std::collections::VecDeque;
 
-/// Terms of an article looked up in the inverted index (the heaviest first).
+/// Terms of an article looked up in the inverted index: this many of its words, and as many
+/// of its names, numbers and places (the heaviest).
 const LOOKUP_TERMS: usize = 16;
 /// Stories scored per article: those sharing the most of its heaviest terms. A story of the
 /// same event shares most of them; the rest share a common word or two.
@@ -28,6 +31,8 @@ const CENTROID_NAMES: usize = 48;
 const CENTROID_WORDS: usize = 64;
 /// Distinct years a story remembers.
 const STORY_YEARS: usize = 8;
+/// Distinct places a story is about that it remembers.
+const STORY_PLACES: usize = 16;
 
 /// What a story compares of an article: its names and numbers (`features::key_tokens`), its
 /// content words with their counts (`story_terms::story_words`) and the years near its top.
@@ -47,6 +52,11 @@ pub struct StoryScoring {
     pub names_weight: f64,
     /// Taken off when both name years near their top and share none.
     pub year_penalty: f64,
+    /// Taken off when both are about places (or datelined) and share none.
+    pub place_penalty: f64,
+    /// A family in a language the story has no member in also joins it when names, numbers
+    /// and places alone reach this (such a write-up shares no words with the story).
+    pub min_names_similarity: f64,
     /// A story seen longer ago than this (seconds) is not joined.
     pub window: i64,
 }
@@ -55,6 +65,7 @@ pub struct StoryScoring {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Term {
     Name(u32),
+    Anchor(u32),
     Word(u32),
 }
 
@@ -64,7 +75,7 @@ impl Term {
     fn sketch_key(self) -> u32 {
         match self {
             Term::Name(name) => name,
-            Term::Word(word) => word.rotate_left(13) ^ 0x9E37_79B9,
+            Term::Anchor(term) | Term::Word(term) => term.rotate_left(13) ^ 0x9E37_79B9,
         }
     }
 }
@@ -77,9 +88,16 @@ struct Story {
     id: String,
     names: Vector,
     words: Vector,
+    /// The centroid of its members' places.
+    place_vector: Vector,
     names_norm: f32,
     words_norm: f32,
+    place_norm: f32,
     years: Vec<u16>,
+    /// The places its members are about or datelined in (place anchor terms), sorted.
+    places: Vec<u32>,
+    /// The languages of its members (language terms), sorted.
+    languages: Vec<u32>,
     /// The terms this story is filed under in the postings.
     filed: Vec<Term>,
     last_seen: i64,
@@ -89,7 +107,13 @@ struct Story {
 struct ArticleVectors {
     names: Vector,
     words: Vector,
+    /// Its places by GeoNames id, weighted by role and rarity (a unit vector).
+    place_vector: Vector,
     heaviest: Vec<Term>,
+    /// The places it is about or datelined in (place anchor terms), sorted.
+    places: Vec<u32>,
+    /// Its language's term, when known.
+    language: Option<u32>,
 }
 
 /// The story index. Memory per story: its id, 8 bytes per centroid term (at most
@@ -138,9 +162,9 @@ impl Stories {
             .filter_map(|slot| self.stories.get(&slot))
             .filter(|story| (time - story.last_seen).abs() <= scoring.window)
             .map(|story| (story, similarity(&vectors, article.years, story, scoring)))
-            .filter(|(_, score)| *score >= scoring.min_similarity)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.id.cmp(&a.0.id)))
-            .map(|(story, score)| (story.id.clone(), score))
+            .filter(|(_, (share, _))| *share >= 1.0)
+            .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(b.0.id.cmp(&a.0.id)))
+            .map(|(story, (_, similarity))| (story.id.clone(), similarity))
     }
 
     /// The stories sharing the most of the article's heaviest terms, at most
@@ -165,27 +189,66 @@ impl Stories {
 
     /// The article's unit vectors under the current idf.
     fn vectors(&self, article: StoryInput<'_>) -> ArticleVectors {
+        let weighted = |word: &u32| {
+            let term = term_of(*word);
+            let count = word_count(*word).max(1) as f32;
+            (term, (1.0 + count.ln()) * self.idf(term))
+        };
         let names: Vector = article
             .names
             .iter()
             .map(|name| (Term::Name(*name), self.idf(Term::Name(*name))))
+            .chain(
+                article
+                    .words
+                    .iter()
+                    .filter(|w| is_anchor(**w) && !is_place(**w))
+                    .map(weighted),
+            )
+            .collect();
+        let place_vector: Vector = article
+            .words
+            .iter()
+            .filter(|w| is_place(**w))
+            .map(weighted)
             .collect();
         let words: Vector = article
             .words
             .iter()
-            .map(|word| {
-                let term = Term::Word(word_term(*word));
-                let count = word_count(*word).max(1) as f32;
-                (term, (1.0 + count.ln()) * self.idf(term))
-            })
+            .filter(|w| is_word(**w))
+            .map(weighted)
             .collect();
-        let mut heaviest: Vec<(Term, f32)> = names.iter().chain(&words).copied().collect();
-        heaviest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        heaviest.truncate(LOOKUP_TERMS);
+        // The heaviest words, and apart from them the heaviest names, numbers and places: a
+        // write-up in another language shares only the latter.
+        let heaviest_of = |terms: Vec<(Term, f32)>| {
+            let mut terms = terms;
+            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            terms.truncate(LOOKUP_TERMS);
+            terms.into_iter().map(|(term, _)| term)
+        };
+        let heaviest: Vec<Term> = heaviest_of(words.clone())
+            .chain(heaviest_of(
+                names.iter().chain(&place_vector).copied().collect(),
+            ))
+            .collect();
+        let mut places: Vec<u32> = article
+            .words
+            .iter()
+            .filter(|w| is_main_place(**w))
+            .map(|w| word_term(*w))
+            .collect();
+        places.sort_unstable();
         ArticleVectors {
             names: unit(sorted(names)),
             words: unit(sorted(words)),
-            heaviest: heaviest.into_iter().map(|(term, _)| term).collect(),
+            place_vector: unit(sorted(place_vector)),
+            heaviest,
+            places,
+            language: article
+                .words
+                .iter()
+                .find(|w| is_language(**w))
+                .map(|w| word_term(*w)),
         }
     }
 
@@ -204,9 +267,13 @@ impl Stories {
                         id: id.to_owned(),
                         names: Vec::new(),
                         words: Vec::new(),
+                        place_vector: Vec::new(),
                         names_norm: 0.0,
                         words_norm: 0.0,
+                        place_norm: 0.0,
                         years: Vec::new(),
+                        places: Vec::new(),
+                        languages: Vec::new(),
                         filed: Vec::new(),
                         last_seen: time,
                     },
@@ -221,16 +288,28 @@ impl Stories {
         self.added.push_back((time, slot));
         story.names = add_cut(&story.names, &vectors.names, CENTROID_NAMES);
         story.words = add_cut(&story.words, &vectors.words, CENTROID_WORDS);
+        story.place_vector = add_cut(&story.place_vector, &vectors.place_vector, STORY_PLACES);
+        story.place_norm = norm(&story.place_vector);
         story.names_norm = norm(&story.names);
         story.words_norm = norm(&story.words);
         story.years.extend_from_slice(article.years);
         story.years.sort_unstable();
         story.years.dedup();
         story.years.truncate(STORY_YEARS);
+        story.places.extend_from_slice(&vectors.places);
+        story.places.sort_unstable();
+        story.places.dedup();
+        story.places.truncate(STORY_PLACES);
+        if let Some(language) = vectors.language
+            && let Err(at) = story.languages.binary_search(&language)
+        {
+            story.languages.insert(at, language);
+        }
         let mut filed: Vec<Term> = story
             .names
             .iter()
             .chain(&story.words)
+            .chain(&story.place_vector)
             .map(|(term, _)| *term)
             .collect();
         filed.sort_unstable();
@@ -268,40 +347,76 @@ impl Stories {
 /// Every term of an article, names then words.
 fn terms(article: StoryInput<'_>) -> impl Iterator<Item = Term> + '_ {
     let names = article.names.iter().map(|name| Term::Name(*name));
-    let words = article
-        .words
-        .iter()
-        .map(|word| Term::Word(word_term(*word)));
-    names.chain(words)
+    let words = article.words.iter().filter(|word| !is_language(**word));
+    names.chain(words.map(|word| term_of(*word)))
 }
 
-/// The similarity of an article to a story: the weighted cosines of the two sub-vectors (the
-/// one only when the article or the story has nothing of the other), less the year penalty.
+/// A kept word's term: anchors (places, number values) weigh with names and numbers.
+fn term_of(word: u32) -> Term {
+    if is_anchor(word) {
+        Term::Anchor(word_term(word))
+    } else {
+        Term::Word(word_term(word))
+    }
+}
+
+/// How far an article is from joining a story: the better of its two paths, each as a share
+/// of its threshold (1.0 or more joins), with the similarity that path gives. The paths: the
+/// weighted cosines of the two sub-vectors (the one only when the article or the story has
+/// nothing of the other), and names, numbers and places alone. Both lose the year penalty
+/// when the two name years near their top and share none, and the place penalty when both
+/// are about places and share none.
 fn similarity(
     article: &ArticleVectors,
     years: &[u16],
     story: &Story,
     scoring: &StoryScoring,
-) -> f64 {
+) -> (f64, f64) {
     let names = cosine(&article.names, &story.names, story.names_norm);
     let words = cosine(&article.words, &story.words, story.words_norm);
     let has_names = !article.names.is_empty() && story.names_norm > 0.0;
     let has_words = !article.words.is_empty() && story.words_norm > 0.0;
-    let mut score = match (has_names, has_words) {
+    let combined = match (has_names, has_words) {
         (true, true) => scoring.names_weight * names + (1.0 - scoring.names_weight) * words,
         (true, false) => names,
         (false, true) => words,
         (false, false) => 0.0,
     };
-    let years_differ = !years.is_empty()
-        && !story.years.is_empty()
-        && !years
-            .iter()
-            .any(|year| story.years.binary_search(year).is_ok());
-    if years_differ {
-        score -= scoring.year_penalty;
+    let mut penalty = 0.0;
+    if disjoint(years, &story.years) {
+        penalty += scoring.year_penalty;
     }
-    score
+    if disjoint(&article.places, &story.places) {
+        penalty += scoring.place_penalty;
+    }
+    let combined = combined - penalty;
+    // Names, numbers and places alone, for a write-up in a language the story has none in
+    // (or of a language not known): the places are what write-ups in different scripts
+    // share most surely.
+    let other_language = match article.language {
+        Some(language) => story.languages.binary_search(&language).is_err(),
+        None => true,
+    };
+    let names = if !other_language {
+        0.0
+    } else if !article.place_vector.is_empty() && story.place_norm > 0.0 {
+        let places = cosine(&article.place_vector, &story.place_vector, story.place_norm);
+        (names + places) / 2.0
+    } else {
+        names
+    } - penalty;
+    let by_words = combined / scoring.min_similarity.max(f64::EPSILON);
+    let by_names = names / scoring.min_names_similarity.max(f64::EPSILON);
+    if by_words >= by_names {
+        (by_words, combined)
+    } else {
+        (by_names, names)
+    }
+}
+
+/// Whether two sorted lists both hold something and share nothing.
+fn disjoint<T: Ord>(a: &[T], b: &[T]) -> bool {
+    !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.binary_search(x).is_ok())
 }
 
 fn sorted(mut vector: Vector) -> Vector {

@@ -12,6 +12,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::features::is_function_word;
+use wire_model::Place;
 
 /// Content words kept per article: the most frequent (then the first seen).
 pub const MAX_STORY_WORDS: usize = 96;
@@ -37,6 +38,39 @@ pub fn word_term(word: u32) -> u32 {
     word >> COUNT_BITS
 }
 
+/// Whether a kept term is an anchor ([`story_anchors`]) rather than a content word.
+pub fn is_anchor(word: u32) -> bool {
+    word_term(word) & 1 == 1
+}
+
+/// The term that says an article's language (its primary subtag), kept with its words.
+pub fn language_term(language: Option<&str>) -> Option<u32> {
+    let primary = language?.split(['-', '_']).next()?.to_ascii_lowercase();
+    (!primary.is_empty())
+        .then(|| (hash(&format!("lang:{primary}"), Kind::Language) << COUNT_BITS) | 1)
+}
+
+/// Whether a kept term says the article's language ([`language_term`]).
+pub fn is_language(word: u32) -> bool {
+    word_term(word) & 3 == 2
+}
+
+/// Whether a kept term is a content word.
+pub fn is_word(word: u32) -> bool {
+    word_term(word) & 3 == 0
+}
+
+/// Whether a kept term is a place anchor.
+pub fn is_place(word: u32) -> bool {
+    word_term(word) & 3 == 3
+}
+
+/// Whether a kept term is a place the article is about or datelined in (a place anchor
+/// counted twice or more).
+pub fn is_main_place(word: u32) -> bool {
+    is_place(word) && word_count(word) >= 2
+}
+
 /// The count part of a kept word.
 pub fn word_count(word: u32) -> u32 {
     word & MAX_COUNT
@@ -58,15 +92,26 @@ pub fn story_words(headline: &str, body: &str, language: Option<&str>) -> Vec<u3
                 continue;
             }
             let stem = wire_model::fold::fold_lowercase(&stemmer.stem(&lowercase));
-            counts.add(hash(&stem), weight);
+            counts.add(hash(&stem, Kind::Word), weight);
         }
     }
     counts.kept()
 }
 
-/// The term of a content word (its stem): the hash's high bits.
-fn hash(stem: &str) -> u32 {
-    (xxh3_64_with_seed(stem.as_bytes(), WORD_SEED) as u32) >> COUNT_BITS
+/// The term of a content word (its stem) or of an anchor: the hash's high bits and the
+/// [`Kind`] in the lowest two.
+fn hash(text: &str, kind: Kind) -> u32 {
+    let hash = xxh3_64_with_seed(text.as_bytes(), WORD_SEED) as u32;
+    ((hash >> (COUNT_BITS + 2)) << 2) | kind as u32
+}
+
+/// What a kept term is, in its two lowest bits.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Word = 0,
+    Number = 1,
+    Language = 2,
+    Place = 3,
 }
 
 /// Counts of terms with where each was first seen.
@@ -97,6 +142,81 @@ impl Counts {
         words.sort_unstable();
         words
     }
+}
+
+/// The language-independent anchors of an article, kept as words are (sorted, with counts):
+/// its places by GeoNames id (about or dateline twice, mentioned once), and its numbers as
+/// values (`6,8` in German and `6.8` in English are one anchor; `1.400` in Spanish and `1,400`
+/// in English another). Write-ups of one event in different languages share them.
+pub fn story_anchors(places: &[Place], body: &str, language: Option<&str>) -> Vec<u32> {
+    let mut counts = Counts::default();
+    for place in places {
+        let Some(id) = place.uri.as_deref().and_then(geonames_id) else {
+            continue;
+        };
+        let weight = if place.rel.as_deref() == Some("mentioned") {
+            1
+        } else {
+            2
+        };
+        counts.add(hash(&format!("geo:{id}"), Kind::Place), weight);
+    }
+    // English (and wire copy of unknown language) writes `1,400.5`; the continental
+    // languages and Arabic wire copy `1.400,5`.
+    let decimal_comma = !matches!(
+        language.and_then(|tag| tag.split(['-', '_']).next()),
+        None | Some("en" | "zh" | "ja" | "ko" | "he" | "hi")
+    );
+    for raw in body.split_whitespace() {
+        if let Some(value) = number_value(raw, decimal_comma) {
+            counts.add(hash(&format!("num:{value}"), Kind::Number), 1);
+        }
+    }
+    counts.kept()
+}
+
+/// The GeoNames id of a place uri (`http://sws.geonames.org/3932488/`).
+fn geonames_id(uri: &str) -> Option<&str> {
+    let id = uri
+        .strip_prefix("http://sws.geonames.org/")
+        .or_else(|| uri.strip_prefix("https://sws.geonames.org/"))?
+        .trim_end_matches('/');
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
+}
+
+/// A number written in `raw` as a value with a dot for decimals and no grouping (`13,50%` →
+/// `13.5`, `1.400` → `1400` when the language writes a decimal comma); none for a year-like
+/// or one-digit number (dates and counts such as `3` say little of the event), nor for a word.
+fn number_value(raw: &str, decimal_comma: bool) -> Option<String> {
+    let token = raw.trim_matches(|c: char| !c.is_ascii_digit());
+    if token.is_empty()
+        || !token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return None;
+    }
+    let (group, decimal) = if decimal_comma {
+        ('.', ',')
+    } else {
+        (',', '.')
+    };
+    let mut value = String::with_capacity(token.len());
+    for c in token.chars() {
+        if c == decimal {
+            value.push('.');
+        } else if c != group {
+            value.push(c);
+        }
+    }
+    if value.contains('.') {
+        value = value.trim_end_matches('0').trim_end_matches('.').to_owned();
+    }
+    let integer = value.split('.').next().unwrap_or_default();
+    let year_like = !value.contains('.')
+        && value.len() == 4
+        && (value.starts_with("19") || value.starts_with("20"));
+    (value.len() >= 2 && !year_like && !integer.is_empty()).then_some(value)
 }
 
 /// The distinct years named in the headline and the body's first [`YEAR_BYTES`], ascending.
@@ -184,6 +304,40 @@ mod tests {
             a.iter()
                 .any(|(term, _)| b.iter().any(|(other, _)| other == term))
         );
+    }
+
+    #[test]
+    fn numbers_are_values_in_every_language() {
+        assert_eq!(number_value("6,8", true).as_deref(), Some("6.8"));
+        assert_eq!(number_value("6.8", false).as_deref(), Some("6.8"));
+        assert_eq!(number_value("1.400", true).as_deref(), Some("1400"));
+        assert_eq!(number_value("1,400", false).as_deref(), Some("1400"));
+        assert_eq!(number_value("13,50%", true).as_deref(), Some("13.5"));
+        assert_eq!(number_value("(230)", false).as_deref(), Some("230"));
+        // A year, a one-digit count and a word are no anchors.
+        assert_eq!(number_value("2026", false), None);
+        assert_eq!(number_value("3", false), None);
+        assert_eq!(number_value("Peru", false), None);
+    }
+
+    #[test]
+    fn anchors_are_places_by_id_and_numbers_and_a_language_is_its_own_term() {
+        let place = |id: &str, rel: &str| Place {
+            uri: Some(format!("http://sws.geonames.org/{id}/")),
+            rel: Some(rel.to_owned()),
+            ..Place::default()
+        };
+        let places = [place("3932488", "about"), place("3936456", "mentioned")];
+        let german = story_anchors(&places, "Stärke 6,8; 1.400 Häuser", Some("de"));
+        let english = story_anchors(&places, "magnitude 6.8; 1,400 homes", Some("en"));
+        assert_eq!(german, english);
+        assert_eq!(german.iter().filter(|w| is_place(**w)).count(), 2);
+        assert_eq!(german.iter().filter(|w| is_main_place(**w)).count(), 1);
+        let language = language_term(Some("de-DE"));
+        assert_eq!(language, language_term(Some("de")));
+        assert!(language.is_some_and(is_language));
+        assert_ne!(language, language_term(Some("fr")));
+        assert_eq!(language_term(None), None);
     }
 
     #[test]

@@ -34,6 +34,8 @@ fn scoring(min_similarity: f64) -> StoryScoring {
         min_similarity,
         names_weight: 0.5,
         year_penalty: 0.2,
+        place_penalty: 0.0,
+        min_names_similarity: 0.35,
         window: DAY,
     }
 }
@@ -197,6 +199,7 @@ fn the_index_finds_the_story_that_scoring_every_story_finds() {
     }
     let scoring = StoryScoring {
         window: 10_000,
+        min_names_similarity: 1.0,
         ..scoring(0.2)
     };
     let mut matched = 0;
@@ -207,8 +210,8 @@ fn the_index_finds_the_story_that_scoring_every_story_finds() {
         let by_scan = stories
             .stories
             .values()
-            .map(|story| (story, similarity(&vectors, &terms.years, story, &scoring)))
-            .filter(|(_, score)| *score >= scoring.min_similarity)
+            .map(|story| (story, similarity(&vectors, &terms.years, story, &scoring).0))
+            .filter(|(_, share)| *share >= 1.0)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.id.cmp(&a.0.id)));
         // The index scores the stories sharing the most heaviest terms: a best story that
         // shares half of them is among those.
@@ -227,4 +230,61 @@ fn the_index_finds_the_story_that_scoring_every_story_finds() {
         matched += usize::from(found.is_some());
     }
     assert!(matched > 50 && matched < 500, "{matched} matched");
+}
+
+#[test]
+fn a_write_up_in_another_language_joins_by_its_names_numbers_and_places() {
+    use crate::story_terms::{language_term, story_anchors};
+    use wire_model::Place;
+    let place = |id: u32, rel: &str| Place {
+        uri: Some(format!("http://sws.geonames.org/{id}/")),
+        rel: Some(rel.to_owned()),
+        ..Place::default()
+    };
+    let peru = [place(3932488, "about"), place(3947322, "mentioned")];
+    let turkey = [place(298795, "about"), place(323784, "mentioned")];
+    let terms = |headline: &str, body: &str, language: &str, places: &[Place]| {
+        let mut words = story_words(headline, body, Some(language));
+        words.extend(story_anchors(places, body, Some(language)));
+        words.extend(language_term(Some(language)));
+        words.sort_unstable();
+        Terms {
+            names: key_tokens(body, Some(language)),
+            words,
+            years: story_years(headline, body),
+        }
+    };
+    let english = terms(
+        "Magnitude 6.8 quake hits southern Peru",
+        "A magnitude 6.8 earthquake struck southern Peru on Saturday, killing 11 people and \
+         injuring 230 near Camana in Arequipa, the Geophysical Institute said.",
+        "en",
+        &peru,
+    );
+    let german = terms(
+        "Erdbeben der Stärke 6,8 erschüttert Peru",
+        "Ein Erdbeben der Stärke 6,8 hat den Süden Perus erschüttert. Mindestens 11 Menschen \
+         kamen ums Leben, 230 wurden verletzt, teilte das Geophysikalische Institut mit.",
+        "de",
+        &peru,
+    );
+    let other_quake = terms(
+        "Erdbeben der Stärke 6,1 in der Westtürkei",
+        "Ein Erdbeben der Stärke 6,1 hat die Provinz Manisa erschüttert. Drei Menschen kamen \
+         ums Leben, 97 wurden verletzt, teilte die Katastrophenschutzbehörde Afad mit.",
+        "de",
+        &turkey,
+    );
+    let mut stories = stories_with_background();
+    for article in [&english, &german, &other_quake] {
+        stories.observe(article.input());
+    }
+    stories.add("peru", english.input(), 100);
+    let joined = stories.best_match(german.input(), 200, &scoring(0.25));
+    assert_eq!(joined.map(|(id, _)| id), Some("peru".to_owned()));
+    assert!(
+        stories
+            .best_match(other_quake.input(), 200, &scoring(0.25))
+            .is_none()
+    );
 }

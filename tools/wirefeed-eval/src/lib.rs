@@ -38,6 +38,7 @@ mod newsroom_report;
 pub mod places;
 pub mod reference;
 pub mod stories;
+pub mod stories_languages;
 pub mod topics;
 pub mod version_pairs;
 pub mod versions;

@@ -72,18 +72,19 @@ pub struct StoriesReport {
     pub mixed: Vec<String>,
 }
 
-/// Runs the evaluation on `half` of `documents`.
+/// Runs the evaluation on `half` of `documents`, through the enricher as the product runs it
+/// (tagging on: places are story anchors).
 pub fn evaluate(
     documents: &[Document],
     half: Half,
     seed: u64,
     timestamps: Timestamps,
     config: &EnricherConfig,
-) -> StoriesReport {
+) -> anyhow::Result<StoriesReport> {
     let mut chosen: Vec<&Document> = documents.iter().filter(|d| half.keeps(d.topic)).collect();
     fastrand::Rng::with_seed(seed).shuffle(&mut chosen);
     let start = DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000);
-    let mut stage = EnricherStage::new(config);
+    let mut stage = EnricherStage::with_tagging(config)?;
     let mut labelled: Vec<(String, &str)> = Vec::new();
     let progress = wire_corpus::progress(chosen.len(), "enriching");
     for (index, document) in chosen.iter().enumerate() {
@@ -101,6 +102,8 @@ pub fn evaluate(
             first_created: Some(written),
             version_created: Some(written),
             headlines: vec![Headline::new(headline)],
+            // English, as the normalizer detects it.
+            language: Some("en".to_owned()),
             bodies: vec![Body::plain_text(lines.collect::<Vec<_>>().join("\n\n"))],
             ..Article::default()
         };
@@ -122,7 +125,7 @@ pub fn evaluate(
         .enumerate()
         .map(|(i, (_, gold))| (i, *gold))
         .collect();
-    StoriesReport {
+    Ok(StoriesReport {
         half,
         timestamps,
         articles: labelled.len(),
@@ -139,7 +142,7 @@ pub fn evaluate(
         scores: b_cubed(&labelled),
         singletons: b_cubed(&singletons),
         mixed: mixed_stories(&labelled),
-    }
+    })
 }
 
 /// [`StoriesReport::mixed`] of (predicted, gold) labels.

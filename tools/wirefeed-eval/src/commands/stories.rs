@@ -4,7 +4,11 @@ use anyhow::Context as _;
 use chrono::Duration;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use wire_tagging::Tagger;
+use wirefeed_eval::languages::Pipeline;
 use wirefeed_eval::stories::{self, Half, Timestamps};
+use wirefeed_eval::stories_languages;
+use wirefeed_normalizer::NormalizerConfig;
 
 /// Event clusters (wire.story) on ECB+: B-cubed precision/recall/F1, with the articles dated
 /// live or a year back (an archive replayed now), or both and their difference.
@@ -27,6 +31,14 @@ pub struct StoriesArgs {
     /// How far back `archive` dates the articles.
     #[arg(long, default_value_t = 365)]
     shift_days: i64,
+    /// Instead of ECB+: a set of events each written up separately in several languages
+    /// (JSON lines, see `stories_languages`), e.g.
+    /// `tools/wirefeed-eval/labels/stories/multilingual-dev.jsonl`.
+    #[arg(long)]
+    multilingual: Option<PathBuf>,
+    /// The tagging data directory laid out like `config/` (with `--multilingual`).
+    #[arg(long, default_value = "config")]
+    data: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,6 +50,9 @@ enum TimestampsArg {
 
 impl StoriesArgs {
     pub fn run(self, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+        if let Some(set) = &self.multilingual {
+            return self.run_multilingual(set, config);
+        }
         let config = super::enricher_config(config)?;
         let documents = wire_datasets::ecbplus::load(&self.ecbplus)
             .with_context(|| format!("failed to read ECB+ from {}", self.ecbplus.display()))?;
@@ -47,11 +62,11 @@ impl StoriesArgs {
         let run =
             |timestamps| stories::evaluate(&documents, self.topics, self.seed, timestamps, &config);
         match self.timestamps {
-            TimestampsArg::Live => print!("{}", run(Timestamps::Live)),
-            TimestampsArg::Archive => print!("{}", run(archive)),
+            TimestampsArg::Live => print!("{}", run(Timestamps::Live)?),
+            TimestampsArg::Archive => print!("{}", run(archive)?),
             TimestampsArg::Compare => {
-                let live = run(Timestamps::Live);
-                let replayed = run(archive);
+                let live = run(Timestamps::Live)?;
+                let replayed = run(archive)?;
                 print!("{live}{replayed}");
                 println!(
                     "  archive - live: B-cubed F1 {:+.4}  (precision {:+.4}, recall {:+.4})",
@@ -61,6 +76,23 @@ impl StoriesArgs {
                 );
             }
         }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn run_multilingual(&self, set: &Path, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+        let loaded = wire_runtime::LoadedConfig::load(config)?;
+        let normalizer: NormalizerConfig = loaded.section("normalizer")?;
+        let enricher = super::enricher_config(config)?;
+        let tagger = Tagger::load(&self.data)
+            .with_context(|| format!("failed to load tagging data from {}", self.data.display()))?;
+        let pipeline = Pipeline { normalizer, tagger };
+        let text = std::fs::read_to_string(set)
+            .with_context(|| format!("failed to read {}", set.display()))?;
+        let write_ups = stories_languages::parse(&text)?;
+        print!(
+            "{}",
+            stories_languages::evaluate(&write_ups, &pipeline, &enricher)?
+        );
         Ok(ExitCode::SUCCESS)
     }
 }
