@@ -3,11 +3,9 @@
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wire_tagging::Tagger;
-use wirefeed_eval::languages::{Options, Pipeline, evaluate_language, load_labels};
+use wirefeed_eval::languages::{Options, evaluate_language, load_labels};
 use wirefeed_eval::languages_dpa::{self, CountryNames};
 use wirefeed_eval::languages_report::LanguagesReport;
-use wirefeed_normalizer::NormalizerConfig;
 
 /// Issue 18's per-language figures: places, story topics, Media Topics, duplicate families and
 /// throughput on the labelled items of each language, through the real normalizer and tagger.
@@ -56,12 +54,8 @@ impl LabelSplit {
 
 impl LanguagesArgs {
     pub fn run(self, config: Option<&Path>) -> anyhow::Result<ExitCode> {
-        let loaded = wire_runtime::LoadedConfig::load(config)?;
-        let normalizer: NormalizerConfig = loaded.section("normalizer")?;
+        let pipeline = super::pipeline(config, &self.data)?;
         let enricher = super::enricher_config(config)?;
-        let tagger = Tagger::load(&self.data)
-            .with_context(|| format!("failed to load tagging data from {}", self.data.display()))?;
-        let pipeline = Pipeline { normalizer, tagger };
         let options = Options {
             details: self.details,
             dedup: Some((enricher, self.seed)),

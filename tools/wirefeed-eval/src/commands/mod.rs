@@ -15,6 +15,18 @@ use std::path::Path;
 use wire_runtime::LoadedConfig;
 use wirefeed_enricher::EnricherConfig;
 
+/// The normalizer and tagger as the product runs them (configuration under `config_file`,
+/// tagging data from `data`).
+fn pipeline(
+    config_file: Option<&Path>,
+    data: &Path,
+) -> anyhow::Result<wirefeed_eval::languages::Pipeline> {
+    let normalizer = LoadedConfig::load(config_file)?.section("normalizer")?;
+    let tagger = wire_tagging::Tagger::load(data)
+        .with_context(|| format!("failed to load tagging data from {}", data.display()))?;
+    Ok(wirefeed_eval::languages::Pipeline { normalizer, tagger })
+}
+
 /// The enricher's section of the configuration (the built-in defaults under `config_file`).
 fn enricher_config(config_file: Option<&Path>) -> anyhow::Result<EnricherConfig> {
     Ok(LoadedConfig::load(config_file)?.section("enricher")?)

@@ -4,11 +4,8 @@ use anyhow::Context as _;
 use chrono::Duration;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wire_tagging::Tagger;
-use wirefeed_eval::languages::Pipeline;
 use wirefeed_eval::stories::{self, Half, Timestamps};
 use wirefeed_eval::stories_languages;
-use wirefeed_normalizer::NormalizerConfig;
 
 /// Event clusters (wire.story) on ECB+: B-cubed precision/recall/F1, with the articles dated
 /// live or a year back (an archive replayed now), or both and their difference.
@@ -80,12 +77,8 @@ impl StoriesArgs {
     }
 
     fn run_multilingual(&self, set: &Path, config: Option<&Path>) -> anyhow::Result<ExitCode> {
-        let loaded = wire_runtime::LoadedConfig::load(config)?;
-        let normalizer: NormalizerConfig = loaded.section("normalizer")?;
+        let pipeline = super::pipeline(config, &self.data)?;
         let enricher = super::enricher_config(config)?;
-        let tagger = Tagger::load(&self.data)
-            .with_context(|| format!("failed to load tagging data from {}", self.data.display()))?;
-        let pipeline = Pipeline { normalizer, tagger };
         let text = std::fs::read_to_string(set)
             .with_context(|| format!("failed to read {}", set.display()))?;
         let write_ups = stories_languages::parse(&text)?;
