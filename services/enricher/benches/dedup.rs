@@ -3,7 +3,10 @@
 //! `cargo bench -p wirefeed-enricher --bench dedup`
 //!
 //! - `lineage/lsh`: one article through the enricher core against a window of N indexed
-//!   Reuters-21578 stories (MinHash LSH candidates, then verification);
+//!   Reuters-21578 stories (MinHash LSH candidates, then verification, then its event
+//!   cluster);
+//! - `lineage/lsh-no-stories`: the same with event clusters off (`story_clusters = false`),
+//!   what the clusters cost beside it;
 //! - `lineage/scan` (baseline, same run): the same decision found by comparing the article's
 //!   signature with every signature in the window, what the LSH index avoids;
 //! - the bytes each indexed article costs, measured with a counting allocator, printed before
@@ -23,7 +26,7 @@ use wirefeed_enricher::{EnricherConfig, EnricherStage, features, minhash};
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-const WINDOWS: &[usize] = &[1_000, 10_000];
+const WINDOWS: &[usize] = &[1_000, 10_000, 100_000];
 
 fn stories() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/reuters21578");
@@ -75,20 +78,44 @@ fn envelope(index: usize, headline: &str, body: &str, time: DateTime<Utc>) -> En
     Envelope::new(article, wire)
 }
 
-fn filled(stories: &[(String, String)], size: usize, start: DateTime<Utc>) -> EnricherStage {
-    let mut stage = EnricherStage::new(&EnricherConfig::default());
-    for (index, (headline, body)) in stories.iter().cycle().take(size).enumerate() {
+/// An enricher holding `size` articles. Past the corpus's end the stories come round again
+/// with a number of their own in every paragraph, so each is new (not a copy): a window of
+/// 100,000 holds 100,000 families, as a long day of many feeds would.
+fn filled(
+    stories: &[(String, String)],
+    size: usize,
+    start: DateTime<Utc>,
+    config: &EnricherConfig,
+) -> EnricherStage {
+    let mut stage = EnricherStage::new(config);
+    for index in 0..size {
+        let (headline, body) = story_at(stories, index);
         let time = start + Duration::seconds(index as i64);
-        stage.enrich(envelope(index, headline, body, time), time);
+        stage.enrich(envelope(index, &headline, &body, time), time);
     }
     stage
+}
+
+/// The `index`th story of the stream [`filled`] describes.
+fn story_at(stories: &[(String, String)], index: usize) -> (String, String) {
+    let (headline, body) = &stories[index % stories.len()];
+    let round = index / stories.len();
+    if round == 0 {
+        return (headline.clone(), body.clone());
+    }
+    let marked: Vec<String> = body
+        .split("\n\n")
+        .enumerate()
+        .map(|(n, paragraph)| format!("Item {round}-{n}-{index} {paragraph} Ref {index}-{n}"))
+        .collect();
+    (format!("{headline} {index}"), marked.join("\n\n"))
 }
 
 fn report_memory(stories: &[(String, String)]) {
     let start = DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000);
     let size = stories.len().min(10_000);
     let region = Region::new(GLOBAL);
-    let stage = filled(stories, size, start);
+    let stage = filled(stories, size, start, &EnricherConfig::default());
     let change = region.change();
     // Reallocations are already in the allocated and deallocated byte counts.
     let held = change.bytes_allocated as i64 - change.bytes_deallocated as i64;
@@ -115,32 +142,42 @@ fn lineage(c: &mut Criterion) {
     let start = DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000);
     let mut group = c.benchmark_group("lineage");
     group.throughput(Throughput::Elements(1));
+    let without_stories = EnricherConfig {
+        story_clusters: false,
+        ..EnricherConfig::default()
+    };
     for &size in WINDOWS {
-        let mut stage = filled(&stories, size, start);
-        let probes: Vec<Envelope> = stories
-            .iter()
-            .skip(size % stories.len())
-            .take(200)
-            .enumerate()
-            .map(|(i, (h, b))| {
-                let time = start + Duration::seconds((size + i) as i64);
-                envelope(1_000_000 + i, h, b, time)
+        // New stories, the next ones of the stream.
+        let probes: Vec<Envelope> = (size..size + 200)
+            .map(|index| {
+                let (headline, body) = story_at(&stories, index);
+                let time = start + Duration::seconds(index as i64);
+                envelope(1_000_000 + index, &headline, &body, time)
             })
             .collect();
-        let mut next = 0usize;
-        group.bench_with_input(BenchmarkId::new("lsh", size), &size, |bench, _| {
-            bench.iter(|| {
-                let mut probe = probes[next % probes.len()].clone();
-                probe.article.uri = format!("urn:bench:probe:{next}");
-                next += 1;
-                black_box(stage.enrich(probe, start + Duration::seconds(size as i64)))
+        for (name, config) in [
+            ("lsh", EnricherConfig::default()),
+            ("lsh-no-stories", without_stories.clone()),
+        ] {
+            let mut stage = filled(&stories, size, start, &config);
+            let mut next = 0usize;
+            group.bench_with_input(BenchmarkId::new(name, size), &size, |bench, _| {
+                bench.iter(|| {
+                    let mut probe = probes[next % probes.len()].clone();
+                    probe.article.uri = format!("urn:bench:probe:{next}");
+                    next += 1;
+                    black_box(stage.enrich(probe, start + Duration::seconds(size as i64)))
+                })
+            });
+        }
+        if size > 10_000 {
+            continue; // the scan baseline is linear in the window: measured up to 10,000
+        }
+        let signatures: Vec<Vec<minhash::Value>> = (0..size)
+            .map(|index| {
+                let (_, body) = story_at(&stories, index);
+                minhash::signature(&features::shingles(&features::Words::of(&body)))
             })
-        });
-        let signatures: Vec<Vec<minhash::Value>> = stories
-            .iter()
-            .cycle()
-            .take(size)
-            .map(|(_, b)| minhash::signature(&features::shingles(&features::Words::of(b))))
             .collect();
         let mut next = 0usize;
         group.bench_with_input(BenchmarkId::new("scan", size), &size, |bench, _| {

@@ -21,6 +21,9 @@ pub struct EnricherConfig {
     pub agency_sources: Vec<String>,
     /// Also publish originals and material new versions to `wire.stories.v1`.
     pub stories_route: bool,
+    /// Event clusters (`wire.story`) on; off, every family is a story of its own (and costs
+    /// nothing more).
+    pub story_clusters: bool,
     /// A new story family joins the event cluster (`wire.story`) most similar to it when that
     /// similarity (0 to 1: the cosines of names and numbers and of content words, weighted by
     /// rarity) is at least this...

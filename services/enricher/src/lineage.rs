@@ -199,7 +199,7 @@ impl Lineage {
         }
         // A family's first copy and its versions hold its story terms (entries written before
         // there were any have the names and numbers alone).
-        if !entry.story_words.is_empty() || entry.is_original {
+        if self.config.story_clusters && (!entry.story_words.is_empty() || entry.is_original) {
             let story_input = StoryInput {
                 names: &entry.key_tokens,
                 words: &entry.story_words,
@@ -345,6 +345,9 @@ impl Lineage {
                     entry.duplicate_of = Some(original.uri);
                     envelope.wire.similarity = Some(similarity);
                 }
+            }
+            Relation::New if !self.config.story_clusters => {
+                entry.story = Some(entry.family.as_str().replacen("family:", "story:", 1));
             }
             Relation::New => {
                 // Story terms are read for the first copy of a family only: copies and

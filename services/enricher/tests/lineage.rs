@@ -366,6 +366,9 @@ fn another_agencys_write_up_of_the_event_shares_the_story_not_the_family() {
     );
     assert!(first.wire.story.is_some());
     assert_eq!(rival.wire.story, first.wire.story);
+    let confidence = rival.wire.story_confidence.unwrap_or_default();
+    assert!((0.0..=1.0).contains(&confidence) && confidence > 0.0);
+    assert_eq!(first.wire.story_confidence, None, "it started the story");
     let unrelated = enrich(
         &mut stage,
         envelope(
@@ -379,4 +382,31 @@ fn another_agencys_write_up_of_the_event_shares_the_story_not_the_family() {
         ),
     );
     assert_ne!(unrelated.wire.story, first.wire.story);
+}
+
+#[test]
+fn with_event_clusters_off_every_family_is_its_own_story() {
+    let off = EnricherConfig {
+        story_clusters: false,
+        ..config()
+    };
+    let mut stage = EnricherStage::new(&off);
+    let first = enrich(&mut stage, original());
+    let rival = enrich(
+        &mut stage,
+        envelope(
+            "urn:rival:1",
+            "rival-agency",
+            "Geneva round opens as Lindqvist presses Syria sides on truce",
+            &[
+                "UN mediator Maria Lindqvist on Tuesday brought the Syria government and opposition delegations together in Geneva for the first time in eighteen months.",
+                "Karim Haddad, who leads the government side, ruled out talk of a transitional authority, while Samir Al-Khatib demanded that 2,000 detainees be freed first.",
+            ],
+            10,
+        ),
+    );
+    assert_ne!(rival.wire.family, first.wire.family);
+    assert!(rival.wire.story.is_some());
+    assert_ne!(rival.wire.story, first.wire.story);
+    assert_eq!(rival.wire.story_confidence, None);
 }
