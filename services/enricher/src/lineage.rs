@@ -378,18 +378,14 @@ impl Lineage {
                     min_names_similarity: self.config.story_min_names_similarity,
                     window: self.config.story_window_hours as i64 * 3600,
                 };
-                let joined = self
-                    .stories
-                    .best_match(story_input, entry.first_created, &scoring);
-                let story = match joined {
-                    Some((story, similarity)) => {
-                        kinship = Kinship::StoryJoined;
-                        envelope.wire.story_confidence = Some(similarity.clamp(0.0, 1.0) as f32);
-                        story
-                    }
-                    None => entry.family.as_str().replacen("family:", "story:", 1),
-                };
-                self.stories.add(&story, story_input, entry.first_created);
+                let new_story = entry.family.as_str().replacen("family:", "story:", 1);
+                let (story, similarity) =
+                    self.stories
+                        .assign(&new_story, story_input, entry.first_created, &scoring);
+                if let Some(similarity) = similarity {
+                    kinship = Kinship::StoryJoined;
+                    envelope.wire.story_confidence = Some(similarity.clamp(0.0, 1.0) as f32);
+                }
                 entry.story = Some(story);
             }
         }

@@ -24,7 +24,10 @@ use std::collections::VecDeque;
 const LOOKUP_TERMS: usize = 16;
 /// Stories scored per article: those sharing the most of its heaviest terms. A story of the
 /// same event shares most of them; the rest share a common word or two.
-const MAX_CANDIDATES: usize = 48;
+const MAX_CANDIDATES: usize = 16;
+/// Stories looked at per term: the latest filed under it. A term that many live stories carry
+/// says little, and reading all of them would make the cost grow with the window.
+const POSTINGS_PER_TERM: usize = 32;
 /// Names and numbers a centroid keeps (the heaviest).
 const CENTROID_NAMES: usize = 48;
 /// Content words a centroid keeps (the heaviest).
@@ -149,31 +152,66 @@ impl Stories {
     }
 
     /// The story an article belongs to and the similarity, if a live story reaches
-    /// `scoring.min_similarity`.
+    /// `scoring.min_similarity` (what [`Stories::assign`] joins, without joining).
+    #[cfg(test)]
     pub fn best_match(
         &self,
         article: StoryInput<'_>,
         time: i64,
         scoring: &StoryScoring,
     ) -> Option<(String, f64)> {
+        self.best_match_of(&self.vectors(article), article.years, time, scoring)
+    }
+
+    /// Puts an article into the story it belongs to, or into a new story `new_id`: the story
+    /// and, when it joined one, the similarity.
+    pub fn assign(
+        &mut self,
+        new_id: &str,
+        article: StoryInput<'_>,
+        time: i64,
+        scoring: &StoryScoring,
+    ) -> (String, Option<f64>) {
         let vectors = self.vectors(article);
-        self.candidates(&vectors)
+        let joined = self.best_match_of(&vectors, article.years, time, scoring);
+        let (id, similarity) = match joined {
+            Some((id, similarity)) => (id, Some(similarity)),
+            None => (new_id.to_owned(), None),
+        };
+        self.add_vectors(&id, &vectors, article.years, time);
+        (id, similarity)
+    }
+
+    fn best_match_of(
+        &self,
+        vectors: &ArticleVectors,
+        years: &[u16],
+        time: i64,
+        scoring: &StoryScoring,
+    ) -> Option<(String, f64)> {
+        self.candidates(vectors)
             .into_iter()
             .filter_map(|slot| self.stories.get(&slot))
             .filter(|story| (time - story.last_seen).abs() <= scoring.window)
-            .map(|story| (story, similarity(&vectors, article.years, story, scoring)))
+            .map(|story| (story, similarity(vectors, years, story, scoring)))
             .filter(|(_, (share, _))| *share >= 1.0)
             .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(b.0.id.cmp(&a.0.id)))
             .map(|(story, (_, similarity))| (story.id.clone(), similarity))
     }
 
     /// The stories sharing the most of the article's heaviest terms, at most
-    /// [`MAX_CANDIDATES`] (ties: the older story first).
+    /// [`MAX_CANDIDATES`] (ties: the older story first), of the [`POSTINGS_PER_TERM`] latest
+    /// stories filed under each term.
     fn candidates(&self, vectors: &ArticleVectors) -> Vec<u32> {
         let mut slots: Vec<u32> = vectors
             .heaviest
             .iter()
-            .flat_map(|term| self.postings.get(term).iter().copied())
+            .flat_map(|term| {
+                let filed = self.postings.get(term);
+                filed[filed.len().saturating_sub(POSTINGS_PER_TERM)..]
+                    .iter()
+                    .copied()
+            })
             .collect();
         slots.sort_unstable();
         let mut shared: Vec<(u32, usize)> = slots
@@ -255,6 +293,10 @@ impl Stories {
     /// Adds an article at `time` to story `id` (a new story when `id` is unknown).
     pub fn add(&mut self, id: &str, article: StoryInput<'_>, time: i64) {
         let vectors = self.vectors(article);
+        self.add_vectors(id, &vectors, article.years, time);
+    }
+
+    fn add_vectors(&mut self, id: &str, vectors: &ArticleVectors, years: &[u16], time: i64) {
         let slot = match self.slots.get(id) {
             Some(slot) => *slot,
             None => {
@@ -292,7 +334,7 @@ impl Stories {
         story.place_norm = norm(&story.place_vector);
         story.names_norm = norm(&story.names);
         story.words_norm = norm(&story.words);
-        story.years.extend_from_slice(article.years);
+        story.years.extend_from_slice(years);
         story.years.sort_unstable();
         story.years.dedup();
         story.years.truncate(STORY_YEARS);

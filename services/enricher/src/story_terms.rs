@@ -78,24 +78,58 @@ pub fn word_count(word: u32) -> u32 {
 
 /// The content words of an article, kept as described in the module doc, sorted.
 pub fn story_words(headline: &str, body: &str, language: Option<&str>) -> Vec<u32> {
-    let stemmer = Stemmer::create(algorithm(language));
+    let algorithm = algorithm(language);
     let mut counts = Counts::default();
     let lead_end = body.find("\n\n").unwrap_or(body.len());
     let (lead, rest) = body.split_at(lead_end);
-    for (text, weight) in [(headline, LEAD_WEIGHT), (lead, LEAD_WEIGHT), (rest, 1)] {
-        for part in text.split(|c: char| !c.is_alphanumeric()) {
-            if part.chars().count() < MIN_WORD_CHARS || part.chars().any(|c| c.is_ascii_digit()) {
-                continue;
-            }
-            let lowercase = part.to_lowercase();
-            if is_function_word(&wire_model::fold::fold_lowercase(&lowercase), language) {
-                continue;
-            }
-            let stem = wire_model::fold::fold_lowercase(&stemmer.stem(&lowercase));
-            counts.add(hash(&stem, Kind::Word), weight);
+    WORD_TERMS.with_borrow_mut(|cache| {
+        if cache.len() > WORD_TERMS_CACHED {
+            cache.clear();
         }
-    }
+        for (text, weight) in [(headline, LEAD_WEIGHT), (lead, LEAD_WEIGHT), (rest, 1)] {
+            for part in text.split(|c: char| !c.is_alphanumeric()) {
+                if part.chars().count() < MIN_WORD_CHARS || part.chars().any(|c| c.is_ascii_digit())
+                {
+                    continue;
+                }
+                let key = (algorithm as u8, part.to_owned());
+                let term = match cache.get(&key) {
+                    Some(term) => *term,
+                    None => {
+                        let term = word_term_of(part, algorithm, language);
+                        cache.insert(key, term);
+                        term
+                    }
+                };
+                if let Some(term) = term {
+                    counts.add(term, weight);
+                }
+            }
+        }
+    });
     counts.kept()
+}
+
+/// Words already stemmed, per stemmer (most words of the wire recur all day): stemming and
+/// folding were a quarter of the enricher's time on a new story.
+type WordTerms = HashMap<(u8, String), Option<u32>>;
+
+thread_local! {
+    static WORD_TERMS: std::cell::RefCell<WordTerms> = std::cell::RefCell::new(HashMap::default());
+}
+
+/// Words kept in [`WORD_TERMS`] before it starts again (about 10 MB).
+const WORD_TERMS_CACHED: usize = 100_000;
+
+/// The term of a word as written, in `language` stemmed by `algorithm`; none for a function
+/// word.
+fn word_term_of(word: &str, algorithm: Algorithm, language: Option<&str>) -> Option<u32> {
+    let lowercase = word.to_lowercase();
+    if is_function_word(&wire_model::fold::fold_lowercase(&lowercase), language) {
+        return None;
+    }
+    let stem = Stemmer::create(algorithm).stem(&lowercase).into_owned();
+    Some(hash(&wire_model::fold::fold_lowercase(&stem), Kind::Word))
 }
 
 /// The term of a content word (its stem) or of an anchor: the hash's high bits and the
