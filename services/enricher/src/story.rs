@@ -1,15 +1,18 @@
-//! Pure: event clusters ("stories"), online. Different write-ups of one event share few
-//! sentences but the same names, numbers and subject words. Each story keeps a centroid: the
-//! sum of its members' unit vectors of names and numbers (weighted by rarity, idf) and of
-//! content words (`(1 + ln count) × idf`), each cut to its heaviest terms. A new family joins
-//! the live story whose centroid is most similar to it, when that similarity reaches the
-//! threshold, else it starts a story (Miranda et al., "Multilingual Clustering of Streaming
-//! News", EMNLP 2018, with their sub-vectors reduced to two and a year check in place of their
-//! time features: two like events years apart name different years near their top). The
-//! number of stories is never needed.
+//! Pure: event clusters ("stories"), online, across languages. Different write-ups of one
+//! event share few sentences but the same names, numbers, places and subject words. Each story
+//! keeps a centroid: the sum of its members' unit vectors of names and numbers (with number
+//! values, weighted by rarity, idf), of places (GeoNames ids) and of content words
+//! (`(1 + ln count) × idf`), each cut to its heaviest terms. A new family joins the live story
+//! most similar to it, else it starts a story (Miranda et al., "Multilingual Clustering of
+//! Streaming News", EMNLP 2018, with their sub-vectors reduced and a year check in place of
+//! their time features: two like events years apart name different years near their top).
+//! Two paths join: the weighted cosines of names and words; and, for a write-up in a language
+//! the story has no member in (it shares no words), names, numbers and places alone, the
+//! anchors every language writes alike. The number of stories is never needed.
 //!
 //! Candidates come from an inverted index of every story's centroid terms, looked up with the
-//! article's heaviest terms: the cost per article stays flat as the window grows.
+//! article's heaviest words and, apart, its heaviest anchors, reading the latest stories filed
+//! under each: the cost per article stays flat as the window grows.
 //! Hand-written: the scoring is the product's own, and the index is [`Postings`].
 
 use crate::postings::{Postings, TokenCounts};

@@ -1,11 +1,15 @@
-//! Pure: what event clusters ("stories") compare besides names and numbers: an article's
-//! content words, stemmed in its language (Snowball stemmers, `rust-stemmers`) so that
-//! `arrested` and `arrest`, `Verhandlungen` and `Verhandlung` weigh as one, with how often
-//! each occurs (the headline counts twice), and the years it names near its top, which tell
-//! two like events years apart from each other (`May 24, 2005` against `2008`).
+//! Pure: what event clusters ("stories") compare besides names and numbers:
+//! - an article's content words, stemmed in its language (Snowball stemmers,
+//!   `rust-stemmers`) so that `arrested` and `arrest`, `Verhandlungen` and `Verhandlung` weigh
+//!   as one, with how often each occurs (the headline and first paragraph count twice);
+//! - its anchors, which every language writes alike: its places by GeoNames id and its
+//!   numbers as values (`6,8` = `6.8`);
+//! - its language;
+//! - the years it names near its top, which tell two like events years apart from each other
+//!   (`May 24, 2005` against `2008`).
 //!
-//! A word is kept as one `u32`: the hash of its folded stem in the high bits, its count (at
-//! most [`MAX_COUNT`]) in the low [`COUNT_BITS`].
+//! A term is kept as one `u32`: the hash of its folded stem (or anchor) in the high bits, its
+//! kind in the next two, its count (at most [`MAX_COUNT`]) in the low [`COUNT_BITS`].
 
 use foldhash::HashMap;
 use rust_stemmers::{Algorithm, Stemmer};
