@@ -35,9 +35,6 @@ pub struct EnricherConfig {
     /// Taken off the similarity when a family and a cluster name years near their top and
     /// share none (two like events years apart).
     pub story_year_penalty: f64,
-    /// Taken off the similarity when a family and a cluster are about places (or datelined)
-    /// and share none (two like events in different places).
-    pub story_place_penalty: f64,
     /// A new story family also joins a cluster whose names, numbers and places alone are at
     /// least this similar (0 to 1): the path of a write-up in another language.
     pub story_min_names_similarity: f64,
@@ -152,7 +149,6 @@ impl Validate for EnricherConfig {
             ("enricher.story_min_similarity", self.story_min_similarity),
             ("enricher.story_names_weight", self.story_names_weight),
             ("enricher.story_year_penalty", self.story_year_penalty),
-            ("enricher.story_place_penalty", self.story_place_penalty),
             (
                 "enricher.story_min_names_similarity",
                 self.story_min_names_similarity,

@@ -155,6 +155,18 @@ impl EnricherStage {
         records
     }
 
+    /// Tags the article when tagging is on, before its lineage: a new family's places are
+    /// anchors of its story in every language. The desk topics its tags route it to.
+    fn tag(&mut self, envelope: &mut Envelope) -> Vec<String> {
+        self.tagging
+            .as_mut()
+            .map(|tagging| {
+                tagging.reload_if_changed();
+                tagging.apply(envelope)
+            })
+            .unwrap_or_default()
+    }
+
     /// The pure core on a decoded envelope: `None` for a re-send. The stage returns its state
     /// writes to the stage loop; this entry point (evaluation) keeps them in memory only, and
     /// drops the records for other copies ([`EnricherStage::enrich_all`] keeps them).
@@ -166,11 +178,7 @@ impl EnricherStage {
     /// causes for other copies of its family (kill notices, an original's handover); empty
     /// for a re-send.
     pub fn enrich_all(&mut self, mut envelope: Envelope, now: DateTime<Utc>) -> Vec<Envelope> {
-        // Tagged first: a new family's places are anchors of its story in every language.
-        if let Some(tagging) = &mut self.tagging {
-            tagging.reload_if_changed();
-            tagging.apply(&mut envelope);
-        }
+        self.tag(&mut envelope);
         match self.lineage.process(envelope, now) {
             Verdict::Resend => Vec::new(),
             Verdict::Enriched {
@@ -234,16 +242,8 @@ impl Stage for EnricherStage {
             source: envelope.wire.source.as_str(),
         }
         .emit();
-        // Tagged first: a new family's places are anchors of its story in every language.
         let mut envelope = envelope;
-        let routes = self
-            .tagging
-            .as_mut()
-            .map(|tagging| {
-                tagging.reload_if_changed();
-                tagging.apply(&mut envelope)
-            })
-            .unwrap_or_default();
+        let routes = self.tag(&mut envelope);
         let verdict = self.lineage.process(envelope, now);
         events::ArticleClassified {
             verdict: verdict.label(),

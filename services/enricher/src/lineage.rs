@@ -114,6 +114,8 @@ pub struct Lineage {
 }
 
 struct Features {
+    /// The headline without an agency update marker (`UPDATE 2-`).
+    headline: String,
     state_hash: String,
     signature: Vec<minhash::Value>,
     shingle_count: u32,
@@ -159,6 +161,7 @@ fn features(envelope: &Envelope) -> Features {
         shingle_count: shingles.len() as u32,
         key_tokens: features::key_tokens(body, article.language.as_deref()),
         headline_hash: features::headline_hash(&stripped_headline),
+        headline: stripped_headline,
         paragraphs,
         lede: features::lede_sketch(body),
         marker: headline_marker.or(slug_marker),
@@ -354,16 +357,14 @@ impl Lineage {
                 // versions take the family's story, and the corpus statistics count each
                 // family once.
                 let article = &envelope.article;
-                let headline = article.headline().unwrap_or_default();
-                let headline = features::strip_update_marker(headline).0;
                 let body = article.body_text().unwrap_or_default();
                 let language = article.language.as_deref();
-                let mut terms = story_terms::story_words(&headline, body, language);
+                let mut terms = story_terms::story_words(&features.headline, body, language);
                 terms.extend(story_terms::story_anchors(&article.places, body, language));
                 terms.extend(story_terms::language_term(language));
                 terms.sort_unstable();
                 entry.story_words = terms;
-                entry.story_years = story_terms::story_years(&headline, body);
+                entry.story_years = story_terms::story_years(&features.headline, body);
                 let story_input = StoryInput {
                     names: &features.key_tokens,
                     words: &entry.story_words,
@@ -374,7 +375,6 @@ impl Lineage {
                     min_similarity: self.config.story_min_similarity,
                     names_weight: self.config.story_names_weight,
                     year_penalty: self.config.story_year_penalty,
-                    place_penalty: self.config.story_place_penalty,
                     min_names_similarity: self.config.story_min_names_similarity,
                     window: self.config.story_window_hours as i64 * 3600,
                 };

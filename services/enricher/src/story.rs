@@ -16,9 +16,7 @@
 //! Hand-written: the scoring is the product's own, and the index is [`Postings`].
 
 use crate::postings::{Postings, TokenCounts};
-use crate::story_terms::{
-    is_anchor, is_language, is_main_place, is_place, is_word, word_count, word_term,
-};
+use crate::story_terms::{is_anchor, is_language, is_place, is_word, word_count, word_term};
 use foldhash::HashMap;
 use std::collections::VecDeque;
 
@@ -37,7 +35,7 @@ const CENTROID_NAMES: usize = 48;
 const CENTROID_WORDS: usize = 64;
 /// Distinct years a story remembers.
 const STORY_YEARS: usize = 8;
-/// Distinct places a story is about that it remembers.
+/// Places a centroid keeps (the heaviest).
 const STORY_PLACES: usize = 16;
 
 /// What a story compares of an article: its names and numbers (`features::key_tokens`), its
@@ -58,8 +56,6 @@ pub struct StoryScoring {
     pub names_weight: f64,
     /// Taken off when both name years near their top and share none.
     pub year_penalty: f64,
-    /// Taken off when both are about places (or datelined) and share none.
-    pub place_penalty: f64,
     /// A family in a language the story has no member in also joins it when names, numbers
     /// and places alone reach this (such a write-up shares no words with the story).
     pub min_names_similarity: f64,
@@ -100,8 +96,6 @@ struct Story {
     words_norm: f32,
     place_norm: f32,
     years: Vec<u16>,
-    /// The places its members are about or datelined in (place anchor terms), sorted.
-    places: Vec<u32>,
     /// The languages of its members (language terms), sorted.
     languages: Vec<u32>,
     /// The terms this story is filed under in the postings.
@@ -116,8 +110,6 @@ struct ArticleVectors {
     /// Its places by GeoNames id, weighted by role and rarity (a unit vector).
     place_vector: Vector,
     heaviest: Vec<Term>,
-    /// The places it is about or datelined in (place anchor terms), sorted.
-    places: Vec<u32>,
     /// Its language's term, when known.
     language: Option<u32>,
 }
@@ -272,19 +264,11 @@ impl Stories {
                 names.iter().chain(&place_vector).copied().collect(),
             ))
             .collect();
-        let mut places: Vec<u32> = article
-            .words
-            .iter()
-            .filter(|w| is_main_place(**w))
-            .map(|w| word_term(*w))
-            .collect();
-        places.sort_unstable();
         ArticleVectors {
             names: unit(sorted(names)),
             words: unit(sorted(words)),
             place_vector: unit(sorted(place_vector)),
             heaviest,
-            places,
             language: article
                 .words
                 .iter()
@@ -317,7 +301,6 @@ impl Stories {
                         words_norm: 0.0,
                         place_norm: 0.0,
                         years: Vec::new(),
-                        places: Vec::new(),
                         languages: Vec::new(),
                         filed: Vec::new(),
                         last_seen: time,
@@ -341,10 +324,6 @@ impl Stories {
         story.years.sort_unstable();
         story.years.dedup();
         story.years.truncate(STORY_YEARS);
-        story.places.extend_from_slice(&vectors.places);
-        story.places.sort_unstable();
-        story.places.dedup();
-        story.places.truncate(STORY_PLACES);
         if let Some(language) = vectors.language
             && let Err(at) = story.languages.binary_search(&language)
         {
@@ -409,8 +388,7 @@ fn term_of(word: u32) -> Term {
 /// of its threshold (1.0 or more joins), with the similarity that path gives. The paths: the
 /// weighted cosines of the two sub-vectors (the one only when the article or the story has
 /// nothing of the other), and names, numbers and places alone. Both lose the year penalty
-/// when the two name years near their top and share none, and the place penalty when both
-/// are about places and share none.
+/// when the two name years near their top and share none.
 fn similarity(
     article: &ArticleVectors,
     years: &[u16],
@@ -427,13 +405,11 @@ fn similarity(
         (false, true) => words,
         (false, false) => 0.0,
     };
-    let mut penalty = 0.0;
-    if disjoint(years, &story.years) {
-        penalty += scoring.year_penalty;
-    }
-    if disjoint(&article.places, &story.places) {
-        penalty += scoring.place_penalty;
-    }
+    let penalty = if disjoint(years, &story.years) {
+        scoring.year_penalty
+    } else {
+        0.0
+    };
     let combined = combined - penalty;
     // Names, numbers and places alone, for a write-up in a language the story has none in
     // (or of a language not known): the places are what write-ups in different scripts

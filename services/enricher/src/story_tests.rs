@@ -34,7 +34,6 @@ fn scoring(min_similarity: f64) -> StoryScoring {
         min_similarity,
         names_weight: 0.5,
         year_penalty: 0.2,
-        place_penalty: 0.0,
         min_names_similarity: 0.35,
         window: DAY,
     }
