@@ -339,7 +339,7 @@ async fn every_bad_feed_ends_classified_and_a_good_feed_still_comes_through() {
     assert!(peak_kib < 768 * 1024, "peak RSS {peak_kib} KiB");
 }
 
-/// In one process (`wirefeed run`) nothing consumes `wire.dlq.v1` (nor `wire.stories.v1`):
+/// In one process (`wirefeed run`) nothing consumes `wire.dlq.v1` (nor `wire.originals.v1`, `wire.stories.v1`):
 /// more dead letters than the in-process channel holds must not stall the stage that writes
 /// them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,10 @@ use integration_tests::*;
 use serde_json::json;
 use std::time::Duration;
 use wire_model::topics;
-use wire_model::{Alert, Envelope, OriginInfo, PubStatus, RawFormat, RawItem, SourceId, notice};
+use wire_model::{
+    Alert, Envelope, OriginInfo, PubStatus, RawFormat, RawItem, SourceId, StoryChange, StoryRecord,
+    notice,
+};
 use wire_pipeline::{Pipeline, PipelineConfig, PipelineHandle};
 use wire_runtime::{Record, SharedBus, bus::publish, connect_bus};
 use wirefeed_alerter::AlerterConfig;
@@ -210,6 +213,30 @@ async fn a_desk_alerted_about_the_afp_story_gets_a_kill_and_a_late_pickup_alerts
         .unwrap();
     let all_alerts = alerts(&prefix, 3).await;
     pipeline.shutdown().await.unwrap();
+
+    // wire.stories.v1: the AFP story began a story; its kill takes the family off the
+    // story's page. Copies and versions change no story.
+    let story_records: Vec<StoryRecord> =
+        read_topic(&format!("{prefix}{}", topics::STORIES), 2, WAIT)
+            .await
+            .iter()
+            .map(|message| StoryRecord::decode(&message.payload).unwrap())
+            .collect();
+    let changes: Vec<(StoryChange, &str)> = story_records
+        .iter()
+        .map(|r| (r.change, r.member.article_uri.as_str()))
+        .collect();
+    let afp = records
+        .iter()
+        .find(|r| r.wire.item_identity == AFP_URI)
+        .map(|r| r.article.uri.as_str())
+        .expect("the AFP story");
+    assert_eq!(
+        changes,
+        [(StoryChange::New, afp), (StoryChange::Killed, afp)]
+    );
+    assert_eq!(story_records[0].first.source.as_str(), "afp-world");
+    assert_eq!(story_records[0].story, story_records[1].story);
 
     // The Straits Times copy, out before the kill, got a kill notice of its own.
     let notice = records

@@ -96,6 +96,7 @@ async fn the_instance_a_rebalance_moves_a_story_to_knows_its_earlier_version() {
         .ensure_topics(&[
             topics::ARTICLES,
             topics::ENRICHED,
+            topics::ORIGINALS,
             topics::STORIES,
             topics::DLQ,
         ])

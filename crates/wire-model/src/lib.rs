@@ -1,6 +1,6 @@
 //! The wirefeed message schema, and nothing else: the IPTC ninjs 3.x [`Article`], the
 //! [`Envelope`] every article message carries (`article` + `wire` + `schema`), the raw item the
-//! fetcher publishes ([`RawItem`]), alerts ([`Alert`]), typed ids and the versioned topic names.
+//! fetcher publishes ([`RawItem`]), alerts ([`Alert`]), story changes ([`StoryRecord`]), typed ids and the versioned topic names.
 //!
 //! Delivery guarantee: none by itself; this crate only defines what travels. Readers accept
 //! unknown fields everywhere (forward compatibility), so a newer producer never breaks an older
@@ -14,6 +14,7 @@ mod ids;
 #[cfg(feature = "ninjs-validate")]
 pub mod ninjs_schema;
 mod raw;
+mod story;
 pub mod topics;
 
 pub use alert::{ALERT_SCHEMA, Alert};
@@ -26,3 +27,4 @@ pub use envelope::{
 };
 pub use ids::{ArticleId, FamilyId, SourceId, content_hash};
 pub use raw::{OriginInfo, PayloadEncoding, RAW_SCHEMA, RawFormat, RawItem};
+pub use story::{STORY_SCHEMA, StoryChange, StoryMember, StoryRecord};

@@ -9,6 +9,9 @@ pub const ARTICLES: &str = "wire.articles.v1";
 pub const ENRICHED: &str = "wire.enriched.v1";
 /// Originals and material new versions only (what most newsroom consumers want):
 /// [`crate::Envelope`], keyed by family id.
+pub const ORIGINALS: &str = "wire.originals.v1";
+/// One record per change of an event cluster (new story, new member family, merge):
+/// [`crate::StoryRecord`], keyed by story id.
 pub const STORIES: &str = "wire.stories.v1";
 /// Alerts for subscribers: [`crate::Alert`], keyed by family id.
 pub const ALERTS: &str = "wire.alerts.v1";
@@ -16,7 +19,7 @@ pub const ALERTS: &str = "wire.alerts.v1";
 pub const DLQ: &str = "wire.dlq.v1";
 
 /// Every data topic this version of wirefeed reads or writes.
-pub const ALL: [&str; 6] = [RAW, ARTICLES, ENRICHED, STORIES, ALERTS, DLQ];
+pub const ALL: [&str; 7] = [RAW, ARTICLES, ENRICHED, ORIGINALS, STORIES, ALERTS, DLQ];
 
 /// The compacted topic holding the durable state of stage `name` (e.g. `wire.state.fetcher.v1`).
 pub fn state_topic(name: &str) -> String {

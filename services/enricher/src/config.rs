@@ -19,8 +19,10 @@ pub struct EnricherConfig {
     /// Sources whose copies are agency copies, beside those whose provider names an agency
     /// (the original of a family is the earliest agency copy, else the earliest copy).
     pub agency_sources: Vec<String>,
-    /// Also publish originals and material new versions to `wire.stories.v1`.
-    pub stories_route: bool,
+    /// Also publish originals and material new versions to `wire.originals.v1` (named
+    /// `stories_route` before `wire.stories.v1` carried story records).
+    #[serde(alias = "stories_route")]
+    pub originals_route: bool,
     /// Event clusters (`wire.story`) on; off, every family is a story of its own (and costs
     /// nothing more).
     pub story_clusters: bool,
@@ -38,6 +40,10 @@ pub struct EnricherConfig {
     /// A new story family also joins a cluster whose names, numbers and places alone are at
     /// least this similar (0 to 1): the path of a write-up in another language.
     pub story_min_names_similarity: f64,
+    /// Two live clusters with no language in common merge when the names, numbers and places
+    /// of one reach this share of `story_min_names_similarity` against the other's (1.0: what
+    /// a write-up would join by); 0 never merges.
+    pub story_merge_ratio: f64,
     /// A new version whose body changed by at least this share of its wording (4-word
     /// sequences) is material.
     pub material_body_change: f64,

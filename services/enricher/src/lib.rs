@@ -1,7 +1,9 @@
 //! The enricher: reads articles from `wire.articles.v1`, works out their lineage ([`lineage`]:
 //! re-sends, versions with change summaries, near-duplicate pickups found with MinHash LSH and
 //! verified, story families, kills) and publishes them to `wire.enriched.v1` keyed by family
-//! id; originals and material new versions also go to `wire.stories.v1`. A kill also publishes
+//! id; originals and material new versions also go to `wire.originals.v1`, and every change of
+//! an event cluster (new story, new member family, merge, kill) to `wire.stories.v1` as a
+//! [`wire_model::StoryRecord`] keyed by story id. A kill also publishes
 //! a kill notice for every copy of the family already out, and a copy that takes the family's
 //! original from another publishes a handover record for it (see the README's "Editorial
 //! signals").
@@ -65,6 +67,15 @@ use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError,
 /// The prefix of every article's index entry key in the state store: `a:<uri>`.
 const ARTICLE_ENTRY_KEY_PREFIX: &str = "a:";
 
+/// The prefix of a story merge's key in the state store: `s:<merged story id>`, whose value
+/// is the story it was merged into.
+const STORY_MERGE_KEY_PREFIX: &str = "s:";
+
+/// The state-store key of a story merge.
+fn story_merge_key(merged: &str) -> String {
+    format!("{STORY_MERGE_KEY_PREFIX}{merged}")
+}
+
 /// The state-store key of an article's index entry.
 fn entry_key(uri: &str) -> String {
     format!("{ARTICLE_ENTRY_KEY_PREFIX}{uri}")
@@ -74,7 +85,7 @@ fn entry_key(uri: &str) -> String {
 pub struct EnricherStage {
     lineage: Lineage,
     tagging: Option<tagging::Tagging>,
-    stories_route: bool,
+    originals_route: bool,
     /// Every desk topic the routes name, once: kills go to all of them.
     route_topics: Vec<String>,
     store: Option<SharedStateStore>,
@@ -85,7 +96,7 @@ impl EnricherStage {
         Self {
             lineage: Lineage::new(config.clone()),
             tagging: None,
-            stories_route: config.stories_route,
+            originals_route: config.originals_route,
             route_topics: route_topics(config),
             store: None,
         }
@@ -109,6 +120,13 @@ impl EnricherStage {
             .load_all()
             .await
             .context("failed to load the duplicate index")?;
+        // Story merges first: a restored family joins the story its own was merged into.
+        for (key, value) in &values {
+            if let Some(merged) = key.strip_prefix(STORY_MERGE_KEY_PREFIX) {
+                let into = String::from_utf8_lossy(value).into_owned();
+                stage.lineage.restore_merge(merged.to_owned(), into);
+            }
+        }
         let mut restored = 0usize;
         for (key, value) in values {
             if !key.starts_with(ARTICLE_ENTRY_KEY_PREFIX) {
@@ -126,9 +144,23 @@ impl EnricherStage {
                 .emit(),
             }
         }
+        let ended = stage.lineage.finish_restore();
+        if !ended.is_empty() {
+            for merged in &ended {
+                store
+                    .put(&story_merge_key(merged), None)
+                    .await
+                    .context("failed to forget a story merge that has left the window")?;
+            }
+        }
         events::IndexRestored { articles: restored }.emit();
         stage.store = Some(store);
         Ok(stage)
+    }
+
+    /// The story a story id names now (itself, or the story it was merged into).
+    pub fn current_story<'a>(&'a self, id: &'a str) -> &'a str {
+        self.lineage.current_story(id)
     }
 
     /// Articles in the index.
@@ -136,7 +168,7 @@ impl EnricherStage {
         self.lineage.len()
     }
 
-    /// Where a record for another copy goes: `wire.enriched.v1`; `wire.stories.v1` when it
+    /// Where a record for another copy goes: `wire.enriched.v1`; `wire.originals.v1` when it
     /// concerns a copy that was there (the original's handover, the original's kill); and a
     /// kill notice to every desk topic.
     fn notice_records(&self, notice: &Envelope) -> Vec<Record> {
@@ -144,8 +176,8 @@ impl EnricherStage {
         let payload = notice.encode();
         let mut records = vec![Record::new(topics::ENRICHED, key.clone(), payload.clone())];
         let handover = notice.wire.notice.as_deref() == Some(wire_model::notice::ORIGINAL_HANDOVER);
-        if self.stories_route && (handover || notice.wire.is_original == Some(true)) {
-            records.push(Record::new(topics::STORIES, key.clone(), payload.clone()));
+        if self.originals_route && (handover || notice.wire.is_original == Some(true)) {
+            records.push(Record::new(topics::ORIGINALS, key.clone(), payload.clone()));
         }
         if !handover {
             for desk in &self.route_topics {
@@ -177,13 +209,26 @@ impl EnricherStage {
     /// The pure core on a decoded envelope: the enriched article first, then the records it
     /// causes for other copies of its family (kill notices, an original's handover); empty
     /// for a re-send.
-    pub fn enrich_all(&mut self, mut envelope: Envelope, now: DateTime<Utc>) -> Vec<Envelope> {
+    pub fn enrich_all(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Vec<Envelope> {
+        self.enrich_with_stories(envelope, now).0
+    }
+
+    /// [`EnricherStage::enrich_all`], and the story records the article causes
+    /// (`wire.stories.v1`).
+    pub fn enrich_with_stories(
+        &mut self,
+        mut envelope: Envelope,
+        now: DateTime<Utc>,
+    ) -> (Vec<Envelope>, Vec<wire_model::StoryRecord>) {
         self.tag(&mut envelope);
         match self.lineage.process(envelope, now) {
-            Verdict::Resend => Vec::new(),
+            Verdict::Resend => (Vec::new(), Vec::new()),
             Verdict::Enriched {
-                envelope, notices, ..
-            } => std::iter::once(*envelope).chain(notices).collect(),
+                envelope,
+                notices,
+                stories,
+                ..
+            } => (std::iter::once(*envelope).chain(notices).collect(), stories),
         }
     }
 }
@@ -249,18 +294,30 @@ impl Stage for EnricherStage {
             verdict: verdict.label(),
         }
         .emit();
-        let (enriched, changed, evicted, notices) = match verdict {
-            Verdict::Resend => return Outcome::drop("resend"),
-            Verdict::Enriched {
-                envelope,
-                changed,
-                evicted,
-                notices,
-                ..
-            } => (envelope, changed, evicted, notices),
+        let Verdict::Enriched {
+            envelope: enriched,
+            changed,
+            evicted,
+            notices,
+            stories,
+            merges,
+            ended_merges,
+            ..
+        } = verdict
+        else {
+            return Outcome::drop("resend");
         };
         let state_writes = if self.store.is_some() {
-            writes(&changed, &evicted)
+            let mut writes = writes(&changed, &evicted);
+            writes.extend(merges.iter().map(|(merged, into)| StateWrite {
+                key: story_merge_key(merged),
+                value: Some(into.as_bytes().to_vec()),
+            }));
+            writes.extend(ended_merges.iter().map(|merged| StateWrite {
+                key: story_merge_key(merged),
+                value: None,
+            }));
+            writes
         } else {
             Vec::new()
         };
@@ -270,8 +327,8 @@ impl Stage for EnricherStage {
         let change = enriched.wire.change.as_ref();
         let is_story =
             enriched.wire.is_original == Some(true) && change.is_none_or(|change| change.material);
-        if self.stories_route && is_story {
-            records.push(Record::new(topics::STORIES, key.clone(), payload.clone()));
+        if self.originals_route && is_story {
+            records.push(Record::new(topics::ORIGINALS, key.clone(), payload.clone()));
         }
         // A kill goes to every desk; a copy of a killed story is no news for any desk.
         let desks = if change.is_some_and(|change| change.kill) {
@@ -286,6 +343,13 @@ impl Stage for EnricherStage {
         }
         for notice in &notices {
             records.extend(self.notice_records(notice));
+        }
+        for story in &stories {
+            records.push(Record::new(
+                topics::STORIES,
+                story.story.clone(),
+                story.encode(),
+            ));
         }
         Outcome::Emit {
             records,

@@ -27,11 +27,71 @@ use crate::features::{self, UpdateMarker};
 use crate::index::{EARLIER_VERSIONS_KEPT, Entry, Index};
 use crate::minhash;
 use crate::newsroom;
-use crate::story::{Stories, StoryInput, StoryScoring};
+use crate::story::{Stories, StoryInput, StoryScoring, StorySummary};
 use crate::story_terms;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use wire_model::{ArticleId, Change, Envelope, FamilyId, PubStatus, content_hash, notice};
+use wire_model::{
+    ArticleId, Change, Envelope, FamilyId, PubStatus, STORY_SCHEMA, StoryChange, StoryMember,
+    StoryRecord, content_hash, notice,
+};
+
+/// A family's first copy as a story record shows it.
+fn story_member(envelope: &Envelope, headline: &str, entry: &Entry) -> StoryMember {
+    StoryMember {
+        family: entry.family.clone(),
+        article_uri: envelope.article.uri.clone(),
+        headline: headline.to_owned(),
+        source: envelope.wire.source.clone(),
+        agency: envelope.wire.agency.clone(),
+        language: envelope.article.language.clone(),
+        first_created: DateTime::from_timestamp(entry.first_created, 0).unwrap_or_default(),
+        embargoed_until: None,
+    }
+}
+
+/// A family's first copy as restored from the index (without its headline and language,
+/// which the index does not keep).
+fn restored_member(entry: &Entry) -> StoryMember {
+    StoryMember {
+        family: entry.family.clone(),
+        article_uri: entry.uri.clone(),
+        headline: String::new(),
+        source: wire_model::SourceId::from(entry.source.as_str()),
+        agency: None,
+        language: None,
+        first_created: DateTime::from_timestamp(entry.first_created, 0).unwrap_or_default(),
+        embargoed_until: None,
+    }
+}
+
+/// A change of `story` as published on `wire.stories.v1`.
+fn story_record(
+    story: &str,
+    change: StoryChange,
+    member: StoryMember,
+    confidence: Option<f32>,
+    summary: StorySummary,
+    merged: Vec<String>,
+    now: DateTime<Utc>,
+) -> StoryRecord {
+    let first = summary.first.unwrap_or_else(|| member.clone());
+    StoryRecord {
+        schema: STORY_SCHEMA.to_owned(),
+        story: story.to_owned(),
+        change,
+        behind_seconds: (member.first_created - first.first_created)
+            .num_seconds()
+            .max(0),
+        member,
+        confidence,
+        first,
+        families: summary.families,
+        merged,
+        enriched_at: now,
+        extra: serde_json::Map::new(),
+    }
+}
 
 /// What the lineage core decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +107,13 @@ pub enum Verdict {
         evicted: Vec<String>,
         /// Records for other copies of the family: kill notices, an original's handover.
         notices: Vec<Envelope>,
+        /// What changed in the family's story (`wire.stories.v1`): a new story, a new member,
+        /// a merge, a kill.
+        stories: Vec<StoryRecord>,
+        /// Story ids that name another story from now on (merged into it): (merged, into).
+        merges: Vec<(String, String)>,
+        /// Story ids merged into a story that has left the window: they name nothing now.
+        ended_merges: Vec<String>,
     },
 }
 
@@ -111,6 +178,8 @@ pub struct Lineage {
     /// The embargo of each family any copy of which carried one (seconds since the epoch),
     /// until the window passes it: every copy of the family keeps it while it holds.
     embargoes: HashMap<FamilyId, i64>,
+    /// Story merges read back at a restart, until [`Lineage::finish_restore`].
+    restored_merges: HashMap<String, String>,
 }
 
 struct Features {
@@ -186,12 +255,35 @@ impl Lineage {
             config,
             clock: i64::MIN,
             embargoes: HashMap::new(),
+            restored_merges: HashMap::new(),
         }
+    }
+
+    /// The story a story id names now (itself, or the story it was merged into).
+    pub fn current_story<'a>(&'a self, id: &'a str) -> &'a str {
+        self.stories.current(id).unwrap_or(id)
     }
 
     /// Articles in the index.
     pub fn len(&self) -> usize {
         self.index.len()
+    }
+
+    /// Puts back, before the entries, that story `merged` was merged into story `into`.
+    pub fn restore_merge(&mut self, merged: String, into: String) {
+        self.restored_merges.insert(merged, into);
+    }
+
+    /// Ends a restart: the merges put back name their stories from now on (those whose story
+    /// has left the window are returned: they name nothing now).
+    pub fn finish_restore(&mut self) -> Vec<String> {
+        let mut ended = Vec::new();
+        for (merged, into) in std::mem::take(&mut self.restored_merges) {
+            if !self.stories.restore_merge(&merged, &into) {
+                ended.push(merged);
+            }
+        }
+        ended
     }
 
     /// Puts back an entry persisted by an earlier run.
@@ -212,7 +304,10 @@ impl Lineage {
             if entry.is_original
                 && let Some(story) = &entry.story
             {
-                self.stories.add(story, story_input, entry.first_created);
+                let story = self.restored_merges.get(story).unwrap_or(story);
+                let member = restored_member(&entry);
+                self.stories
+                    .add(story, story_input, &member, entry.first_created);
             }
         }
         self.index.upsert(entry);
@@ -257,6 +352,8 @@ impl Lineage {
 
         let mut changed = Vec::new();
         let mut notices = Vec::new();
+        let mut story_records = Vec::new();
+        let mut merges = Vec::new();
         envelope.wire.enriched_at = Some(now);
         envelope
             .wire
@@ -312,7 +409,7 @@ impl Lineage {
                         changed.push(old);
                     }
                 }
-                entry.story = previous.story.clone();
+                entry.story = self.current_story_of(previous.story.as_deref());
                 entry.story_words = previous.story_words.clone();
                 entry.story_years = previous.story_years.clone();
                 if canceled {
@@ -323,7 +420,7 @@ impl Lineage {
             }
             Relation::DuplicateOf(matched, similarity) => {
                 entry.family = matched.family.clone();
-                entry.story = matched.story.clone();
+                entry.story = self.current_story_of(matched.story.as_deref());
                 let original = self.current_original(matched);
                 family_embargo = family_embargo.max(original.embargoed_until);
                 // When the family's original has left the window, the chain ends at a copy
@@ -377,16 +474,46 @@ impl Lineage {
                     year_penalty: self.config.story_year_penalty,
                     min_names_similarity: self.config.story_min_names_similarity,
                     window: self.config.story_window_hours as i64 * 3600,
+                    merge_ratio: self.config.story_merge_ratio,
                 };
                 let new_story = entry.family.as_str().replacen("family:", "story:", 1);
-                let (story, similarity) =
-                    self.stories
-                        .assign(&new_story, story_input, entry.first_created, &scoring);
-                if let Some(similarity) = similarity {
+                let member = story_member(&envelope, &features.headline, &entry);
+                let assignment = self.stories.assign(
+                    &new_story,
+                    story_input,
+                    &member,
+                    entry.first_created,
+                    &scoring,
+                );
+                if assignment.story != new_story {
                     kinship = Kinship::StoryJoined;
+                }
+                if let Some(similarity) = assignment.similarity {
                     envelope.wire.story_confidence = Some(similarity.clamp(0.0, 1.0) as f32);
                 }
-                entry.story = Some(story);
+                let change = if !assignment.merged.is_empty() {
+                    StoryChange::Merged
+                } else if assignment.story != new_story {
+                    StoryChange::Joined
+                } else {
+                    StoryChange::New
+                };
+                merges.extend(
+                    assignment
+                        .merged
+                        .iter()
+                        .map(|merged| (merged.clone(), assignment.story.clone())),
+                );
+                story_records.push(story_record(
+                    &assignment.story,
+                    change,
+                    member,
+                    envelope.wire.story_confidence,
+                    assignment.summary,
+                    assignment.merged,
+                    now,
+                ));
+                entry.story = Some(assignment.story);
             }
         }
         let wire = &mut envelope.wire;
@@ -402,11 +529,37 @@ impl Lineage {
         let kill_records = self.apply_kill(&mut envelope, &mut entry, related.as_ref(), now);
         changed.extend(kill_records.changed);
         notices.extend(kill_records.notices);
+        // A story page holds the family's headline: it keeps the family's embargo, and a
+        // kill of the family's original takes the family off it.
+        let embargoed_until = entry
+            .embargoed_until
+            .and_then(|until| DateTime::from_timestamp(until, 0));
+        for record in &mut story_records {
+            record.member.embargoed_until = embargoed_until;
+        }
+        let killed = envelope.wire.change.as_ref().is_some_and(|c| c.kill);
+        if killed
+            && entry.is_original
+            && self.config.story_clusters
+            && let Some(story) = &entry.story
+        {
+            let member = story_member(&envelope, &features.headline, &entry);
+            let summary = self.stories.summary(story);
+            story_records.push(story_record(
+                story,
+                StoryChange::Killed,
+                member,
+                None,
+                summary,
+                Vec::new(),
+                now,
+            ));
+        }
         changed.push(entry.clone());
         self.index.upsert(entry);
         let oldest = self.clock - (self.config.window_hours as i64) * 3600;
         let evicted = self.index.evict(oldest, self.config.dedup_capacity);
-        self.stories.evict(oldest);
+        let ended_merges = self.stories.evict(oldest);
         self.embargoes.retain(|_, until| *until >= oldest);
         Verdict::Enriched {
             envelope: Box::new(envelope),
@@ -414,7 +567,15 @@ impl Lineage {
             changed,
             evicted,
             notices,
+            stories: story_records,
+            merges,
+            ended_merges,
         }
+    }
+
+    /// The story a family's story id names now (merges move families to the earlier story).
+    fn current_story_of(&self, story: Option<&str>) -> Option<String> {
+        story.map(|id| self.stories.current(id).unwrap_or(id).to_owned())
     }
 
     /// Keeps `until` as `family`'s embargo (the latest of those its copies carried).

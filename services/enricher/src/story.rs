@@ -10,6 +10,13 @@
 //! the story has no member in (it shares no words), names, numbers and places alone, the
 //! anchors every language writes alike. The number of stories is never needed.
 //!
+//! Stories in two languages may form apart before a write-up shows them to be one (an English
+//! and a German story, then a French write-up close to both): once a family joins, the stories
+//! with no language in common whose names, numbers and places are close enough merge into the
+//! one seen first (Miranda et al. link monolingual clusters the same way). Stories in one
+//! language never merge: a centroid is close to that of a like event (two earthquakes) as
+//! often as to its own event's other half, measured on ECB+.
+//!
 //! Candidates come from an inverted index of every story's centroid terms, looked up with the
 //! article's heaviest words and, apart, its heaviest anchors, reading the latest stories filed
 //! under each: the cost per article stays flat as the window grows.
@@ -19,6 +26,7 @@ use crate::postings::{Postings, TokenCounts};
 use crate::story_terms::{is_anchor, is_language, is_place, is_word, word_count, word_term};
 use foldhash::HashMap;
 use std::collections::VecDeque;
+use wire_model::StoryMember;
 
 /// Terms of an article looked up in the inverted index: this many of its words, and as many
 /// of its names, numbers and places (the heaviest).
@@ -61,6 +69,31 @@ pub struct StoryScoring {
     pub min_names_similarity: f64,
     /// A story seen longer ago than this (seconds) is not joined.
     pub window: i64,
+    /// Two live stories with no language in common merge when the names, numbers and places
+    /// of one reach this share of `min_names_similarity` against the other's centroid (1.0:
+    /// what a write-up would join by). 0 never merges.
+    pub merge_ratio: f64,
+}
+
+/// Where [`Stories::assign`] put a family.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    /// The story it is in now.
+    pub story: String,
+    /// How similar it was to the story it joined; none when it started one.
+    pub similarity: Option<f64>,
+    /// Stories it showed to tell its story's event, merged into it, with those merged into
+    /// them before (not the one it may have started itself a moment before).
+    pub merged: Vec<String>,
+    /// The story's summary after the change.
+    pub summary: StorySummary,
+}
+
+/// What a desk shows of a story: who had it first and how many families it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorySummary {
+    pub first: Option<StoryMember>,
+    pub families: u32,
 }
 
 /// A term of one of the two sub-vectors: names (and numbers) or content words.
@@ -100,6 +133,13 @@ struct Story {
     languages: Vec<u32>,
     /// The terms this story is filed under in the postings.
     filed: Vec<Term>,
+    /// Families in it.
+    members: u32,
+    /// Its earliest family by the family's own time: who had it first.
+    first: Option<StoryMember>,
+    /// The ids of the stories merged into this one, which name it from then on.
+    merged: Vec<String>,
+    first_seen: i64,
     last_seen: i64,
 }
 
@@ -110,8 +150,10 @@ struct ArticleVectors {
     /// Its places by GeoNames id, weighted by role and rarity (a unit vector).
     place_vector: Vector,
     heaviest: Vec<Term>,
-    /// Its language's term, when known.
-    language: Option<u32>,
+    /// Its language's term, when known (a story's languages, when merging).
+    languages: Vec<u32>,
+    /// Families these vectors sum: 1 for an article.
+    members: u32,
 }
 
 /// The story index. Memory per story: its id, 8 bytes per centroid term (at most
@@ -158,23 +200,147 @@ impl Stories {
         self.best_match_of(&self.vectors(article), article.years, time, scoring)
     }
 
-    /// Puts an article into the story it belongs to, or into a new story `new_id`: the story
-    /// and, when it joined one, the similarity.
+    /// Puts a family (its first copy `article`, told by `member`) into the story it belongs
+    /// to, or into a new story `new_id`, and merges the stories it shows to be one.
     pub fn assign(
         &mut self,
         new_id: &str,
         article: StoryInput<'_>,
+        member: &StoryMember,
         time: i64,
         scoring: &StoryScoring,
-    ) -> (String, Option<f64>) {
+    ) -> Assignment {
         let vectors = self.vectors(article);
         let joined = self.best_match_of(&vectors, article.years, time, scoring);
         let (id, similarity) = match joined {
             Some((id, similarity)) => (id, Some(similarity)),
             None => (new_id.to_owned(), None),
         };
-        self.add_vectors(&id, &vectors, article.years, time);
-        (id, similarity)
+        let slot = self.add_vectors(&id, &vectors, article.years, time);
+        self.note_member(slot, member);
+        // Only a story that grew can have come closer to another (a family that starts a
+        // story would have joined one it is that close to).
+        let (slot, mut merged) = if similarity.is_some() {
+            self.merge_neighbours(slot, time, scoring)
+        } else {
+            (slot, Vec::new())
+        };
+        merged.retain(|story| story != new_id);
+        let story = self.stories.get(&slot).map_or(id, |story| story.id.clone());
+        Assignment {
+            summary: self.summary(&story),
+            story,
+            similarity,
+            merged,
+        }
+    }
+
+    /// Who had story `id` (or the story it was merged into) first, and its families.
+    pub fn summary(&self, id: &str) -> StorySummary {
+        let story = self.slots.get(id).and_then(|slot| self.stories.get(slot));
+        StorySummary {
+            first: story.and_then(|story| story.first.clone()),
+            families: story.map_or(0, |story| story.members),
+        }
+    }
+
+    /// Keeps `member` as the story's first when it is earlier than the first so far.
+    fn note_member(&mut self, slot: u32, member: &StoryMember) {
+        if let Some(story) = self.stories.get_mut(&slot)
+            && story
+                .first
+                .as_ref()
+                .is_none_or(|first| member.first_created < first.first_created)
+        {
+            story.first = Some(member.clone());
+        }
+    }
+
+    /// Merges the story in `slot` with every live story in other languages whose anchors its
+    /// centroid now resembles (`scoring.merge_ratio`), into the one seen first: the slot that
+    /// remains, and the ids that name it from now on.
+    fn merge_neighbours(
+        &mut self,
+        slot: u32,
+        time: i64,
+        scoring: &StoryScoring,
+    ) -> (u32, Vec<String>) {
+        if scoring.merge_ratio <= 0.0 {
+            return (slot, Vec::new());
+        }
+        let Some(story) = self.stories.get(&slot) else {
+            return (slot, Vec::new());
+        };
+        let vectors = story_vectors(story);
+        let years = story.years.clone();
+        let mut merge: Vec<u32> = self
+            .candidates(&vectors)
+            .into_iter()
+            .filter(|other| *other != slot)
+            .filter_map(|other| Some((other, self.stories.get(&other)?)))
+            .filter(|(_, other)| (time - other.last_seen).abs() <= scoring.window)
+            .filter(|(_, other)| disjoint(&vectors.languages, &other.languages))
+            .filter(|(_, other)| {
+                paths(&vectors, &years, other, scoring).by_names.0 >= scoring.merge_ratio
+            })
+            .map(|(other, _)| other)
+            .collect();
+        if merge.is_empty() {
+            return (slot, Vec::new());
+        }
+        merge.push(slot);
+        merge.sort_by_key(|s| {
+            self.stories
+                .get(s)
+                .map(|story| (story.first_seen, story.id.clone()))
+        });
+        let into = merge[0];
+        let mut merged = Vec::new();
+        for from in merge.into_iter().skip(1) {
+            merged.extend(self.merge(from, into));
+        }
+        (into, merged)
+    }
+
+    /// Moves story `from` into story `into`: the ids that name `into` from now on (the story
+    /// gone and those merged into it before).
+    fn merge(&mut self, from: u32, into: u32) -> Vec<String> {
+        let Some(gone) = self.stories.remove(&from) else {
+            return Vec::new();
+        };
+        for term in &gone.filed {
+            self.postings.remove(*term, from);
+        }
+        for id in gone.merged.iter().chain(std::iter::once(&gone.id)) {
+            self.slots.insert(id.clone(), into);
+        }
+        if let Some(story) = self.stories.get_mut(&into) {
+            story.merged.extend(gone.merged.iter().cloned());
+            story.merged.push(gone.id.clone());
+        }
+        let vectors = ArticleVectors {
+            names: gone.names,
+            words: gone.words,
+            place_vector: gone.place_vector,
+            heaviest: Vec::new(),
+            languages: gone.languages,
+            members: gone.members,
+        };
+        let id = self
+            .stories
+            .get(&into)
+            .map(|s| s.id.clone())
+            .unwrap_or_default();
+        self.add_vectors(&id, &vectors, &gone.years, gone.last_seen);
+        if let Some(story) = self.stories.get_mut(&into) {
+            story.first_seen = story.first_seen.min(gone.first_seen);
+        }
+        if let Some(first) = &gone.first {
+            self.note_member(into, first);
+        }
+        let mut ids = gone.merged;
+        ids.push(gone.id);
+        ids
     }
 
     fn best_match_of(
@@ -269,21 +435,26 @@ impl Stories {
             words: unit(sorted(words)),
             place_vector: unit(sorted(place_vector)),
             heaviest,
-            language: article
+            languages: article
                 .words
                 .iter()
                 .find(|w| is_language(**w))
-                .map(|w| word_term(*w)),
+                .map(|w| word_term(*w))
+                .into_iter()
+                .collect(),
+            members: 1,
         }
     }
 
-    /// Adds an article at `time` to story `id` (a new story when `id` is unknown).
-    pub fn add(&mut self, id: &str, article: StoryInput<'_>, time: i64) {
+    /// Adds a family's first copy at `time` to story `id` (a new story when `id` is unknown),
+    /// as a restart restores it.
+    pub fn add(&mut self, id: &str, article: StoryInput<'_>, member: &StoryMember, time: i64) {
         let vectors = self.vectors(article);
-        self.add_vectors(id, &vectors, article.years, time);
+        let slot = self.add_vectors(id, &vectors, article.years, time);
+        self.note_member(slot, member);
     }
 
-    fn add_vectors(&mut self, id: &str, vectors: &ArticleVectors, years: &[u16], time: i64) {
+    fn add_vectors(&mut self, id: &str, vectors: &ArticleVectors, years: &[u16], time: i64) -> u32 {
         let slot = match self.slots.get(id) {
             Some(slot) => *slot,
             None => {
@@ -303,6 +474,10 @@ impl Stories {
                         years: Vec::new(),
                         languages: Vec::new(),
                         filed: Vec::new(),
+                        members: 0,
+                        first: None,
+                        merged: Vec::new(),
+                        first_seen: time,
                         last_seen: time,
                     },
                 );
@@ -310,9 +485,10 @@ impl Stories {
             }
         };
         let Some(story) = self.stories.get_mut(&slot) else {
-            return;
+            return slot;
         };
         story.last_seen = story.last_seen.max(time);
+        story.members += vectors.members;
         self.added.push_back((time, slot));
         story.names = add_cut(&story.names, &vectors.names, CENTROID_NAMES);
         story.words = add_cut(&story.words, &vectors.words, CENTROID_WORDS);
@@ -324,10 +500,10 @@ impl Stories {
         story.years.sort_unstable();
         story.years.dedup();
         story.years.truncate(STORY_YEARS);
-        if let Some(language) = vectors.language
-            && let Err(at) = story.languages.binary_search(&language)
-        {
-            story.languages.insert(at, language);
+        for language in &vectors.languages {
+            if let Err(at) = story.languages.binary_search(language) {
+                story.languages.insert(at, *language);
+            }
         }
         let mut filed: Vec<Term> = story
             .names
@@ -344,10 +520,20 @@ impl Stories {
             self.postings.insert(term, slot);
         }
         story.filed = filed;
+        slot
+    }
+
+    /// The story a story id names now: itself, or the story it was merged into; none once it
+    /// has left the window.
+    pub fn current(&self, id: &str) -> Option<&str> {
+        let slot = self.slots.get(id)?;
+        self.stories.get(slot).map(|story| story.id.as_str())
     }
 
     /// Forgets stories not seen since `oldest` (seconds).
-    pub fn evict(&mut self, oldest: i64) {
+    /// Returns the ids of the stories merged into those forgotten (their aliases end).
+    pub fn evict(&mut self, oldest: i64) -> Vec<String> {
+        let mut aliases = Vec::new();
         while let Some(&(time, slot)) = self.added.front() {
             if time >= oldest {
                 break;
@@ -360,11 +546,65 @@ impl Stories {
                 .is_some_and(|story| story.last_seen < oldest);
             if stale && let Some(story) = self.stories.remove(&slot) {
                 self.slots.remove(&story.id);
+                for id in &story.merged {
+                    self.slots.remove(id);
+                }
                 for term in &story.filed {
                     self.postings.remove(*term, slot);
                 }
+                aliases.extend(story.merged);
             }
         }
+        aliases
+    }
+
+    /// Puts back, after a restart, that story `merged` was merged into story `into`: whether
+    /// `into` is live (else the alias has ended).
+    pub fn restore_merge(&mut self, merged: &str, into: &str) -> bool {
+        let Some(&slot) = self.slots.get(into) else {
+            return false;
+        };
+        if let Some(story) = self.stories.get_mut(&slot)
+            && !story.merged.iter().any(|id| id == merged)
+        {
+            story.merged.push(merged.to_owned());
+        }
+        self.slots.insert(merged.to_owned(), slot);
+        true
+    }
+}
+
+/// A story's centroid as unit vectors, with its heaviest terms, to compare with other stories.
+fn story_vectors(story: &Story) -> ArticleVectors {
+    let scaled = |vector: &Vector, norm: f32| -> Vector {
+        if norm <= 0.0 {
+            return Vec::new();
+        }
+        vector.iter().map(|(term, w)| (*term, w / norm)).collect()
+    };
+    let heaviest_of = |terms: Vec<(Term, f32)>| {
+        let mut terms = terms;
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        terms.truncate(LOOKUP_TERMS);
+        terms.into_iter().map(|(term, _)| term)
+    };
+    let heaviest = heaviest_of(story.words.clone())
+        .chain(heaviest_of(
+            story
+                .names
+                .iter()
+                .chain(&story.place_vector)
+                .copied()
+                .collect(),
+        ))
+        .collect();
+    ArticleVectors {
+        names: scaled(&story.names, story.names_norm),
+        words: scaled(&story.words, story.words_norm),
+        place_vector: scaled(&story.place_vector, story.place_norm),
+        heaviest,
+        languages: story.languages.clone(),
+        members: 0,
     }
 }
 
@@ -395,6 +635,23 @@ fn similarity(
     story: &Story,
     scoring: &StoryScoring,
 ) -> (f64, f64) {
+    let paths = paths(article, years, story, scoring);
+    if paths.by_words.0 >= paths.by_names.0 {
+        paths.by_words
+    } else {
+        paths.by_names
+    }
+}
+
+/// The two ways to join, each as (share of its threshold, similarity).
+struct Paths {
+    by_words: (f64, f64),
+    /// Zero unless the article (or story) and the story share no language.
+    by_names: (f64, f64),
+}
+
+/// [`similarity`]'s two paths.
+fn paths(article: &ArticleVectors, years: &[u16], story: &Story, scoring: &StoryScoring) -> Paths {
     let names = cosine(&article.names, &story.names, story.names_norm);
     let words = cosine(&article.words, &story.words, story.words_norm);
     let has_names = !article.names.is_empty() && story.names_norm > 0.0;
@@ -414,10 +671,11 @@ fn similarity(
     // Names, numbers and places alone, for a write-up in a language the story has none in
     // (or of a language not known): the places are what write-ups in different scripts
     // share most surely.
-    let other_language = match article.language {
-        Some(language) => story.languages.binary_search(&language).is_err(),
-        None => true,
-    };
+    let other_language = article.languages.is_empty()
+        || !article
+            .languages
+            .iter()
+            .any(|language| story.languages.binary_search(language).is_ok());
     let names = if !other_language {
         0.0
     } else if !article.place_vector.is_empty() && story.place_norm > 0.0 {
@@ -426,12 +684,15 @@ fn similarity(
     } else {
         names
     } - penalty;
-    let by_words = combined / scoring.min_similarity.max(f64::EPSILON);
-    let by_names = names / scoring.min_names_similarity.max(f64::EPSILON);
-    if by_words >= by_names {
-        (by_words, combined)
-    } else {
-        (by_names, names)
+    Paths {
+        by_words: (
+            combined / scoring.min_similarity.max(f64::EPSILON),
+            combined,
+        ),
+        by_names: (
+            names / scoring.min_names_similarity.max(f64::EPSILON),
+            names,
+        ),
     }
 }
 

@@ -36,6 +36,21 @@ fn scoring(min_similarity: f64) -> StoryScoring {
         year_penalty: 0.2,
         min_names_similarity: 0.35,
         window: DAY,
+        merge_ratio: 1.0,
+    }
+}
+
+/// A family as a story record shows it, first written at `time` (seconds).
+fn member(family: &str, time: i64) -> StoryMember {
+    StoryMember {
+        family: wire_model::FamilyId::from(family),
+        article_uri: format!("urn:{family}"),
+        headline: String::new(),
+        source: wire_model::SourceId::from("wire"),
+        agency: None,
+        language: None,
+        first_created: chrono::DateTime::from_timestamp(time, 0).unwrap_or_default(),
+        embargoed_until: None,
     }
 }
 
@@ -86,7 +101,7 @@ fn write_ups_of_one_event_share_a_story_and_a_similar_event_does_not() {
     for terms in [&first, &second, &other] {
         stories.observe(terms.input());
     }
-    stories.add("s1", first.input(), 100);
+    stories.add("s1", first.input(), &member("f1", 100), 100);
     let (id, similarity) = stories
         .best_match(second.input(), 200, &scoring(0.25))
         .expect("the second write-up joins");
@@ -133,7 +148,7 @@ fn the_same_kind_of_event_years_apart_stays_apart() {
     );
     stories.observe(earlier.input());
     stories.observe(later.input());
-    stories.add("s2008", earlier.input(), 100);
+    stories.add("s2008", earlier.input(), &member("f2008", 100), 100);
     let lenient = StoryScoring {
         year_penalty: 0.0,
         ..scoring(0.5)
@@ -194,7 +209,13 @@ fn the_index_finds_the_story_that_scoring_every_story_finds() {
         let story = next(300);
         let terms = article(story, &mut next);
         stories.observe(terms.input());
-        stories.add(&format!("s{story}"), terms.input(), n as i64);
+        let family = format!("f{n}");
+        stories.add(
+            &format!("s{story}"),
+            terms.input(),
+            &member(&family, n as i64),
+            n as i64,
+        );
     }
     let scoring = StoryScoring {
         window: 10_000,
@@ -278,12 +299,62 @@ fn a_write_up_in_another_language_joins_by_its_names_numbers_and_places() {
     for article in [&english, &german, &other_quake] {
         stories.observe(article.input());
     }
-    stories.add("peru", english.input(), 100);
+    stories.add("peru", english.input(), &member("f-en", 100), 100);
     let joined = stories.best_match(german.input(), 200, &scoring(0.25));
     assert_eq!(joined.map(|(id, _)| id), Some("peru".to_owned()));
     assert!(
         stories
             .best_match(other_quake.input(), 200, &scoring(0.25))
             .is_none()
+    );
+
+    // Two stories of the event that formed apart, in English and in German, are one once a
+    // family shows it: the later merges into the earlier, which keeps who had it first.
+    stories.add("peru-de", german.input(), &member("f-de", 150), 150);
+    let assignment = stories.assign(
+        "new",
+        german.input(),
+        &member("f-de-2", 300),
+        300,
+        &scoring(0.25),
+    );
+    assert_eq!(assignment.story, "peru");
+    assert_eq!(assignment.merged, ["peru-de"]);
+    assert_eq!(stories.current("peru-de"), Some("peru"));
+    assert_eq!(assignment.summary.families, 3);
+    assert_eq!(
+        assignment.summary.first.map(|first| first.family),
+        Some(wire_model::FamilyId::from("f-en"))
+    );
+    // A story that has left the window ends the aliases of those merged into it.
+    assert_eq!(stories.evict(350), ["peru-de"]);
+    assert_eq!(stories.current("peru-de"), None);
+}
+
+#[test]
+fn stories_in_one_language_do_not_merge_and_the_first_is_the_earliest_by_its_own_time() {
+    let mut stories = stories_with_background();
+    let first = Terms::of(
+        "Tara Reid checks into rehab",
+        "Actress Tara Reid checked into Promises Treatment Center in Malibu, her rep Jack \
+         Ketsoyan told People magazine.",
+    );
+    let second = Terms::of(
+        "Tara Reid enters Promises rehab",
+        "Tara Reid has entered Promises in Malibu for treatment, her spokesman Jack Ketsoyan \
+         said on Friday.",
+    );
+    for article in [&first, &second] {
+        stories.observe(article.input());
+    }
+    stories.add("a", first.input(), &member("fa", 500), 500);
+    stories.add("b", second.input(), &member("fb", 600), 600);
+    // A family sent later but written earlier is who had it first.
+    let joined = stories.assign("c", first.input(), &member("fc", 50), 700, &scoring(0.2));
+    assert!(joined.merged.is_empty(), "{joined:?}");
+    assert_eq!(joined.summary.families, 2);
+    assert_eq!(
+        joined.summary.first.map(|first| first.family),
+        Some(wire_model::FamilyId::from("fc"))
     );
 }

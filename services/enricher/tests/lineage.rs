@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use std::sync::Arc;
-use wire_model::{Article, Body, Envelope, Headline, PubStatus, SourceId, WireMeta};
+use wire_model::{Article, Body, Envelope, Headline, PubStatus, SourceId, StoryChange, WireMeta};
 use wire_runtime::state::{MemoryStateStore, StateStore};
 use wirefeed_enricher::{EnricherConfig, EnricherStage};
 
@@ -347,7 +347,8 @@ fn another_agencys_write_up_of_the_event_shares_the_story_not_the_family() {
     for (uri, headline, text) in background {
         enrich(&mut stage, envelope(uri, "agency", headline, &[text], 8));
     }
-    let first = enrich(&mut stage, original());
+    let (first, first_records) = stage.enrich_with_stories(original(), at(9));
+    let first = first[0].clone();
     let rival = envelope(
         "urn:rival:1",
         "rival-agency",
@@ -359,11 +360,46 @@ fn another_agencys_write_up_of_the_event_shares_the_story_not_the_family() {
         ],
         10,
     );
-    let rival = enrich(&mut stage, rival);
+    let (rival, rival_records) = stage.enrich_with_stories(rival, at(10));
+    let rival = rival[0].clone();
     assert_ne!(
         rival.wire.family, first.wire.family,
         "a different write-up, not a copy"
     );
+    // wire.stories.v1: the story began with the agency's copy; the rival's came an hour
+    // behind it.
+    let [started] = first_records.as_slice() else {
+        panic!("one story record: {first_records:?}");
+    };
+    assert_eq!(started.change, StoryChange::New);
+    assert_eq!(Some(&started.story), first.wire.story.as_ref());
+    assert_eq!((started.behind_seconds, started.families), (0, 1));
+    let [joined] = rival_records.as_slice() else {
+        panic!("one story record: {rival_records:?}");
+    };
+    assert_eq!(joined.change, StoryChange::Joined);
+    assert_eq!(Some(&joined.story), first.wire.story.as_ref());
+    assert_eq!(joined.first.article_uri, "urn:agency:1");
+    assert_eq!(joined.member.article_uri, "urn:rival:1");
+    assert_eq!(joined.member.source.as_str(), "rival-agency");
+    assert_eq!((joined.behind_seconds, joined.families), (3600, 2));
+    assert_eq!(joined.confidence, rival.wire.story_confidence);
+    // A copy of the rival's story is no change of the story.
+    let (_, copy_records) = stage.enrich_with_stories(
+        envelope(
+            "urn:outlet:copy",
+            "outlet",
+            "Geneva round opens as Lindqvist presses Syria sides on truce",
+            &[
+                "UN mediator Maria Lindqvist on Tuesday brought the Syria government and opposition delegations together in Geneva for the first time in eighteen months.",
+                "Karim Haddad, who leads the government side, ruled out talk of a transitional authority, while Samir Al-Khatib demanded that 2,000 detainees be freed first.",
+                "The talks at the Palais des Nations run until Friday. Russia and the United States, co-chairs of the 17-nation support group, backed the effort.",
+            ],
+            10,
+        ),
+        at(10),
+    );
+    assert!(copy_records.is_empty(), "{copy_records:?}");
     assert!(first.wire.story.is_some());
     assert_eq!(rival.wire.story, first.wire.story);
     let confidence = rival.wire.story_confidence.unwrap_or_default();
@@ -409,4 +445,77 @@ fn with_event_clusters_off_every_family_is_its_own_story() {
     assert!(rival.wire.story.is_some());
     assert_ne!(rival.wire.story, first.wire.story);
     assert_eq!(rival.wire.story_confidence, None);
+}
+
+#[tokio::test]
+async fn a_story_merge_survives_a_restart_and_one_whose_story_has_gone_is_forgotten() {
+    use wire_runtime::{Delivery, Outcome, Record, Stage};
+    let store = Arc::new(MemoryStateStore::default());
+    let mut stage = EnricherStage::with_state(&config(), store.clone())
+        .await
+        .unwrap();
+    let bank = || {
+        envelope(
+            "urn:agency:9",
+            "agency",
+            "Central bank holds rates",
+            &[
+                "The central bank of Norvania kept its main refinancing rate at 3.25 percent on Wednesday, citing stubborn services inflation and a tight labour market.",
+                "Governor Elin Brekke said the bank would need several more months of data before it could consider lowering borrowing costs.",
+            ],
+            10,
+        )
+    };
+    let mut stories = Vec::new();
+    for (envelope, hour) in [(original(), 9), (bank(), 10)] {
+        let delivery = Delivery {
+            record: Record::new(wire_model::topics::ARTICLES, "k", envelope.encode()),
+            partition: 0,
+            offset: 0,
+        };
+        let Outcome::Emit {
+            state_writes,
+            records,
+        } = stage.handle(&delivery, at(hour))
+        else {
+            panic!("the original is emitted");
+        };
+        for write in state_writes {
+            store.put(&write.key, write.value).await.unwrap();
+        }
+        let story = records
+            .iter()
+            .find(|record| record.topic == wire_model::topics::STORIES)
+            .and_then(|record| wire_model::StoryRecord::decode(&record.payload).ok())
+            .expect("a story record");
+        stories.push(story.story);
+    }
+    drop(stage);
+    // As the enricher writes a merge: the bank's story is the Geneva story's now; and one of
+    // a story no longer held.
+    let merged = format!("s:{}", stories[1]);
+    store
+        .put(&merged, Some(stories[0].as_bytes().to_vec()))
+        .await
+        .unwrap();
+    store
+        .put("s:story:gone", Some(b"story:left-the-window".to_vec()))
+        .await
+        .unwrap();
+
+    let mut restarted = EnricherStage::with_state(&config(), store.clone())
+        .await
+        .unwrap();
+    assert_eq!(restarted.current_story(&stories[1]), stories[0]);
+    let mut copy = bank();
+    copy.article.uri = "urn:outlet:9".to_owned();
+    copy.wire.source = SourceId::from("outlet");
+    let copy = restarted.enrich(copy, at(11)).unwrap();
+    assert_eq!(copy.wire.story.as_ref(), Some(&stories[0]));
+    let held = store.load_all().await.unwrap();
+    assert!(held.contains_key(&merged));
+    assert!(
+        !held.contains_key("s:story:gone"),
+        "forgotten at the restart"
+    );
 }

@@ -406,8 +406,12 @@ fn destinations(stage: &mut EnricherStage, envelope: Envelope, hour: i64) -> Vec
         Outcome::Emit { records, .. } => records
             .iter()
             .map(|record| {
-                let envelope = Envelope::decode(&record.payload).unwrap();
-                (record.topic.clone(), envelope.article.uri)
+                // A story record names the family's first copy and what changed.
+                let what = match wire_model::StoryRecord::decode(&record.payload) {
+                    Ok(story) => format!("{:?} {}", story.change, story.member.article_uri),
+                    Err(_) => Envelope::decode(&record.payload).unwrap().article.uri,
+                };
+                (record.topic.clone(), what)
             })
             .collect(),
         _ => Vec::new(),
@@ -441,10 +445,15 @@ fn a_kill_reaches_every_desk_topic_and_a_late_copy_none() {
         assert!(to("wire.topic.syria.v1", uri), "{out:?}");
         assert!(to("wire.topic.russia.v1", uri), "{out:?}");
     }
-    // The original's kill goes to wire.stories.v1, where the original went; the pickup never
-    // was there.
-    assert!(to("wire.stories.v1", AFP.uri), "{out:?}");
-    assert!(!to("wire.stories.v1", STRAITS_TIMES.uri), "{out:?}");
+    // The original's kill goes to wire.originals.v1, where the original went; the pickup
+    // never was there.
+    assert!(to("wire.originals.v1", AFP.uri), "{out:?}");
+    assert!(!to("wire.originals.v1", STRAITS_TIMES.uri), "{out:?}");
+    // Its story loses the family: a story page must drop it.
+    assert!(
+        to("wire.stories.v1", &format!("Killed {}", AFP.uri)),
+        "{out:?}"
+    );
     let late = destinations(&mut stage, pickup(&DAILY, 4), 4);
     assert_eq!(
         late,

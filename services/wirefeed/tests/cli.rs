@@ -189,10 +189,34 @@ fn enrich_marks_exactly_the_two_pickups_as_duplicates_of_their_originals() {
     let parsed = parse_samples();
     assert!(parsed.status.success(), "{}", stderr_text(&parsed));
 
-    let output = with_stdin(&["enrich"], &parsed.stdout);
+    let stories_dir = tempfile::tempdir().unwrap();
+    let stories_file = stories_dir.path().join("stories.jsonl");
+    let output = with_stdin(
+        &["enrich", "--stories", stories_file.to_str().unwrap()],
+        &parsed.stdout,
+    );
     assert!(output.status.success(), "{}", stderr_text(&output));
     let envelopes = decode_lines(&stdout_lines(&output));
     assert_eq!(envelopes.len(), 11);
+    // One story record per family (its first copy starts or joins a story), none for a copy.
+    let story_records: Vec<wire_model::StoryRecord> = std::fs::read_to_string(&stories_file)
+        .unwrap()
+        .lines()
+        .map(|line| wire_model::StoryRecord::decode(line.as_bytes()).unwrap())
+        .collect();
+    let families: std::collections::BTreeSet<_> = envelopes
+        .iter()
+        .filter_map(|e| e.wire.family.clone())
+        .collect();
+    assert_eq!(story_records.len(), families.len(), "{story_records:?}");
+    for record in &story_records {
+        let first_copy = envelopes
+            .iter()
+            .find(|e| e.article.uri == record.member.article_uri)
+            .unwrap();
+        assert_eq!(first_copy.wire.story.as_ref(), Some(&record.story));
+        assert_eq!(first_copy.wire.is_original, Some(true));
+    }
     let items = by_identity(&envelopes);
 
     let duplicates: BTreeMap<&str, &str> = envelopes

@@ -120,6 +120,10 @@ pub fn evaluate(
         labelled.push((story, document.story.as_str()));
     }
     progress.finish_and_clear();
+    // A consumer applies the merge records: a story merged into another is that one now.
+    for (story, _) in &mut labelled {
+        *story = stage.current_story(story).to_owned();
+    }
     let singletons: Vec<(usize, &str)> = labelled
         .iter()
         .enumerate()

@@ -92,6 +92,10 @@ pub fn evaluate(
             .unwrap_or_else(|| format!("none:{uri}"));
         labelled.push((story, write_up));
     }
+    // A consumer applies the merge records: a story merged into another is that one now.
+    for (story, _) in &mut labelled {
+        *story = stage.current_story(story).to_owned();
+    }
     let pairs: Vec<(&str, &str)> = labelled
         .iter()
         .map(|(story, w)| (story.as_str(), w.event.as_str()))

@@ -6,7 +6,7 @@
 //! subscribed are kept for the first group, up to the channel capacity: beyond it the oldest
 //! is dropped (counted in `wirefeed_bus_unclaimed_dropped_total{topic}`), never making the
 //! publisher wait, because in one process some topics have no reader at all
-//! (`wire.dlq.v1`, `wire.stories.v1`), and a stage waiting on them would stall for good.
+//! (`wire.dlq.v1`, `wire.originals.v1`, `wire.stories.v1`), and a stage waiting on them would stall for good.
 //! Delivery guarantee: a record is acknowledged once it is in the consumer's channel;
 //! what is in a channel when the process dies is lost, as the whole bus is. Use Kafka when that
 //! matters.

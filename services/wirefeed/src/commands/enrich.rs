@@ -15,15 +15,30 @@ use wirefeed_enricher::{EnricherConfig, EnricherStage};
 #[derive(clap::Args)]
 pub struct EnrichArgs {
     file: Option<std::path::PathBuf>,
+    /// Also write the story records (`wire.stories.v1`: new story, new member, merge, kill)
+    /// to this file as JSON lines.
+    #[arg(long)]
+    stories: Option<std::path::PathBuf>,
 }
 
 impl EnrichArgs {
     pub fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
-        enrich(config_file, self.file.as_deref())
+        enrich(config_file, self.file.as_deref(), self.stories.as_deref())
     }
 }
 
-pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn enrich(
+    config_file: Option<&Path>,
+    file: Option<&Path>,
+    stories_file: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let mut stories_out = match stories_file {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("failed to create {}", path.display()))?,
+        )),
+        None => None,
+    };
     let config: EnricherConfig = LoadedConfig::load(config_file)?.section("enricher")?;
     let mut stage = EnricherStage::with_tagging(&config)?;
     let (input, progress): (Box<dyn std::io::BufRead>, _) = match file {
@@ -59,7 +74,13 @@ pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result
         };
         // The article, then the records it causes for other copies (kill notices, an
         // original's handover).
-        let records = stage.enrich_all(envelope, Utc::now());
+        let (records, stories) = stage.enrich_with_stories(envelope, Utc::now());
+        if let Some(out) = stories_out.as_mut() {
+            for story in &stories {
+                serde_json::to_writer(&mut *out, story)?;
+                writeln!(out)?;
+            }
+        }
         if records.is_empty() {
             progress.suspend(|| {
                 eprintln!(
@@ -74,6 +95,9 @@ pub fn enrich(config_file: Option<&Path>, file: Option<&Path>) -> anyhow::Result
         }
     }
     progress.finish_and_clear();
+    if let Some(out) = stories_out.as_mut() {
+        out.flush().context("failed to write the story records")?;
+    }
     Ok(if failures == 0 {
         ExitCode::SUCCESS
     } else {

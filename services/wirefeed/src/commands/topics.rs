@@ -383,6 +383,7 @@ mod tests {
                 "staging.wire.raw.v1",
                 "staging.wire.articles.v1",
                 "staging.wire.enriched.v1",
+                "staging.wire.originals.v1",
                 "staging.wire.stories.v1",
                 "staging.wire.alerts.v1",
                 "staging.wire.dlq.v1",
