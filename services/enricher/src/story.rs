@@ -170,6 +170,10 @@ pub struct Stories {
     /// (time, story) for every article added, oldest first: eviction pops from the front
     /// instead of scanning every story.
     added: VecDeque<(i64, u32)>,
+    /// Live stories with a member in each language, and with a member of a known language:
+    /// whether a story has any story in other languages to merge with, at no lookup.
+    stories_in_language: HashMap<u32, u32>,
+    stories_with_language: u32,
 }
 
 impl Stories {
@@ -271,19 +275,43 @@ impl Stories {
         let Some(story) = self.stories.get(&slot) else {
             return (slot, Vec::new());
         };
-        let vectors = story_vectors(story);
-        let years = story.years.clone();
-        let mut merge: Vec<u32> = self
-            .candidates(&vectors)
+        // In a stream of one language (the common case) there is nothing to merge with.
+        let others_exist = match story.languages.as_slice() {
+            [] => false,
+            [language] => {
+                self.stories_with_language
+                    > self.stories_in_language.get(language).copied().unwrap_or(0)
+            }
+            _ => true,
+        };
+        if !others_exist {
+            return (slot, Vec::new());
+        }
+        // Stories in other languages share the anchors only: look them up by those, and
+        // compare whole centroids only when there is such a story.
+        let anchors: Vec<Term> = heaviest(story.names.iter().chain(&story.place_vector)).collect();
+        let others: Vec<u32> = self
+            .candidates(&anchors)
             .into_iter()
             .filter(|other| *other != slot)
-            .filter_map(|other| Some((other, self.stories.get(&other)?)))
-            .filter(|(_, other)| (time - other.last_seen).abs() <= scoring.window)
-            .filter(|(_, other)| disjoint(&vectors.languages, &other.languages))
-            .filter(|(_, other)| {
-                paths(&vectors, &years, other, scoring).by_names.0 >= scoring.merge_ratio
+            .filter(|other| {
+                self.stories.get(other).is_some_and(|other| {
+                    (time - other.last_seen).abs() <= scoring.window
+                        && disjoint(&story.languages, &other.languages)
+                })
             })
-            .map(|(other, _)| other)
+            .collect();
+        if others.is_empty() {
+            return (slot, Vec::new());
+        }
+        let vectors = story_vectors(story);
+        let mut merge: Vec<u32> = others
+            .into_iter()
+            .filter(|other| {
+                self.stories.get(other).is_some_and(|other| {
+                    paths(&vectors, &story.years, other, scoring).by_names.0 >= scoring.merge_ratio
+                })
+            })
             .collect();
         if merge.is_empty() {
             return (slot, Vec::new());
@@ -308,6 +336,7 @@ impl Stories {
         let Some(gone) = self.stories.remove(&from) else {
             return Vec::new();
         };
+        self.forget_languages(&gone.languages);
         for term in &gone.filed {
             self.postings.remove(*term, from);
         }
@@ -350,7 +379,7 @@ impl Stories {
         time: i64,
         scoring: &StoryScoring,
     ) -> Option<(String, f64)> {
-        self.candidates(vectors)
+        self.candidates(&vectors.heaviest)
             .into_iter()
             .filter_map(|slot| self.stories.get(&slot))
             .filter(|story| (time - story.last_seen).abs() <= scoring.window)
@@ -363,9 +392,8 @@ impl Stories {
     /// The stories sharing the most of the article's heaviest terms, at most
     /// [`MAX_CANDIDATES`] (ties: the older story first), of the [`POSTINGS_PER_TERM`] latest
     /// stories filed under each term.
-    fn candidates(&self, vectors: &ArticleVectors) -> Vec<u32> {
-        let mut slots: Vec<u32> = vectors
-            .heaviest
+    fn candidates(&self, heaviest: &[Term]) -> Vec<u32> {
+        let mut slots: Vec<u32> = heaviest
             .iter()
             .flat_map(|term| {
                 let filed = self.postings.get(term);
@@ -419,16 +447,8 @@ impl Stories {
             .collect();
         // The heaviest words, and apart from them the heaviest names, numbers and places: a
         // write-up in another language shares only the latter.
-        let heaviest_of = |terms: Vec<(Term, f32)>| {
-            let mut terms = terms;
-            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            terms.truncate(LOOKUP_TERMS);
-            terms.into_iter().map(|(term, _)| term)
-        };
-        let heaviest: Vec<Term> = heaviest_of(words.clone())
-            .chain(heaviest_of(
-                names.iter().chain(&place_vector).copied().collect(),
-            ))
+        let heaviest: Vec<Term> = heaviest(words.iter())
+            .chain(heaviest(names.iter().chain(&place_vector)))
             .collect();
         ArticleVectors {
             names: unit(sorted(names)),
@@ -500,9 +520,13 @@ impl Stories {
         story.years.sort_unstable();
         story.years.dedup();
         story.years.truncate(STORY_YEARS);
+        if story.languages.is_empty() && !vectors.languages.is_empty() {
+            self.stories_with_language += 1;
+        }
         for language in &vectors.languages {
             if let Err(at) = story.languages.binary_search(language) {
                 story.languages.insert(at, *language);
+                *self.stories_in_language.entry(*language).or_default() += 1;
             }
         }
         let mut filed: Vec<Term> = story
@@ -521,6 +545,21 @@ impl Stories {
         }
         story.filed = filed;
         slot
+    }
+
+    /// Takes the languages of a story that is gone out of the counts.
+    fn forget_languages(&mut self, languages: &[u32]) {
+        if !languages.is_empty() {
+            self.stories_with_language = self.stories_with_language.saturating_sub(1);
+        }
+        for language in languages {
+            if let Some(count) = self.stories_in_language.get_mut(language) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    self.stories_in_language.remove(language);
+                }
+            }
+        }
     }
 
     /// The story a story id names now: itself, or the story it was merged into; none once it
@@ -545,6 +584,7 @@ impl Stories {
                 .get(&slot)
                 .is_some_and(|story| story.last_seen < oldest);
             if stale && let Some(story) = self.stories.remove(&slot) {
+                self.forget_languages(&story.languages);
                 self.slots.remove(&story.id);
                 for id in &story.merged {
                     self.slots.remove(id);
@@ -574,6 +614,14 @@ impl Stories {
     }
 }
 
+/// The [`LOOKUP_TERMS`] heaviest of `terms` (ties: the lower term first).
+fn heaviest<'a>(terms: impl Iterator<Item = &'a (Term, f32)>) -> impl Iterator<Item = Term> {
+    let mut terms: Vec<(Term, f32)> = terms.copied().collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    terms.truncate(LOOKUP_TERMS);
+    terms.into_iter().map(|(term, _)| term)
+}
+
 /// A story's centroid as unit vectors, with its heaviest terms, to compare with other stories.
 fn story_vectors(story: &Story) -> ArticleVectors {
     let scaled = |vector: &Vector, norm: f32| -> Vector {
@@ -582,21 +630,8 @@ fn story_vectors(story: &Story) -> ArticleVectors {
         }
         vector.iter().map(|(term, w)| (*term, w / norm)).collect()
     };
-    let heaviest_of = |terms: Vec<(Term, f32)>| {
-        let mut terms = terms;
-        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        terms.truncate(LOOKUP_TERMS);
-        terms.into_iter().map(|(term, _)| term)
-    };
-    let heaviest = heaviest_of(story.words.clone())
-        .chain(heaviest_of(
-            story
-                .names
-                .iter()
-                .chain(&story.place_vector)
-                .copied()
-                .collect(),
-        ))
+    let heaviest = heaviest(story.words.iter())
+        .chain(heaviest(story.names.iter().chain(&story.place_vector)))
         .collect();
     ArticleVectors {
         names: scaled(&story.names, story.names_norm),

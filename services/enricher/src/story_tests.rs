@@ -329,6 +329,9 @@ fn a_write_up_in_another_language_joins_by_its_names_numbers_and_places() {
     // A story that has left the window ends the aliases of those merged into it.
     assert_eq!(stories.evict(350), ["peru-de"]);
     assert_eq!(stories.current("peru-de"), None);
+    // Nothing is left to count by language.
+    assert_eq!(stories.stories_with_language, 0);
+    assert!(stories.stories_in_language.is_empty());
 }
 
 #[test]
