@@ -49,16 +49,18 @@ async fn topics_create_makes_every_topic_with_its_policy_and_describe_shows_them
 
     let (ok, stdout, stderr) = run(&["topics", "create", "--wait-secs", "10"], &env);
     assert!(ok, "{stdout}\n{stderr}");
+    // Every data topic and the three stages' state topics.
+    let all = topics::ALL.len() + 3;
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("created ")).count(),
-        9
+        all
     );
     // Idempotent: a second run finds them all, with nothing to warn about.
     let (ok, stdout, stderr) = run(&["topics", "create"], &env);
     assert!(ok, "{stdout}\n{stderr}");
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("exists ")).count(),
-        9
+        all
     );
     assert!(!stderr.contains("warning"), "{stderr}");
 
@@ -68,7 +70,7 @@ async fn topics_create_makes_every_topic_with_its_policy_and_describe_shows_them
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(described.len(), 9);
+    assert_eq!(described.len(), all);
     for logical in topics::ALL {
         let topic = described
             .iter()

@@ -80,9 +80,8 @@ fn stories_with_background() -> Stories {
     stories
 }
 
-#[test]
-fn write_ups_of_one_event_share_a_story_and_a_similar_event_does_not() {
-    let mut stories = stories_with_background();
+/// Two write-ups of one event: Tara Reid checks into rehab.
+fn tara_reid_in_rehab() -> (Terms, Terms) {
     let first = Terms::of(
         "Tara Reid checks into rehab",
         "Actress Tara Reid checked into Promises Treatment Center in Malibu, her rep Jack \
@@ -93,6 +92,13 @@ fn write_ups_of_one_event_share_a_story_and_a_similar_event_does_not() {
         "Tara Reid has entered Promises in Malibu for treatment, her spokesman Jack Ketsoyan \
          said on Friday.",
     );
+    (first, second)
+}
+
+#[test]
+fn write_ups_of_one_event_share_a_story_and_a_similar_event_does_not() {
+    let mut stories = stories_with_background();
+    let (first, second) = tara_reid_in_rehab();
     let other = Terms::of(
         "Lindsay Lohan checks into rehab",
         "Actress Lindsay Lohan checked into the Betty Ford Center in Rancho Mirage, her lawyer \
@@ -337,16 +343,7 @@ fn a_write_up_in_another_language_joins_by_its_names_numbers_and_places() {
 #[test]
 fn stories_in_one_language_do_not_merge_and_the_first_is_the_earliest_by_its_own_time() {
     let mut stories = stories_with_background();
-    let first = Terms::of(
-        "Tara Reid checks into rehab",
-        "Actress Tara Reid checked into Promises Treatment Center in Malibu, her rep Jack \
-         Ketsoyan told People magazine.",
-    );
-    let second = Terms::of(
-        "Tara Reid enters Promises rehab",
-        "Tara Reid has entered Promises in Malibu for treatment, her spokesman Jack Ketsoyan \
-         said on Friday.",
-    );
+    let (first, second) = tara_reid_in_rehab();
     for article in [&first, &second] {
         stories.observe(article.input());
     }

@@ -66,6 +66,20 @@ fn original() -> Envelope {
     )
 }
 
+/// An agency story unrelated to the Geneva talks.
+fn central_bank() -> Envelope {
+    envelope(
+        "urn:agency:9",
+        "agency",
+        "Central bank holds rates",
+        &[
+            "The central bank of Norvania kept its main refinancing rate at 3.25 percent on Wednesday, citing stubborn services inflation and a tight labour market.",
+            "Governor Elin Brekke said the bank would need several more months of data before it could consider lowering borrowing costs.",
+        ],
+        10,
+    )
+}
+
 fn config() -> EnricherConfig {
     EnricherConfig {
         agency_sources: vec!["agency".to_owned()],
@@ -271,19 +285,7 @@ fn stories_from_one_template_are_not_duplicates() {
 fn an_unrelated_story_starts_its_own_family() {
     let mut stage = EnricherStage::new(&config());
     let first = enrich(&mut stage, original());
-    let other = enrich(
-        &mut stage,
-        envelope(
-            "urn:agency:9",
-            "agency",
-            "Central bank holds rates",
-            &[
-                "The central bank of Norvania kept its main refinancing rate at 3.25 percent on Wednesday, citing stubborn services inflation and a tight labour market.",
-                "Governor Elin Brekke said the bank would need several more months of data before it could consider lowering borrowing costs.",
-            ],
-            10,
-        ),
-    );
+    let other = enrich(&mut stage, central_bank());
     assert_ne!(other.wire.family, first.wire.family);
     assert_eq!(other.wire.is_original, Some(true));
 }
@@ -454,20 +456,8 @@ async fn a_story_merge_survives_a_restart_and_one_whose_story_has_gone_is_forgot
     let mut stage = EnricherStage::with_state(&config(), store.clone())
         .await
         .unwrap();
-    let bank = || {
-        envelope(
-            "urn:agency:9",
-            "agency",
-            "Central bank holds rates",
-            &[
-                "The central bank of Norvania kept its main refinancing rate at 3.25 percent on Wednesday, citing stubborn services inflation and a tight labour market.",
-                "Governor Elin Brekke said the bank would need several more months of data before it could consider lowering borrowing costs.",
-            ],
-            10,
-        )
-    };
     let mut stories = Vec::new();
-    for (envelope, hour) in [(original(), 9), (bank(), 10)] {
+    for (envelope, hour) in [(original(), 9), (central_bank(), 10)] {
         let delivery = Delivery {
             record: Record::new(wire_model::topics::ARTICLES, "k", envelope.encode()),
             partition: 0,
@@ -507,7 +497,7 @@ async fn a_story_merge_survives_a_restart_and_one_whose_story_has_gone_is_forgot
         .await
         .unwrap();
     assert_eq!(restarted.current_story(&stories[1]), stories[0]);
-    let mut copy = bank();
+    let mut copy = central_bank();
     copy.article.uri = "urn:outlet:9".to_owned();
     copy.wire.source = SourceId::from("outlet");
     let copy = restarted.enrich(copy, at(11)).unwrap();
