@@ -394,9 +394,10 @@ mod tests {
         );
         assert_eq!(plans[0].retention_ms, Some(168 * 3_600_000));
         assert_eq!(plans[0].cleanup_policy, "delete");
-        assert_eq!(plans[6].cleanup_policy, "compact");
-        assert_eq!(plans[6].partitions, 1);
-        assert_eq!(plans[6].retention_ms, None);
+        let state = wire_model::topics::ALL.len();
+        assert_eq!(plans[state].cleanup_policy, "compact");
+        assert_eq!(plans[state].partitions, 1);
+        assert_eq!(plans[state].retention_ms, None);
     }
 
     #[test]
@@ -410,10 +411,11 @@ mod tests {
     fn topic_routes_are_data_topics_after_the_fixed_ones() {
         let route = "wire.topic.syria-peace-process.v1".to_owned();
         let plans = plan(&kafka("", 24), &[route.clone(), route]);
-        assert_eq!(plans.len(), 6 + 1 + STATE_STAGES.len());
-        assert_eq!(plans[6].name, "wire.topic.syria-peace-process.v1");
-        assert_eq!(plans[6].cleanup_policy, "delete");
-        assert_eq!(plans[6].retention_ms, Some(24 * 3_600_000));
+        let data = wire_model::topics::ALL.len();
+        assert_eq!(plans.len(), data + 1 + STATE_STAGES.len());
+        assert_eq!(plans[data].name, "wire.topic.syria-peace-process.v1");
+        assert_eq!(plans[data].cleanup_policy, "delete");
+        assert_eq!(plans[data].retention_ms, Some(24 * 3_600_000));
     }
 
     #[test]
