@@ -29,7 +29,8 @@ pub mod embargo;
 pub mod events;
 pub mod ledger;
 pub mod matcher;
-pub mod query;
+/// The query language (`wire-query`, shared with searches of the archive).
+pub use wire_query as query;
 pub mod subscriptions;
 #[cfg(test)]
 mod testkit;

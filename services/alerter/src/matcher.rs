@@ -7,10 +7,9 @@
 //! present trigger are evaluated in full; those without one (`NOT topic:sport`,
 //! `urgency:<=2`) are evaluated for every article.
 
-use crate::query::{Expr, Field, Text, normalize_text};
-use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 use wire_model::Envelope;
+use wire_query::{Expr, Facts, Field, Text, Texts, collect_evidence, evaluate};
 
 /// A subscription's compiled query.
 #[derive(Debug, Clone)]
@@ -26,15 +25,6 @@ enum Trigger {
     Field(Field, String),
 }
 
-/// What an article offers a query.
-#[derive(Debug, Default)]
-struct Facts {
-    /// Texts present, with where: bit 1 headline, bit 2 body.
-    texts: HashMap<Text, u8>,
-    fields: HashSet<(Field, String)>,
-    urgency: Option<u8>,
-}
-
 /// One matching subscription.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
@@ -48,9 +38,8 @@ pub struct Match {
 /// All subscriptions, indexed.
 pub struct Matcher {
     queries: Vec<CompiledQuery>,
-    automaton: Option<AhoCorasick>,
-    /// Pattern index → the pattern (lower-case text).
-    patterns: Vec<String>,
+    /// Every word and phrase of every query, as one automaton.
+    texts: Texts,
     by_trigger: HashMap<Trigger, Vec<usize>>,
     /// Queries without a trigger set: evaluated for every article.
     always: Vec<usize>,
@@ -60,7 +49,7 @@ impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
             .field("queries", &self.queries.len())
-            .field("patterns", &self.patterns.len())
+            .field("texts", &self.texts)
             .field("always", &self.always.len())
             .finish_non_exhaustive()
     }
@@ -70,9 +59,7 @@ impl Matcher {
     pub fn new(queries: Vec<CompiledQuery>) -> Result<Self, aho_corasick::BuildError> {
         let mut by_trigger: HashMap<Trigger, Vec<usize>> = HashMap::new();
         let mut always = Vec::new();
-        let mut patterns = BTreeSet::new();
         for (index, query) in queries.iter().enumerate() {
-            collect_texts(&query.expr, &mut patterns);
             match triggers(&query.expr) {
                 Some(set) if !set.is_empty() => {
                     for trigger in set {
@@ -85,20 +72,10 @@ impl Matcher {
                 _ => always.push(index),
             }
         }
-        let patterns: Vec<String> = patterns.into_iter().collect();
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)?,
-            )
-        };
+        let texts = Texts::of(queries.iter().map(|query| &query.expr))?;
         Ok(Self {
             queries,
-            automaton,
-            patterns,
+            texts,
             by_trigger,
             always,
         })
@@ -108,8 +85,7 @@ impl Matcher {
     pub fn empty() -> Self {
         Self {
             queries: Vec::new(),
-            automaton: None,
-            patterns: Vec::new(),
+            texts: Texts::none(),
             by_trigger: HashMap::new(),
             always: Vec::new(),
         }
@@ -125,7 +101,7 @@ impl Matcher {
 
     /// The subscriptions `envelope` matches, in subscription order.
     pub fn matches(&self, envelope: &Envelope) -> Vec<Match> {
-        let facts = self.facts(envelope);
+        let facts = Facts::of(envelope, &self.texts);
         let mut candidates: Vec<usize> = self.always.clone();
         for text in facts.texts.keys() {
             if let Some(list) = self.by_trigger.get(&Trigger::Text(text.clone())) {
@@ -153,111 +129,6 @@ impl Matcher {
             })
             .collect()
     }
-
-    fn facts(&self, envelope: &Envelope) -> Facts {
-        let article = &envelope.article;
-        let mut facts = Facts {
-            urgency: article.urgency,
-            ..Facts::default()
-        };
-        if let Some(automaton) = &self.automaton {
-            let headline = normalize_text(article.headline().unwrap_or_default());
-            let body = normalize_text(article.body_text().unwrap_or_default());
-            for (bit, text) in [(1u8, headline), (2u8, body)] {
-                for hit in automaton.find_overlapping_iter(&text) {
-                    let (start, end) = (hit.start(), hit.end());
-                    if !boundary_before(&text, start) {
-                        continue;
-                    }
-                    let pattern = &self.patterns[hit.pattern().as_usize()];
-                    let mut mark = |prefix: bool| {
-                        let key = Text::new(pattern.clone(), prefix);
-                        *facts.texts.entry(key).or_default() |= bit;
-                    };
-                    mark(true);
-                    if boundary_after(&text, end) {
-                        mark(false);
-                    }
-                }
-            }
-        }
-        let mut add = |field: Field, value: &str| {
-            let value = normalize_text(value);
-            if !value.is_empty() {
-                facts.fields.insert((field, value));
-            }
-        };
-        for subject in &article.subjects {
-            if let Some(uri) = subject.uri.as_deref() {
-                if let Some(id) = uri.strip_prefix("urn:wirefeed:topic:") {
-                    add(Field::Topic, id);
-                } else if let Some((_, code)) = uri.rsplit_once("mediatopic/") {
-                    add(Field::Topic, code);
-                    add(Field::Topic, &format!("medtop:{code}"));
-                }
-            }
-            for value in [&subject.name, &subject.literal].into_iter().flatten() {
-                add(Field::Topic, value);
-            }
-        }
-        for place in &article.places {
-            for value in [&place.literal, &place.name].into_iter().flatten() {
-                add(Field::Place, value);
-            }
-        }
-        add(Field::Source, envelope.wire.source.as_str());
-        // The agency that wrote the story: `credit:afp`, and `source:afp` beside the source id.
-        if let Some(agency) = &envelope.wire.agency {
-            add(Field::Credit, agency);
-            add(Field::Source, agency);
-        }
-        if let Some(credit) = &envelope.wire.credit {
-            add(Field::Credit, credit);
-            // `AFP/Getty Images`, `dpa, AP`: each agency of a shared credit.
-            for part in credit.split(['/', ',', ';', '|']) {
-                add(Field::Credit, part.trim());
-            }
-        }
-        if let Some(language) = &article.language {
-            add(Field::Lang, language);
-            if let Some((primary, _)) = language.split_once(['-', '_']) {
-                add(Field::Lang, primary);
-            }
-        }
-        if let Some(family) = &envelope.wire.family {
-            add(Field::Family, family.as_str());
-        }
-        facts
-    }
-}
-
-fn boundary_before(text: &str, start: usize) -> bool {
-    !text[..start]
-        .chars()
-        .next_back()
-        .is_some_and(char::is_alphanumeric)
-}
-
-fn boundary_after(text: &str, end: usize) -> bool {
-    !text[end..]
-        .chars()
-        .next()
-        .is_some_and(char::is_alphanumeric)
-}
-
-fn collect_texts(expr: &Expr, into: &mut BTreeSet<String>) {
-    match expr {
-        Expr::Text(text) => {
-            into.insert(text.text.clone());
-        }
-        Expr::Not(inner) => collect_texts(inner, into),
-        Expr::And(items) | Expr::Or(items) => {
-            for item in items {
-                collect_texts(item, into);
-            }
-        }
-        Expr::Field(..) | Expr::Urgency(..) => {}
-    }
 }
 
 /// Positive terms of which one is present whenever `expr` is true; `None` when there is no
@@ -275,48 +146,6 @@ fn triggers(expr: &Expr) -> Option<Vec<Trigger>> {
             }
             Some(all)
         }
-    }
-}
-
-fn evaluate(expr: &Expr, facts: &Facts) -> bool {
-    match expr {
-        Expr::Text(text) => facts.texts.contains_key(text),
-        Expr::Field(field, value) => facts.fields.contains(&(*field, value.clone())),
-        Expr::Urgency(comparison, value) => facts
-            .urgency
-            .is_some_and(|urgency| comparison.holds(urgency, *value)),
-        Expr::Not(inner) => !evaluate(inner, facts),
-        Expr::And(items) => items.iter().all(|item| evaluate(item, facts)),
-        Expr::Or(items) => items.iter().any(|item| evaluate(item, facts)),
-    }
-}
-
-/// The positive terms of a matching query that are present.
-fn collect_evidence(expr: &Expr, facts: &Facts, into: &mut Vec<String>) {
-    let line = match expr {
-        Expr::Text(text) => match facts.texts.get(text) {
-            Some(bits) => {
-                let shown = Expr::Text(text.clone()).to_string();
-                let place = match bits {
-                    1 => "headline",
-                    2 => "body",
-                    _ => "headline and body",
-                };
-                format!("{shown} in {place}")
-            }
-            None => return,
-        },
-        Expr::Field(..) | Expr::Urgency(..) if evaluate(expr, facts) => expr.to_string(),
-        Expr::Field(..) | Expr::Urgency(..) | Expr::Not(_) => return,
-        Expr::And(items) | Expr::Or(items) => {
-            for item in items {
-                collect_evidence(item, facts, into);
-            }
-            return;
-        }
-    };
-    if !into.contains(&line) {
-        into.push(line);
     }
 }
 

@@ -124,7 +124,7 @@ fn thousands_of_subscriptions_share_one_automaton() {
         .map(|(id, query)| (id.as_str(), query.as_str()))
         .collect();
     let matcher = matcher(&borrowed);
-    assert_eq!(matcher.patterns.len(), 10_000);
+    assert_eq!(matcher.texts.len(), 10_000);
     let envelope = article("urn:a:2", "f2", "Word42 and phrase 4999", "word42000");
     assert_eq!(ids(&matcher, &envelope), vec!["desk-42", "desk-4999"]);
 }

@@ -1,4 +1,4 @@
-//! Pure: the subscription query language, parsed once into an [`Expr`].
+//! Pure: the query language of subscriptions and searches, parsed once into an [`Expr`].
 //!
 //! ```text
 //! topic:syria-peace-process AND place:SY AND NOT topic:sport
@@ -510,5 +510,5 @@ fn urgency(value: &str, column: usize) -> Result<Expr, QueryError> {
 }
 
 #[cfg(test)]
-#[path = "query_tests.rs"]
+#[path = "language_tests.rs"]
 mod tests;
