@@ -52,6 +52,7 @@ pub mod minhash;
 mod newsroom;
 mod postings;
 mod story;
+mod story_record;
 mod story_terms;
 pub mod tagging;
 

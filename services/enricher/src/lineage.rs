@@ -27,71 +27,15 @@ use crate::features::{self, UpdateMarker};
 use crate::index::{EARLIER_VERSIONS_KEPT, Entry, Index};
 use crate::minhash;
 use crate::newsroom;
-use crate::story::{Stories, StoryInput, StoryScoring, StorySummary};
+use crate::story::{Stories, StoryInput, StoryScoring};
+use crate::story_record::{restored_member, story_member, story_record};
 use crate::story_terms;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use wire_model::{
-    ArticleId, Change, Envelope, FamilyId, PubStatus, STORY_SCHEMA, StoryChange, StoryMember,
-    StoryRecord, content_hash, notice,
+    ArticleId, Change, Envelope, FamilyId, PubStatus, StoryChange, StoryRecord, content_hash,
+    notice,
 };
-
-/// A family's first copy as a story record shows it.
-fn story_member(envelope: &Envelope, headline: &str, entry: &Entry) -> StoryMember {
-    StoryMember {
-        family: entry.family.clone(),
-        article_uri: envelope.article.uri.clone(),
-        headline: headline.to_owned(),
-        source: envelope.wire.source.clone(),
-        agency: envelope.wire.agency.clone(),
-        language: envelope.article.language.clone(),
-        first_created: DateTime::from_timestamp(entry.first_created, 0).unwrap_or_default(),
-        embargoed_until: None,
-    }
-}
-
-/// A family's first copy as restored from the index (without its headline and language,
-/// which the index does not keep).
-fn restored_member(entry: &Entry) -> StoryMember {
-    StoryMember {
-        family: entry.family.clone(),
-        article_uri: entry.uri.clone(),
-        headline: String::new(),
-        source: wire_model::SourceId::from(entry.source.as_str()),
-        agency: None,
-        language: None,
-        first_created: DateTime::from_timestamp(entry.first_created, 0).unwrap_or_default(),
-        embargoed_until: None,
-    }
-}
-
-/// A change of `story` as published on `wire.stories.v1`.
-fn story_record(
-    story: &str,
-    change: StoryChange,
-    member: StoryMember,
-    confidence: Option<f32>,
-    summary: StorySummary,
-    merged: Vec<String>,
-    now: DateTime<Utc>,
-) -> StoryRecord {
-    let first = summary.first.unwrap_or_else(|| member.clone());
-    StoryRecord {
-        schema: STORY_SCHEMA.to_owned(),
-        story: story.to_owned(),
-        change,
-        behind_seconds: (member.first_created - first.first_created)
-            .num_seconds()
-            .max(0),
-        member,
-        confidence,
-        first,
-        families: summary.families,
-        merged,
-        enriched_at: now,
-        extra: serde_json::Map::new(),
-    }
-}
 
 /// What the lineage core decided.
 #[derive(Debug, Clone, PartialEq)]

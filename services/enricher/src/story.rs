@@ -83,7 +83,7 @@ pub struct Assignment {
     /// How similar it was to the story it joined; none when it started one.
     pub similarity: Option<f64>,
     /// Stories it showed to tell its story's event, merged into it, with those merged into
-    /// them before (not the one it may have started itself a moment before).
+    /// them before (only a family that joined a story can show that).
     pub merged: Vec<String>,
     /// The story's summary after the change.
     pub summary: StorySummary,
@@ -224,12 +224,11 @@ impl Stories {
         self.note_member(slot, member);
         // Only a story that grew can have come closer to another (a family that starts a
         // story would have joined one it is that close to).
-        let (slot, mut merged) = if similarity.is_some() {
+        let (slot, merged) = if similarity.is_some() {
             self.merge_neighbours(slot, time, scoring)
         } else {
             (slot, Vec::new())
         };
-        merged.retain(|story| story != new_id);
         let story = self.stories.get(&slot).map_or(id, |story| story.id.clone());
         Assignment {
             summary: self.summary(&story),
