@@ -91,7 +91,8 @@ async fn a_feed_item_travels_to_an_enriched_article_and_one_alert() {
         },
         kafka_context(&prefix).await,
     )
-    .await;
+    .await
+    .expect("the pipeline starts");
 
     let enriched = read_topic(&format!("{prefix}{}", topics::ENRICHED), 3, WAIT).await;
     let alerts = read_topic(&format!("{prefix}{}", topics::ALERTS), 1, WAIT).await;

@@ -125,6 +125,7 @@ async fn start(prefix: &str, subscriptions: Vec<SubscriptionConfig>) -> Pipeline
         kafka_context(prefix).await,
     )
     .await
+    .expect("the pipeline starts")
 }
 
 async fn enriched(prefix: &str, count: usize) -> Vec<Envelope> {

@@ -399,11 +399,13 @@ channels = [{{ kind = "email", to = ["desk@wirefeed.test"] }}]
     let pipeline = Pipeline::start(
         PipelineConfig {
             normalizer: Default::default(),
+            desk: None,
             ..PipelineConfig::from_loaded(&loaded).unwrap()
         },
         context,
     )
-    .await;
+    .await
+    .unwrap();
     let fetcher_registry = pipeline.sources().clone();
 
     // The keyed feed comes through to a signed webhook call; the other sources fail.

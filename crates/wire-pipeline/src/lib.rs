@@ -1,19 +1,21 @@
-//! The four wirefeed stages in one process, started by one launcher: `wirefeed run` and the
+//! The wirefeed stages in one process, started by one launcher: `wirefeed run` and the
 //! integration tests that run the pipeline in-process use it (the soak runs the service
 //! binaries as processes), and each stage runs through the same `run(config, context)` entry
-//! its own binary calls. [`Pipeline::start`] starts the normalizer, enricher
-//! and alerter, waits until they joined their consumer groups, then starts the fetcher; the
-//! [`PipelineHandle`] it returns waits for them and stops them all when one fails.
+//! its own binary calls. [`Pipeline::start`] starts the normalizer, enricher, alerter and
+//! (when configured) the desk, waits until they joined their consumer groups, then starts the
+//! fetcher; the [`PipelineHandle`] it returns waits for them and stops them all when one fails.
 //!
 //! Delivery guarantee: the stages' own (at-least-once through the stage loop). Starting the
 //! consumers before the fetcher means nothing it publishes reaches a topic before its
 //! consumers.
 
 use anyhow::Context as _;
+use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::task::{JoinError, JoinSet};
 use wire_runtime::{Health, LoadedConfig, ServiceContext};
 use wirefeed_alerter::{Alerter, AlerterConfig, SubscriptionRegistry};
+use wirefeed_desk::{Desk, DeskConfig};
 use wirefeed_enricher::EnricherConfig;
 use wirefeed_fetcher::{Fetcher, FetcherConfig, SourceRegistry};
 use wirefeed_normalizer::NormalizerConfig;
@@ -31,16 +33,21 @@ pub struct PipelineConfig {
     pub normalizer: NormalizerConfig,
     pub enricher: EnricherConfig,
     pub alerter: AlerterConfig,
+    /// The archive and its API; `None` runs without it (the default, so that tests running
+    /// pipelines side by side do not share a port and an index).
+    pub desk: Option<DeskConfig>,
 }
 
 impl PipelineConfig {
-    /// The `[fetcher]`, `[normalizer]`, `[enricher]` and `[alerter]` sections of `config`.
+    /// The `[fetcher]`, `[normalizer]`, `[enricher]`, `[alerter]` and `[desk]` sections of
+    /// `config`.
     pub fn from_loaded(config: &LoadedConfig) -> anyhow::Result<Self> {
         Ok(Self {
             fetcher: config.section("fetcher")?,
             normalizer: config.section("normalizer")?,
             enricher: config.section("enricher")?,
             alerter: config.section("alerter")?,
+            desk: Some(config.section("desk")?),
         })
     }
 }
@@ -52,8 +59,16 @@ pub struct Pipeline;
 impl Pipeline {
     /// Starts every stage with `context` (one bus, health table and shutdown token for all;
     /// each opens its own state store), the consumers first. The fetcher's `/sources` and the
-    /// alerter's `/subscriptions` are mounted on the context's admin routes.
-    pub async fn start(config: PipelineConfig, context: ServiceContext) -> PipelineHandle {
+    /// alerter's `/subscriptions` are mounted on the context's admin routes. A desk that
+    /// cannot take its address is an error before anything starts.
+    pub async fn start(
+        config: PipelineConfig,
+        context: ServiceContext,
+    ) -> anyhow::Result<PipelineHandle> {
+        let desk = match config.desk {
+            Some(desk) => Some(Desk::new(desk).bind().await?),
+            None => None,
+        };
         let sources = SourceRegistry::new();
         let subscriptions = SubscriptionRegistry::new();
         let mut handle = PipelineHandle {
@@ -62,6 +77,7 @@ impl Pipeline {
             context: context.clone(),
             sources: sources.clone(),
             subscriptions: subscriptions.clone(),
+            desk_address: desk.as_ref().map(|desk| desk.address()),
         };
         handle
             .tasks
@@ -74,6 +90,9 @@ impl Pipeline {
                 .with_registry(subscriptions)
                 .run(context.clone()),
         );
+        if let Some(desk) = desk {
+            handle.tasks.spawn(desk.run(context.clone()));
+        }
         handle.wait_until_subscribed().await;
         if !context.shutdown.is_cancelled() {
             handle.tasks.spawn(
@@ -82,7 +101,7 @@ impl Pipeline {
                     .run(context),
             );
         }
-        handle
+        Ok(handle)
     }
 }
 
@@ -95,9 +114,15 @@ pub struct PipelineHandle {
     context: ServiceContext,
     sources: SourceRegistry,
     subscriptions: SubscriptionRegistry,
+    desk_address: Option<SocketAddr>,
 }
 
 impl PipelineHandle {
+    /// Where the desk's API listens, when the desk runs.
+    pub fn desk_address(&self) -> Option<SocketAddr> {
+        self.desk_address
+    }
+
     /// The fetcher's source table (behind `GET /sources`).
     pub fn sources(&self) -> &SourceRegistry {
         &self.sources
@@ -127,7 +152,8 @@ impl PipelineHandle {
     /// shutdown begins or a stage fails.
     async fn wait_until_subscribed(&mut self) {
         let deadline = tokio::time::Instant::now() + SUBSCRIBE_WAIT;
-        while !all_subscribed(&self.context.health) {
+        let desk = self.desk_address.is_some();
+        while !all_subscribed(&self.context.health, desk) {
             if tokio::time::Instant::now() > deadline || self.context.shutdown.is_cancelled() {
                 return;
             }
@@ -151,8 +177,9 @@ impl PipelineHandle {
     }
 }
 
-fn all_subscribed(health: &Health) -> bool {
+fn all_subscribed(health: &Health, desk: bool) -> bool {
     CONSUMING_STAGES
         .iter()
         .all(|stage| health.is_registered(stage))
+        && (!desk || health.is_registered("desk"))
 }

@@ -99,7 +99,7 @@ fn remove_key_path(value: &mut toml::Value, path: &[String]) {
 pub const ENV_PREFIX: &str = "WIREFEED__";
 
 /// The top-level sections a config file may have.
-pub const SECTIONS: [&str; 9] = [
+pub const SECTIONS: [&str; 10] = [
     "bus",
     "state",
     "telemetry",
@@ -109,6 +109,7 @@ pub const SECTIONS: [&str; 9] = [
     "normalizer",
     "enricher",
     "alerter",
+    "desk",
 ];
 
 /// A configuration error that names what is wrong.

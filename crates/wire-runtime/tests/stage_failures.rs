@@ -50,6 +50,14 @@ impl Bus for RecordingBus {
         }))
     }
 
+    async fn read_from(
+        &self,
+        topics: &[&str],
+        positions: &wire_runtime::bus::Positions,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        self.inner.read_from(topics, positions).await
+    }
+
     async fn ensure_topics(&self, topics: &[&str]) -> Result<(), BusError> {
         self.inner.ensure_topics(topics).await
     }

@@ -333,6 +333,8 @@ fn run_processes_the_demo_inbox_alerts_twice_and_stops_cleanly_on_sigterm() {
     let child = wirefeed(&["run"])
         .env("WIREFEED__ADMIN__LISTEN", "127.0.0.1:0")
         .env("WIREFEED__STATE__DIR", state.path())
+        .env("WIREFEED__DESK__LISTEN", "127.0.0.1:0")
+        .env("WIREFEED__DESK__INDEX_DIR", state.path().join("desk"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(logs.reopen().unwrap())

@@ -231,6 +231,14 @@ impl Bus for KafkaBus {
         }))
     }
 
+    async fn read_from(
+        &self,
+        topics: &[&str],
+        positions: &super::Positions,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        self.reader(topics, positions).await
+    }
+
     /// Creates the data topics `topics` as `wirefeed topics create` does (partitions,
     /// replication, `cleanup.policy=delete`, `retention.ms`: [`TopicPlan::data`]).
     async fn ensure_topics(&self, topics: &[&str]) -> Result<(), BusError> {
@@ -360,6 +368,24 @@ struct KafkaSubscription {
     lag: Arc<AtomicI64>,
 }
 
+/// A consumed message as a [`Delivery`], its topic named without `topic_prefix`.
+pub(super) fn delivery_of(message: &BorrowedMessage<'_>, topic_prefix: &str) -> Delivery {
+    let physical = message.topic();
+    Delivery {
+        record: Record {
+            topic: physical
+                .strip_prefix(topic_prefix)
+                .unwrap_or(physical)
+                .to_owned(),
+            key: message.key().map(<[u8]>::to_vec),
+            payload: message.payload().unwrap_or_default().to_vec(),
+            headers: message_headers(message),
+        },
+        partition: message.partition(),
+        offset: message.offset(),
+    }
+}
+
 /// The headers of a consumed Kafka message, as a [`Record`] holds them (a header without a
 /// value has an empty one).
 pub fn message_headers(message: &impl Message) -> Vec<(String, Vec<u8>)> {
@@ -376,21 +402,7 @@ pub fn message_headers(message: &impl Message) -> Vec<(String, Vec<u8>)> {
 
 impl KafkaSubscription {
     fn to_delivery(&self, message: &BorrowedMessage<'_>) -> Delivery {
-        let physical = message.topic();
-        let topic = physical
-            .strip_prefix(self.topic_prefix.as_str())
-            .unwrap_or(physical)
-            .to_owned();
-        Delivery {
-            record: Record {
-                topic,
-                key: message.key().map(<[u8]>::to_vec),
-                payload: message.payload().unwrap_or_default().to_vec(),
-                headers: message_headers(message),
-            },
-            partition: message.partition(),
-            offset: message.offset(),
-        }
+        delivery_of(message, &self.topic_prefix)
     }
 }
 

@@ -11,7 +11,7 @@
 //! what is in a channel when the process dies is lost, as the whole bus is. Use Kafka when that
 //! matters.
 
-use super::{Bus, BusError, Delivery, PendingAck, Record, Subscription};
+use super::{Bus, BusError, Delivery, PendingAck, Positions, Record, Subscription};
 use crate::events;
 use async_trait::async_trait;
 use futures::StreamExt;
@@ -35,6 +35,8 @@ pub struct MemoryBus {
     capacity: usize,
     topics: Mutex<HashMap<String, TopicState>>,
     published: AtomicI64,
+    /// Readers started by [`Bus::read_from`], for their group names.
+    readers: AtomicI64,
 }
 
 impl MemoryBus {
@@ -44,6 +46,7 @@ impl MemoryBus {
             capacity: capacity.max(1),
             topics: Mutex::new(HashMap::new()),
             published: AtomicI64::new(0),
+            readers: AtomicI64::new(0),
         }
     }
 
@@ -147,6 +150,21 @@ impl Bus for MemoryBus {
         }))
     }
 
+    /// One process's bus starts at offset 0: positions kept from another process's bus mean
+    /// nothing here, so a reader keeps them per bus ([`Bus::kind`]) and passes none.
+    async fn read_from(
+        &self,
+        topics: &[&str],
+        positions: &Positions,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        let reader = self.readers.fetch_add(1, Ordering::Relaxed);
+        let inner = self.subscribe(&format!("reader-{reader}"), topics).await?;
+        Ok(Box::new(PositionedSubscription {
+            inner,
+            positions: positions.clone(),
+        }))
+    }
+
     async fn ensure_topics(&self, _topics: &[&str]) -> Result<(), BusError> {
         Ok(())
     }
@@ -196,6 +214,45 @@ impl Subscription for MemorySubscription {
 
     async fn close(self: Box<Self>) -> Result<(), BusError> {
         Ok(())
+    }
+}
+
+/// A subscription that skips what lies before its positions.
+struct PositionedSubscription {
+    inner: Box<dyn Subscription>,
+    positions: Positions,
+}
+
+#[async_trait]
+impl Subscription for PositionedSubscription {
+    async fn recv(&mut self) -> Result<Delivery, BusError> {
+        loop {
+            let delivery = self.inner.recv().await?;
+            let start = self
+                .positions
+                .get(&(delivery.record.topic.clone(), delivery.partition))
+                .copied()
+                .unwrap_or(0);
+            if delivery.offset >= start {
+                return Ok(delivery);
+            }
+        }
+    }
+
+    fn commit(&mut self, _delivery: &Delivery) -> Result<(), BusError> {
+        Ok(())
+    }
+
+    fn assigned_partitions(&self) -> usize {
+        self.inner.assigned_partitions()
+    }
+
+    fn lag(&self) -> Option<i64> {
+        self.inner.lag()
+    }
+
+    async fn close(self: Box<Self>) -> Result<(), BusError> {
+        self.inner.close().await
     }
 }
 

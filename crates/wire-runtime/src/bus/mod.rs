@@ -11,6 +11,7 @@
 //!   delivery, so whatever was not committed is delivered again (at-least-once).
 
 mod kafka;
+mod kafka_reader;
 mod memory;
 pub mod topic_plan;
 
@@ -108,6 +109,18 @@ pub trait Bus: Send + Sync + 'static {
         topics: &[&str],
     ) -> Result<Box<dyn Subscription>, BusError>;
 
+    /// Reads `topics` from `positions` (the next offset to read per topic and partition; a
+    /// partition without one is read from its beginning), outside any consumer group, for a
+    /// reader that keeps its own positions: the desk keeps them in its index's commits, so a
+    /// restart resumes where the index is, not where a group commit says. Every instance reads
+    /// every partition; [`Subscription::commit`] does nothing on it. Partitions added to a
+    /// topic later are read after a restart.
+    async fn read_from(
+        &self,
+        topics: &[&str],
+        positions: &Positions,
+    ) -> Result<Box<dyn Subscription>, BusError>;
+
     /// Creates the topics that do not exist yet (no-op in memory).
     async fn ensure_topics(&self, topics: &[&str]) -> Result<(), BusError>;
 
@@ -120,6 +133,9 @@ pub trait Bus: Send + Sync + 'static {
     /// `kafka` or `memory`, for logs.
     fn kind(&self) -> &'static str;
 }
+
+/// Where a reader is: the next offset to read, by logical topic and partition.
+pub type Positions = std::collections::BTreeMap<(String, i32), i64>;
 
 /// Publishes `record` and waits for its acknowledgement.
 pub async fn publish(bus: &dyn Bus, record: Record) -> Result<(), BusError> {

@@ -1,4 +1,5 @@
-//! `wirefeed run`: all four stages in one process, with the same code paths as the services.
+//! `wirefeed run`: all the stages and the desk in one process, with the same code paths as the
+//! services.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use wire_model::{Envelope, topics};
 use wire_pipeline::{Pipeline, PipelineConfig};
 use wire_runtime::{Process, Subscription};
 
-/// Run fetcher, normalizer, enricher and alerter in one process until Ctrl-C.
+/// Run fetcher, normalizer, enricher, alerter and the desk in one process until Ctrl-C.
 #[derive(clap::Args)]
 pub struct RunArgs {
     /// Print enriched articles as JSON lines instead of one summary line each.
@@ -29,7 +30,7 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
         bus = context.bus.kind(),
         sources = config.fetcher.sources.len(),
         subscriptions = config.alerter.subscriptions.len(),
-        "wirefeed run: fetcher, normalizer, enricher and alerter in one process; Ctrl-C stops"
+        "wirefeed run: fetcher, normalizer, enricher, alerter and desk in one process; Ctrl-C stops"
     );
 
     // Subscribe the printer before anything is published.
@@ -49,7 +50,10 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
             printed
         })
     };
-    let pipeline = Pipeline::start(config, context.clone()).await;
+    let pipeline = Pipeline::start(config, context.clone()).await?;
+    if let Some(desk) = pipeline.desk_address() {
+        println!("DESK http://{desk}/api/search?q=  (the archive and its API; /api/openapi.json)");
+    }
     let mut outcome = pipeline.join().await;
     // The printer stops with the pipeline.
     let printed = match printing.await {
