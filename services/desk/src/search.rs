@@ -480,12 +480,11 @@ impl ArchiveReader {
                 .collect();
             facets.insert(name.to_owned(), counts);
         }
-        let histogram =
-            request.histogram.map(|_| {
-                results["histogram"]["buckets"]
-                    .as_array()
-                    .map(|buckets| {
-                        buckets
+        let histogram = request.histogram.map(|_| {
+            results["histogram"]["buckets"]
+                .as_array()
+                .map(|buckets| {
+                    buckets
                             .iter()
                             .map(|bucket| Bucket {
                                 start: schema::from_micros(
@@ -494,9 +493,9 @@ impl ArchiveReader {
                                 count: bucket["doc_count"].as_u64().unwrap_or(0),
                             })
                             .collect()
-                    })
-                    .unwrap_or_default()
-            });
+                })
+                .unwrap_or_default()
+        });
         Ok(Counts {
             total: total as u64,
             facets,
