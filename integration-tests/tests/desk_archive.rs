@@ -220,3 +220,188 @@ fn a_desk_killed_mid_stream_resumes_with_every_article_exactly_once() {
     );
     drop(second);
 }
+
+/// Whether consumer group `group` has committed every message of `topic` (physical names).
+fn caught_up(group: &str, topic: &str) -> bool {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", integration_tests::bootstrap_servers())
+        .set("group.id", group)
+        .create()
+        .unwrap();
+    let timeout = Duration::from_secs(10);
+    let metadata = consumer.fetch_metadata(Some(topic), timeout).unwrap();
+    let mut partitions = rdkafka::TopicPartitionList::new();
+    for partition in metadata.topics()[0].partitions() {
+        partitions.add_partition(topic, partition.id());
+    }
+    let committed = consumer.committed_offsets(partitions, timeout).unwrap();
+    committed.elements().iter().all(|element| {
+        let (_, high) = consumer
+            .fetch_watermarks(topic, element.partition(), timeout)
+            .unwrap();
+        match element.offset() {
+            rdkafka::Offset::Offset(offset) => offset >= high,
+            _ => high == 0,
+        }
+    })
+}
+
+/// An alerter with `subscriptions` (id, query).
+fn alerter_with(subscriptions: &[(&str, &str)]) -> wirefeed_alerter::Alerter {
+    wirefeed_alerter::Alerter::new(wirefeed_alerter::AlerterConfig {
+        print_alerts: false,
+        subscriptions: subscriptions
+            .iter()
+            .map(|(id, query)| wirefeed_alerter::config::SubscriptionConfig {
+                id: (*id).to_owned(),
+                query: Some((*query).to_owned()),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    })
+}
+
+/// `wirefeed replay --send` to a subscription added after the articles went by: one alert per
+/// family, and none the second time (the alerter's once-per-story rule holds for replays).
+#[test]
+fn replaying_to_a_new_subscription_alerts_each_family_once() {
+    let broker = require_broker();
+    let prefix = unique_prefix("replay");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _guard = runtime.enter();
+    let context = runtime.block_on(integration_tests::kafka_context(&prefix));
+    // Two harbour families (one with a pickup) and one other story.
+    let first = envelope(1, 1);
+    let mut pickup = envelope(1, 1);
+    pickup.article.uri = "urn:test:desk:1-pickup".to_owned();
+    pickup.wire.is_original = Some(false);
+    let mut other = envelope(3, 1);
+    other.article.headlines[0].value = "Airport report".to_owned();
+    other.article.bodies = vec![Body::plain_text("Planes.")];
+    for envelope in [first, pickup, envelope(2, 1), other] {
+        let key = envelope.wire.family.as_ref().unwrap().as_str().to_owned();
+        runtime
+            .block_on(publish(
+                context.bus.as_ref(),
+                Record::new(topics::ENRICHED, key, envelope.encode()),
+            ))
+            .unwrap();
+    }
+
+    // The desk archives them.
+    let index = tempfile::tempdir().unwrap();
+    let desk = runtime
+        .block_on(
+            wirefeed_desk::Desk::new(wirefeed_desk::DeskConfig {
+                listen: "127.0.0.1:0".to_owned(),
+                index_dir: index.path().to_path_buf(),
+                commit_interval_ms: 50,
+                ..Default::default()
+            })
+            .bind(),
+        )
+        .unwrap();
+    let address = desk.address().to_string();
+    let desk_task = runtime.spawn(desk.run(context.clone()));
+    let deadline = Instant::now() + WAIT;
+    while documents(&address) != Some(4) {
+        assert!(
+            Instant::now() < deadline,
+            "the desk did not archive the four articles"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // The alerter read them before `late-desk` existed: no alert for it.
+    let group = format!("{prefix}alerter");
+    let enriched = format!("{prefix}{}", topics::ENRICHED);
+    let before = runtime.block_on(integration_tests::kafka_context(&prefix));
+    let stop = before.shutdown.clone();
+    let task = runtime.spawn(alerter_with(&[("early-desk", "airport")]).run(before));
+    while !caught_up(&group, &enriched) {
+        assert!(
+            Instant::now() < deadline,
+            "the alerter did not read wire.enriched.v1"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    stop.cancel();
+    runtime.block_on(task).unwrap().unwrap();
+    let after = runtime.block_on(integration_tests::kafka_context(&prefix));
+    let stop = after.shutdown.clone();
+    let task = runtime
+        .spawn(alerter_with(&[("early-desk", "airport"), ("late-desk", "harbour")]).run(after));
+
+    let replay_env = [
+        ("WIREFEED__BUS__KIND", "kafka".to_owned()),
+        ("WIREFEED__BUS__KAFKA__BOOTSTRAP_SERVERS", broker),
+        ("WIREFEED__BUS__KAFKA__TOPIC_PREFIX", prefix.clone()),
+    ];
+    let replay_env: Vec<(&str, &str)> = replay_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let desk_url = format!("http://{address}");
+    let args = [
+        "replay",
+        "--subscription",
+        "late-desk",
+        "--query",
+        "harbour",
+        "--since",
+        "7d",
+        "--send",
+        "--desk",
+        &desk_url,
+    ];
+    let replay = integration_tests::processes::wirefeed(&args, &replay_env);
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&replay.stdout).lines().count(), 2);
+    let replayed = format!("{prefix}{}", topics::REPLAY);
+    let alerts_topic = format!("{prefix}{}", topics::ALERTS);
+    // The early desk's live alert on the airport story, then the late desk's two.
+    let late = |alerts: &[integration_tests::ReadMessage]| -> Vec<String> {
+        alerts
+            .iter()
+            .map(|alert| alert.json())
+            .filter(|alert| alert["subscription"] == "late-desk")
+            .map(|alert| alert["family"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let alerts = runtime.block_on(integration_tests::read_topic(&alerts_topic, 3, WAIT));
+    let families: BTreeSet<String> = late(&alerts).into_iter().collect();
+    assert_eq!(
+        families,
+        BTreeSet::from(["family:1".to_owned(), "family:2".to_owned()])
+    );
+    assert_eq!(late(&alerts).len(), 2);
+
+    // Again: the alerter reads it all and stays quiet.
+    let again = integration_tests::processes::wirefeed(&args, &replay_env);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    while !caught_up(&group, &replayed) {
+        assert!(
+            Instant::now() < deadline,
+            "the alerter did not read wire.replay.v1"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let alerts = runtime.block_on(integration_tests::read_topic(
+        &alerts_topic,
+        4,
+        Duration::from_secs(5),
+    ));
+    assert_eq!(late(&alerts).len(), 2, "a replay alerted a family twice");
+
+    stop.cancel();
+    runtime.block_on(task).unwrap().unwrap();
+    context.shutdown.cancel();
+    runtime.block_on(desk_task).unwrap().unwrap();
+}

@@ -15,11 +15,19 @@ pub const ORIGINALS: &str = "wire.originals.v1";
 pub const STORIES: &str = "wire.stories.v1";
 /// Alerts for subscribers: [`crate::Alert`], keyed by family id.
 pub const ALERTS: &str = "wire.alerts.v1";
+/// Articles re-sent to one subscription (`wirefeed replay --send`): [`crate::Envelope`], keyed
+/// by family id, the subscription in the header [`REPLAY_SUBSCRIPTION`]. The alerter matches
+/// them against that subscription only, under its once-per-story rule.
+pub const REPLAY: &str = "wire.replay.v1";
+/// The header naming the subscription a [`REPLAY`] record is for.
+pub const REPLAY_SUBSCRIPTION: &str = "wirefeed.replay.subscription";
 /// What a stage could not process: the original payload, with the reason in headers.
 pub const DLQ: &str = "wire.dlq.v1";
 
 /// Every data topic this version of wirefeed reads or writes.
-pub const ALL: [&str; 7] = [RAW, ARTICLES, ENRICHED, ORIGINALS, STORIES, ALERTS, DLQ];
+pub const ALL: [&str; 8] = [
+    RAW, ARTICLES, ENRICHED, ORIGINALS, STORIES, ALERTS, REPLAY, DLQ,
+];
 
 /// The compacted topic holding the durable state of stage `name` (e.g. `wire.state.fetcher.v1`).
 pub fn state_topic(name: &str) -> String {

@@ -133,8 +133,22 @@ impl AlerterStage {
 
     /// The pure core on a decoded envelope: the alerts it raises now and the state changes.
     pub fn alerts(&mut self, envelope: &Envelope, now: DateTime<Utc>) -> Alerts {
+        self.alerts_for(envelope, now, None)
+    }
+
+    /// [`AlerterStage::alerts`] for subscription `only` alone when given (a replay): its
+    /// once-per-story rule holds as for live articles.
+    pub fn alerts_for(
+        &mut self,
+        envelope: &Envelope,
+        now: DateTime<Utc>,
+        only: Option<&str>,
+    ) -> Alerts {
         let current = self.registry.current();
-        let matches = current.matcher.matches(envelope);
+        let mut matches = current.matcher.matches(envelope);
+        if let Some(only) = only {
+            matches.retain(|found| found.id == only);
+        }
         let subscribed = |id: &str| current.by_id.contains_key(id);
         let decision = self.ledger.decide(envelope, &matches, &subscribed);
         Alerts {
@@ -295,7 +309,7 @@ impl Stage for AlerterStage {
     }
 
     fn input_topics(&self) -> Vec<&'static str> {
-        vec![topics::ENRICHED]
+        vec![topics::ENRICHED, topics::REPLAY]
     }
 
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
@@ -303,7 +317,22 @@ impl Stage for AlerterStage {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::decode(error)),
         };
-        let found = self.alerts(&envelope, now);
+        let found = if delivery.record.topic == topics::REPLAY {
+            match delivery.record.header(topics::REPLAY_SUBSCRIPTION) {
+                Some(subscription) => self.alerts_for(&envelope, now, Some(subscription)),
+                None => {
+                    return Outcome::Reject(StageError::new(
+                        "replay",
+                        format!(
+                            "a replayed article without the {} header",
+                            topics::REPLAY_SUBSCRIPTION
+                        ),
+                    ));
+                }
+            }
+        } else {
+            self.alerts(&envelope, now)
+        };
         // Without a store the alerted pairs live in memory only.
         let state_writes = if self.store.is_some() {
             found.writes

@@ -7,7 +7,7 @@
 mod commands;
 
 use clap::{Parser, Subcommand};
-use commands::{classifier, dlq, enrich, parse, run, sources, story_topics, topics};
+use commands::{classifier, dlq, enrich, parse, replay, run, sources, story_topics, topics};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,6 +33,7 @@ enum Command {
     Topics(topics::TopicsArgs),
     StoryTopics(story_topics::StoryTopicsArgs),
     Dlq(dlq::DlqArgs),
+    Replay(replay::ReplayArgs),
     Sources(sources::SourcesArgs),
     Health(sources::HealthArgs),
     Classifier(classifier::ClassifierArgs),
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
             Command::Topics(args) => args.run(config).await,
             Command::StoryTopics(args) => args.run(),
             Command::Dlq(args) => args.run(config).await,
+            Command::Replay(args) => args.run(config).await,
             Command::Sources(args) => args.run(config).await,
             Command::Health(args) => args.run().await,
             Command::Classifier(args) => args.run(),

@@ -181,6 +181,42 @@ fn run_serves_the_archive_search_and_the_live_stream() {
     assert_eq!(get(&address, "/api/families/nope").0, 404);
     assert!(get_json(&address, "/api/openapi.json")["paths"]["/api/search"].is_object());
 
+    // What a query would have matched: one line per family, the pickup under its original.
+    let replay = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
+        .args([
+            "replay",
+            "--query",
+            "Syria OR climate",
+            "--since",
+            "36500d",
+            "--desk",
+        ])
+        .arg(format!("http://{address}"))
+        .current_dir(WORKSPACE_ROOT)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&replay.stdout);
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.contains("Syria talks in Geneva")),
+        "{listed}"
+    );
+    let refused = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
+        .args(["replay", "--query", "syria AND (", "--desk"])
+        .arg(format!("http://{address}"))
+        .current_dir(WORKSPACE_ROOT)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("column"));
+
     // The live stream: a new Syria item dropped into the inbox arrives as an event.
     let mut stream = TcpStream::connect(&address).unwrap();
     stream.set_read_timeout(Some(WAIT)).unwrap();

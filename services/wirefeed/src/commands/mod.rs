@@ -2,6 +2,7 @@ pub mod classifier;
 pub mod dlq;
 pub mod enrich;
 pub mod parse;
+pub mod replay;
 pub mod run;
 pub mod sources;
 pub mod story_topics;
