@@ -12,6 +12,11 @@
 //!   same messages through the same topics) in the same run; the offered-load schedule and
 //!   the quantiles are pure ([`load`]), the figures and their table in [`report`].
 //!
+//! - `archive` ([`archive`]): the desk's tantivy archive at 100k and 1M articles made from
+//!   Reuters-21578: indexing rate, disk bytes per article, search latency of typical desk
+//!   queries, commit time and freshness, against a linear scan with the query language in the
+//!   same run.
+//!
 //! `all` ([`all`]) runs them all in one go and sets the figures against the goals.
 //!
 //! Memory and CPU figures come from `/proc/self` ([`proc`]). The binary's `commands` parse
@@ -19,6 +24,7 @@
 //! offers its own corpus and counts what arrives.
 
 pub mod all;
+pub mod archive;
 pub mod baseline;
 pub mod core;
 pub mod feeds;

@@ -12,7 +12,7 @@ use std::process::ExitCode;
     name = "wirefeed-bench",
     version,
     about = "Measure wirefeed's speed and memory: the stage cores against a Python baseline, the \
-             fetcher against a local feed server, the stages over Kafka. Use a release build."
+             fetcher against a local feed server, the stages over Kafka, the desk's archive. Use a release build."
 )]
 struct Cli {
     /// A config file layered over the built-in defaults (config/wirefeed.toml).
@@ -29,6 +29,7 @@ enum Command {
     CoreRun(commands::core::CoreRunArgs),
     Fetch(commands::fetch::FetchArgs),
     Pipeline(commands::pipeline::PipelineArgs),
+    Archive(commands::archive::ArchiveArgs),
     All(commands::all::AllArgs),
     #[command(hide = true)]
     Copy(commands::copy::CopyArgs),
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
             Command::CoreRun(args) => args.run(config),
             Command::Fetch(args) => args.run(),
             Command::Pipeline(args) => args.run().await,
+            Command::Archive(args) => args.run(config),
             Command::All(args) => args.run(config).await,
             Command::Copy(args) => args.run(config).await,
         }
