@@ -241,6 +241,21 @@ impl ArchiveWriter {
         Ok(seq)
     }
 
+    /// Records that the stories `merged` are story `into` from now on.
+    pub fn add_merge(
+        &mut self,
+        into: &str,
+        merged: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), ArchiveError> {
+        for story in merged.iter().filter(|story| *story != into) {
+            let seq = self.take_seq();
+            let doc = self.schema.alias(story, into, seq, now);
+            self.replace(&crate::schema::alias_key(story), doc)?;
+        }
+        Ok(())
+    }
+
     /// Deletes what the archive took in before `cutoff`.
     pub fn expire_before(&mut self, cutoff: DateTime<Utc>) -> Result<(), ArchiveError> {
         let term = |micros: u64| Term::from_field_u64(self.schema.indexed, micros);

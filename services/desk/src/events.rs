@@ -41,7 +41,7 @@ impl Started<'_> {
             resumed_partitions = self.resumed_from,
             rebuild = self.rebuild,
             api = %format!("http://{}/api/search", self.listen),
-            "desk: archive open, reading wire.enriched.v1 and wire.alerts.v1"
+            "desk: archive open, reading wire.enriched.v1, wire.alerts.v1 and wire.stories.v1"
         );
     }
 }

@@ -142,6 +142,9 @@ pub struct StoryFamily {
 pub struct StoryView {
     pub story: String,
     pub families: Vec<StoryFamily>,
+    /// Stories merged into this one (their ids name it now).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
 }
 
 impl StoryView {
@@ -174,6 +177,13 @@ impl StoryView {
         Some(Self {
             story: id.to_owned(),
             families,
+            merged: Vec::new(),
         })
+    }
+
+    /// The same, naming the stories merged into it.
+    pub fn with_merged(mut self, merged: Vec<String>) -> Self {
+        self.merged = merged;
+        self
     }
 }

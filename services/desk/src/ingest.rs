@@ -1,4 +1,5 @@
-//! The desk's reading loop: `wire.enriched.v1` and `wire.alerts.v1` into the archive, from
+//! The desk's reading loop: `wire.enriched.v1`, `wire.alerts.v1` and the merges of
+//! `wire.stories.v1` into the archive, from
 //! the positions its last commit recorded; a commit every `desk.commit_interval_ms` makes
 //! what was read searchable and durable together with the positions, then announces the new
 //! articles to the live streams.
@@ -16,12 +17,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
-use wire_model::{Alert, Envelope, topics};
+use wire_model::{Alert, Envelope, StoryChange, StoryRecord, topics};
 use wire_runtime::bus::publish;
 use wire_runtime::{Delivery, Health, SharedBus, StageError, stage::dead_letter};
 
 /// The topics the desk reads.
-pub const TOPICS: [&str; 2] = [topics::ENRICHED, topics::ALERTS];
+pub const TOPICS: [&str; 3] = [topics::ENRICHED, topics::ALERTS, topics::STORIES];
 
 /// How often retention runs.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
@@ -94,7 +95,19 @@ async fn take(
 ) -> anyhow::Result<()> {
     let now = Utc::now();
     let record = &delivery.record;
-    let outcome = if record.topic == topics::ALERTS {
+    let outcome = if record.topic == topics::STORIES {
+        StoryRecord::decode(&record.payload)
+            .map_err(StageError::decode)
+            .and_then(|story| {
+                if story.change != StoryChange::Merged {
+                    return Ok(None);
+                }
+                writer
+                    .add_merge(&story.story, &story.merged, now)
+                    .map(|()| None)
+                    .map_err(|error| StageError::new("index", error.to_string()))
+            })
+    } else if record.topic == topics::ALERTS {
         Alert::decode(&record.payload)
             .map_err(StageError::decode)
             .and_then(|alert| {

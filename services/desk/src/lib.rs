@@ -2,7 +2,8 @@
 //! version and every alert) and its JSON API on `desk.listen`.
 //!
 //! - [`archive`]: the index, its writer and reader; [`schema`]: its documents;
-//! - [`ingest`]: the reading loop (`wire.enriched.v1`, `wire.alerts.v1` → the index);
+//! - [`ingest`]: the reading loop (`wire.enriched.v1`, `wire.alerts.v1`, the merges of
+//!   `wire.stories.v1` → the index);
 //! - [`search`] and [`translate`]: the query language over the index, facets, paging, lookups;
 //!   [`hits`]: what the API shows of articles, families and stories;
 //! - [`api`]: the HTTP routes, described by `openapi.json`.

@@ -24,6 +24,9 @@ pub const WORDS: &str = "wire_words";
 pub const ARTICLE: &str = "article";
 /// `doc_type` of an alert.
 pub const ALERT: &str = "alert";
+/// `doc_type` of a story merged into another (`wire.stories.v1`, change `merged`): `story` is
+/// the merged story, the body `{"story": merged, "into": story}`.
+pub const ALIAS: &str = "alias";
 
 /// Every field of the archive.
 #[derive(Debug, Clone)]
@@ -187,6 +190,26 @@ impl ArchiveSchema {
         doc.add_bytes(self.body, payload);
         doc
     }
+}
+
+impl ArchiveSchema {
+    /// The index document saying that story `merged` is story `into` from now on.
+    pub fn alias(&self, merged: &str, into: &str, seq: u64, now: DateTime<Utc>) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.doc_type, ALIAS);
+        doc.add_text(self.key, alias_key(merged));
+        doc.add_text(self.story, merged);
+        doc.add_u64(self.indexed, micros(now));
+        doc.add_u64(self.seq, seq);
+        let body = serde_json::json!({ "story": merged, "into": into }).to_string();
+        doc.add_bytes(self.body, body.as_bytes());
+        doc
+    }
+}
+
+/// The `key` of a story alias.
+pub fn alias_key(merged: &str) -> String {
+    format!("s\u{1f}{merged}")
 }
 
 /// The version number of an envelope (1 when the enricher set none).

@@ -14,7 +14,7 @@ use crate::translate::translate;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
@@ -231,6 +231,14 @@ impl ArchiveReader {
                 (hits, next)
             }
         };
+        let aliases = self.story_aliases(&searcher)?;
+        let hits = hits
+            .into_iter()
+            .map(|mut hit| {
+                hit.story = canonical_story(&aliases, &hit.story);
+                hit
+            })
+            .collect();
         let mut response = SearchResponse {
             total,
             hits: None,
@@ -309,16 +317,48 @@ impl ArchiveReader {
         Ok(FamilyView::of(id, latest, versions))
     }
 
-    /// The story `id`; `None` when the archive has none of its copies.
+    /// The story `id` (or the story it was merged into), with the families of every story
+    /// merged into it; `None` when the archive has none of its copies.
     pub fn story(&self, id: &str) -> Result<Option<StoryView>, SearchError> {
         let searcher = self.reader.searcher();
-        let query = self.articles_where(self.term_query(self.schema.story, id), true);
+        let aliases = self.story_aliases(&searcher)?;
+        let story = canonical_story(&aliases, id);
+        let mut merged: Vec<String> = aliases
+            .keys()
+            .filter(|alias| canonical_story(&aliases, alias) == story)
+            .cloned()
+            .collect();
+        merged.sort();
+        let ids = merged
+            .iter()
+            .chain(std::iter::once(&story))
+            .map(|id| Term::from_field_text(self.schema.story, id));
+        let query = self.articles_where(Box::new(TermSetQuery::new(ids)), true);
         let latest = self
             .envelopes(&searcher, &query, 10_000)?
             .iter()
-            .map(ArticleHit::of)
+            .map(|envelope| {
+                let mut hit = ArticleHit::of(envelope);
+                hit.story = story.clone();
+                hit
+            })
             .collect();
-        Ok(StoryView::of(id, latest))
+        Ok(StoryView::of(&story, latest).map(|view| view.with_merged(merged)))
+    }
+
+    /// Merged story → the story it became (one step; see [`canonical_story`]).
+    fn story_aliases(&self, searcher: &Searcher) -> Result<HashMap<String, String>, SearchError> {
+        let query = self.term_query(self.schema.doc_type, schema::ALIAS);
+        let mut aliases = HashMap::new();
+        for address in searcher.search(&query, &DocSetCollector)? {
+            if let Some(payload) = payload_at(searcher, address, self.schema.body)?
+                && let Ok(alias) = serde_json::from_slice::<serde_json::Value>(&payload)
+                && let (Some(story), Some(into)) = (alias["story"].as_str(), alias["into"].as_str())
+            {
+                aliases.insert(story.to_owned(), into.to_owned());
+            }
+        }
+        Ok(aliases)
     }
 
     /// The newest `limit` alerts of `subscription`, newest first.
@@ -635,6 +675,19 @@ fn payload_at(
         .get_first(body)
         .and_then(|value| value.as_bytes())
         .map(<[u8]>::to_vec))
+}
+
+/// The story `id` is now: followed through merges (a chain of at most 64; a cycle, which the
+/// enricher never makes, stops where it closes).
+pub fn canonical_story(aliases: &HashMap<String, String>, id: &str) -> String {
+    let mut current = id;
+    for _ in 0..64 {
+        match aliases.get(current) {
+            Some(next) if next != id => current = next,
+            _ => break,
+        }
+    }
+    current.to_owned()
 }
 
 /// Parses a search's query; empty (or blank) means every article.

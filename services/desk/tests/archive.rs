@@ -295,3 +295,33 @@ fn alerts_are_kept_per_subscription_newest_first() {
     // Alerts are not articles.
     assert_eq!(reader.search(&request("")).unwrap().total, 0);
 }
+
+#[test]
+fn a_merged_story_is_read_as_the_story_it_became() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut writer, reader) = open(dir.path());
+    let english = article("urn:afp:1", "f1", "Quake hits Chile", "A quake.", 1);
+    let spanish = article(
+        "urn:efe:1",
+        "f2",
+        "Sismo sacude Chile, quake",
+        "Un sismo.",
+        2,
+    );
+    add_all(&mut writer, &[english, spanish]);
+    writer
+        .add_merge("story-f1", &["story-f2".to_owned()], chrono::Utc::now())
+        .unwrap();
+    writer.commit("test").unwrap();
+    for id in ["story-f1", "story-f2"] {
+        let story = reader.story(id).unwrap().unwrap();
+        assert_eq!(story.story, "story-f1");
+        assert_eq!(story.families.len(), 2);
+        assert_eq!(story.merged, ["story-f2"]);
+    }
+    let mut search = request("quake");
+    search.group = Some(Group::Story);
+    let groups = reader.search(&search).unwrap().groups.unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0].hits.len(), 2);
+}
