@@ -72,7 +72,7 @@ pub async fn run(mut writer: ArchiveWriter, context: IngestContext) -> anyhow::R
                     last_retention = Some(Instant::now());
                     apply_retention(&mut writer, context.retention_days)?;
                 }
-                commit(&mut writer, &context, &mut arrivals)?;
+                writer = commit(writer, &context, &mut arrivals).await?;
             }
             delivery = subscription.recv() => match delivery {
                 Ok(delivery) => take(&mut writer, &context, delivery, &mut arrivals).await?,
@@ -81,7 +81,7 @@ pub async fn run(mut writer: ArchiveWriter, context: IngestContext) -> anyhow::R
             },
         }
     }
-    commit(&mut writer, &context, &mut arrivals)?;
+    commit(writer, &context, &mut arrivals).await?;
     subscription.close().await?;
     Ok(())
 }
@@ -150,17 +150,24 @@ async fn take(
     Ok(())
 }
 
-fn commit(
-    writer: &mut ArchiveWriter,
+/// Commits on the blocking pool (a commit writes and syncs files), then announces the arrivals.
+async fn commit(
+    mut writer: ArchiveWriter,
     context: &IngestContext,
     arrivals: &mut Vec<Arrival>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<ArchiveWriter> {
     let documents = writer.uncommitted();
     if documents == 0 && !writer.positions_moved() {
-        return Ok(());
+        return Ok(writer);
     }
     let started = Instant::now();
-    writer.commit(&context.bus_id)?;
+    let bus_id = context.bus_id.clone();
+    let (writer, committed) = tokio::task::spawn_blocking(move || {
+        let committed = writer.commit(&bus_id);
+        (writer, committed)
+    })
+    .await?;
+    committed?;
     events::Committed {
         documents,
         took_ms: started.elapsed().as_millis(),
@@ -171,7 +178,7 @@ fn commit(
         // No receiver is fine: nobody is watching the live stream.
         let _ = context.live.send(Arc::new(std::mem::take(arrivals)));
     }
-    Ok(())
+    Ok(writer)
 }
 
 fn apply_retention(writer: &mut ArchiveWriter, retention_days: u32) -> anyhow::Result<()> {
