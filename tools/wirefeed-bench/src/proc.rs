@@ -87,6 +87,34 @@ pub fn process_cpu_seconds() -> Option<f64> {
         .and_then(parse_stat_cpu_seconds)
 }
 
+/// CPU seconds every process of the machine used so far (busy time of `/proc/stat`: every
+/// counter of its `cpu` line but idle and iowait), to tell what else ran beside a measurement.
+pub fn machine_busy_cpu_seconds() -> Option<f64> {
+    std::fs::read_to_string("/proc/stat")
+        .ok()
+        .as_deref()
+        .and_then(parse_machine_busy_seconds)
+}
+
+fn parse_machine_busy_seconds(stat: &str) -> Option<f64> {
+    let line = stat.lines().find(|line| line.starts_with("cpu "))?;
+    let counters: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    let busy: u64 = counters
+        .iter()
+        .take(8)
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .map(|(_, ticks)| ticks)
+        .sum();
+    Some(busy as f64 / TICKS_PER_SECOND)
+}
+
 /// CPU seconds used so far by process `pid` (its threads that ended included).
 pub fn pid_cpu_seconds(pid: u32) -> Option<f64> {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -114,6 +142,9 @@ mod tests {
         let stat = "4242 (tokio (rt) x) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 1 0";
         assert_eq!(parse_stat_cpu_seconds(stat), Some(3.0));
         assert_eq!(parse_stat_cpu_seconds("garbage"), None);
+        let machine = "cpu  100 5 45 9000 50 0 0 0 0 0\ncpu0 50 2 20 4500 25 0 0 0 0 0\n";
+        assert_eq!(parse_machine_busy_seconds(machine), Some(1.5));
+        assert_eq!(parse_machine_busy_seconds("intr 1 2"), None);
     }
 
     #[test]
