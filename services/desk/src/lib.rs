@@ -25,6 +25,7 @@ pub mod ingest;
 pub mod schema;
 pub mod search;
 pub mod translate;
+pub mod words;
 
 pub use config::DeskConfig;
 

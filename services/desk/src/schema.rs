@@ -12,12 +12,12 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, TokenizerManager};
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 use wire_model::{Alert, Envelope, PubStatus};
 use wire_query::{Facts, Texts};
 
-/// The tokenizer of `text`: split at every non-alphanumeric character, nothing else (the text
-/// is folded before it is indexed).
+/// The tokenizer of `text`: [`crate::words::WireWords`] (words at the query language's
+/// boundaries; a gap in positions where the separator is not a single space).
 pub const WORDS: &str = "wire_words";
 
 /// `doc_type` of an article version.
@@ -111,7 +111,10 @@ impl ArchiveSchema {
 
     /// Registers the `text` tokenizer.
     pub fn register_tokenizer(tokenizers: &TokenizerManager) {
-        tokenizers.register(WORDS, TextAnalyzer::from(SimpleTokenizer::default()));
+        tokenizers.register(
+            WORDS,
+            TextAnalyzer::from(crate::words::WireWords::default()),
+        );
     }
 
     /// The index document of one article version, the `seq`-th the archive took in, at `now`.

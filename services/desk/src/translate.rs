@@ -3,9 +3,10 @@
 //! The tantivy query finds a superset of what [`wire_query::evaluate`] accepts, and exactly
 //! that set where it can say so ([`Translated::exact`]): a word is a term of `text` (the text
 //! is folded and split at the query language's word boundaries), `word*` a prefix, a field a
-//! term of `facts`, `urgency:` a range. A phrase is a tantivy phrase, which also matches
-//! the same words across punctuation ("peace, talks"): not exact, so the archive checks each
-//! candidate with `evaluate`. A NOT of something not exact cannot narrow anything: it
+//! term of `facts`, `urgency:` a range, a phrase of words single spaces apart a phrase of
+//! adjacent positions ([`crate::words`] leaves a gap at any other separator). What is left
+//! (a phrase with punctuation in it, `"peace talk*"`) finds a superset, and the archive checks
+//! each candidate with `evaluate`. A NOT of something not exact cannot narrow anything: it
 //! translates to every document, not exact.
 
 use crate::schema::{ArchiveSchema, fact_term};
@@ -16,7 +17,7 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::tokenizer::{SimpleTokenizer, TokenStream, Tokenizer};
+use crate::words::words;
 use wire_query::{Comparison, Expr, Text};
 
 /// Longer words are not looked up in the index (tantivy drops terms beyond 65,530 bytes): the
@@ -113,11 +114,21 @@ pub fn translate(expr: &Expr, schema: &ArchiveSchema) -> Translated {
 
 fn translate_text(text: &Text, schema: &ArchiveSchema) -> Translated {
     let words = words(&text.text);
-    if words.is_empty() || words.iter().any(|word| word.len() > MAX_WORD_BYTES) {
+    if words.is_empty() || words.iter().any(|(_, word)| word.len() > MAX_WORD_BYTES) {
         return Translated::everything();
     }
-    // One word without punctuation around it is exactly a term (or a prefix of one).
-    let exact = words.len() == 1 && words[0] == text.text;
+    // Exact when the words are all the text and single spaces apart: a term, a prefix of
+    // one, or a phrase of adjacent positions (the index leaves a gap at any other separator).
+    let joined = words
+        .iter()
+        .map(|(_, word)| word.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let adjacent = words
+        .iter()
+        .enumerate()
+        .all(|(index, (position, _))| *position == index);
+    let exact = joined == text.text && adjacent && (words.len() == 1 || !text.prefix);
     let (whole, prefix) = match (text.prefix, words.split_last()) {
         (true, Some((last, rest))) => (rest, Some(last)),
         _ => (words.as_slice(), None),
@@ -126,16 +137,21 @@ fn translate_text(text: &Text, schema: &ArchiveSchema) -> Translated {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     match whole {
         [] => {}
-        [word] => clauses.push((
+        [(_, word)] => clauses.push((
             Occur::Must,
             Box::new(TermQuery::new(term(word), IndexRecordOption::Basic)),
         )),
         several => clauses.push((
             Occur::Must,
-            Box::new(PhraseQuery::new(several.iter().map(|w| term(w)).collect())),
+            Box::new(PhraseQuery::new_with_offset(
+                several
+                    .iter()
+                    .map(|(position, word)| (*position, term(word)))
+                    .collect(),
+            )),
         )),
     }
-    if let Some(prefix) = prefix {
+    if let Some((_, prefix)) = prefix {
         // Every term starting with the prefix: U+10FFFF is no letter or digit, so no word
         // of the index goes on with it.
         clauses.push((
@@ -152,15 +168,4 @@ fn translate_text(text: &Text, schema: &ArchiveSchema) -> Translated {
         Box::new(BooleanQuery::new(clauses))
     };
     Translated { query, exact }
-}
-
-/// The words of `text` as `text` is indexed (already folded).
-pub fn words(text: &str) -> Vec<String> {
-    let mut tokenizer = SimpleTokenizer::default();
-    let mut stream = tokenizer.token_stream(text);
-    let mut words = Vec::new();
-    while stream.advance() {
-        words.push(stream.token().text.clone());
-    }
-    words
 }
