@@ -143,8 +143,11 @@ pub struct SearchResponse {
     pub hits: Option<Vec<ArticleHit>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<HitGroup>>,
-    /// topics, places, sources, languages, urgency: value counts over every match.
+    /// topics, places, sources, languages, urgency: value counts over every match, or over
+    /// the newest matches when there are more than [`FACET_SAMPLE`].
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// How many matches the facets counted (`total` unless it is above [`FACET_SAMPLE`]).
+    pub facets_from: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub histogram: Option<Vec<Bucket>>,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -156,8 +159,12 @@ pub struct SearchResponse {
 struct Counts {
     total: u64,
     facets: BTreeMap<String, Vec<FacetCount>>,
+    facets_from: u64,
     histogram: Option<Vec<Bucket>>,
 }
+
+/// Above this many matches, facets are counted over the newest matches only.
+pub const FACET_SAMPLE: u64 = 100_000;
 
 /// The paging position: the sort value of the last hit shown and how many hits with that
 /// value were shown (time sorts), or how many hits were shown (relevance).
@@ -210,6 +217,7 @@ impl ArchiveReader {
         let Counts {
             total,
             facets,
+            facets_from,
             histogram,
         } = self.counts(&searcher, matching.as_ref(), request)?;
         let (hits, next_cursor) = match request.group {
@@ -244,6 +252,7 @@ impl ArchiveReader {
             hits: None,
             groups: None,
             facets,
+            facets_from,
             histogram,
             next_cursor: next_cursor.map(Cursor::encode),
         };
@@ -468,6 +477,9 @@ impl ArchiveReader {
         Ok(Box::new(TermSetQuery::new(keys)))
     }
 
+    /// The total, the facets and the histogram. Facets count every match up to
+    /// [`FACET_SAMPLE`] matches; beyond, the newest matches (those among the documents the
+    /// archive took in last, about [`FACET_SAMPLE`] of them), and `facets_from` says how many.
     fn counts(
         &self,
         searcher: &Searcher,
@@ -475,32 +487,41 @@ impl ArchiveReader {
         request: &SearchRequest,
     ) -> Result<Counts, SearchError> {
         let size = request.facet_size.clamp(1, 100);
-        let mut aggs = serde_json::Map::new();
+        let mut facet_aggs = serde_json::Map::new();
         for (name, field) in FACETS {
-            aggs.insert(
+            facet_aggs.insert(
                 name.to_owned(),
                 serde_json::json!({ "terms": { "field": field, "size": size } }),
             );
         }
+        let mut histogram_aggs = serde_json::Map::new();
         if let Some(interval) = request.histogram {
-            aggs.insert(
+            histogram_aggs.insert(
                 "histogram".to_owned(),
                 serde_json::json!({ "histogram": {
                     "field": "time", "interval": interval.micros() as f64, "min_doc_count": 1
                 } }),
             );
         }
-        let aggs: Aggregations = serde_json::from_value(serde_json::Value::Object(aggs))
-            .map_err(|error| SearchError::parameter("facets", error.to_string()))?;
-        let collector = AggregationCollector::from_aggs(
-            aggs,
-            AggContextParams::new(
-                AggregationLimitsGuard::default(),
-                self.index.tokenizers().clone(),
-            ),
-        );
-        let (total, results) = searcher.search(matching, &(Count, collector))?;
-        let results = serde_json::to_value(results)
+        let (total, histogram_results) = if histogram_aggs.is_empty() {
+            (searcher.search(matching, &Count)?, None)
+        } else {
+            let (total, results) =
+                searcher.search(matching, &(Count, self.aggregations(histogram_aggs)?))?;
+            (total, Some(results))
+        };
+        let total = total as u64;
+        let newest = self.newest_window(searcher, total)?;
+        let facet_query: Box<dyn Query> = match newest {
+            None => matching.box_clone(),
+            Some(window) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, matching.box_clone()),
+                (Occur::Must, window),
+            ])),
+        };
+        let (facets_from, facet_results) =
+            searcher.search(facet_query.as_ref(), &(Count, self.aggregations(facet_aggs)?))?;
+        let results = serde_json::to_value(facet_results)
             .map_err(|error| SearchError::parameter("facets", error.to_string()))?;
         let mut facets = BTreeMap::new();
         for (name, _) in FACETS {
@@ -520,27 +541,71 @@ impl ArchiveReader {
                 .collect();
             facets.insert(name.to_owned(), counts);
         }
+        let histogram_results = serde_json::to_value(histogram_results)
+            .map_err(|error| SearchError::parameter("histogram", error.to_string()))?;
+        // `null` without a histogram: no buckets.
         let histogram = request.histogram.map(|_| {
-            results["histogram"]["buckets"]
+            histogram_results["histogram"]["buckets"]
                 .as_array()
                 .map(|buckets| {
                     buckets
-                            .iter()
-                            .map(|bucket| Bucket {
-                                start: schema::from_micros(
-                                    bucket["key"].as_f64().unwrap_or(0.0) as u64
-                                ),
-                                count: bucket["doc_count"].as_u64().unwrap_or(0),
-                            })
-                            .collect()
+                        .iter()
+                        .map(|bucket| Bucket {
+                            start: schema::from_micros(bucket["key"].as_f64().unwrap_or(0.0) as u64),
+                            count: bucket["doc_count"].as_u64().unwrap_or(0),
+                        })
+                        .collect()
                 })
                 .unwrap_or_default()
         });
         Ok(Counts {
-            total: total as u64,
+            total,
             facets,
+            facets_from: facets_from as u64,
             histogram,
         })
+    }
+
+    /// The aggregation collector of `aggs` (a JSON map of tantivy aggregations).
+    fn aggregations(
+        &self,
+        aggs: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<AggregationCollector, SearchError> {
+        let aggs: Aggregations = serde_json::from_value(serde_json::Value::Object(aggs))
+            .map_err(|error| SearchError::parameter("facets", error.to_string()))?;
+        Ok(AggregationCollector::from_aggs(
+            aggs,
+            AggContextParams::new(
+                AggregationLimitsGuard::default(),
+                self.index.tokenizers().clone(),
+            ),
+        ))
+    }
+
+    /// For more than [`FACET_SAMPLE`] matches: the documents the archive took in last, as many
+    /// as hold about [`FACET_SAMPLE`] matches at this query's share of the archive.
+    fn newest_window(
+        &self,
+        searcher: &Searcher,
+        total: u64,
+    ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        if total <= FACET_SAMPLE {
+            return Ok(None);
+        }
+        let documents = searcher.num_docs().max(1);
+        let newest = searcher.search(
+            &tantivy::query::AllQuery,
+            &TopDocs::with_limit(1).order_by_u64_field("seq", Order::Desc),
+        )?;
+        let Some((Some(last_seq), _)) = newest.first() else {
+            return Ok(None);
+        };
+        let span = (FACET_SAMPLE as u128 * u128::from(documents) / u128::from(total)) as u64;
+        let from = last_seq.saturating_sub(span);
+        Ok(Some(Box::new(RangeQuery::new(
+            Bound::Excluded(Term::from_field_u64(self.schema.seq, from)),
+            Bound::Unbounded,
+        ))))
     }
 
     /// One page of hits in `sort` order after `cursor`, and the cursor of the next page.
