@@ -519,8 +519,10 @@ impl ArchiveReader {
                 (Occur::Must, window),
             ])),
         };
-        let (facets_from, facet_results) =
-            searcher.search(facet_query.as_ref(), &(Count, self.aggregations(facet_aggs)?))?;
+        let (facets_from, facet_results) = searcher.search(
+            facet_query.as_ref(),
+            &(Count, self.aggregations(facet_aggs)?),
+        )?;
         let results = serde_json::to_value(facet_results)
             .map_err(|error| SearchError::parameter("facets", error.to_string()))?;
         let mut facets = BTreeMap::new();
@@ -544,20 +546,23 @@ impl ArchiveReader {
         let histogram_results = serde_json::to_value(histogram_results)
             .map_err(|error| SearchError::parameter("histogram", error.to_string()))?;
         // `null` without a histogram: no buckets.
-        let histogram = request.histogram.map(|_| {
-            histogram_results["histogram"]["buckets"]
-                .as_array()
-                .map(|buckets| {
-                    buckets
-                        .iter()
-                        .map(|bucket| Bucket {
-                            start: schema::from_micros(bucket["key"].as_f64().unwrap_or(0.0) as u64),
-                            count: bucket["doc_count"].as_u64().unwrap_or(0),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        let histogram =
+            request.histogram.map(|_| {
+                histogram_results["histogram"]["buckets"]
+                    .as_array()
+                    .map(|buckets| {
+                        buckets
+                            .iter()
+                            .map(|bucket| Bucket {
+                                start: schema::from_micros(
+                                    bucket["key"].as_f64().unwrap_or(0.0) as u64
+                                ),
+                                count: bucket["doc_count"].as_u64().unwrap_or(0),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
         Ok(Counts {
             total,
             facets,

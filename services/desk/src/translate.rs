@@ -10,6 +10,7 @@
 //! translates to every document, not exact.
 
 use crate::schema::{ArchiveSchema, fact_term};
+use crate::words::words;
 use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
@@ -17,7 +18,6 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use crate::words::words;
 use wire_query::{Comparison, Expr, Text};
 
 /// Longer words are not looked up in the index (tantivy drops terms beyond 65,530 bytes): the
