@@ -219,6 +219,33 @@ fn a_desk_killed_mid_stream_resumes_with_every_article_exactly_once() {
         "{versions:#}"
     );
     drop(second);
+
+    // --rebuild: the same archive again, read from the topics' beginning into an emptied index.
+    let mut rebuilt = ChildGuard::spawn(
+        "desk-3",
+        &desk,
+        &["--rebuild".to_owned()],
+        &env,
+        logs.path(),
+    );
+    let deadline = Instant::now() + WAIT;
+    while documents(&address) != Some(versions_expected as u64) {
+        assert!(
+            Instant::now() < deadline,
+            "{:?} documents after --rebuild, {versions_expected} expected:\n{}",
+            documents(&address),
+            logs_of("desk-3")
+        );
+        assert!(rebuilt.exited().is_none(), "{}", logs_of("desk-3"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let page = get_json(&address, "/api/search?limit=1").unwrap();
+    assert_eq!(page["total"], ARTICLES);
+    assert!(
+        logs_of("desk-3").contains("rebuild"),
+        "{}",
+        logs_of("desk-3")
+    );
 }
 
 /// Whether consumer group `group` has committed every message of `topic` (physical names).

@@ -41,7 +41,6 @@ pub struct IngestContext {
     pub bus_id: String,
     pub commit_interval: Duration,
     pub retention_days: u32,
-    pub rebuild: bool,
     pub live: broadcast::Sender<Arc<Vec<Arrival>>>,
     pub health: Health,
     pub shutdown: CancellationToken,
@@ -49,10 +48,6 @@ pub struct IngestContext {
 
 /// Reads until shutdown, then commits what it read.
 pub async fn run(mut writer: ArchiveWriter, context: IngestContext) -> anyhow::Result<()> {
-    if context.rebuild {
-        writer.clear()?;
-        writer.commit(&context.bus_id)?;
-    }
     let positions = writer.committed().positions_on(&context.bus_id);
     if positions.is_empty() {
         writer.reset_positions();

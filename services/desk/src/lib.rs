@@ -81,7 +81,7 @@ impl BoundDesk {
             listener,
             address,
         } = self;
-        let (writer, reader) = archive::Archive::open(
+        let (mut writer, reader) = archive::Archive::open(
             &config.index_dir,
             config.writer_memory_mb.saturating_mul(1 << 20),
         )
@@ -93,6 +93,11 @@ impl BoundDesk {
         })?;
         let (live, _) = broadcast::channel(1_024);
         let bus_id = bus_id(&context);
+        if config.rebuild {
+            // Emptied before the API answers: nobody reads the old archive as the new one.
+            writer.clear()?;
+            writer.commit(&bus_id)?;
+        }
         events::Started {
             index_dir: &config.index_dir.display().to_string(),
             documents: reader.documents(),
@@ -118,7 +123,6 @@ impl BoundDesk {
                 bus_id,
                 commit_interval: Duration::from_millis(config.commit_interval_ms),
                 retention_days: config.retention_days,
-                rebuild: config.rebuild,
                 live,
                 health: context.health.clone(),
                 shutdown: context.shutdown.clone(),

@@ -546,23 +546,9 @@ impl ArchiveReader {
         let histogram_results = serde_json::to_value(histogram_results)
             .map_err(|error| SearchError::parameter("histogram", error.to_string()))?;
         // `null` without a histogram: no buckets.
-        let histogram =
-            request.histogram.map(|_| {
-                histogram_results["histogram"]["buckets"]
-                    .as_array()
-                    .map(|buckets| {
-                        buckets
-                            .iter()
-                            .map(|bucket| Bucket {
-                                start: schema::from_micros(
-                                    bucket["key"].as_f64().unwrap_or(0.0) as u64
-                                ),
-                                count: bucket["doc_count"].as_u64().unwrap_or(0),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            });
+        let histogram = request
+            .histogram
+            .map(|_| buckets(&histogram_results["histogram"]["buckets"]));
         Ok(Counts {
             total,
             facets,
@@ -758,6 +744,20 @@ pub fn canonical_story(aliases: &HashMap<String, String>, id: &str) -> String {
         }
     }
     current.to_owned()
+}
+
+/// The histogram buckets of an aggregation result (none when absent).
+fn buckets(result: &serde_json::Value) -> Vec<Bucket> {
+    let Some(buckets) = result.as_array() else {
+        return Vec::new();
+    };
+    buckets
+        .iter()
+        .map(|bucket| Bucket {
+            start: schema::from_micros(bucket["key"].as_f64().unwrap_or(0.0) as u64),
+            count: bucket["doc_count"].as_u64().unwrap_or(0),
+        })
+        .collect()
 }
 
 /// Parses a search's query; empty (or blank) means every article.
