@@ -386,6 +386,7 @@ mod tests {
                 "staging.wire.originals.v1",
                 "staging.wire.stories.v1",
                 "staging.wire.alerts.v1",
+                "staging.wire.replay.v1",
                 "staging.wire.dlq.v1",
                 "staging.wire.state.fetcher.v1",
                 "staging.wire.state.enricher.v1",
