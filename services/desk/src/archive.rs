@@ -7,7 +7,7 @@
 //! version of each uri `latest`; a commit makes everything written so far searchable and
 //! records with it the positions it covers, so a restarted desk reads on from exactly there.
 
-use crate::schema::{ArchiveSchema, article_key, from_micros, micros, version_of};
+use crate::schema::{ArchiveSchema, article_key, micros, version_of};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -378,10 +378,5 @@ impl ArchiveReader {
     /// Articles and alerts in the last commit (every version counted).
     pub fn documents(&self) -> u64 {
         self.reader.searcher().num_docs()
-    }
-
-    /// The time `micros` stands for (for callers reading fast fields).
-    pub fn time_of(micros: u64) -> DateTime<Utc> {
-        from_micros(micros)
     }
 }

@@ -220,25 +220,20 @@ impl ArchiveReader {
             facets_from,
             histogram,
         } = self.counts(&searcher, matching.as_ref(), request)?;
-        let (hits, next_cursor) = match request.group {
-            None => {
-                let (hits, next) =
-                    self.page(&searcher, matching.as_ref(), request.sort, cursor, limit)?;
-                (hits, next)
-            }
-            Some(_) => {
-                // Groups are made from the hits in order; a page reads until it has `limit`
-                // groups (or the hits end).
-                let (hits, next) = self.page(
-                    &searcher,
-                    matching.as_ref(),
-                    request.sort,
-                    cursor,
-                    limit * 8,
-                )?;
-                (hits, next)
-            }
+        // Groups are made from the hits in order: a grouped page reads up to eight hits per
+        // group it shows.
+        let hits_wanted = if request.group.is_some() {
+            limit * 8
+        } else {
+            limit
         };
+        let (hits, next_cursor) = self.page(
+            &searcher,
+            matching.as_ref(),
+            request.sort,
+            cursor,
+            hits_wanted,
+        )?;
         let aliases = self.story_aliases(&searcher)?;
         let hits = hits
             .into_iter()
