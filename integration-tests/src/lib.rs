@@ -1,12 +1,13 @@
 //! Helpers for the end-to-end tests: the broker started by `deploy/kafka/kafka.sh`, unique
-//! topic prefixes and groups per test, a consumer that reads a topic back, and a local HTTP
-//! server that serves feeds.
+//! topic prefixes and groups per test, a consumer that reads a topic back, a local HTTP
+//! server that serves feeds, and a headless Chromium for the web desk ([`browser`]).
 //!
-//! The tests need a running broker. They fail (never skip) when none answers, saying how to
+//! The Kafka tests need a running broker. They fail (never skip) when none answers, saying how to
 //! start one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod browser;
 pub mod corpus;
 pub mod processes;
 pub mod soak;

@@ -120,7 +120,12 @@ impl SubscriptionRegistry {
     }
 
     /// Adds or replaces an API subscription, durably, and applies it.
-    pub async fn upsert(&self, subscription: SubscriptionConfig) -> Result<bool, RegistryError> {
+    /// A webhook secret given as [`HIDDEN_SECRET`] (as the list shows it) keeps the secret
+    /// the subscription's webhook with the same URL has now.
+    pub async fn upsert(
+        &self,
+        mut subscription: SubscriptionConfig,
+    ) -> Result<bool, RegistryError> {
         subscription
             .compile()
             .map_err(|error| RegistryError::Invalid(error.to_string()))?;
@@ -130,6 +135,8 @@ impl SubscriptionRegistry {
             if inner.configured.iter().any(|c| c.id == subscription.id) {
                 return Err(RegistryError::Configured(subscription.id));
             }
+            let current = inner.added.get(&subscription.id).cloned();
+            keep_hidden_secrets(&mut subscription, current.as_ref())?;
             let mut added = inner.added.clone();
             added.insert(subscription.id.clone(), subscription.clone());
             build(&inner.configured, &added)?;
@@ -190,7 +197,7 @@ impl SubscriptionRegistry {
                 let mut subscription = subscription.clone();
                 for webhook in &mut subscription.webhooks {
                     if webhook.secret.is_some() {
-                        webhook.secret = Some("(hidden)".to_owned());
+                        webhook.secret = Some(HIDDEN_SECRET.to_owned());
                     }
                 }
                 Shown {
@@ -239,6 +246,37 @@ impl SubscriptionRegistry {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// How `GET /subscriptions` shows a webhook secret; sent back in a change, it keeps the secret.
+pub const HIDDEN_SECRET: &str = "(hidden)";
+
+/// Replaces each [`HIDDEN_SECRET`] in `subscription` by the secret the `current` version's
+/// webhook with the same URL has; a hidden secret without one is refused.
+fn keep_hidden_secrets(
+    subscription: &mut SubscriptionConfig,
+    current: Option<&SubscriptionConfig>,
+) -> Result<(), RegistryError> {
+    for webhook in &mut subscription.webhooks {
+        if webhook.secret.as_deref() != Some(HIDDEN_SECRET) {
+            continue;
+        }
+        let kept = current
+            .into_iter()
+            .flat_map(|current| &current.webhooks)
+            .find(|old| old.url == webhook.url)
+            .and_then(|old| old.secret.clone());
+        match kept {
+            Some(secret) => webhook.secret = Some(secret),
+            None => {
+                return Err(RegistryError::Invalid(format!(
+                    "webhook {}: secret {HIDDEN_SECRET:?} keeps a stored secret, and there is none for this URL",
+                    webhook.url
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn refusal(error: &RegistryError) -> (StatusCode, String) {

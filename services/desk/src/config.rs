@@ -23,6 +23,14 @@ pub struct DeskConfig {
     pub writer_memory_mb: usize,
     /// Drop the index and read the topics again from their beginning (`wirefeed-desk --rebuild`).
     pub rebuild: bool,
+    /// Base URLs of the fetchers' admin APIs whose `/sources` the web desk shows; empty: this
+    /// process's own admin routes.
+    pub fetcher_admin: Vec<String>,
+    /// Base URL of the alerter's admin API whose `/subscriptions` the web desk edits; empty:
+    /// this process's own admin routes.
+    pub alerter_admin: String,
+    /// A web desk session ends this many minutes after its last request.
+    pub session_minutes: u64,
 }
 
 /// `[desk]` of the embedded `config/wirefeed.toml`, the one place its defaults are stated.
@@ -50,6 +58,25 @@ impl Validate for DeskConfig {
         }
         require_at_least("desk.commit_interval_ms", self.commit_interval_ms, 10)?;
         require_at_least("desk.writer_memory_mb", self.writer_memory_mb as u64, 15)?;
+        require_at_least("desk.session_minutes", self.session_minutes, 1)?;
+        let urls = self
+            .fetcher_admin
+            .iter()
+            .map(|url| ("desk.fetcher_admin", url));
+        let alerter =
+            (!self.alerter_admin.is_empty()).then_some(("desk.alerter_admin", &self.alerter_admin));
+        for (key, url) in urls.chain(alerter) {
+            let parsed = url::Url::parse(url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"));
+            if parsed.is_none() {
+                return Err(ConfigError::invalid(
+                    key,
+                    url,
+                    "must be an http(s) base URL, e.g. http://fetcher:9601",
+                ));
+            }
+        }
         Ok(())
     }
 }

@@ -6,7 +6,8 @@
 //!   `wire.stories.v1` → the index);
 //! - [`search`] and [`translate`]: the query language over the index, facets, paging, lookups;
 //!   [`hits`]: what the API shows of articles, families and stories;
-//! - [`api`]: the HTTP routes, described by `openapi.json`.
+//! - [`api`]: the HTTP routes, described by `openapi.json`;
+//! - [`web`]: the web wire desk at `/` (pages over the same archive).
 //!
 //! Entry: [`Desk::bind`] then [`BoundDesk::run`]; `main.rs` and `wirefeed run` both use them.
 //!
@@ -25,6 +26,7 @@ pub mod ingest;
 pub mod schema;
 pub mod search;
 pub mod translate;
+pub mod web;
 pub mod words;
 
 pub use config::DeskConfig;
@@ -106,10 +108,7 @@ impl BoundDesk {
             listen: address,
         }
         .emit();
-        let router = api::router(api::ApiState {
-            reader,
-            live: live.clone(),
-        });
+        let router = desk_router(&config, &context, reader, live.clone())?;
         let stop_serving = context.shutdown.clone();
         let serving = tokio::spawn(async move {
             axum::serve(listener, router)
@@ -136,6 +135,41 @@ impl BoundDesk {
         served.context("the desk API failed")?;
         Ok(())
     }
+}
+
+/// The JSON API and the web desk, behind the read guard and with the security headers.
+fn desk_router(
+    config: &DeskConfig,
+    context: &ServiceContext,
+    reader: archive::ArchiveReader,
+    live: broadcast::Sender<std::sync::Arc<Vec<ingest::Arrival>>>,
+) -> anyhow::Result<axum::Router> {
+    let admin = &context.runtime.admin;
+    let sessions = web::session::Sessions::new(
+        admin.token.clone(),
+        admin.protect_reads,
+        Duration::from_secs(config.session_minutes.saturating_mul(60)),
+    );
+    let operations = if config.fetcher_admin.is_empty() && config.alerter_admin.is_empty() {
+        web::operations::Operations::InProcess(context.admin_router())
+    } else {
+        web::operations::Operations::Remote {
+            fetchers: config.fetcher_admin.clone(),
+            alerter: (!config.alerter_admin.is_empty()).then(|| config.alerter_admin.clone()),
+            token: admin.token.clone(),
+            client: reqwest::Client::builder()
+                .build()
+                .context("the desk's HTTP client")?,
+        }
+    };
+    let templates = web::templates().context("the web desk's templates")?;
+    let web = web::WebState {
+        reader: reader.clone(),
+        sessions,
+        operations,
+        templates: std::sync::Arc::new(templates),
+    };
+    Ok(web::desk_router(web, api::ApiState { reader, live }))
 }
 
 /// Names the bus in the index's commits: positions are only meaningful on the same bus (one

@@ -34,6 +34,45 @@ pub struct SourceStatus {
     pub effective_url: Option<String>,
     /// Whether conditional GET is in use (off when configured off or found unreliable).
     pub conditional_get: bool,
+    /// Items published per clock hour over the last 24 hours, oldest first (hours without
+    /// items left out): what the desk's sources page charts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub published_by_hour: Vec<HourCount>,
+}
+
+/// Items published in the clock hour starting at `hour`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HourCount {
+    pub hour: DateTime<Utc>,
+    pub items: u64,
+}
+
+/// How many hours [`SourceStatus::published_by_hour`] keeps.
+pub const HOURS_KEPT: i64 = 24;
+
+impl SourceStatus {
+    /// Counts `items` published at `now` in its clock hour, and forgets hours more than
+    /// [`HOURS_KEPT`] old.
+    pub fn count_published(&mut self, items: u64, now: DateTime<Utc>) {
+        let hour = now
+            - chrono::Duration::seconds(now.timestamp().rem_euclid(3_600))
+            - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
+        self.forget_hours_before(now);
+        if items == 0 {
+            return;
+        }
+        match self.published_by_hour.last_mut() {
+            Some(last) if last.hour == hour => last.items += items,
+            _ => self.published_by_hour.push(HourCount { hour, items }),
+        }
+    }
+
+    /// Drops the hours that ended more than [`HOURS_KEPT`] hours before `now`.
+    pub fn forget_hours_before(&mut self, now: DateTime<Utc>) {
+        let oldest = now - chrono::Duration::hours(HOURS_KEPT);
+        self.published_by_hour
+            .retain(|count| count.hour + chrono::Duration::hours(1) > oldest);
+    }
 }
 
 /// A remembered item: the hash of its last published version and when it was last seen.
@@ -156,5 +195,38 @@ mod tests {
         assert!(record.published.contains_key("i0"), "recently seen is kept");
         assert!(!record.published.contains_key("i1"));
         assert_eq!(record.aliases.len(), 9);
+    }
+}
+
+#[cfg(test)]
+mod hour_tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 7, hour, minute, 30)
+            .single()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn items_are_counted_per_clock_hour_and_old_hours_forgotten() {
+        let mut status = SourceStatus::default();
+        status.count_published(2, at(9, 5));
+        status.count_published(3, at(9, 59));
+        status.count_published(0, at(10, 1));
+        status.count_published(1, at(10, 2));
+        let counts: Vec<(u32, u64)> = status
+            .published_by_hour
+            .iter()
+            .map(|c| (chrono::Timelike::hour(&c.hour), c.items))
+            .collect();
+        assert_eq!(counts, vec![(9, 5), (10, 1)]);
+        // A day later the 9 o'clock hour has left the window, the 10 o'clock one not yet.
+        status.forget_hours_before(
+            at(9, 30) + chrono::Duration::hours(24) + chrono::Duration::minutes(40),
+        );
+        assert_eq!(status.published_by_hour.len(), 1);
+        assert_eq!(status.published_by_hour[0].items, 1);
     }
 }

@@ -153,6 +153,7 @@ fn record_success(
                 status.last_new_item_at = Some(now);
                 status.items_published_total += published;
             }
+            status.count_published(published, now);
             if possible_miss {
                 status.possible_misses_total += 1;
                 events::PossibleMiss {
