@@ -265,6 +265,11 @@ async fn the_desk_in_use(browser: &Browser, desk: &Desk) -> anyhow::Result<()> {
             .await?,
         "yes"
     );
+    browser.screenshot("live-wire-pickup").await?;
+    browser.goto(&format!("{url}/?c=&c=syria")).await?;
+    browser
+        .wait_for("section.column[data-live=open]", WAIT)
+        .await?;
     browser.screenshot("live-wire").await?;
     browser.set_size(390, 844).await?;
     browser.screenshot("live-wire-phone").await?;

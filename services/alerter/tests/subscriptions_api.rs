@@ -63,6 +63,20 @@ async fn subscriptions_added_over_http_apply_at_once_and_survive_a_restart() {
     assert_eq!(listed[1]["id"], "syria-desk");
     assert_eq!(listed[1]["origin"], "api");
     assert_eq!(listed[1]["webhooks"][0]["secret"], "(hidden)");
+    // What the list shows, sent back changed (as the web desk's editor does), keeps the secret.
+    let mut edited = listed[1].clone();
+    edited["query"] = "syria".into();
+    edited.as_object_mut().unwrap().remove("origin");
+    let edited: &'static str = Box::leak(edited.to_string().into_boxed_str());
+    assert_eq!(post(edited).await.unwrap().status(), 200);
+    let kept = registry.current().by_id["syria-desk"].webhooks[0]
+        .secret
+        .clone();
+    assert_eq!(kept.as_deref(), Some("k"));
+    let moved = r#"{"id": "syria-desk", "query": "syria",
+                    "webhooks": [{"url": "https://elsewhere.example.invalid/", "secret": "(hidden)"}]}"#;
+    assert_eq!(post(moved).await.unwrap().status(), 400);
+    assert_eq!(post(body).await.unwrap().status(), 200);
 
     // Refusals say why.
     let bad = post(r#"{"id": "x", "query": "(syria OR iraq"}"#)

@@ -14,7 +14,8 @@
 //!    `evaluate`) over the latest version of every article, counting matches and keeping the
 //!    20 newest (no facets, so it is a lower bound of answering without an index).
 //!
-//! The archive's and the baseline's match counts are compared: they must agree.
+//! The archive's and the baseline's match counts are compared: they must agree. After the
+//! searches, on the same index, the web desk's pages ([`crate::pages`]).
 
 use crate::load::LatencySummary;
 use crate::report::Machine;
@@ -115,6 +116,8 @@ pub struct ArchiveOptions {
     pub baseline: bool,
     /// Keep each size's index directory.
     pub keep: bool,
+    /// Timed requests of each web desk page ([`crate::pages`]); 0 skips the pages.
+    pub page_runs: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +149,8 @@ pub struct SizeReport {
     /// One stored envelope fetched by its key (`stored_payload`) and decoded, µs: about what
     /// each candidate of a query the index cannot answer exactly costs.
     pub fetch_decode_micros: f64,
+    /// The web desk's pages over this index, after the searches.
+    pub pages: Option<crate::pages::PagesReport>,
     pub freshness: FreshnessReport,
     pub peak_rss_bytes: Option<u64>,
     /// Wall-clock seconds of this size, from indexing to the end of the freshness probes.
@@ -849,6 +854,9 @@ pub fn run(
             });
         }
         let fetch_decode_micros = fetch_decode(&reader, &envelopes, &latest)?;
+        let pages = (options.page_runs > 0)
+            .then(|| crate::pages::run(&reader, &envelopes, options.page_runs))
+            .transpose()?;
         eprintln!("archive: freshness");
         let freshness = freshness(&mut writer, &reader, end, options.commit_interval_ms)?;
         let other_processes_cpu_seconds = match (
@@ -869,6 +877,7 @@ pub fn run(
             disk,
             queries,
             fetch_decode_micros,
+            pages,
             freshness,
             peak_rss_bytes: proc::peak_rss_bytes(),
             measured_secs: measured.elapsed().as_secs_f64(),
@@ -1083,5 +1092,8 @@ pub fn print(report: &ArchiveReport) {
             ],
             &rows,
         );
+        if let Some(pages) = &size.pages {
+            crate::pages::print(pages);
+        }
     }
 }

@@ -15,7 +15,7 @@
 //! - `archive` ([`archive`]): the desk's tantivy archive at 100k and 1M articles made from
 //!   Reuters-21578: indexing rate, disk bytes per article, search latency of typical desk
 //!   queries, commit time and freshness, against a linear scan with the query language in the
-//!   same run.
+//!   same run; then the web desk's pages over the same index ([`pages`]).
 //!
 //! `all` ([`all`]) runs them all in one go and sets the figures against the goals.
 //!
@@ -31,6 +31,7 @@ pub mod feeds;
 pub mod fetch;
 pub mod kafka_io;
 pub mod load;
+pub mod pages;
 pub mod pipeline;
 pub mod proc;
 pub mod report;

@@ -52,7 +52,7 @@ pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitC
     };
     let pipeline = Pipeline::start(config, context.clone()).await?;
     if let Some(desk) = pipeline.desk_address() {
-        println!("DESK http://{desk}/api/search?q=  (the archive and its API; /api/openapi.json)");
+        println!("DESK http://{desk}/  (the web desk; its API: /api/search?q=, /api/openapi.json)");
     }
     let mut outcome = pipeline.join().await;
     // The printer stops with the pipeline.

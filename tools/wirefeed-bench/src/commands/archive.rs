@@ -10,7 +10,8 @@ use wirefeed_desk::DeskConfig;
 /// The desk's archive (tantivy) at each size over enriched-like envelopes made from
 /// Reuters-21578: indexing articles/s on the desk's writer, disk bytes per article, search
 /// p50/p99 of typical desk queries, commit time and the enriched→searchable delay; and in the
-/// same run a linear scan with the query language over the same envelopes in memory.
+/// same run a linear scan with the query language over the same envelopes in memory; then the
+/// web desk's pages over the same index (server time and bytes).
 #[derive(clap::Args)]
 pub struct ArchiveArgs {
     /// Archive sizes in articles (every version counted), comma-separated; each a fresh index.
@@ -37,6 +38,9 @@ pub struct ArchiveArgs {
     /// Runs of each baseline scan.
     #[arg(long, default_value_t = 3)]
     baseline_runs: usize,
+    /// Timed requests of each web desk page (after 3 warm-up requests); 0 skips the pages.
+    #[arg(long, default_value_t = 30)]
+    page_runs: usize,
     /// Skip the linear-scan baseline.
     #[arg(long)]
     no_baseline: bool,
@@ -69,6 +73,7 @@ impl ArchiveArgs {
             baseline_runs: self.baseline_runs,
             baseline: !self.no_baseline,
             keep: self.keep,
+            page_runs: self.page_runs,
         };
         let documents = load_reuters(&self.reuters)?;
         let iso2 = archive::load_iso2(&self.reuters);

@@ -1,0 +1,451 @@
+//! The web desk's pages over the index `bench archive` built, after its searches: each page
+//! requested in process through the desk's whole router ([`wirefeed_desk::web::desk_router`],
+//! `tower::ServiceExt::oneshot`, the body read to its end), a few warm-up requests first, then
+//! `runs` timed ones, one at a time. Server time is from the request to the last byte of the
+//! body (no network). The goal (the issue): a page under 200 KB, p99 under 200 ms at a million
+//! archived articles.
+//!
+//! Where a page's time goes is split by making the archive reads the page makes directly
+//! ([`parts`]: the search, the family lookups of its cards, the article's versions, the
+//! story); the rest of the page's time is rendering and routing.
+
+use crate::load::LatencySummary;
+use anyhow::Context as _;
+use axum::body::Body;
+use axum::http::Request;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt as _;
+use wire_model::Envelope;
+use wirefeed_desk::api::ApiState;
+use wirefeed_desk::archive::ArchiveReader;
+use wirefeed_desk::schema::version_of;
+use wirefeed_desk::search::{Group, Interval, SearchRequest, SearchResponse};
+use wirefeed_desk::web::operations::Operations;
+use wirefeed_desk::web::session::Sessions;
+use wirefeed_desk::web::{WebState, desk_router, templates};
+
+/// Untimed requests of each page first.
+pub const WARMUP: usize = 3;
+/// The goals: a page's body under this many bytes (200 KB) ...
+pub const GOAL_BYTES: usize = 200_000;
+/// ... and its server time under this at p99.
+pub const GOAL_P99_MS: f64 = 200.0;
+/// Timed runs of a page's archive reads, for the split.
+const PART_RUNS: usize = 10;
+/// As the desk's pages ask (`web/wire.rs`, `web/article.rs`): stories per column or search
+/// page, facet values of a search page, families of a story drawn on its timeline.
+const COLUMN_STORIES: usize = 25;
+const SEARCH_FACETS: usize = 12;
+const TIMELINE_FAMILIES: usize = 40;
+
+/// The live wire's columns: everything, a common word, a field.
+const COLUMNS: [&str; 3] = ["", "oil", "urgency:<=2"];
+/// The search page's typical query.
+const SEARCH: &str = "oil";
+
+/// The family the article, story and family pages show: the corpus's family with the most
+/// copies (the newest such), and whether its original has a second version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub family: String,
+    pub original_uri: String,
+    pub story: String,
+    /// Copies in the family (the original and its pickups), latest versions.
+    pub copies: usize,
+    pub original_versions: u64,
+    /// Families of the story (the corpus gives each story one family).
+    pub story_families: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PagesReport {
+    pub warmup: usize,
+    pub runs: usize,
+    pub goal_bytes: usize,
+    pub goal_p99_ms: f64,
+    pub target: Target,
+    pub pages: Vec<PageReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageReport {
+    pub name: &'static str,
+    pub path: String,
+    /// HTTP status of the last request (every one is checked to be 200).
+    pub status: u16,
+    pub server: LatencySummary,
+    /// The largest body of the requests.
+    pub bytes: usize,
+    /// Family cards on the page (`<article class="card`).
+    pub cards: usize,
+    pub p99_met: bool,
+    pub bytes_met: bool,
+    /// p50 ms of each archive read the page makes, made directly ([`PART_RUNS`] runs).
+    pub parts_p50_ms: BTreeMap<&'static str, f64>,
+    /// Family lookups the page makes.
+    pub family_lookups: usize,
+    /// The page's p50 less its parts' p50s: rendering, routing, the blocking pool.
+    pub rest_p50_ms: f64,
+}
+
+/// A page and the archive reads it makes.
+enum Page {
+    Wire(&'static [&'static str]),
+    Search(&'static str),
+    Article { uri: String, story: String },
+    Story(String),
+    Family(String),
+}
+
+/// `text` percent-encoded for a query value or a path segment.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Page {
+    fn path(&self) -> String {
+        match self {
+            Self::Wire(columns) => {
+                let query: Vec<String> =
+                    columns.iter().map(|c| format!("c={}", encode(c))).collect();
+                format!("/?{}", query.join("&"))
+            }
+            Self::Search(query) => format!("/search?q={}", encode(query)),
+            Self::Article { uri, .. } => format!("/article?uri={}", encode(uri)),
+            Self::Story(id) => format!("/story/{}", encode(id)),
+            Self::Family(id) => format!("/family/{}", encode(id)),
+        }
+    }
+}
+
+/// The family with the most copies (newest first among equals).
+fn target(envelopes: &[Envelope]) -> anyhow::Result<Target> {
+    // family → (uris, original uri, story, original's newest version, last index)
+    let mut families: HashMap<&str, (Vec<&str>, Option<&str>, &str, u64, usize)> = HashMap::new();
+    for (i, envelope) in envelopes.iter().enumerate() {
+        let Some(family) = envelope.wire.family.as_ref() else {
+            continue;
+        };
+        let entry = families
+            .entry(family.as_str())
+            .or_insert((Vec::new(), None, "", 0, i));
+        let uri = envelope.article.uri.as_str();
+        if !entry.0.contains(&uri) {
+            entry.0.push(uri);
+        }
+        if envelope.wire.is_original == Some(true) {
+            entry.1 = Some(uri);
+            entry.3 = entry.3.max(version_of(envelope));
+        }
+        entry.2 = envelope.wire.story.as_deref().unwrap_or_default();
+        entry.4 = i;
+    }
+    let (family, (uris, original, story, versions, _)) = families
+        .into_iter()
+        .filter(|(_, entry)| entry.1.is_some())
+        .max_by_key(|(_, entry)| (entry.0.len(), entry.3, entry.4))
+        .context("the corpus has a family with an original")?;
+    let story_families = envelopes
+        .iter()
+        .filter(|e| e.wire.story.as_deref() == Some(story))
+        .filter_map(|e| e.wire.family.as_ref().map(|f| f.as_str()))
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    Ok(Target {
+        family: family.to_owned(),
+        original_uri: original.unwrap_or_default().to_owned(),
+        story: story.to_owned(),
+        copies: uris.len(),
+        original_versions: versions,
+        story_families,
+    })
+}
+
+/// The request of a wire column (`facet_size` 1) or the search page (12), as the desk makes it.
+fn request(query: &str, facet_size: usize) -> SearchRequest {
+    SearchRequest {
+        query: query.to_owned(),
+        group: Some(Group::Story),
+        limit: COLUMN_STORIES,
+        histogram: Some(Interval::Day),
+        facet_size,
+        ..SearchRequest::default()
+    }
+}
+
+/// The families `blocks_of` looks up for a search's cards: one per family in each story.
+fn card_families(response: &SearchResponse) -> Vec<String> {
+    let mut out = Vec::new();
+    for group in response.groups.iter().flatten() {
+        let mut seen: Vec<&str> = Vec::new();
+        for hit in &group.hits {
+            if let Some(family) = hit.family.as_deref()
+                && !seen.contains(&family)
+            {
+                seen.push(family);
+                out.push(family.to_owned());
+            }
+        }
+    }
+    out
+}
+
+type Parts = Vec<(&'static str, Duration)>;
+
+fn timed<T>(parts: &mut Parts, name: &'static str, work: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = work();
+    parts.push((name, started.elapsed()));
+    out
+}
+
+/// Looks up `families` one by one, as the pages do.
+fn lookups(reader: &ArchiveReader, families: &[String], parts: &mut Parts) -> anyhow::Result<()> {
+    timed(parts, "family lookups", || {
+        families
+            .iter()
+            .try_for_each(|id| reader.family(id).map(drop))
+    })?;
+    Ok(())
+}
+
+/// The archive reads of `page`, each timed, and how many family lookups they were.
+fn parts(reader: &ArchiveReader, page: &Page) -> anyhow::Result<(Parts, usize)> {
+    let mut parts = Vec::new();
+    let mut families = Vec::new();
+    match page {
+        Page::Wire(columns) => {
+            for query in *columns {
+                let response = timed(&mut parts, "search", || reader.search(&request(query, 1)))?;
+                families.extend(card_families(&response));
+            }
+        }
+        Page::Search(query) => {
+            let response = timed(&mut parts, "search", || {
+                reader.search(&request(query, SEARCH_FACETS))
+            })?;
+            families = card_families(&response);
+        }
+        Page::Article { uri, story } => {
+            let versions = timed(&mut parts, "article versions", || {
+                reader.article_versions(uri)
+            })?;
+            if let Some(family) = versions.last().and_then(|v| v.wire.family.as_ref()) {
+                families.push(family.as_str().to_owned());
+            }
+            families.extend(story_families(reader, story, &mut parts)?);
+        }
+        Page::Story(story) => families = story_families(reader, story, &mut parts)?,
+        Page::Family(id) => families.push(id.clone()),
+    }
+    lookups(reader, &families, &mut parts)?;
+    Ok((parts, families.len()))
+}
+
+/// The story read, and the families its timeline looks up.
+fn story_families(
+    reader: &ArchiveReader,
+    story: &str,
+    parts: &mut Parts,
+) -> anyhow::Result<Vec<String>> {
+    let view = timed(parts, "story", || reader.story(story))?;
+    Ok(view
+        .map(|view| {
+            view.families
+                .iter()
+                .take(TIMELINE_FAMILIES + 1)
+                .map(|f| f.family.clone())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// One request through the router: status, body bytes, cards, time to the body's end.
+async fn fetch(router: &axum::Router, path: &str) -> anyhow::Result<(u16, usize, usize, Duration)> {
+    let request = Request::builder().uri(path).body(Body::empty())?;
+    let started = Instant::now();
+    let Ok(response) = router.clone().oneshot(request).await;
+    let status = response.status().as_u16();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+    let elapsed = started.elapsed();
+    let cards = body
+        .windows(b"<article class=\"card".len())
+        .filter(|w| *w == b"<article class=\"card")
+        .count();
+    Ok((status, body.len(), cards, elapsed))
+}
+
+async fn measure(
+    router: &axum::Router,
+    reader: &ArchiveReader,
+    name: &'static str,
+    page: &Page,
+    runs: usize,
+) -> anyhow::Result<PageReport> {
+    let path = page.path();
+    eprintln!("archive: page {path}");
+    let (mut latencies, mut bytes, mut cards, mut status) = (Vec::new(), 0, 0, 0);
+    for run in 0..WARMUP + runs {
+        let (code, size, count, elapsed) = fetch(router, &path).await?;
+        anyhow::ensure!(code == 200, "{path} answered {code}");
+        (status, cards) = (code, count);
+        bytes = bytes.max(size);
+        if run >= WARMUP {
+            latencies.push(elapsed);
+        }
+    }
+    let server = LatencySummary::of(&latencies);
+    let mut by_part: BTreeMap<&'static str, Vec<Duration>> = BTreeMap::new();
+    let mut family_lookups = 0;
+    for _ in 0..PART_RUNS {
+        let (timings, lookups) = parts(reader, page)?;
+        family_lookups = lookups;
+        let mut summed: BTreeMap<&'static str, Duration> = BTreeMap::new();
+        for (part, elapsed) in timings {
+            *summed.entry(part).or_default() += elapsed;
+        }
+        for (part, elapsed) in summed {
+            by_part.entry(part).or_default().push(elapsed);
+        }
+    }
+    let parts_p50_ms: BTreeMap<&'static str, f64> = by_part
+        .into_iter()
+        .map(|(part, times)| (part, LatencySummary::of(&times).p50_ms))
+        .collect();
+    Ok(PageReport {
+        name,
+        path,
+        status,
+        p99_met: server.p99_ms < GOAL_P99_MS,
+        bytes_met: bytes < GOAL_BYTES,
+        rest_p50_ms: server.p50_ms - parts_p50_ms.values().sum::<f64>(),
+        server,
+        bytes,
+        cards,
+        parts_p50_ms,
+        family_lookups,
+    })
+}
+
+/// Measures every page over `reader`'s archive, made of `envelopes`, `runs` timed requests
+/// each. Runs on a tokio runtime of its own, on a thread of its own.
+pub fn run(
+    reader: &ArchiveReader,
+    envelopes: &[Envelope],
+    runs: usize,
+) -> anyhow::Result<PagesReport> {
+    let target = target(envelopes)?;
+    let pages = [
+        ("live wire, 3 columns", Page::Wire(&COLUMNS)),
+        ("search, a word", Page::Search(SEARCH)),
+        ("search, everything", Page::Search("")),
+        (
+            "article",
+            Page::Article {
+                uri: target.original_uri.clone(),
+                story: target.story.clone(),
+            },
+        ),
+        ("story", Page::Story(target.story.clone())),
+        ("family", Page::Family(target.family.clone())),
+    ];
+    let web = WebState {
+        reader: reader.clone(),
+        sessions: Sessions::new(None, false, Duration::from_secs(600)),
+        operations: Operations::InProcess(axum::Router::new()),
+        templates: Arc::new(templates()?),
+    };
+    let api = ApiState {
+        reader: reader.clone(),
+        live: tokio::sync::broadcast::channel(16).0,
+    };
+    let router = desk_router(web, api);
+    let reports = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async {
+                    let mut reports = Vec::new();
+                    for (name, page) in &pages {
+                        reports.push(measure(&router, reader, name, page, runs).await?);
+                    }
+                    anyhow::Ok(reports)
+                })
+            })
+            .join()
+            .map_err(|_| anyhow::anyhow!("the page measurement panicked"))?
+    })?;
+    Ok(PagesReport {
+        warmup: WARMUP,
+        runs,
+        goal_bytes: GOAL_BYTES,
+        goal_p99_ms: GOAL_P99_MS,
+        target,
+        pages: reports,
+    })
+}
+
+/// Prints the pages' table.
+pub fn print(report: &PagesReport) {
+    let t = &report.target;
+    println!(
+        "\nweb desk pages: {} timed requests each after {} warm-up, in process through the router; \
+         article/story/family: {} ({} copies, original in {} versions, story of {} family)",
+        report.runs, report.warmup, t.family, t.copies, t.original_versions, t.story_families
+    );
+    let rows: Vec<Vec<String>> = report
+        .pages
+        .iter()
+        .map(|p| {
+            let parts: Vec<String> = p
+                .parts_p50_ms
+                .iter()
+                .map(|(part, ms)| format!("{part} {ms:.1}"))
+                .collect();
+            vec![
+                p.name.to_owned(),
+                format!(
+                    "{:.1} / {:.1} / {:.1}",
+                    p.server.p50_ms, p.server.p99_ms, p.server.max_ms
+                ),
+                crate::thousands(p.bytes as f64),
+                p.cards.to_string(),
+                if p.p99_met { "yes" } else { "NO" }.to_owned(),
+                if p.bytes_met { "yes" } else { "NO" }.to_owned(),
+                format!(
+                    "{}; {} lookups; rest {:.1}",
+                    parts.join(", "),
+                    p.family_lookups,
+                    p.rest_p50_ms
+                ),
+            ]
+        })
+        .collect();
+    crate::print_table(
+        &[
+            "page",
+            "p50 / p99 / max ms",
+            "bytes (max)",
+            "cards",
+            "p99 < 200 ms",
+            "< 200 KB",
+            "p50 ms of its archive reads",
+        ],
+        &rows,
+    );
+    for p in &report.pages {
+        println!("  {}: {}", p.name, p.path);
+    }
+}
