@@ -133,6 +133,16 @@ fn start_desk() -> Desk {
     }
 }
 
+/// Presses and releases `key` on the keyboard.
+async fn press(browser: &Browser, key: char) -> anyhow::Result<()> {
+    use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
+    let actions = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    browser.client().perform_actions(actions).await?;
+    Ok(())
+}
+
 async fn count(browser: &Browser, css: &str) -> usize {
     browser
         .client()
@@ -271,6 +281,16 @@ async fn the_desk_in_use(browser: &Browser, desk: &Desk) -> anyhow::Result<()> {
         .wait_for("section.column[data-live=open]", WAIT)
         .await?;
     browser.screenshot("live-wire").await?;
+    // The keyboard: j moves to the first card, j again to the next, / goes to the search box.
+    press(browser, 'j').await?;
+    press(browser, 'j').await?;
+    let focused = browser
+        .eval("const a = document.activeElement; return [...document.querySelectorAll('.card')].indexOf(a);")
+        .await?;
+    assert_eq!(focused, 1, "j moved to the second card");
+    press(browser, '/').await?;
+    let focused = browser.eval("return document.activeElement.id;").await?;
+    assert_eq!(focused, "find-q", "/ goes to the search box");
     browser.set_size(390, 844).await?;
     browser.screenshot("live-wire-phone").await?;
     browser.set_size(1280, 900).await?;

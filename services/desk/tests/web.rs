@@ -150,6 +150,10 @@ async fn pages_carry_the_policy_and_show_provider_text_only_escaped_or_sanitized
     let wire = request(&address, "GET", "/?c=idlib", "", "").await.body;
     assert_eq!(wire.matches("<article class=\"card").count(), 1, "{wire}");
     assert!(wire.contains("2 copies"), "{wire}");
+    assert!(
+        wire.contains(">09:00</time>") && wire.contains(">09:05</time>"),
+        "first and latest copy: {wire}"
+    );
     // The hostile article: its text escaped, its HTML cleaned, its javascript: link not a link.
     let page = request(&address, "GET", "/article?uri=urn%3Atest%3Ahostile", "", "").await;
     assert_eq!(page.status, 200, "{}", page.body);

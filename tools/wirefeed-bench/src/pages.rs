@@ -128,45 +128,54 @@ impl Page {
     }
 }
 
+/// What the corpus says of one family.
+#[derive(Default)]
+struct Seen<'a> {
+    uris: Vec<&'a str>,
+    original: Option<&'a str>,
+    story: &'a str,
+    /// The original's newest version.
+    versions: u64,
+    /// The index of its last envelope.
+    last: usize,
+}
+
 /// The family with the most copies (newest first among equals).
 fn target(envelopes: &[Envelope]) -> anyhow::Result<Target> {
-    // family → (uris, original uri, story, original's newest version, last index)
-    let mut families: HashMap<&str, (Vec<&str>, Option<&str>, &str, u64, usize)> = HashMap::new();
+    let mut families: HashMap<&str, Seen> = HashMap::new();
     for (i, envelope) in envelopes.iter().enumerate() {
         let Some(family) = envelope.wire.family.as_ref() else {
             continue;
         };
-        let entry = families
-            .entry(family.as_str())
-            .or_insert((Vec::new(), None, "", 0, i));
+        let seen = families.entry(family.as_str()).or_default();
         let uri = envelope.article.uri.as_str();
-        if !entry.0.contains(&uri) {
-            entry.0.push(uri);
+        if !seen.uris.contains(&uri) {
+            seen.uris.push(uri);
         }
         if envelope.wire.is_original == Some(true) {
-            entry.1 = Some(uri);
-            entry.3 = entry.3.max(version_of(envelope));
+            seen.original = Some(uri);
+            seen.versions = seen.versions.max(version_of(envelope));
         }
-        entry.2 = envelope.wire.story.as_deref().unwrap_or_default();
-        entry.4 = i;
+        seen.story = envelope.wire.story.as_deref().unwrap_or_default();
+        seen.last = i;
     }
-    let (family, (uris, original, story, versions, _)) = families
+    let (family, seen) = families
         .into_iter()
-        .filter(|(_, entry)| entry.1.is_some())
-        .max_by_key(|(_, entry)| (entry.0.len(), entry.3, entry.4))
+        .filter(|(_, seen)| seen.original.is_some())
+        .max_by_key(|(_, seen)| (seen.uris.len(), seen.versions, seen.last))
         .context("the corpus has a family with an original")?;
     let story_families = envelopes
         .iter()
-        .filter(|e| e.wire.story.as_deref() == Some(story))
+        .filter(|e| e.wire.story.as_deref() == Some(seen.story))
         .filter_map(|e| e.wire.family.as_ref().map(|f| f.as_str()))
         .collect::<std::collections::HashSet<_>>()
         .len();
     Ok(Target {
         family: family.to_owned(),
-        original_uri: original.unwrap_or_default().to_owned(),
-        story: story.to_owned(),
-        copies: uris.len(),
-        original_versions: versions,
+        original_uri: seen.original.unwrap_or_default().to_owned(),
+        story: seen.story.to_owned(),
+        copies: seen.uris.len(),
+        original_versions: seen.versions,
         story_families,
     })
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use wire_model::Change;
 
-/// A label on a card: `update`, `correction`, `kill`, `embargo`, `urgent`.
+/// A label on a card: `update`, `correction`, `kill`, `embargo` (urgency has its own mark).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Badge {
     pub kind: &'static str,
@@ -144,12 +144,6 @@ pub fn badges(hit: &ArticleHit, now: DateTime<Utc>) -> Vec<Badge> {
         out.push(Badge {
             kind: "update",
             label: format!("UPDATE {}", hit.version.max(2)),
-        });
-    }
-    if let Some(urgency) = hit.urgency.filter(|urgency| *urgency <= 2) {
-        out.push(Badge {
-            kind: "urgent",
-            label: format!("URGENCY {urgency}"),
         });
     }
     out

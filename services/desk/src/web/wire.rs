@@ -113,7 +113,7 @@ fn histogram_svg(response: &SearchResponse, interval: Interval) -> String {
         Interval::Hour => "hour",
         Interval::Day => "day",
     };
-    charts::histogram(&bars, label, 320, 64)
+    charts::histogram(&bars, label, 560, 64)
 }
 
 /// Runs one column's search: stories newest first, with the histogram.
