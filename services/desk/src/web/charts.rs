@@ -3,6 +3,7 @@
 //! and the classes the desk stylesheet colours. All text is XML-escaped, every chart is
 //! `role="img"` with a `<title>` saying in words what it shows, and the output is deterministic.
 
+use super::highlight::escape;
 use chrono::{DateTime, Utc};
 
 /// One bar: a bucket start and its count.
@@ -158,15 +159,6 @@ pub fn delay_label(seconds: i64) -> String {
         3_600..86_400 => format!("{sign}{}h {:02}m", seconds / 3_600, seconds % 3_600 / 60),
         _ => format!("{sign}{}d {}h", seconds / 86_400, seconds % 86_400 / 3_600),
     }
-}
-
-/// Escapes text for XML content and attribute values.
-fn escape(text: &str) -> String {
-    let text = text
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    text.replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// A coordinate or length with at most one decimal ("12", "12.5").
