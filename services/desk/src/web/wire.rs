@@ -19,6 +19,9 @@ use serde::{Deserialize, Serialize};
 
 /// Stories per column.
 const COLUMN_STORIES: usize = 25;
+/// Family cards per column at most (a story shows its families as cards): with six columns a
+/// page stays well under 200 KB.
+const COLUMN_CARDS: usize = 30;
 /// The most columns a wire page shows.
 const MAX_COLUMNS: usize = 6;
 
@@ -72,9 +75,13 @@ fn blocks_of(
     now: DateTime<Utc>,
 ) -> Result<Vec<StoryBlock>, SearchError> {
     let mut blocks = Vec::new();
+    let mut shown = 0;
     for group in response.groups.iter().flatten() {
         let mut cards: Vec<Card> = Vec::new();
         for hit in &group.hits {
+            if shown == COLUMN_CARDS {
+                break;
+            }
             let family = hit.family.clone().unwrap_or_else(|| hit.uri.clone());
             if cards.iter().any(|card| card.family == family) {
                 continue;
@@ -89,6 +96,10 @@ fn blocks_of(
                 _ => Card::of_hit(hit, now),
             };
             cards.push(card);
+            shown += 1;
+        }
+        if cards.is_empty() {
+            break;
         }
         blocks.push(StoryBlock {
             story: group.id.clone(),
@@ -198,11 +209,33 @@ pub async fn wire_page(
     })
     .await
     .unwrap_or_default();
+    let stream_query = stream_query(&views);
     state.render(
         "wire.html",
         &viewer,
-        minijinja::context! { title => "Live wire", page => "wire", columns => views },
+        minijinja::context! {
+            title => "Live wire", page => "wire", columns => views, stream_query,
+        },
     )
+}
+
+/// The one query the page's live stream follows: every valid column's query OR-ed, or
+/// everything when a column shows everything. One stream for the page, not one per column:
+/// a browser opens at most six connections to a host, and each stream holds one.
+fn stream_query(columns: &[ColumnView]) -> String {
+    let valid: Vec<&str> = columns
+        .iter()
+        .filter(|column| column.error.is_none())
+        .map(|column| column.query.trim())
+        .collect();
+    if valid.iter().any(|query| query.is_empty()) {
+        return String::new();
+    }
+    valid
+        .iter()
+        .map(|query| format!("({query})"))
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }
 
 #[derive(Debug, Deserialize)]
@@ -455,6 +488,34 @@ mod tests {
         assert_eq!(columns, vec!["place:DE", "urgency:<=2"]);
         let first = &columns[1];
         assert_eq!(wire_url(&[first]), "/?c=urgency%3A%3C%3D2");
+    }
+
+    fn column(query: &str, error: bool) -> ColumnView {
+        ColumnView {
+            query: query.to_owned(),
+            without: String::new(),
+            total: 0,
+            since: None,
+            blocks: Vec::new(),
+            histogram: String::new(),
+            error: error.then(|| QueryErrorView {
+                message: String::new(),
+                query: query.to_owned(),
+                column: None,
+                pointer: String::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn the_page_follows_one_stream_for_all_its_columns() {
+        let columns = [
+            column("place:DE", false),
+            column("syria OR iraq", false),
+            column("(", true),
+        ];
+        assert_eq!(stream_query(&columns), "(place:DE) OR (syria OR iraq)");
+        assert_eq!(stream_query(&[column("x", false), column(" ", false)]), "");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 // The web desk's only script (served from /static/desk.js; the pages allow no inline script).
-// - the live wire: each column listens to /api/stream for its query and, when something new
-//   matched, reloads its body from /column (so a pickup joins its family's card);
+// - the live wire: the page listens to /api/stream for its columns' queries and, when something
+//   new matched, each column reloads its body from /column (so a pickup joins its card);
 // - columns remembered in the browser (localStorage) and restored when / is opened bare;
 // - keyboard: j/k move between cards, Enter opens one, / goes to the search box;
 // - queries checked as they are typed (/check), and a subscription's 24-hour preview (/preview).
@@ -31,30 +31,37 @@
     return false;
   }
 
+  // One stream for the page (a browser opens at most six connections to a host): its query
+  // is every column's OR-ed; whatever it announces, every column reloads its body.
   function liveColumns() {
-    if (document.body.dataset.page !== "wire" || !window.EventSource) return;
-    document.querySelectorAll("section.column[data-query]").forEach(function (column) {
+    var board = document.querySelector(".columns[data-stream]");
+    if (document.body.dataset.page !== "wire" || !board || !window.EventSource) return;
+    var columns = Array.prototype.slice.call(document.querySelectorAll("section.column[data-query]"));
+    function mark(state, words) {
+      columns.forEach(function (column) {
+        column.dataset.live = state;
+        var status = column.querySelector(".live");
+        if (status && words) status.textContent = words;
+      });
+    }
+    function reload(column) {
       var query = column.dataset.query || "";
       var status = column.querySelector(".live");
-      var refresh = debounce(function () {
-        fetch("/column?q=" + encodeURIComponent(query), { credentials: "same-origin" })
-          .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-          .then(function (html) {
-            var body = column.querySelector(".column-body");
-            if (body) body.outerHTML = html;
-            column.dataset.updated = String(Date.now());
-            if (status) status.textContent = "updated " + new Date().toLocaleTimeString();
-          })
-          .catch(function () { if (status) status.textContent = "update failed, retrying"; });
-      }, 150);
-      var source = new EventSource("/api/stream?q=" + encodeURIComponent(query));
-      source.addEventListener("article", refresh);
-      source.addEventListener("open", function () { column.dataset.live = "open"; });
-      source.addEventListener("error", function () {
-        column.dataset.live = "reconnecting";
-        if (status) status.textContent = "reconnecting";
-      });
-    });
+      fetch("/column?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var body = column.querySelector(".column-body");
+          if (body) body.outerHTML = html;
+          column.dataset.updated = String(Date.now());
+          if (status) status.textContent = "updated " + new Date().toLocaleTimeString();
+        })
+        .catch(function () { if (status) status.textContent = "update failed"; });
+    }
+    var refresh = debounce(function () { columns.forEach(reload); }, 150);
+    var source = new EventSource("/api/stream?q=" + encodeURIComponent(board.dataset.stream || ""));
+    source.addEventListener("article", refresh);
+    source.addEventListener("open", function () { mark("open", ""); });
+    source.addEventListener("error", function () { mark("reconnecting", "reconnecting"); });
   }
 
   function ago(seconds) {
