@@ -105,7 +105,7 @@ pub struct SearchRequest {
     /// Where the previous page ended.
     pub cursor: Option<String>,
     pub histogram: Option<Interval>,
-    /// Facet values per facet.
+    /// Facet values per facet (0: no facets are counted).
     pub facet_size: usize,
 }
 
@@ -506,6 +506,19 @@ impl ArchiveReader {
             (total, Some(results))
         };
         let total = total as u64;
+        if request.facet_size == 0 {
+            // No facets asked for (a live wire column): no pass for them.
+            let histogram_results = serde_json::to_value(histogram_results)
+                .map_err(|error| SearchError::parameter("histogram", error.to_string()))?;
+            return Ok(Counts {
+                total,
+                facets: BTreeMap::new(),
+                facets_from: 0,
+                histogram: request
+                    .histogram
+                    .map(|_| buckets(&histogram_results["histogram"]["buckets"])),
+            });
+        }
         let newest = self.newest_window(searcher, total)?;
         let facet_query: Box<dyn Query> = match newest {
             None => matching.box_clone(),

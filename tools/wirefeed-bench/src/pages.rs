@@ -5,9 +5,12 @@
 //! body (no network). The goal (the issue): a page under 200 KB, p99 under 200 ms at a million
 //! archived articles.
 //!
-//! Where a page's time goes is split by making the archive reads the page makes directly
-//! ([`parts`]: the search, the family lookups of its cards, the article's versions, the
-//! story); the rest of the page's time is rendering and routing.
+//! Where a page's time goes: the archive reads the page makes, made directly between its
+//! requests ([`parts`]: the searches, the family lookups of its cards, the article's versions,
+//! the story), and each search again without its histogram, ungrouped and for one hit
+//! ([`search_split`]). The page's p50 less the parts' p50s is rendering and routing, within
+//! the noise of the parts' own timings (tens of ms on the wire page at 1M: use a profiler for
+//! rendering's share).
 
 use crate::load::LatencySummary;
 use anyhow::Context as _;
@@ -33,7 +36,7 @@ pub const WARMUP: usize = 3;
 pub const GOAL_BYTES: usize = 200_000;
 /// ... and its server time under this at p99.
 pub const GOAL_P99_MS: f64 = 200.0;
-/// Timed runs of a page's archive reads, for the split.
+/// Runs of a page's archive reads, for the split, spread over its timed requests.
 const PART_RUNS: usize = 10;
 /// As the desk's pages ask (`web/wire.rs`, `web/article.rs`): stories per column or search
 /// page, facet values of a search page, families of a story drawn on its timeline.
@@ -68,6 +71,10 @@ pub struct PagesReport {
     pub goal_p99_ms: f64,
     pub target: Target,
     pub pages: Vec<PageReport>,
+    /// Wall-clock seconds of the page measurements.
+    pub secs: f64,
+    /// CPU seconds other processes of the machine used meanwhile (a disturbed run shows here).
+    pub other_processes_cpu_seconds: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,12 +90,15 @@ pub struct PageReport {
     pub cards: usize,
     pub p99_met: bool,
     pub bytes_met: bool,
-    /// p50 ms of each archive read the page makes, made directly ([`PART_RUNS`] runs).
-    pub parts_p50_ms: BTreeMap<&'static str, f64>,
+    /// p50 ms of each archive read the page makes, made directly between its requests
+    /// ([`PART_RUNS`] runs).
+    pub parts_p50_ms: BTreeMap<String, f64>,
     /// Family lookups the page makes.
     pub family_lookups: usize,
     /// The page's p50 less its parts' p50s: rendering, routing, the blocking pool.
     pub rest_p50_ms: f64,
+    /// p50 ms of each search of the page in variants ([`search_split`]), made directly.
+    pub search_split_p50_ms: BTreeMap<String, f64>,
 }
 
 /// A page and the archive reads it makes.
@@ -180,7 +190,7 @@ fn target(envelopes: &[Envelope]) -> anyhow::Result<Target> {
     })
 }
 
-/// The request of a wire column (`facet_size` 1) or the search page (12), as the desk makes it.
+/// The request of a wire column (`facet_size` 0: no facets) or the search page (12), as the desk makes it.
 fn request(query: &str, facet_size: usize) -> SearchRequest {
     SearchRequest {
         query: query.to_owned(),
@@ -209,13 +219,97 @@ fn card_families(response: &SearchResponse) -> Vec<String> {
     out
 }
 
-type Parts = Vec<(&'static str, Duration)>;
+type Parts = Vec<(String, Duration)>;
 
-fn timed<T>(parts: &mut Parts, name: &'static str, work: impl FnOnce() -> T) -> T {
+fn timed<T>(parts: &mut Parts, name: &str, work: impl FnOnce() -> T) -> T {
     let started = Instant::now();
     let out = work();
-    parts.push((name, started.elapsed()));
+    parts.push((name.to_owned(), started.elapsed()));
     out
+}
+
+/// A query as the tables show it.
+fn shown(query: &str) -> String {
+    if query.is_empty() {
+        "(everything)".to_owned()
+    } else {
+        format!("`{query}`")
+    }
+}
+
+/// The searches `page` makes: query and facet size.
+fn searches(page: &Page) -> Vec<(&'static str, usize)> {
+    match page {
+        Page::Wire(columns) => columns.iter().map(|query| (*query, 1)).collect(),
+        Page::Search(query) => vec![(*query, SEARCH_FACETS)],
+        _ => Vec::new(),
+    }
+}
+
+/// Each search of `page` as the page asks, without its histogram, ungrouped (the 25 newest
+/// hits instead of up to 200 to group) and for one hit without a histogram (the count and
+/// the facets): what its histogram and its grouped hits cost.
+fn search_split(reader: &ArchiveReader, page: &Page) -> anyhow::Result<Parts> {
+    let mut parts = Vec::new();
+    for (query, facets) in searches(page) {
+        let full = request(query, facets);
+        let variants = [
+            ("as asked", full.clone()),
+            (
+                "no histogram",
+                SearchRequest {
+                    histogram: None,
+                    ..full.clone()
+                },
+            ),
+            (
+                "ungrouped 25 hits, no histogram",
+                SearchRequest {
+                    histogram: None,
+                    group: None,
+                    ..full.clone()
+                },
+            ),
+            (
+                "1 hit, no histogram",
+                SearchRequest {
+                    histogram: None,
+                    group: None,
+                    limit: 1,
+                    ..full
+                },
+            ),
+        ];
+        for (variant, request) in variants {
+            timed(&mut parts, &format!("{}: {variant}", shown(query)), || {
+                reader.search(&request)
+            })?;
+        }
+    }
+    Ok(parts)
+}
+
+/// Timings of named parts over several runs (a part named twice in a run counts as their sum).
+#[derive(Default)]
+struct PartTimes(BTreeMap<String, Vec<Duration>>);
+
+impl PartTimes {
+    fn add(&mut self, parts: Parts) {
+        let mut summed: BTreeMap<String, Duration> = BTreeMap::new();
+        for (part, elapsed) in parts {
+            *summed.entry(part).or_default() += elapsed;
+        }
+        for (part, elapsed) in summed {
+            self.0.entry(part).or_default().push(elapsed);
+        }
+    }
+
+    fn p50s(&self) -> BTreeMap<String, f64> {
+        self.0
+            .iter()
+            .map(|(part, times)| (part.clone(), LatencySummary::of(times).p50_ms))
+            .collect()
+    }
 }
 
 /// Looks up `families` one by one, as the pages do.
@@ -235,7 +329,8 @@ fn parts(reader: &ArchiveReader, page: &Page) -> anyhow::Result<(Parts, usize)> 
     match page {
         Page::Wire(columns) => {
             for query in *columns {
-                let response = timed(&mut parts, "search", || reader.search(&request(query, 1)))?;
+                let name = format!("search {}", shown(query));
+                let response = timed(&mut parts, &name, || reader.search(&request(query, 0)))?;
                 families.extend(card_families(&response));
             }
         }
@@ -304,33 +399,29 @@ async fn measure(
     let path = page.path();
     eprintln!("archive: page {path}");
     let (mut latencies, mut bytes, mut cards, mut status) = (Vec::new(), 0, 0, 0);
+    let (mut page_parts, mut split, mut family_lookups) =
+        (PartTimes::default(), PartTimes::default(), 0);
+    // The parts are timed between the page's requests, so that both see the machine alike.
+    let stride = (runs / PART_RUNS).max(1);
     for run in 0..WARMUP + runs {
         let (code, size, count, elapsed) = fetch(router, &path).await?;
         anyhow::ensure!(code == 200, "{path} answered {code}");
         (status, cards) = (code, count);
         bytes = bytes.max(size);
-        if run >= WARMUP {
-            latencies.push(elapsed);
+        if run < WARMUP {
+            continue;
+        }
+        latencies.push(elapsed);
+        if (run - WARMUP).is_multiple_of(stride) {
+            let (timings, lookups) = parts(reader, page)?;
+            page_parts.add(timings);
+            family_lookups = lookups;
+            split.add(search_split(reader, page)?);
         }
     }
     let server = LatencySummary::of(&latencies);
-    let mut by_part: BTreeMap<&'static str, Vec<Duration>> = BTreeMap::new();
-    let mut family_lookups = 0;
-    for _ in 0..PART_RUNS {
-        let (timings, lookups) = parts(reader, page)?;
-        family_lookups = lookups;
-        let mut summed: BTreeMap<&'static str, Duration> = BTreeMap::new();
-        for (part, elapsed) in timings {
-            *summed.entry(part).or_default() += elapsed;
-        }
-        for (part, elapsed) in summed {
-            by_part.entry(part).or_default().push(elapsed);
-        }
-    }
-    let parts_p50_ms: BTreeMap<&'static str, f64> = by_part
-        .into_iter()
-        .map(|(part, times)| (part, LatencySummary::of(&times).p50_ms))
-        .collect();
+    let parts_p50_ms = page_parts.p50s();
+    let search_split_p50_ms = split.p50s();
     Ok(PageReport {
         name,
         path,
@@ -343,6 +434,7 @@ async fn measure(
         cards,
         parts_p50_ms,
         family_lookups,
+        search_split_p50_ms,
     })
 }
 
@@ -379,6 +471,9 @@ pub fn run(
         live: tokio::sync::broadcast::channel(16).0,
     };
     let router = desk_router(web, api);
+    let started = Instant::now();
+    let machine_before = crate::proc::machine_busy_cpu_seconds();
+    let process_before = crate::proc::process_cpu_seconds();
     let reports = std::thread::scope(|scope| {
         scope
             .spawn(|| {
@@ -396,7 +491,18 @@ pub fn run(
             .join()
             .map_err(|_| anyhow::anyhow!("the page measurement panicked"))?
     })?;
+    let other_processes_cpu_seconds = match (
+        machine_before,
+        crate::proc::machine_busy_cpu_seconds(),
+        process_before,
+        crate::proc::process_cpu_seconds(),
+    ) {
+        (Some(m0), Some(m1), Some(p0), Some(p1)) => Some(((m1 - m0) - (p1 - p0)).max(0.0)),
+        _ => None,
+    };
     Ok(PagesReport {
+        secs: started.elapsed().as_secs_f64(),
+        other_processes_cpu_seconds,
         warmup: WARMUP,
         runs,
         goal_bytes: GOAL_BYTES,
@@ -406,13 +512,34 @@ pub fn run(
     })
 }
 
+/// Milliseconds with two decimals below 10, one above.
+fn ms(value: f64) -> String {
+    if value < 10.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
 /// Prints the pages' table.
 pub fn print(report: &PagesReport) {
     let t = &report.target;
     println!(
         "\nweb desk pages: {} timed requests each after {} warm-up, in process through the router; \
-         article/story/family: {} ({} copies, original in {} versions, story of {} family)",
-        report.runs, report.warmup, t.family, t.copies, t.original_versions, t.story_families
+         article/story/family: {} ({} copies, original in {} versions, story of {} family); \
+         other processes' CPU meanwhile: {}",
+        report.runs,
+        report.warmup,
+        t.family,
+        t.copies,
+        t.original_versions,
+        t.story_families,
+        report
+            .other_processes_cpu_seconds
+            .map_or("n/a".to_owned(), |s| format!(
+                "{s:.1} CPU s over {:.0} s",
+                report.secs
+            )),
     );
     let rows: Vec<Vec<String>> = report
         .pages
@@ -421,23 +548,25 @@ pub fn print(report: &PagesReport) {
             let parts: Vec<String> = p
                 .parts_p50_ms
                 .iter()
-                .map(|(part, ms)| format!("{part} {ms:.1}"))
+                .map(|(part, p50)| format!("{part} {}", ms(*p50)))
                 .collect();
             vec![
                 p.name.to_owned(),
                 format!(
-                    "{:.1} / {:.1} / {:.1}",
-                    p.server.p50_ms, p.server.p99_ms, p.server.max_ms
+                    "{} / {} / {}",
+                    ms(p.server.p50_ms),
+                    ms(p.server.p99_ms),
+                    ms(p.server.max_ms)
                 ),
                 crate::thousands(p.bytes as f64),
                 p.cards.to_string(),
                 if p.p99_met { "yes" } else { "NO" }.to_owned(),
                 if p.bytes_met { "yes" } else { "NO" }.to_owned(),
                 format!(
-                    "{}; {} lookups; rest {:.1}",
+                    "{}; {} lookups; rest {}",
                     parts.join(", "),
                     p.family_lookups,
-                    p.rest_p50_ms
+                    ms(p.rest_p50_ms)
                 ),
             ]
         })
@@ -456,5 +585,28 @@ pub fn print(report: &PagesReport) {
     );
     for p in &report.pages {
         println!("  {}: {}", p.name, p.path);
+        for (variant, p50) in &p.search_split_p50_ms {
+            println!("    search {variant}: p50 {} ms", ms(*p50));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_encode_queries_and_ids() {
+        assert_eq!(
+            Page::Wire(&COLUMNS).path(),
+            "/?c=&c=oil&c=urgency%3A%3C%3D2"
+        );
+        assert_eq!(Page::Search("").path(), "/search?q=");
+        let article = Page::Article {
+            uri: "urn:reuters21578:1-2".to_owned(),
+            story: String::new(),
+        };
+        assert_eq!(article.path(), "/article?uri=urn%3Areuters21578%3A1-2");
+        assert_eq!(Page::Story("a b/c".to_owned()).path(), "/story/a%20b%2Fc");
     }
 }

@@ -134,7 +134,7 @@ fn column(reader: &ArchiveReader, query: &str, without: String, now: DateTime<Ut
         group: Some(Group::Story),
         limit: COLUMN_STORIES,
         histogram: Some(Interval::Day),
-        facet_size: 1,
+        facet_size: 0,
         ..SearchRequest::default()
     };
     let mut view = ColumnView {
@@ -457,7 +457,7 @@ pub async fn preview(state: &WebState, viewer: &Viewer, query: String) -> String
             query,
             since: Some(Utc::now() - chrono::Duration::hours(24)),
             limit: 10,
-            facet_size: 1,
+            facet_size: 0,
             ..SearchRequest::default()
         })
     })
