@@ -293,3 +293,15 @@ impl StateTrimmed<'_> {
             .increment(1);
     }
 }
+
+/// A proxy is configured in the environment: the SSRF guard resolves and checks each target
+/// itself before the request goes to the proxy (see [`crate::guard`]).
+pub struct GuardThroughProxy;
+
+impl GuardThroughProxy {
+    pub fn emit(self) {
+        info!(
+            "a proxy is set (HTTP_PROXY/HTTPS_PROXY/ALL_PROXY): the ssrf guard resolves and checks every target before the proxy is asked"
+        );
+    }
+}

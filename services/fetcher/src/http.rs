@@ -25,6 +25,8 @@ pub struct Validators {
 #[derive(Debug, Clone)]
 pub struct RequestPlan<'a> {
     pub source: &'a HttpSource,
+    /// The SSRF guard to check every hop with (`None`: the source allows private networks).
+    pub guard: Option<&'a guard::Guard>,
     /// Where to start: the configured URL, or where a permanent redirect pointed.
     pub url: &'a str,
     /// Validators to send (`None`: an unconditional GET).
@@ -74,6 +76,15 @@ pub enum FetchError {
     Blocked(String),
     #[error("request failed: {0}")]
     Other(String),
+}
+
+impl From<guard::Refused> for FetchError {
+    fn from(refused: guard::Refused) -> Self {
+        match refused {
+            guard::Refused::Blocked(_) => Self::Blocked(refused.to_string()),
+            guard::Refused::Unresolved(_) => Self::Dns(refused.to_string()),
+        }
+    }
 }
 
 impl FetchError {
@@ -142,8 +153,8 @@ pub async fn fetch(
     let mut visited = vec![url.to_string()];
     let mut all_permanent = true;
     for _ in 0..=MAX_REDIRECTS {
-        if !plan.source.allow_private_network {
-            guard::check_literal(&url).map_err(FetchError::Blocked)?;
+        if let Some(guard) = plan.guard {
+            guard.check_hop(&url).await?;
         }
         let response = send(client, plan, url.as_str()).await?;
         let status = response.status();

@@ -25,7 +25,9 @@ const FULL_FETCH_AFTER_NOT_MODIFIED: u32 = 24;
 pub struct Shared {
     pub config: FetcherConfig,
     pub bus: SharedBus,
-    /// For sources behind the SSRF guard.
+    /// The SSRF guard of sources without `allow_private_network`.
+    pub guard: crate::guard::Guard,
+    /// For sources behind the SSRF guard (its resolver is the guard's).
     pub guarded_client: reqwest::Client,
     /// For sources with `allow_private_network = true`.
     pub open_client: reqwest::Client,
@@ -114,6 +116,7 @@ pub async fn poll_http(
         && record.not_modified_streak < FULL_FETCH_AFTER_NOT_MODIFIED;
     let plan = RequestPlan {
         source,
+        guard: (!source.allow_private_network).then_some(&shared.guard),
         url: &url,
         validators: conditional.then_some(&record.validators),
         user_agent: source.user_agent.as_deref().unwrap_or(&config.user_agent),

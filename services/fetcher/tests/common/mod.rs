@@ -297,6 +297,16 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// The socket address it listens on.
+    pub fn address(&self) -> std::net::SocketAddr {
+        self.base.trim_start_matches("http://").parse().unwrap()
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.address().port()
+    }
+
     /// Requests to `path` so far.
     pub fn hits(&self, path: &str) -> usize {
         self.paths
@@ -365,6 +375,22 @@ impl Fetcher {
         state: SharedStateStore,
         updates: Option<watch::Receiver<Vec<SourceConfig>>>,
     ) -> Self {
+        let mut fetcher = wirefeed_fetcher::Fetcher::new(config);
+        if let Some(updates) = updates {
+            fetcher = fetcher.with_source_updates(updates);
+        }
+        Self::launch(fetcher, state).await
+    }
+
+    /// Runs `config` with the SSRF guard passing only `exempt` (exact `127.0.0.1:<port>`
+    /// addresses of test servers named by IP literal): sources that keep
+    /// `allow_private_network = false` are guarded as in production.
+    pub async fn start_guarded(config: FetcherConfig, exempt: Vec<std::net::SocketAddr>) -> Self {
+        let fetcher = wirefeed_fetcher::Fetcher::new(config).with_guard_exemptions(exempt);
+        Self::launch(fetcher, Arc::new(MemoryStateStore::default())).await
+    }
+
+    async fn launch(fetcher: wirefeed_fetcher::Fetcher, state: SharedStateStore) -> Self {
         let bus = Arc::new(MemoryBus::new(1024));
         let raw = bus.subscribe("test", &[topics::RAW]).await.unwrap();
         let shutdown = CancellationToken::new();
@@ -374,10 +400,7 @@ impl Fetcher {
             .unwrap()
             .with_shutdown(shutdown.clone())
             .with_state_store("fetcher", state);
-        let mut fetcher = wirefeed_fetcher::Fetcher::new(config).with_registry(registry.clone());
-        if let Some(updates) = updates {
-            fetcher = fetcher.with_source_updates(updates);
-        }
+        let fetcher = fetcher.with_registry(registry.clone());
         let task = tokio::spawn(fetcher.run(context));
         Self {
             raw,
