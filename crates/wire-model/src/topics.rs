@@ -24,6 +24,14 @@ pub const REPLAY_SUBSCRIPTION: &str = "wirefeed.replay.subscription";
 /// What a stage could not process: the original payload, with the reason in headers.
 pub const DLQ: &str = "wire.dlq.v1";
 
+/// The fetcher's sources, a table (compacted, keyed by source id): what every fetcher instance
+/// polls, shared out between them by partition. Written from the config file at start-up and
+/// by the sources API; the value is a `wirefeed_fetcher::table::SourceEntry` as JSON.
+pub const SOURCES: &str = "wire.sources.v1";
+/// The alerter's subscriptions, a table (compacted, keyed by subscription id) every alerter
+/// instance follows whole; the value is a `wirefeed_alerter::subscriptions::Entry` as JSON.
+pub const SUBSCRIPTIONS: &str = "wire.subscriptions.v1";
+
 /// Every data topic this version of wirefeed reads or writes.
 pub const ALL: [&str; 8] = [
     RAW, ARTICLES, ENRICHED, ORIGINALS, STORIES, ALERTS, REPLAY, DLQ,

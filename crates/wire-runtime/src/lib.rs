@@ -20,6 +20,7 @@ pub mod service;
 pub mod shutdown;
 pub mod stage;
 pub mod state;
+pub mod table;
 pub mod telemetry;
 
 pub use admin::Health;

@@ -1,6 +1,6 @@
 //! `[fetcher]` configuration: global politeness settings and the sources.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use wire_runtime::Validate;
@@ -46,8 +46,8 @@ impl Default for FetcherConfig {
     }
 }
 
-/// One `[[fetcher.sources]]` entry.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// One `[[fetcher.sources]]` entry (also an entry of the sources table, as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum SourceConfig {
     /// A feed or document served over HTTP(S).
@@ -57,7 +57,7 @@ pub enum SourceConfig {
 }
 
 /// `kind = "http"`. Its `Debug` hides header values and the password.
-#[derive(Clone, PartialEq, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpSource {
     pub id: String,
@@ -122,7 +122,7 @@ impl std::fmt::Debug for HttpSource {
 }
 
 /// `kind = "dir"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DirSource {
     pub id: String,
@@ -147,7 +147,7 @@ fn default_settle_secs() -> u64 {
     2
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AfterRead {
     #[default]
@@ -254,7 +254,11 @@ impl FetcherConfig {
 impl SourceConfig {
     /// The source at config key `at` (`fetcher.sources[<index>]`); `seen` holds the ids of the
     /// sources before it, and takes this one's.
-    fn validate_at(&self, at: &str, seen: &mut HashSet<String>) -> Result<(), ConfigError> {
+    pub(crate) fn validate_at(
+        &self,
+        at: &str,
+        seen: &mut HashSet<String>,
+    ) -> Result<(), ConfigError> {
         let key = |field: &str| format!("{at}.{field}");
         let id = self.id();
         let valid_id = !id.is_empty()

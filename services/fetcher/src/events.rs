@@ -305,3 +305,72 @@ impl GuardThroughProxy {
         );
     }
 }
+
+/// A sources-table entry that does not decode or validate was left out.
+pub struct SourceEntryRejected<'a> {
+    pub id: &'a str,
+    pub reason: &'a str,
+}
+
+impl SourceEntryRejected<'_> {
+    pub fn emit(self) {
+        tracing::warn!(
+            source = self.id,
+            reason = self.reason,
+            "sources table: entry left out"
+        );
+        metrics::counter!("wirefeed_fetcher_source_entries_rejected_total").increment(1);
+    }
+}
+
+/// A source was added, replaced or deleted through the sources API.
+pub struct SourceChanged<'a> {
+    pub source: &'a str,
+    /// `upserted` or `deleted`.
+    pub change: &'static str,
+}
+
+impl SourceChanged<'_> {
+    pub fn emit(self) {
+        tracing::info!(
+            source = self.source,
+            change = self.change,
+            "sources API: source changed"
+        );
+    }
+}
+
+/// The config file's sources were written to the sources table.
+pub struct ConfiguredSourcesSynced {
+    pub written: usize,
+    pub deleted: usize,
+    pub table: &'static str,
+}
+
+impl ConfiguredSourcesSynced {
+    pub fn emit(self) {
+        tracing::info!(
+            written = self.written,
+            deleted = self.deleted,
+            table = self.table,
+            "sources table: config file applied"
+        );
+    }
+}
+
+/// This instance's share of the sources table changed (partitions assigned or handed over).
+pub struct OwnedSourcesChanged {
+    pub generation: u64,
+    pub sources: usize,
+}
+
+impl OwnedSourcesChanged {
+    pub fn emit(self) {
+        tracing::info!(
+            generation = self.generation,
+            sources = self.sources,
+            "sources table: the sources this instance polls changed"
+        );
+        metrics::gauge!("wirefeed_fetcher_owned_sources").set(self.sources as f64);
+    }
+}

@@ -7,7 +7,15 @@
 //! [`record`] (what is remembered per source); then [`http`] (conditional GET, redirects, capped
 //! body, classified errors), [`inbox`] (drop folders), [`poll_once`] (one poll of one source:
 //! fetch, publish, remember), [`source_task`] (one task per source: its polls until shutdown),
-//! [`sources`] (`GET /sources`), [`config`], [`events`].
+//! [`sources`] (`GET /sources`), [`source_table`] (the sources as a table shared by every
+//! fetcher instance, and the sources API), [`config`], [`events`].
+//!
+//! Scale-out: the sources live in a table (`wire.sources.v1` in Kafka mode, compacted, keyed by
+//! source id), written from the config file and by the sources API. Fetcher instances share its
+//! partitions in one consumer group: each polls the sources of the partitions it owns, with
+//! their records from the shared state store; a dead instance's sources move to the others
+//! within the group's session timeout, and a partition is handed over only after its owner
+//! stopped its sources and saved their records.
 //!
 //! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
 //! context of its [`wire_runtime::Process`], `wirefeed run` through the in-process pipeline.
@@ -29,6 +37,7 @@ pub mod inbox;
 pub mod poll_once;
 pub mod record;
 pub mod schedule;
+pub mod source_table;
 pub mod source_task;
 pub mod sources;
 pub mod split;
@@ -104,22 +113,88 @@ impl Fetcher {
             updates,
             guard_exemptions,
         } = self;
-        context.mount_admin_routes("fetcher", registry.router());
         let state = context.open_state_store("fetcher").await?;
-        let updates = updates.or_else(|| {
-            watch_sources(
-                context.config_file.clone(),
-                Duration::from_secs(config.reload_interval_secs),
-                config.sources.clone(),
-                context.shutdown.clone(),
-            )
-        });
+        let feed = match updates {
+            Some(updates) => {
+                context.mount_admin_routes("fetcher", registry.router());
+                SourceFeed::List(updates)
+            }
+            None => {
+                let table = open_source_table(&config, &context, &state).await?;
+                context.mount_admin_routes(
+                    "fetcher",
+                    source_table::router(table.clone(), config.clone(), registry.clone()),
+                );
+                let owned = table
+                    .follow_owned(source_table::GROUP, context.shutdown.clone())
+                    .context("failed to follow the sources table")?;
+                SourceFeed::Table(owned)
+            }
+        };
         let guard = guard::Guard::from_environment().exempting(&guard_exemptions);
         if guard.proxied() {
             events::GuardThroughProxy.emit();
         }
-        poll_sources(config, context, state, registry, updates, guard).await
+        poll_sources(config, context, state, registry, feed, guard).await
     }
+}
+
+/// Where the fetcher learns which sources to poll.
+enum SourceFeed {
+    /// Every source of each list (a caller's, or the config file's).
+    List(watch::Receiver<Vec<SourceConfig>>),
+    /// The sources of this instance's share of the sources table.
+    Table(wire_runtime::table::OwnedView),
+}
+
+/// Opens the sources table, writes the config file's sources to it, and keeps writing them
+/// whenever the file changes (and still validates).
+async fn open_source_table(
+    config: &FetcherConfig,
+    context: &ServiceContext,
+    state: &SharedStateStore,
+) -> anyhow::Result<wire_runtime::table::Table> {
+    let (logical, partitions) = wire_runtime::bus::topic_plan::TABLES[0];
+    let table = wire_runtime::table::Table::open(
+        &context.runtime,
+        logical,
+        partitions,
+        Some(state.clone()),
+    )
+    .await
+    .context("failed to open the sources table")?;
+    let sync = |synced: source_table::Synced, table: &wire_runtime::table::Table| {
+        events::ConfiguredSourcesSynced {
+            written: synced.written,
+            deleted: synced.deleted,
+            table: table.kind(),
+        }
+        .emit();
+    };
+    let synced = source_table::sync_configured(&table, &config.sources)
+        .await
+        .context("failed to write the configured sources to the sources table")?;
+    sync(synced, &table);
+    if let Some(mut changes) = watch_sources(
+        context.config_file.clone(),
+        Duration::from_secs(config.reload_interval_secs),
+        config.sources.clone(),
+        context.shutdown.clone(),
+    ) {
+        let table = table.clone();
+        tokio::spawn(async move {
+            while changes.changed().await.is_ok() {
+                let configured = changes.borrow_and_update().clone();
+                match source_table::sync_configured(&table, &configured).await {
+                    Ok(synced) => sync(synced, &table),
+                    Err(error) => {
+                        tracing::error!(error = %error, "failed to write the reloaded sources to the sources table")
+                    }
+                }
+            }
+        });
+    }
+    Ok(table)
 }
 
 struct RunningSource {
@@ -142,7 +217,7 @@ async fn poll_sources(
     context: ServiceContext,
     state: SharedStateStore,
     registry: SourceRegistry,
-    mut updates: Option<watch::Receiver<Vec<SourceConfig>>>,
+    feed: SourceFeed,
     guard: guard::Guard,
 ) -> anyhow::Result<()> {
     let shutdown = context.shutdown;
@@ -187,37 +262,46 @@ async fn poll_sources(
         registry,
         config,
     });
-    if shared.config.sources.is_empty() {
-        tracing::warn!("no sources configured: the fetcher has nothing to poll");
-    }
     context.health.set("fetcher", None);
     let mut running: HashMap<String, RunningSource> = HashMap::new();
-    apply_sources(
-        shared.config.sources.clone(),
-        &mut running,
-        &mut records,
-        &shared,
-        &shutdown,
-    )
-    .await;
-    loop {
-        let changed = async {
-            match updates.as_mut() {
-                Some(receiver) => receiver.changed().await.is_ok(),
-                None => std::future::pending().await,
+    match feed {
+        SourceFeed::List(mut updates) => {
+            if shared.config.sources.is_empty() {
+                tracing::warn!("no sources configured: the fetcher has nothing to poll");
             }
-        };
-        tokio::select! {
-            _ = shutdown.cancelled() => break,
-            still_open = changed => {
-                if !still_open {
-                    updates = None;
-                    continue;
-                }
-                let sources = updates.as_mut().map(|r| r.borrow_and_update().clone()).unwrap_or_default();
+            let mut sources = shared.config.sources.clone();
+            loop {
                 apply_sources(sources, &mut running, &mut records, &shared, &shutdown).await;
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    changed = updates.changed() => {
+                        if changed.is_err() {
+                            shutdown.cancelled().await;
+                            break;
+                        }
+                        sources = updates.borrow_and_update().clone();
+                    }
+                }
             }
         }
+        SourceFeed::Table(mut owned) => loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                changed = owned.entries.changed() => {
+                    if changed.is_err() {
+                        shutdown.cancelled().await;
+                        break;
+                    }
+                    let snapshot = owned.entries.borrow_and_update().clone();
+                    let sources = source_table::decode(&snapshot);
+                    events::OwnedSourcesChanged { generation: snapshot.generation, sources: sources.len() }.emit();
+                    // Sources this instance takes over start from what their last owner saved.
+                    take_records_of_others(&shared, &running, &mut records).await;
+                    apply_sources(sources, &mut running, &mut records, &shared, &shutdown).await;
+                    owned.applied.send_replace(snapshot.generation);
+                }
+            }
+        },
     }
     // Stop every source and write what it remembers, so the next run starts from here.
     for (_, source) in running.drain() {
@@ -226,6 +310,47 @@ async fn poll_sources(
         source_task::save(&shared, &source.config, &record).await;
     }
     Ok(())
+}
+
+/// Takes the source records other instances saved since the last look, for the sources this
+/// one does not poll now (a record of a running source is this instance's own, and newer).
+async fn take_records_of_others(
+    shared: &poll_once::Shared,
+    running: &HashMap<String, RunningSource>,
+    records: &mut HashMap<String, SourceRecord>,
+) {
+    let changes = match shared.state.changes_from_others().await {
+        Ok(changes) => changes,
+        Err(error) => {
+            tracing::warn!(error = %error, "cannot read the source records other instances saved");
+            return;
+        }
+    };
+    for change in changes {
+        let Some(id) = change
+            .key
+            .strip_prefix(source_task::SOURCE_RECORD_KEY_PREFIX)
+        else {
+            continue;
+        };
+        if running.contains_key(id) {
+            continue;
+        }
+        match change
+            .value
+            .map(|value| serde_json::from_slice::<SourceRecord>(&value))
+        {
+            Some(Ok(record)) => {
+                records.insert(id.to_owned(), record);
+            }
+            Some(Err(error)) => {
+                tracing::warn!(source = id, error = %error, "unreadable source state ignored")
+            }
+            None => {
+                records.remove(id);
+            }
+        }
+    }
 }
 
 async fn apply_sources(

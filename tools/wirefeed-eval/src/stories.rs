@@ -70,6 +70,9 @@ pub struct StoriesReport {
     /// The predicted stories holding write-ups of more than one event: each event's articles
     /// in it (`13ecb×22 + 13ecbplus×1`), the largest first.
     pub mixed: Vec<String>,
+    /// The events told in more than one predicted story: the sizes of its pieces
+    /// (`13ecb: 12 + 3 + 1`), the most scattered first.
+    pub split: Vec<String>,
 }
 
 /// Runs the evaluation on `half` of `documents`, through the enricher as the product runs it
@@ -146,6 +149,7 @@ pub fn evaluate(
         scores: b_cubed(&labelled),
         singletons: b_cubed(&singletons),
         mixed: mixed_stories(&labelled),
+        split: split_events(&labelled),
     })
 }
 
@@ -175,6 +179,31 @@ fn mixed_stories(labelled: &[(String, &str)]) -> Vec<String> {
     mixed.into_iter().map(|(_, text)| text).collect()
 }
 
+/// [`StoriesReport::split`] of (predicted, gold) labels.
+fn split_events(labelled: &[(String, &str)]) -> Vec<String> {
+    let mut by_event: std::collections::BTreeMap<&str, std::collections::BTreeMap<&str, usize>> =
+        std::collections::BTreeMap::new();
+    for (predicted, gold) in labelled {
+        *by_event
+            .entry(gold)
+            .or_default()
+            .entry(predicted.as_str())
+            .or_default() += 1;
+    }
+    let mut split: Vec<(usize, String)> = by_event
+        .into_iter()
+        .filter(|(_, stories)| stories.len() > 1)
+        .map(|(event, stories)| {
+            let mut sizes: Vec<usize> = stories.into_values().collect();
+            sizes.sort_unstable_by(|a, b| b.cmp(a));
+            let text: Vec<String> = sizes.iter().map(usize::to_string).collect();
+            (sizes.len(), format!("{event}: {}", text.join(" + ")))
+        })
+        .collect();
+    split.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    split.into_iter().map(|(_, text)| text).collect()
+}
+
 impl std::fmt::Display for StoriesReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
@@ -190,6 +219,9 @@ impl std::fmt::Display for StoriesReport {
         )?;
         for mixed in &self.mixed {
             writeln!(f, "  one story, several events: {mixed}")?;
+        }
+        for split in &self.split {
+            writeln!(f, "  one event, several stories: {split}")?;
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 //! - Data topics ([`wire_model::topics::ALL`] and the enricher's topic routes):
 //!   `bus.kafka.partitions` partitions, `bus.kafka.replication_factor` replicas,
 //!   `cleanup.policy=delete` and `retention.ms` from `bus.kafka.retention_hours` (0: forever).
+//! - Tables (`wire.sources.v1`, `wire.subscriptions.v1`, [`TABLES`]): compacted, keyed by id.
 //! - State topics (`wire.state.<stage>.v1` of [`STATE_STAGES`]): one partition (the state store
 //!   reads partition 0), `cleanup.policy=compact` (the last value of every key is kept).
 //!
@@ -14,6 +15,14 @@ use crate::config::KafkaConfig;
 
 /// The stages that keep state in a compacted topic when `state.kind` resolves to `kafka`.
 pub const STATE_STAGES: [&str; 3] = ["fetcher", "enricher", "alerter"];
+
+/// The tables ([`crate::table`]) and their partitions: the sources are shared out between
+/// fetcher instances by partition (up to twelve instances share the work), every alerter reads
+/// every subscription (one partition).
+pub const TABLES: [(&str, i32); 2] = [
+    (wire_model::topics::SOURCES, 12),
+    (wire_model::topics::SUBSCRIPTIONS, 1),
+];
 
 /// `cleanup.policy` of data topics.
 pub const DELETE: &str = "delete";
@@ -60,6 +69,17 @@ impl TopicPlan {
         }
     }
 
+    /// The table `logical` ([`crate::table`]): compacted, with `partitions` partitions.
+    pub fn table(kafka: &KafkaConfig, logical: &str, partitions: i32) -> Self {
+        Self {
+            name: format!("{}{logical}", kafka.topic_prefix),
+            partitions,
+            replication_factor: kafka.replication_factor,
+            cleanup_policy: COMPACT,
+            retention_ms: None,
+        }
+    }
+
     /// The topic configs to create it with (`cleanup.policy`, and `retention.ms` of a data
     /// topic).
     pub fn configs(&self) -> Vec<(&'static str, String)> {
@@ -82,7 +102,7 @@ pub fn retention_ms(kafka: &KafkaConfig) -> i64 {
 }
 
 /// Every topic a deployment with `kafka` needs, data topics first, then the enricher's topic
-/// routes (`routes`, logical names, each once), then the state topics.
+/// routes (`routes`, logical names, each once), then the tables, then the state topics.
 pub fn plan(kafka: &KafkaConfig, routes: &[String]) -> Vec<TopicPlan> {
     let mut logical_names: Vec<&str> = wire_model::topics::ALL.to_vec();
     for route in routes {
@@ -93,10 +113,13 @@ pub fn plan(kafka: &KafkaConfig, routes: &[String]) -> Vec<TopicPlan> {
     let data = logical_names
         .into_iter()
         .map(|logical| TopicPlan::data(kafka, logical));
+    let tables = TABLES
+        .iter()
+        .map(|(logical, partitions)| TopicPlan::table(kafka, logical, *partitions));
     let state = STATE_STAGES
         .iter()
         .map(|stage| TopicPlan::state(kafka, stage));
-    data.chain(state).collect()
+    data.chain(tables).chain(state).collect()
 }
 
 #[cfg(test)]
@@ -137,11 +160,14 @@ mod tests {
     }
 
     #[test]
-    fn the_plan_lists_data_topics_then_routes_once_then_state_topics() {
+    fn the_plan_lists_data_topics_then_routes_once_then_tables_then_state_topics() {
         let route = "wire.topic.syria-peace-process.v1".to_owned();
         let plans = plan(&kafka("", 24), &[route.clone(), route.clone()]);
         let data = wire_model::topics::ALL.len();
-        assert_eq!(plans.len(), data + 1 + STATE_STAGES.len());
+        assert_eq!(plans.len(), data + 1 + TABLES.len() + STATE_STAGES.len());
+        assert_eq!(plans[data + 1].name, "wire.sources.v1");
+        assert_eq!(plans[data + 1].partitions, 12);
+        assert_eq!(plans[data + 2].name, "wire.subscriptions.v1");
         assert_eq!(plans[data].name, route);
         assert!(plans[..=data].iter().all(|p| p.cleanup_policy == DELETE));
         assert!(

@@ -361,7 +361,7 @@ impl TopicsArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wire_runtime::bus::topic_plan::STATE_STAGES;
+    use wire_runtime::bus::topic_plan::{STATE_STAGES, TABLES};
 
     fn kafka(prefix: &str, retention_hours: u64) -> KafkaConfig {
         let mut bus: BusConfig = LoadedConfig::load_from(None, &[])
@@ -388,6 +388,8 @@ mod tests {
                 "staging.wire.alerts.v1",
                 "staging.wire.replay.v1",
                 "staging.wire.dlq.v1",
+                "staging.wire.sources.v1",
+                "staging.wire.subscriptions.v1",
                 "staging.wire.state.fetcher.v1",
                 "staging.wire.state.enricher.v1",
                 "staging.wire.state.alerter.v1",
@@ -395,7 +397,7 @@ mod tests {
         );
         assert_eq!(plans[0].retention_ms, Some(168 * 3_600_000));
         assert_eq!(plans[0].cleanup_policy, "delete");
-        let state = wire_model::topics::ALL.len();
+        let state = wire_model::topics::ALL.len() + TABLES.len();
         assert_eq!(plans[state].cleanup_policy, "compact");
         assert_eq!(plans[state].partitions, 1);
         assert_eq!(plans[state].retention_ms, None);
@@ -413,7 +415,7 @@ mod tests {
         let route = "wire.topic.syria-peace-process.v1".to_owned();
         let plans = plan(&kafka("", 24), &[route.clone(), route]);
         let data = wire_model::topics::ALL.len();
-        assert_eq!(plans.len(), data + 1 + STATE_STAGES.len());
+        assert_eq!(plans.len(), data + 1 + TABLES.len() + STATE_STAGES.len());
         assert_eq!(plans[data].name, "wire.topic.syria-peace-process.v1");
         assert_eq!(plans[data].cleanup_policy, "delete");
         assert_eq!(plans[data].retention_ms, Some(24 * 3_600_000));
