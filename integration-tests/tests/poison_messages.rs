@@ -221,11 +221,7 @@ async fn poison_on_every_topic_is_dead_lettered_and_every_stage_goes_on() {
             subscriptions: vec![SubscriptionConfig {
                 id: "poison-desk".to_owned(),
                 query: Some("Syria".to_owned()),
-                webhooks: vec![WebhookTarget {
-                    url: hook_url.clone(),
-                    kind: Default::default(),
-                    secret: None,
-                }],
+                webhooks: vec![WebhookTarget::new(&hook_url, Default::default())],
                 ..Default::default()
             }],
             ..Default::default()

@@ -182,11 +182,7 @@ fn subscriptions(webhook: Option<&str>) -> Vec<SubscriptionConfig> {
         all.push(SubscriptionConfig {
             id: SLOW_SUBSCRIPTION.0.to_owned(),
             query: Some(SLOW_SUBSCRIPTION.1.to_owned()),
-            webhooks: vec![WebhookTarget {
-                url: url.to_owned(),
-                kind: Default::default(),
-                secret: None,
-            }],
+            webhooks: vec![WebhookTarget::new(url, Default::default())],
             ..SubscriptionConfig::default()
         });
     }

@@ -129,6 +129,17 @@ impl SubscriptionRegistry {
         subscription
             .compile()
             .map_err(|error| RegistryError::Invalid(error.to_string()))?;
+        if let Some(index) = subscription
+            .webhooks
+            .iter()
+            .position(|webhook| webhook.secret_file.is_some())
+        {
+            // A file path from an API caller would make any file the alerter can read a
+            // signing key, with signatures sent where the caller chose.
+            return Err(RegistryError::Invalid(format!(
+                "webhooks[{index}].secret_file: only subscriptions in the config file may read a secret file; send the secret itself"
+            )));
+        }
         let _writing = self.writes.lock().await;
         let (store, replaced) = {
             let inner = self.lock();

@@ -102,6 +102,7 @@ impl SmtpSink {
             from: "Wirefeed <alerts@wirefeed.example>".to_owned(),
             username: None,
             password: None,
+            password_file: None,
             starttls: false,
             timeout_secs: 10,
             max_attempts: 4,

@@ -105,6 +105,7 @@ fn hook(base: &str, path: &str, kind: WebhookKind) -> WebhookTarget {
         url: format!("{base}/{path}"),
         kind,
         secret: Some(SECRET.to_owned()),
+        secret_file: None,
     }
 }
 

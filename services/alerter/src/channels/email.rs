@@ -37,7 +37,7 @@ impl Mailer {
         if let Some(username) = &config.username {
             builder = builder.credentials(Credentials::new(
                 username.clone(),
-                config.password.clone().unwrap_or_default(),
+                config.read_password()?.unwrap_or_default(),
             ));
         }
         let from = config

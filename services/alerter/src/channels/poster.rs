@@ -116,6 +116,7 @@ impl Poster {
             let attempts = match &error {
                 webhook::WebhookError::Exhausted { attempts, .. } => *attempts,
                 webhook::WebhookError::Refused { .. } => 1,
+                webhook::WebhookError::Secret(_) => 0,
             };
             crate::events::WebhookFailed {
                 subscription: id,

@@ -101,6 +101,9 @@ pub enum WebhookError {
     Refused { status: u16 },
     #[error("webhook failed after {attempts} attempts: {last}")]
     Exhausted { attempts: u32, last: String },
+    /// The secret file could not be read (the message names the file, never a secret).
+    #[error("{0} (not sent)")]
+    Secret(String),
 }
 
 /// The outcome of posting an alert.
@@ -122,6 +125,13 @@ pub async fn post(
     shutdown: &CancellationToken,
 ) -> Posted {
     let payload = body(target.kind, outgoing);
+    let secret = match target.kind {
+        WebhookKind::Generic => match target.signing_secret() {
+            Ok(secret) => secret,
+            Err(error) => return Posted::Failed(WebhookError::Secret(error)),
+        },
+        WebhookKind::Slack => None,
+    };
     let id = outgoing_id(outgoing);
     let subscription = outgoing.subscription();
     let channel = target.kind.as_str();
@@ -133,7 +143,7 @@ pub async fn post(
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(ALERT_ID_HEADER, id.as_str())
             .body(payload.clone());
-        if let (WebhookKind::Generic, Some(secret)) = (target.kind, &target.secret) {
+        if let Some(secret) = &secret {
             let now = chrono::Utc::now().timestamp();
             request = request.header(SIGNATURE_HEADER, signature(secret, now, &payload));
         }

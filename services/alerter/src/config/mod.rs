@@ -66,8 +66,8 @@ impl WebhookDeliveryConfig {
 }
 
 /// `[alerter.smtp]`: the SMTP server of e-mail channels, and retries of a send before it is
-/// counted as failed. The password can come from a file: `WIREFEED__ALERTER__SMTP__PASSWORD_FILE`.
-/// Its `Debug` hides the password.
+/// counted as failed. The password can come from a file: `password_file` (read at start-up) or
+/// `WIREFEED__ALERTER__SMTP__PASSWORD_FILE`. Its `Debug` hides the password.
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpConfig {
@@ -80,6 +80,9 @@ pub struct SmtpConfig {
     pub username: Option<String>,
     #[serde(default)]
     pub password: Option<String>,
+    /// The password read from this file (trimmed) at start-up. Not with `password`.
+    #[serde(default)]
+    pub password_file: Option<std::path::PathBuf>,
     /// Upgrade the connection with STARTTLS (required when set); false: plain SMTP.
     #[serde(default = "default_true")]
     pub starttls: bool,
@@ -113,6 +116,15 @@ fn default_smtp_max_backoff() -> u64 {
 }
 
 impl SmtpConfig {
+    /// The password: `password`, or the contents of `password_file` (trimmed). The error names
+    /// the key and the file, never the contents.
+    pub fn read_password(&self) -> Result<Option<String>, ConfigError> {
+        match &self.password_file {
+            Some(path) => read_secret_file("alerter.smtp.password_file", path).map(Some),
+            None => Ok(self.password.clone()),
+        }
+    }
+
     /// `max_attempts` sends, capped exponential backoff with jitter in between (as webhooks).
     pub fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy::from_millis(
@@ -134,11 +146,24 @@ impl std::fmt::Debug for SmtpConfig {
             .field("from", &self.from)
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| HIDDEN))
+            .field("password_file", &self.password_file)
             .field("starttls", &self.starttls)
             .field("timeout_secs", &self.timeout_secs)
             .field("max_attempts", &self.max_attempts)
             .finish_non_exhaustive()
     }
+}
+
+/// The contents of the secret file at `path` (trimmed), for config key `key`. The error names
+/// the key and the file, never the contents.
+fn read_secret_file(key: &str, path: &std::path::Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path)
+        .map(|secret| secret.trim().to_owned())
+        .map_err(|error| ConfigError::Secret {
+            key: key.to_owned(),
+            path: path.to_path_buf(),
+            reason: error.to_string(),
+        })
 }
 
 impl Validate for AlerterConfig {
@@ -183,6 +208,14 @@ impl Validate for AlerterConfig {
                 "alerter.smtp.max_backoff_ms",
                 smtp.max_backoff_ms,
             )?;
+            if smtp.password.is_some() && smtp.password_file.is_some() {
+                return Err(ConfigError::invalid(
+                    "alerter.smtp.password_file",
+                    &smtp.password_file,
+                    "set password or password_file, not both",
+                ));
+            }
+            smtp.read_password()?;
         }
         let mut ids = std::collections::HashSet::new();
         for (index, subscription) in self.subscriptions.iter().enumerate() {
@@ -193,6 +226,11 @@ impl Validate for AlerterConfig {
                     Shown(error.value),
                     error.reason,
                 ));
+            }
+            for (hook, webhook) in subscription.webhooks.iter().enumerate() {
+                if let Some(path) = &webhook.secret_file {
+                    read_secret_file(&key(&format!("webhooks[{hook}].secret_file")), path)?;
+                }
             }
             if self.smtp.is_none() && !subscription.channels.is_empty() {
                 return Err(ConfigError::invalid(

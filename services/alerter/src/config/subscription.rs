@@ -7,6 +7,7 @@ use crate::matcher::CompiledQuery;
 use crate::query;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 impl std::fmt::Debug for WebhookTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -14,6 +15,7 @@ impl std::fmt::Debug for WebhookTarget {
             .field("url", &self.url)
             .field("kind", &self.kind)
             .field("secret", &self.secret.as_ref().map(|_| HIDDEN))
+            .field("secret_file", &self.secret_file)
             .finish()
     }
 }
@@ -126,6 +128,35 @@ pub struct WebhookTarget {
     /// HMAC-SHA256 of "<t>.<body>">` (see [`crate::channels::signing`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// The secret read from this file (trimmed) at each delivery, so a rotated secret is used
+    /// without a restart; checked readable at start-up. Only in the config file: the admin API
+    /// refuses it (a caller could have any file the alerter can read used as a signing key).
+    /// Not with `secret`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_file: Option<PathBuf>,
+}
+
+impl WebhookTarget {
+    /// A webhook without a secret.
+    pub fn new(url: &str, kind: WebhookKind) -> Self {
+        Self {
+            url: url.to_owned(),
+            kind,
+            secret: None,
+            secret_file: None,
+        }
+    }
+
+    /// The secret that signs deliveries: `secret`, or the contents of `secret_file` (trimmed).
+    /// The error names the file, never its contents.
+    pub fn signing_secret(&self) -> Result<Option<String>, String> {
+        match &self.secret_file {
+            Some(path) => std::fs::read_to_string(path)
+                .map(|secret| Some(secret.trim().to_owned()))
+                .map_err(|e| format!("failed to read webhook secret file {}: {e}", path.display())),
+            None => Ok(self.secret.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,6 +308,13 @@ impl SubscriptionConfig {
                     &format!("webhooks[{index}].url"),
                     &webhook.url,
                     "must be an http or https URL".to_owned(),
+                ));
+            }
+            if webhook.secret.is_some() && webhook.secret_file.is_some() {
+                return Err(error(
+                    &format!("webhooks[{index}].secret_file"),
+                    &webhook.secret_file,
+                    "set secret or secret_file, not both".to_owned(),
                 ));
             }
         }

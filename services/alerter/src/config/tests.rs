@@ -12,6 +12,7 @@ fn debug_output_hides_the_smtp_password_and_webhook_secrets() {
         url: "https://desk.example/hook".to_owned(),
         kind: WebhookKind::Generic,
         secret: Some("hunter2-hook".to_owned()),
+        secret_file: None,
     };
     let shown = format!("{smtp:?} {webhook:?} {:?}", vec![webhook.clone()]);
     assert!(!shown.contains("hunter2"), "{shown}");
@@ -208,6 +209,7 @@ fn email_channels_need_an_smtp_server() {
         from: "alerts@example.org".to_owned(),
         username: None,
         password: None,
+        password_file: None,
         starttls: false,
         timeout_secs: 5,
         max_attempts: 3,
@@ -219,4 +221,68 @@ fn email_channels_need_an_smtp_server() {
         smtp.from = "nobody".to_owned();
     }
     assert!(config.validate().is_err());
+}
+
+fn load_alerter(toml_text: &str) -> Result<AlerterConfig, ConfigError> {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let file = dir.path().join("alerter.toml");
+    std::fs::write(&file, toml_text).unwrap_or_else(|e| unreachable!("{e}"));
+    wire_runtime::LoadedConfig::load_from(Some(&file), &[])?.section("alerter")
+}
+
+#[test]
+fn secret_files_are_checked_at_start_up_and_errors_name_the_key_not_the_secret() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let hook_file = dir.path().join("hook-secret");
+    let smtp_file = dir.path().join("smtp-password");
+    std::fs::write(&hook_file, "hook-secret-3e1f\n").unwrap_or_else(|e| unreachable!("{e}"));
+    std::fs::write(&smtp_file, "smtp-secret-7a2c\n").unwrap_or_else(|e| unreachable!("{e}"));
+    let missing = dir.path().join("missing");
+    let text = |hook: &std::path::Path, smtp: &std::path::Path| {
+        format!(
+            "[alerter.smtp]\nhost = \"h\"\nfrom = \"a@example.org\"\nusername = \"u\"\n\
+             password_file = \"{}\"\n[[alerter.subscriptions]]\nid = \"s\"\nquery = \"q\"\n\
+             webhooks = [{{ url = \"https://x.example/h\", secret_file = \"{}\" }}]\n",
+            smtp.display(),
+            hook.display()
+        )
+    };
+    let config =
+        load_alerter(&text(&hook_file, &smtp_file)).unwrap_or_else(|e| unreachable!("{e}"));
+    let webhook = &config.subscriptions[0].webhooks[0];
+    assert_eq!(
+        webhook.signing_secret(),
+        Ok(Some("hook-secret-3e1f".to_owned()))
+    );
+    let smtp = config.smtp.as_ref().map(SmtpConfig::read_password);
+    assert!(matches!(smtp, Some(Ok(Some(p))) if p == "smtp-secret-7a2c"));
+    let shown = format!("{config:?}");
+    assert!(
+        !shown.contains("secret-3e1f") && !shown.contains("secret-7a2c"),
+        "{shown}"
+    );
+
+    for (hook, smtp, key) in [
+        (
+            &missing,
+            &smtp_file,
+            "alerter.subscriptions[0].webhooks[0].secret_file",
+        ),
+        (&hook_file, &missing, "alerter.smtp.password_file"),
+    ] {
+        let error = match load_alerter(&text(hook, smtp)) {
+            Err(error) => error.to_string(),
+            Ok(_) => unreachable!("{key}: a missing file was accepted"),
+        };
+        assert!(error.contains(key) && error.contains("missing"), "{error}");
+        assert!(
+            !error.contains("secret-3e1f") && !error.contains("secret-7a2c"),
+            "{error}"
+        );
+    }
+    // Inline and file at once: refused.
+    let both = "[[alerter.subscriptions]]\nid = \"s\"\nquery = \"q\"\n\
+                webhooks = [{ url = \"https://x.example/h\", secret = \"x\", secret_file = \"/f\" }]\n";
+    let error = load_alerter(both).map(|_| ()).unwrap_err().to_string();
+    assert!(error.contains("webhooks[0].secret_file"), "{error}");
 }
