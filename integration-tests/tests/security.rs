@@ -1,11 +1,13 @@
 //! Security over real sockets on 127.0.0.1:
 //! - the admin API: subscription changes need the bearer token configured from a `*_FILE`
 //!   secret (none: 401, wrong: 403, right: done); reads stay open unless `admin.protect_reads`;
-//! - secrets (a feed's API key header and basic-auth password, a webhook secret, the SMTP and
-//!   Kafka passwords, the admin token) never appear in the logs of a run at `trace` level, in
-//!   `/metrics`, or in the error messages the run produced, while every path that handles a
-//!   secret was exercised (the keyed feed came through, the webhook got a signed alert, a
-//!   wrong key, a missing key file, a refused SMTP server and a refused SASL login failed).
+//! - secrets (a feed's API key header and basic-auth password, a webhook secret from a
+//!   `secret_file` and one inline, the SMTP and Kafka passwords, the admin token) never appear
+//!   in the logs of a run at `trace` level, in `/metrics`, or in the error messages the run
+//!   produced, while every path that handles a secret was exercised (the keyed feed came
+//!   through, the webhook got an alert signed with the file's secret, a wrong key, a missing
+//!   key file, a refused SMTP server and a refused SASL login failed); each secret written
+//!   inline in the config file is warned about by its key, and none read from a file is.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -254,6 +256,7 @@ async fn no_secret_appears_in_logs_metrics_or_error_messages() {
         ("feed password", "feedpass-2d8e4a6c0f1b"),
         ("inline header of a refused feed", "wrongkey-5e7a9c1d3f"),
         ("webhook secret", "hooksecret-9b1d3f5a7c"),
+        ("inline webhook secret", "inlinehook-6d2b8f0a4c"),
         ("smtp password", "smtppass-4c6e8a0b2d9f"),
         ("kafka password", "kafkapass-1a3c5e7b9d"),
         ("admin token", "admintoken-8f6d4b2a0c-long"),
@@ -266,6 +269,7 @@ async fn no_secret_appears_in_logs_metrics_or_error_messages() {
     let smtp_file = write_secret(dir.path(), "smtp-password", secrets["smtp password"]);
     let kafka_file = write_secret(dir.path(), "kafka-password", secrets["kafka password"]);
     let admin_file = write_secret(dir.path(), "admin-token", secrets["admin token"]);
+    let hook_file = write_secret(dir.path(), "webhook-secret", secrets["webhook secret"]);
 
     // A feed that answers only with the right key and password; a webhook receiver.
     let expected_key = secrets["feed api key"].to_owned();
@@ -368,12 +372,17 @@ max_backoff_ms = 20
 [[alerter.subscriptions]]
 id = "secure-desk"
 query = "Syria"
-webhooks = [{{ url = "{base}/hook", secret = "{hook_secret}" }}]
+webhooks = [{{ url = "{base}/hook", secret_file = "{hook_file}" }}]
 channels = [{{ kind = "email", to = ["desk@wirefeed.test"] }}]
+
+[[alerter.subscriptions]]
+id = "inline-secret-desk"
+query = "zzqx-matches-nothing"
+webhooks = [{{ url = "{base}/hook", secret = "{inline_hook_secret}" }}]
 "#,
         wrong = secrets["inline header of a refused feed"],
         missing = dir.path().join("no-such-key").display(),
-        hook_secret = secrets["webhook secret"],
+        inline_hook_secret = secrets["inline webhook secret"],
     )
     .unwrap();
     let loaded = LoadedConfig::load_from(
@@ -389,6 +398,8 @@ channels = [{{ kind = "email", to = ["desk@wirefeed.test"] }}]
     )
     .unwrap();
     let runtime = loaded.runtime().unwrap();
+    // What every binary does once telemetry is up: one warning per inline secret, by key.
+    loaded.warn_about_inline_secrets();
     tracing::info!(config = ?runtime.admin, "admin config");
     let mut errors: Vec<String> = Vec::new();
 
@@ -528,6 +539,25 @@ channels = [{{ kind = "email", to = ["desk@wirefeed.test"] }}]
         );
     }
     assert!(logs.lines().count() > 50, "too few log lines: {logs}");
+    // The inline secrets were warned about by key; the file forms were not.
+    let warnings: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("a secret is written inline"))
+        .collect();
+    let warned = |key: &str| {
+        warnings
+            .iter()
+            .any(|line| line.contains(&format!("\"key\":\"{key}\"")))
+    };
+    assert!(
+        warned("alerter.subscriptions[1].webhooks[0].secret"),
+        "{warnings:?}"
+    );
+    assert!(
+        warned("fetcher.sources[1].headers.X-Api-Key"),
+        "{warnings:?}"
+    );
+    assert_eq!(warnings.len(), 2, "only the inline secrets: {warnings:?}");
     for error in &errors {
         println!(
             "error message checked: {}",

@@ -31,6 +31,7 @@ where
     let runtime = runtime().context("failed to start the async runtime")?;
     runtime.block_on(async {
         let process = Process::start(args.config.as_deref()).await?;
+        process.config.warn_about_inline_secrets();
         let config = process.config.section(section)?;
         run(config, process.context()).await?;
         process.finish().await

@@ -4,6 +4,10 @@
 //! contents (trimmed). Every section is parsed with `deny_unknown_fields` and then validated, and
 //! errors name the key and the value.
 
+mod inline_secrets;
+
+pub use inline_secrets::InlineSecret;
+
 use crate::retry::RetryPolicy;
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
@@ -201,6 +205,8 @@ pub trait Validate {
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
     figment: Figment,
+    /// Secrets written inline in the config file or in plain environment variables (keys only).
+    inline_secrets: Vec<InlineSecret>,
 }
 
 impl LoadedConfig {
@@ -213,6 +219,7 @@ impl LoadedConfig {
     /// Like [`LoadedConfig::load`] with an explicit environment (for tests).
     pub fn load_from(file: Option<&Path>, env: &[(String, String)]) -> Result<Self, ConfigError> {
         let mut figment = Figment::from(Toml::string(DEFAULTS_TOML));
+        let mut inline_secrets = Vec::new();
         if let Some(path) = file {
             if !path.is_file() {
                 return Err(ConfigError::Load(format!(
@@ -221,7 +228,10 @@ impl LoadedConfig {
                 )));
             }
             figment = figment.merge(Toml::file(path));
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            inline_secrets = inline_secrets::in_toml(&text);
         }
+        inline_secrets.extend(inline_secrets::in_environment(env));
         let plain: BTreeMap<String, String> = env
             .iter()
             .filter(|(key, _)| key.starts_with(ENV_PREFIX) && !key.ends_with("_FILE"))
@@ -229,7 +239,10 @@ impl LoadedConfig {
             .collect();
         figment = figment.merge(Serialized::defaults(nest_env(&plain)?));
         figment = figment.merge(Serialized::defaults(secrets_from_files(env)?));
-        let loaded = Self { figment };
+        let loaded = Self {
+            figment,
+            inline_secrets,
+        };
         loaded.check_sections()?;
         Ok(loaded)
     }
@@ -247,6 +260,24 @@ impl LoadedConfig {
             }
         }
         Ok(())
+    }
+
+    /// The secrets written inline in the config file or in plain `WIREFEED__...` environment
+    /// variables (their keys, never their values).
+    pub fn inline_secrets(&self) -> &[InlineSecret] {
+        &self.inline_secrets
+    }
+
+    /// Warns once per inline secret, naming its key and the file form to use instead (call it
+    /// after telemetry is initialised).
+    pub fn warn_about_inline_secrets(&self) {
+        for secret in &self.inline_secrets {
+            crate::events::InlineSecretConfigured {
+                key: &secret.key,
+                instead: &secret.instead,
+            }
+            .emit();
+        }
     }
 
     /// Parses and validates section `name` (e.g. `"fetcher"`).

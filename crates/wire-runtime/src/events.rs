@@ -290,3 +290,22 @@ impl StateCatchUpFailed<'_> {
             .increment(1);
     }
 }
+
+/// A secret is written inline in the config file or a plain environment variable: it ends up
+/// in backups, `ps`/`docker inspect` output and version control. Names the key, never the value.
+pub struct InlineSecretConfigured<'a> {
+    pub key: &'a str,
+    /// The file form to use instead.
+    pub instead: &'a str,
+}
+
+impl InlineSecretConfigured<'_> {
+    pub fn emit(self) {
+        warn!(
+            key = self.key,
+            instead = self.instead,
+            "a secret is written inline in the configuration; read it from a file instead"
+        );
+        metrics::counter!("wirefeed_config_inline_secrets_total").increment(1);
+    }
+}

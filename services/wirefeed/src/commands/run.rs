@@ -24,6 +24,7 @@ impl RunArgs {
 
 pub async fn run(config_file: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
     let process = Process::start(config_file).await?;
+    process.config.warn_about_inline_secrets();
     let config = PipelineConfig::from_loaded(&process.config)?;
     let context = process.context();
     tracing::info!(
