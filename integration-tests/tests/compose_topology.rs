@@ -208,10 +208,10 @@ async fn the_compose_topology_runs_as_processes_against_the_broker() {
     initialiser.child.wait().unwrap();
     let output = std::fs::read_to_string(logs.path().join("topics.out")).unwrap();
     let errors = std::fs::read_to_string(logs.path().join("topics.err")).unwrap();
-    // Every data topic and the three stages' state topics.
+    // Every data topic, the two tables and the three stages' state topics.
     assert_eq!(
         output.lines().filter(|l| l.starts_with("created ")).count(),
-        wire_model::topics::ALL.len() + 3,
+        wire_model::topics::ALL.len() + wire_runtime::bus::topic_plan::TABLES.len() + 3,
         "{output}{errors}"
     );
 

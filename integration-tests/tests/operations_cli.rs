@@ -49,8 +49,8 @@ async fn topics_create_makes_every_topic_with_its_policy_and_describe_shows_them
 
     let (ok, stdout, stderr) = run(&["topics", "create", "--wait-secs", "10"], &env);
     assert!(ok, "{stdout}\n{stderr}");
-    // Every data topic and the three stages' state topics.
-    let all = topics::ALL.len() + 3;
+    // Every data topic, the two tables and the three stages' state topics.
+    let all = topics::ALL.len() + wire_runtime::bus::topic_plan::TABLES.len() + 3;
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("created ")).count(),
         all

@@ -4,6 +4,7 @@ pub mod enrich;
 pub mod parse;
 pub mod replay;
 pub mod run;
+pub mod source_changes;
 pub mod sources;
 pub mod story_topics;
 pub mod topics;

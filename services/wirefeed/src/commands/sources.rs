@@ -11,20 +11,36 @@ use wire_runtime::LoadedConfig;
 use wire_runtime::config::AdminConfig;
 use wirefeed_fetcher::record::SourceStatus;
 
-/// Print the fetcher's per-source health table (its admin API's /sources).
+/// Print the fetcher's per-source health table (its admin API's /sources), or list, add and
+/// remove sources in the sources table (any fetcher instance's admin API; every instance
+/// applies the change).
 #[derive(clap::Args)]
 pub struct SourcesArgs {
     /// The fetcher's admin URL, e.g. http://127.0.0.1:9601 (default: admin.listen).
-    #[arg(long, env = "WIREFEED_FETCHER_ADMIN")]
+    #[arg(long, env = "WIREFEED_FETCHER_ADMIN", global = true)]
     admin: Option<String>,
     /// Print the JSON as the fetcher serves it.
-    #[arg(long)]
+    #[arg(long, global = true)]
     json: bool,
+    #[command(subcommand)]
+    change: Option<super::source_changes::SourceCommand>,
 }
 
 impl SourcesArgs {
     pub async fn run(self, config_file: Option<&Path>) -> anyhow::Result<ExitCode> {
-        sources(config_file, self.admin.as_deref(), self.json).await
+        match self.change {
+            None => sources(config_file, self.admin.as_deref(), self.json).await,
+            Some(command) => {
+                let config: AdminConfig = LoadedConfig::load(config_file)?.section("admin")?;
+                let base = match self.admin {
+                    Some(url) => url.trim_end_matches('/').to_owned(),
+                    None => admin_url(&config)?,
+                };
+                command
+                    .run(&base, config.token.as_deref(), self.json, http_client()?)
+                    .await
+            }
+        }
     }
 }
 
