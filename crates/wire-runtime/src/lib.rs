@@ -36,6 +36,10 @@ use config::{BusConfig, BusKind};
 use std::path::Path;
 use std::sync::Arc;
 
+/// How long [`connect_bus`] waits for a first answer over TLS or SASL before it goes on (the
+/// broker may still be starting): a refused login or certificate is reported within it.
+const SECURED_PROBE_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Builds the bus the config asks for; for Kafka, creates missing topics when
 /// `bus.kafka.create_topics` is set.
 pub async fn connect_bus(config: &BusConfig) -> anyhow::Result<SharedBus> {
@@ -46,6 +50,20 @@ pub async fn connect_bus(config: &BusConfig) -> anyhow::Result<SharedBus> {
         BusKind::Kafka => {
             let kafka = bus::KafkaBus::new(config.kafka.clone())
                 .context("failed to create the kafka producer")?;
+            // With TLS or SASL, a refused login or certificate ends the start at once, with
+            // librdkafka's reason (it would retry forever). A broker that is down is waited for
+            // as before: connecting stays lazy.
+            if bus::is_secured(&config.kafka) {
+                let settings = config.kafka.clone();
+                let reachability = tokio::task::spawn_blocking(move || {
+                    bus::probe_connection(&settings, SECURED_PROBE_WAIT)
+                })
+                .await
+                .context("the kafka connection check failed")?;
+                if let bus::Reachability::Refused(reason) = reachability {
+                    anyhow::bail!(reason);
+                }
+            }
             if config.kafka.create_topics {
                 kafka
                     .ensure_topics(&wire_model::topics::ALL)

@@ -94,6 +94,111 @@ pub fn producer_config(config: &KafkaConfig, role: Option<&str>) -> ClientConfig
     client
 }
 
+/// What a first connection with the security settings of `bus.kafka.options` found
+/// ([`probe_connection`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reachability {
+    /// A broker answered a metadata request.
+    Answered,
+    /// The broker refused the SASL credentials, or the TLS handshake failed: retrying with the
+    /// same settings cannot help. The text says what librdkafka reported and what to check.
+    Refused(String),
+    /// No answer within the wait (the broker may be down or still starting); the last error.
+    NoAnswer(String),
+}
+
+/// Whether `bus.kafka.options` ask for TLS or SASL (`security.protocol` other than plaintext).
+pub fn is_secured(config: &KafkaConfig) -> bool {
+    config
+        .options
+        .get("security.protocol")
+        .is_some_and(|protocol| !protocol.trim().eq_ignore_ascii_case("plaintext"))
+}
+
+/// Connects with [`client_config`] and waits up to `wait` until a broker answers a metadata
+/// request, a SASL authentication fails or a TLS handshake fails, whichever comes first.
+///
+/// librdkafka retries a refused login forever and its metadata requests only time out, so
+/// without this a wrong password shows as a broker that does not answer. Blocking: call it
+/// from `spawn_blocking`.
+pub fn probe_connection(config: &KafkaConfig, wait: Duration) -> Reachability {
+    let context = ProbeContext::default();
+    let producer: rdkafka::producer::BaseProducer<ProbeContext> =
+        match client_config(config, Some("probe")).create_with_context(context) {
+            Ok(producer) => producer,
+            Err(error) => {
+                return Reachability::Refused(format!("invalid client settings: {error}"));
+            }
+        };
+    let deadline = std::time::Instant::now() + wait;
+    let last_error = loop {
+        // Serves the error events, where librdkafka reports a refused login.
+        producer.poll(Duration::from_millis(100));
+        if let Some(refused) = producer.context().refused() {
+            return Reachability::Refused(refusal_text(config, &refused));
+        }
+        match producer
+            .client()
+            .fetch_metadata(None, Duration::from_millis(500))
+        {
+            Ok(_) => return Reachability::Answered,
+            Err(error) if std::time::Instant::now() >= deadline => break error.to_string(),
+            Err(_) => {}
+        }
+    };
+    producer.poll(Duration::from_millis(100));
+    match producer.context().refused() {
+        Some(refused) => Reachability::Refused(refusal_text(config, &refused)),
+        None => Reachability::NoAnswer(last_error),
+    }
+}
+
+fn refusal_text(config: &KafkaConfig, (code, reason): &(RDKafkaErrorCode, String)) -> String {
+    let servers = &config.bootstrap_servers;
+    if *code == RDKafkaErrorCode::Authentication {
+        format!(
+            "the kafka broker at {servers} refused the login: {reason} (check bus.kafka.options \
+             \"sasl.mechanisms\", \"sasl.username\" and \"sasl.password\", or the file named by \
+             WIREFEED__BUS__KAFKA__OPTIONS__SASL.PASSWORD_FILE)"
+        )
+    } else {
+        format!(
+            "the TLS connection to the kafka broker at {servers} failed: {reason} (check \
+             bus.kafka.options \"security.protocol\" and \"ssl.ca.location\" against the \
+             broker's listener and certificate)"
+        )
+    }
+}
+
+/// Keeps the first authentication or TLS error librdkafka reports.
+#[derive(Default)]
+struct ProbeContext {
+    refused: std::sync::Mutex<Option<(RDKafkaErrorCode, String)>>,
+}
+
+impl ProbeContext {
+    fn refused(&self) -> Option<(RDKafkaErrorCode, String)> {
+        self.refused.lock().ok().and_then(|refused| refused.clone())
+    }
+}
+
+impl ClientContext for ProbeContext {
+    fn error(&self, error: KafkaError, reason: &str) {
+        if let Some(code @ (RDKafkaErrorCode::Authentication | RDKafkaErrorCode::SSL)) =
+            error.rdkafka_error_code()
+            && let Ok(mut refused) = self.refused.lock()
+        {
+            refused.get_or_insert_with(|| (code, reason.to_owned()));
+        }
+    }
+}
+
+impl rdkafka::producer::ProducerContext for ProbeContext {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, _: &rdkafka::producer::DeliveryResult<'_>, (): ()) {}
+}
+
 /// Creates the topics of `plans` with their partitions, replication and configs; one result per
 /// topic as the broker answered (an existing topic is `TopicAlreadyExists` and left as it is).
 pub async fn create_topics<C: ClientContext>(
@@ -513,5 +618,29 @@ mod tests {
             .insert("sasl.mechanism".to_owned(), "PLAIN".to_owned());
         let producer: Result<BaseProducer, KafkaError> = producer_config(&config, None).create();
         assert!(producer.is_ok(), "{:?}", producer.err());
+    }
+
+    #[test]
+    fn only_tls_or_sasl_settings_make_a_connection_secured() {
+        let bus: Result<crate::config::BusConfig, _> =
+            crate::config::LoadedConfig::load_from(None, &[])
+                .and_then(|loaded| loaded.section("bus"));
+        let Ok(bus) = bus else {
+            panic!("default bus config: {:?}", bus.err());
+        };
+        let mut config = bus.kafka;
+        assert!(!is_secured(&config));
+        for (protocol, secured) in [
+            ("plaintext", false),
+            ("PLAINTEXT", false),
+            ("SSL", true),
+            ("SASL_SSL", true),
+            ("sasl_plaintext", true),
+        ] {
+            config
+                .options
+                .insert("security.protocol".to_owned(), protocol.to_owned());
+            assert_eq!(is_secured(&config), secured, "{protocol}");
+        }
     }
 }

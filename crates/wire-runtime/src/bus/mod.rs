@@ -15,7 +15,10 @@ mod kafka_reader;
 mod memory;
 pub mod topic_plan;
 
-pub use kafka::{KafkaBus, client_config, create_topics, message_headers, producer_config};
+pub use kafka::{
+    KafkaBus, Reachability, client_config, create_topics, is_secured, message_headers,
+    probe_connection, producer_config,
+};
 pub use memory::MemoryBus;
 
 use async_trait::async_trait;

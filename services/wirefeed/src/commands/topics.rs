@@ -154,6 +154,20 @@ async fn wait_for_broker(
     kafka: &KafkaConfig,
     wait: Duration,
 ) -> anyhow::Result<()> {
+    // Over TLS or SASL, a refused login or certificate is said as such, not as a broker that
+    // does not answer.
+    if wire_runtime::bus::is_secured(kafka) {
+        let settings = kafka.clone();
+        let probe_wait = wait.max(Duration::from_secs(5));
+        let reachability = tokio::task::spawn_blocking(move || {
+            wire_runtime::bus::probe_connection(&settings, probe_wait)
+        })
+        .await
+        .context("the kafka connection check failed")?;
+        if let wire_runtime::bus::Reachability::Refused(reason) = reachability {
+            anyhow::bail!(reason);
+        }
+    }
     let deadline = Instant::now() + wait;
     loop {
         match admin.inner().fetch_metadata(None, Duration::from_secs(5)) {
