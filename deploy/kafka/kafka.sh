@@ -73,7 +73,8 @@ KAFKA_HOME="${WIREFEED_KAFKA_HOME:-$HOME/.cache/wirefeed/kafka-$KAFKA_VERSION}"
 LIB_DIR="$KAFKA_HOME/libs"
 LIB_STAMP="$KAFKA_HOME/.complete"   # written only after a successful download
 
-STATE_DIR="${WIREFEED_KAFKA_STATE:-$REPO_ROOT/target/kafka}"
+# Absolute, so that the paths it prints and writes into the broker config hold from anywhere.
+STATE_DIR="$(realpath -m "${WIREFEED_KAFKA_STATE:-$REPO_ROOT/target/kafka}")"
 DATA_DIR="$STATE_DIR/data"          # KRaft metadata log + topic partitions
 LOG_DIR="$STATE_DIR/logs"
 LOG_FILE="$LOG_DIR/server.log"      # broker log (log4j2 console output + JVM stderr)
