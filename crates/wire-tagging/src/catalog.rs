@@ -23,14 +23,14 @@
 //! any = []                              # one of them tagged in any role
 //! ```
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::TaggingError;
 
 /// One operator story topic, as written in its file.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoryTopic {
     pub id: String,
@@ -49,14 +49,14 @@ pub struct StoryTopic {
 }
 
 /// A group of alternative terms.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermGroup {
     pub any: Vec<String>,
 }
 
 /// Which countries the story must involve.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceConstraint {
     /// One of these must be tagged `about`, be the dateline's country, or be named more than
@@ -101,9 +101,8 @@ impl StoryTopic {
 
     /// Parses and validates one topic file's text.
     pub fn from_toml_str(text: &str) -> Result<Self, TaggingError> {
-        let topic: StoryTopic = toml::from_str(text).map_err(|e| TaggingError::Invalid {
+        let topic: StoryTopic = toml::from_str(text).map_err(|e| TaggingError::Parse {
             file: None,
-            key: "topic".into(),
             message: e.to_string().trim().replace('\n', " "),
         })?;
         topic.validate()?;

@@ -1,7 +1,7 @@
 //! The shipped data compiled into the binary, so `wirefeed run` tags articles on a fresh
 //! machine with no files beside it: the gazetteer, the IPTC Media Topics subset and the starter
-//! topic catalog of `config/`. Operators who edit the catalog point `enricher.tagging.config_dir`
-//! at their own copy instead.
+//! topic catalog of `config/`. The enricher reads the catalog from a `topics/` folder instead
+//! when it finds one (see `wirefeed_enricher::catalog`); this copy is the fallback.
 
 use crate::{Gazetteer, MediaTopics, StoryTopic, Tagger, TaggingError, TopicCatalog};
 

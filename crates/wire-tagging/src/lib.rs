@@ -94,6 +94,13 @@ pub enum TaggingError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A file that is not the TOML (or JSON) it should be: a syntax error, a value of the
+    /// wrong type, an unknown key.
+    #[error("{}does not parse: {message}", file.as_ref().map(|f| format!("{}: ", f.display())).unwrap_or_default())]
+    Parse {
+        file: Option<PathBuf>,
+        message: String,
+    },
     #[error("{}{key}: {message}", file.as_ref().map(|f| format!("{}: ", f.display())).unwrap_or_default())]
     Invalid {
         file: Option<PathBuf>,
@@ -104,14 +111,38 @@ pub enum TaggingError {
 
 impl TaggingError {
     /// The same error, naming the file it came from.
-    pub(crate) fn in_file(self, path: &std::path::Path) -> Self {
+    pub fn in_file(self, path: &std::path::Path) -> Self {
         match self {
+            TaggingError::Parse { message, .. } => TaggingError::Parse {
+                file: Some(path.to_path_buf()),
+                message,
+            },
             TaggingError::Invalid { key, message, .. } => TaggingError::Invalid {
                 file: Some(path.to_path_buf()),
                 key,
                 message,
             },
             other => other,
+        }
+    }
+
+    /// The file (or directory) at fault, when one is known.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            TaggingError::Io { path, .. } => Some(path),
+            TaggingError::Parse { file, .. } | TaggingError::Invalid { file, .. } => {
+                file.as_deref()
+            }
+        }
+    }
+
+    /// A short, bounded name for the kind of error (a metric label): `unreadable`,
+    /// `does_not_parse` or `invalid`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TaggingError::Io { .. } => "unreadable",
+            TaggingError::Parse { .. } => "does_not_parse",
+            TaggingError::Invalid { .. } => "invalid",
         }
     }
 }

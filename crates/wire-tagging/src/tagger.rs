@@ -73,6 +73,11 @@ impl Tagger {
         Ok(())
     }
 
+    /// Replaces the topic catalog with one compiled already (off the tagging path).
+    pub fn set_compiled_catalog(&mut self, catalog: CompiledCatalog) {
+        self.catalog = catalog;
+    }
+
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
     }

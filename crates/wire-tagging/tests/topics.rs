@@ -42,6 +42,7 @@ fn the_shipped_catalog_loads_and_names_real_media_topics() {
 fn bad_topic_files_name_the_key() {
     let error = |text: &str| match StoryTopic::from_toml_str(text) {
         Err(TaggingError::Invalid { key, message, .. }) => format!("{key}: {message}"),
+        Err(TaggingError::Parse { message, .. }) => format!("does not parse: {message}"),
         other => panic!("expected an error, got {other:?}"),
     };
     assert!(error(&TOPIC.replace("test-topic", "Test Topic")).starts_with("id:"));
@@ -51,12 +52,39 @@ fn bad_topic_files_name_the_key() {
         error(&format!("{TOPIC}\n[places]\nabout = [\"Syria\"]\n")).starts_with("places.about:")
     );
     assert!(error(&format!("{TOPIC}\nunknown_key = 1\n")).contains("unknown_key"));
+    assert!(error("id = \"x\"\nthreshold = \"high\"\n").starts_with("does not parse:"));
+    assert!(error("id = [").starts_with("does not parse:"));
+    assert!(
+        error(&TOPIC.replace("\"peace talks\" = 3.0", "")).starts_with("terms: needs at least one")
+    );
+    assert!(error(&TOPIC.replace("[\"syria\"]", "[]")).starts_with("require[0].any:"));
+    assert!(error(&TOPIC.replace("name = \"Test topic\"", "name = \" \"")).starts_with("name:"));
+    assert!(
+        error(&TOPIC.replace("threshold", "media_topic = \"2000\"\nthreshold"))
+            .starts_with("media_topic:")
+    );
     assert!(
         error(&TOPIC.replace("\"peace talks\"", "\"pe*\""))
             .starts_with("terms: the prefix term \"pe*\" needs at least 4 characters")
     );
     assert!(error(&TOPIC.replace("[\"syria\"]", "[\"*\"]")).starts_with("require[0].any:"));
     assert!(StoryTopic::from_toml_str(TOPIC).is_ok());
+}
+
+#[test]
+fn a_catalog_refuses_a_topic_id_twice_and_a_term_that_folds_to_nothing() {
+    let topic = StoryTopic::from_toml_str(TOPIC).unwrap();
+    let twice = TopicCatalog::from_topics(vec![topic.clone(), topic.clone()]);
+    assert!(
+        matches!(&twice, Err(TaggingError::Invalid { key, message, .. })
+            if key == "id" && message.contains("defined twice")),
+        "{twice:?}"
+    );
+    // Valid as written, but nothing is left to match once folded: refused when compiled.
+    let mut empty_term = topic;
+    empty_term.terms.insert("\u{301}".to_owned(), 1.0);
+    let catalog = TopicCatalog::from_topics(vec![empty_term]).unwrap();
+    assert!(wire_tagging::CompiledCatalog::new(&catalog).is_err());
 }
 
 #[test]

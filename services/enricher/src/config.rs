@@ -91,10 +91,14 @@ pub struct TaggingConfig {
     /// Tag articles at all.
     pub enabled: bool,
     /// A directory laid out like `config/` (`gazetteer/gazetteer.json`,
-    /// `topics/iptc/mediatopics.json`, `topics/*.toml`); empty: the data built into the binary.
+    /// `topics/iptc/mediatopics.json`, `topics/*.toml`); empty: the gazetteer and Media Topics
+    /// built into the binary, and the story topic catalog of a `topics/` folder beside the
+    /// config file, else of `config/topics/` in the working directory, else built in (see
+    /// [`crate::catalog`]).
     pub config_dir: String,
-    /// How often the enricher looks for changed files in `config_dir/topics/` and reloads the
-    /// story topic catalog (an invalid catalog is logged and the previous one kept).
+    /// How often (seconds) the enricher looks for changed files in the story topic folder and
+    /// reloads the catalog (one that fails a check is reported and the previous one kept);
+    /// 0: read once at start-up.
     pub reload_check_secs: u64,
     /// Trained classifiers (`wirefeed classifier train`) whose labels become subjects
     /// `urn:wirefeed:classifier:<name>:<label>`.

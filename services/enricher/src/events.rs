@@ -71,29 +71,84 @@ impl EntriesOfOthersTaken {
     }
 }
 
-/// The operator's story topic catalog changed on disk and was loaded.
+/// The story topic catalog the enricher starts with, and where it came from.
+pub struct TopicCatalogInUse<'a> {
+    /// The folder, or `built-in`.
+    pub source: &'a str,
+    /// Why that source (`config_dir`, `beside_config_file`, `working_directory`, `built_in`).
+    pub origin: &'a str,
+    pub topics: usize,
+    /// How often the folder is looked at (none: never).
+    pub reload_check_secs: Option<u64>,
+}
+
+impl TopicCatalogInUse<'_> {
+    pub fn emit(self) {
+        metrics::gauge!("wirefeed_enricher_catalog_topics").set(self.topics as f64);
+        info!(
+            source = self.source,
+            origin = self.origin,
+            topics = self.topics,
+            reload_check_secs = self.reload_check_secs,
+            "story topic catalog in use"
+        );
+    }
+}
+
+/// The operator's story topic catalog changed on disk, passed its checks and is in use from
+/// the next article.
 pub struct TopicCatalogReloaded<'a> {
     pub dir: &'a Path,
+    pub topics: usize,
 }
 
 impl TopicCatalogReloaded<'_> {
     pub fn emit(self) {
-        info!(dir = %self.dir.display(), "story topic catalog reloaded");
+        metrics::counter!("wirefeed_enricher_catalog_reloads_total").increment(1);
+        metrics::gauge!("wirefeed_enricher_catalog_topics").set(self.topics as f64);
+        info!(
+            dir = %self.dir.display(),
+            topics = self.topics,
+            "story topic catalog reloaded"
+        );
     }
 }
 
-/// The operator's story topic catalog changed on disk but could not be loaded.
+/// The operator's story topic catalog changed on disk but failed a check: the previous one
+/// stays in use.
 pub struct TopicCatalogNotReloaded<'a> {
     pub dir: &'a Path,
+    /// The file at fault, when known.
+    pub file: Option<&'a str>,
+    /// `unreadable`, `does_not_parse` or `invalid` (the metric's `reason`).
+    pub kind: &'static str,
     pub error: &'a str,
 }
 
 impl TopicCatalogNotReloaded<'_> {
     pub fn emit(self) {
+        metrics::counter!("wirefeed_enricher_catalog_reload_failures_total", "reason" => self.kind)
+            .increment(1);
         warn!(
             dir = %self.dir.display(),
+            file = self.file,
+            reason = self.kind,
             error = self.error,
             "story topic catalog not reloaded, the previous one stays"
+        );
+    }
+}
+
+/// The catalog watcher's task failed: the folder is no longer looked at.
+pub struct TopicCatalogWatchStopped<'a> {
+    pub error: &'a str,
+}
+
+impl TopicCatalogWatchStopped<'_> {
+    pub fn emit(self) {
+        warn!(
+            error = self.error,
+            "story topic catalog no longer watched, changes need a restart"
         );
     }
 }

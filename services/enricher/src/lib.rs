@@ -19,7 +19,9 @@
 //! `bands`, `postings`), `lineage` (pure: the decision), `change` (pure: what a new version
 //! changed, material or not), `agencies` (pure: which wire agency a copy is), `newsroom` (pure:
 //! stream time, embargoes, kill notices and original handovers), `events` (telemetry),
-//! [`tagging`], [`config`].
+//! [`tagging`], [`catalog`] (where the story topic catalog comes from, the one in use, its
+//! reloads) with [`catalog_watch`] (the folder watcher and `GET /story-topics` on the admin
+//! port), [`config`].
 //!
 //! Entry: [`run`]`(config, context)`, the same in every service: `main.rs` calls it with the
 //! context of its [`wire_runtime::Process`], `wirefeed run` through the in-process pipeline; the
@@ -40,6 +42,8 @@
 
 mod agencies;
 mod bands;
+pub mod catalog;
+pub mod catalog_watch;
 mod change;
 mod compact_entry;
 pub mod config;
@@ -104,11 +108,26 @@ impl EnricherStage {
     }
 
     /// An enricher that also tags articles as `config.tagging` says (loads the gazetteer, topic
-    /// catalog and classifiers: a second or two).
+    /// catalog and classifiers: a second or two), with the story topic catalog from where
+    /// [`catalog::CatalogSource::find`] says with no config file.
     pub fn with_tagging(config: &EnricherConfig) -> anyhow::Result<Self> {
+        let source = catalog::CatalogSource::find(&config.tagging.config_dir, None);
+        Self::with_tagging_from(config, &source)
+    }
+
+    /// [`EnricherStage::with_tagging`] with the story topic catalog of `source`.
+    pub fn with_tagging_from(
+        config: &EnricherConfig,
+        source: &catalog::CatalogSource,
+    ) -> anyhow::Result<Self> {
         let mut stage = Self::new(config);
-        stage.tagging = tagging::Tagging::load(&config.tagging)?;
+        stage.tagging = tagging::Tagging::load_from(&config.tagging, source)?;
         Ok(stage)
+    }
+
+    /// The taggers, when tagging is on.
+    pub fn tagging_mut(&mut self) -> Option<&mut tagging::Tagging> {
+        self.tagging.as_mut()
     }
 
     /// An enricher whose index is restored from, and kept in, `store`.
@@ -116,7 +135,17 @@ impl EnricherStage {
         config: &EnricherConfig,
         store: SharedStateStore,
     ) -> anyhow::Result<Self> {
-        let mut stage = Self::with_tagging(config)?;
+        let source = catalog::CatalogSource::find(&config.tagging.config_dir, None);
+        Self::with_state_from(config, store, &source).await
+    }
+
+    /// [`EnricherStage::with_state`] with the story topic catalog of `source`.
+    pub async fn with_state_from(
+        config: &EnricherConfig,
+        store: SharedStateStore,
+        source: &catalog::CatalogSource,
+    ) -> anyhow::Result<Self> {
+        let mut stage = Self::with_tagging_from(config, source)?;
         let values = store
             .load_all()
             .await
@@ -194,7 +223,7 @@ impl EnricherStage {
         self.tagging
             .as_mut()
             .map(|tagging| {
-                tagging.reload_if_changed();
+                tagging.use_latest_catalog();
                 tagging.apply(envelope)
             })
             .unwrap_or_default()
@@ -378,10 +407,24 @@ impl Stage for EnricherStage {
 }
 
 /// Runs the enricher until the context's shutdown, with its index in the `enricher` state
-/// store.
+/// store. With tagging on, the story topic catalog comes from where
+/// [`catalog::CatalogSource::find`] says for the context's config file, its folder is watched
+/// every `reload_check_secs`, and `GET /story-topics` on the admin port shows it.
 pub async fn run(config: EnricherConfig, context: ServiceContext) -> anyhow::Result<()> {
     let store = context.open_state_store("enricher").await?;
-    let stage = EnricherStage::with_state(&config, store).await?;
+    let source =
+        catalog::CatalogSource::find(&config.tagging.config_dir, context.config_file.as_deref());
+    let mut stage = EnricherStage::with_state_from(&config, store, &source).await?;
+    // Stops the watcher when the stage ends, whether or not the process shuts down.
+    let watching = context.shutdown.child_token();
+    let _stop_watching = watching.clone().drop_guard();
+    if let Some(tagging) = stage.tagging_mut() {
+        context.mount_admin_routes("enricher", catalog_watch::router(tagging.catalog().clone()));
+        if let Some(watcher) = tagging.take_watcher() {
+            let every = std::time::Duration::from_secs(config.tagging.reload_check_secs);
+            tokio::spawn(catalog_watch::watch(watcher, every, watching));
+        }
+    }
     context.run_stage(stage).await?;
     Ok(())
 }

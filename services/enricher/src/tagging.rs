@@ -1,16 +1,18 @@
 //! Thin shell over the pure taggers: places, IPTC Media Topics and operator story topics
 //! ([`wire_tagging`]) and trained classifiers ([`wire_classifier`]) applied to an enriched
-//! article, plus the topic routes a desk consumes its beat from.
+//! article, plus the topic routes a desk consumes its beat from. The story topic catalog comes
+//! from where [`crate::catalog`] says and is replaced, checked, while the enricher runs.
 
+use crate::catalog::{self, CatalogSource, CatalogStatus, FolderOrigin, LiveCatalog};
+use crate::catalog_watch::{self, CatalogWatcher};
 use crate::config::{RouteConfig, TaggingConfig};
 use crate::events;
 use anyhow::Context as _;
-use std::hash::{DefaultHasher, Hash as _, Hasher as _};
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use chrono::Utc;
+use std::path::Path;
 use wire_classifier::Model;
 use wire_model::{Envelope, Evidence, Subject};
-use wire_tagging::{PlaceRole, Tagger, TopicCatalog};
+use wire_tagging::{PlaceRole, Tagger};
 
 /// The creator of classifier subjects.
 pub const CLASSIFIER_CREATOR: &str = "wirefeed/classifier";
@@ -19,35 +21,11 @@ pub struct Tagging {
     tagger: Tagger,
     classifiers: Vec<(String, Model)>,
     routes: Vec<RouteConfig>,
-    /// The story topic files to watch (none for the built-in data).
-    topics_dir: Option<PathBuf>,
-    topics_fingerprint: u64,
-    reload_check: Duration,
-    last_check: Option<Instant>,
-}
-
-/// Names, sizes and modification times of the `*.toml` files of `dir`, hashed.
-fn fingerprint(dir: &Path) -> u64 {
-    let mut files: Vec<(String, u64, Option<std::time::SystemTime>)> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
-                .map(|e| {
-                    let metadata = e.metadata().ok();
-                    (
-                        e.file_name().to_string_lossy().into_owned(),
-                        metadata.as_ref().map_or(0, |m| m.len()),
-                        metadata.and_then(|m| m.modified().ok()),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    let mut hasher = DefaultHasher::new();
-    files.hash(&mut hasher);
-    hasher.finish()
+    /// The story topic catalog in use, where it came from, and its reloads.
+    catalog: LiveCatalog,
+    /// The watcher of the catalog folder, until the service takes it (none for the built-in
+    /// catalog, or with `reload_check_secs = 0`).
+    watcher: Option<CatalogWatcher>,
 }
 
 impl std::fmt::Debug for Tagging {
@@ -60,17 +38,49 @@ impl std::fmt::Debug for Tagging {
 }
 
 impl Tagging {
-    /// The taggers of `config`, or `None` when tagging is off.
+    /// The taggers of `config`, or `None` when tagging is off; the story topic catalog from
+    /// where [`CatalogSource::find`] says with no config file.
     pub fn load(config: &TaggingConfig) -> anyhow::Result<Option<Self>> {
+        Self::load_from(config, &CatalogSource::find(&config.config_dir, None))
+    }
+
+    /// The taggers of `config`, or `None` when tagging is off, with the story topic catalog of
+    /// `source`.
+    pub fn load_from(
+        config: &TaggingConfig,
+        source: &CatalogSource,
+    ) -> anyhow::Result<Option<Self>> {
         if !config.enabled {
             return Ok(None);
         }
-        let tagger = if config.config_dir.is_empty() {
-            Tagger::embedded().context("the built-in tagging data is invalid")?
-        } else {
-            Tagger::load(Path::new(&config.config_dir)).with_context(|| {
-                format!("failed to load tagging data from {}", config.config_dir)
-            })?
+        // Taken before the folder is read: an edit made meanwhile is seen by the watcher.
+        let fingerprint = source.folder().map(catalog_watch::fingerprint);
+        let tagger = match source {
+            CatalogSource::Folder {
+                path,
+                origin: FolderOrigin::ConfigDir,
+            } => Tagger::load(Path::new(&config.config_dir)).with_context(|| {
+                format!(
+                    "failed to load tagging data from {} (story topics in {})",
+                    config.config_dir,
+                    path.display()
+                )
+            })?,
+            CatalogSource::Folder { path, .. } => {
+                let mut tagger =
+                    Tagger::embedded().context("the built-in tagging data is invalid")?;
+                let (_, compiled) = catalog::read_catalog(path).with_context(|| {
+                    format!(
+                        "failed to load the story topic catalog from {}",
+                        path.display()
+                    )
+                })?;
+                tagger.set_compiled_catalog(compiled);
+                tagger
+            }
+            CatalogSource::BuiltIn => {
+                Tagger::embedded().context("the built-in tagging data is invalid")?
+            }
         };
         let classifiers = config
             .classifiers
@@ -83,50 +93,62 @@ impl Tagging {
                     })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let topics_dir =
-            (!config.config_dir.is_empty()).then(|| Path::new(&config.config_dir).join("topics"));
+        let reload_check_secs = source
+            .folder()
+            .and((config.reload_check_secs > 0).then_some(config.reload_check_secs));
+        let status = CatalogStatus {
+            source: source.label(),
+            origin: source.origin(),
+            loaded_at: Utc::now(),
+            reload_check_secs,
+            topics: tagger.catalog().topics().to_vec(),
+            last_reload_error: None,
+        };
+        events::TopicCatalogInUse {
+            source: &status.source,
+            origin: status.origin,
+            topics: status.topics.len(),
+            reload_check_secs,
+        }
+        .emit();
+        let live = LiveCatalog::new(status);
+        let watcher = match (source.folder(), fingerprint, reload_check_secs) {
+            (Some(dir), Some(fingerprint), Some(_)) => Some(CatalogWatcher::new(
+                dir.to_path_buf(),
+                fingerprint,
+                live.clone(),
+            )),
+            _ => None,
+        };
         Ok(Some(Self {
             tagger,
             classifiers,
             routes: config.routes.clone(),
-            topics_fingerprint: topics_dir.as_deref().map_or(0, fingerprint),
-            topics_dir,
-            reload_check: Duration::from_secs(config.reload_check_secs),
-            last_check: None,
+            catalog: live,
+            watcher,
         }))
     }
 
-    /// Reloads the story topic catalog when its files changed (checked at most every
-    /// `reload_check_secs`). True when a new catalog is in use.
-    pub fn reload_if_changed(&mut self) -> bool {
-        let Some(dir) = &self.topics_dir else {
-            return false;
-        };
-        if self
-            .last_check
-            .is_some_and(|t| t.elapsed() < self.reload_check)
-        {
-            return false;
-        }
-        self.last_check = Some(Instant::now());
-        let now = fingerprint(dir);
-        if now == self.topics_fingerprint {
-            return false;
-        }
-        self.topics_fingerprint = now;
-        match TopicCatalog::from_dir(dir).and_then(|catalog| self.tagger.set_catalog(&catalog)) {
-            Ok(()) => {
-                events::TopicCatalogReloaded { dir }.emit();
+    /// The story topic catalog in use and its reloads (for `GET /story-topics`).
+    pub fn catalog(&self) -> &LiveCatalog {
+        &self.catalog
+    }
+
+    /// The watcher of the catalog folder, for the service to run
+    /// ([`catalog_watch::watch`]); `None` once taken, or when nothing is to be watched.
+    pub fn take_watcher(&mut self) -> Option<CatalogWatcher> {
+        self.watcher.take()
+    }
+
+    /// Uses the catalog the watcher offered since the last call, if any. True when a new
+    /// catalog is in use.
+    pub fn use_latest_catalog(&mut self) -> bool {
+        match self.catalog.take_next() {
+            Some(compiled) => {
+                self.tagger.set_compiled_catalog(compiled);
                 true
             }
-            Err(error) => {
-                events::TopicCatalogNotReloaded {
-                    dir,
-                    error: &error.to_string(),
-                }
-                .emit();
-                false
-            }
+            None => false,
         }
     }
 

@@ -3,6 +3,7 @@
 use chrono::{TimeZone as _, Utc};
 use std::path::Path;
 use wire_model::{Article, Body, Envelope, Headline, SourceId, WireMeta};
+use wirefeed_enricher::catalog_watch::Check;
 use wirefeed_enricher::config::{RouteConfig, TaggingConfig};
 use wirefeed_enricher::tagging::Tagging;
 use wirefeed_enricher::{EnricherConfig, EnricherStage};
@@ -163,12 +164,20 @@ fn an_edited_topic_catalog_is_reloaded_and_a_broken_one_is_not() {
     .unwrap_or_else(|e| panic!("write: {e}"));
     let config = TaggingConfig {
         config_dir: dir.path().display().to_string(),
-        reload_check_secs: 0,
         ..TaggingConfig::default()
     };
     let tagging = Tagging::load(&config);
     let Ok(Some(mut tagging)) = tagging else {
         panic!("tagging failed to load: {:?}", tagging.err());
+    };
+    assert_eq!(tagging.catalog().status().origin, "config_dir");
+    let Some(mut watcher) = tagging.take_watcher() else {
+        panic!("a catalog folder is watched");
+    };
+    // One look at the folder, then the stage's turn to take what it offered.
+    let mut reload = |tagging: &mut Tagging| {
+        let check = watcher.check(Utc::now());
+        (check, tagging.use_latest_catalog())
     };
     let topic = "urn:wirefeed:topic:syria-peace-process";
     let has_topic = |tagging: &Tagging| {
@@ -181,10 +190,14 @@ fn an_edited_topic_catalog_is_reloaded_and_a_broken_one_is_not() {
             .any(|s| s.uri.as_deref() == Some(topic))
     };
     assert!(!has_topic(&tagging), "threshold 500 should not tag");
-    assert!(!tagging.reload_if_changed(), "nothing changed yet");
+    assert_eq!(reload(&mut tagging), (Check::Unchanged, false));
 
     std::fs::write(&topic_file, &original).unwrap_or_else(|e| panic!("write: {e}"));
-    assert!(tagging.reload_if_changed());
+    let (check, taken) = reload(&mut tagging);
+    assert!(
+        matches!(check, Check::Reloaded { .. }) && taken,
+        "{check:?}"
+    );
     assert!(has_topic(&tagging));
 
     std::fs::write(
@@ -192,6 +205,14 @@ fn an_edited_topic_catalog_is_reloaded_and_a_broken_one_is_not() {
         "id = \"syria-peace-process\"\nthreshold = \"high\"\n",
     )
     .unwrap_or_else(|e| panic!("write: {e}"));
-    assert!(!tagging.reload_if_changed(), "a broken catalog is not used");
+    assert_eq!(reload(&mut tagging), (Check::Refused, false));
     assert!(has_topic(&tagging), "the previous catalog stays");
+    let status = tagging.catalog().status();
+    let error = status
+        .last_reload_error
+        .unwrap_or_else(|| panic!("no error"));
+    assert_eq!(error.file, Some(topic_file.display().to_string()));
+    assert_eq!(error.kind, "does_not_parse");
+    // Refused once, not again until the folder changes again.
+    assert_eq!(reload(&mut tagging), (Check::Unchanged, false));
 }

@@ -40,7 +40,10 @@ pub fn enrich(
         None => None,
     };
     let config: EnricherConfig = LoadedConfig::load(config_file)?.section("enricher")?;
-    let mut stage = EnricherStage::with_tagging(&config)?;
+    // The story topic catalog from where `wirefeed run` would take it with this config file.
+    let source =
+        wirefeed_enricher::catalog::CatalogSource::find(&config.tagging.config_dir, config_file);
+    let mut stage = EnricherStage::with_tagging_from(&config, &source)?;
     let (input, progress): (Box<dyn std::io::BufRead>, _) = match file {
         Some(path) => {
             let opened = std::fs::File::open(path)
