@@ -596,3 +596,31 @@ fn a_topic_backtest_reports_hits_and_what_a_change_gains_and_loses() {
     );
     assert!(stdout.contains("lost 1: syria"), "{stdout}");
 }
+
+#[test]
+fn a_story_topic_folder_is_checked_as_the_enricher_checks_it() {
+    let output = wirefeed(&["story-topics", "check"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    assert!(
+        stdout.contains("all valid") && stdout.contains("syria-peace-process"),
+        "{stdout}"
+    );
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let broken = dir.path().join("geneva-talks.toml");
+    std::fs::write(&broken, "id = \"geneva-talks\"\nthreshold = \"high\"\n")
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    let output = wirefeed(&["story-topics", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(!output.status.success());
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains(&broken.display().to_string()) && stderr.contains("does not parse"),
+        "{stderr}"
+    );
+}

@@ -1,5 +1,6 @@
 //! `wirefeed story-topics backtest`: what an operator story topic (`config/topics/*.toml`), and
-//! a change to it, would tag in a sample of past articles.
+//! a change to it, would tag in a sample of past articles; `wirefeed story-topics check`: whether
+//! a topic folder passes the checks the enricher makes before it uses (or reloads) one.
 
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,14 @@ enum StoryTopicsCommand {
         #[arg(long, default_value = "config")]
         data: PathBuf,
     },
+    /// Checks a story topic folder as the enricher does before using it: every file parses
+    /// and validates, its id is its file name, the catalog compiles. Exit 1 names the file
+    /// and the reason.
+    Check {
+        /// The folder of topic files.
+        #[arg(default_value = "config/topics")]
+        folder: PathBuf,
+    },
 }
 
 impl StoryTopicsArgs {
@@ -41,6 +50,29 @@ impl StoryTopicsArgs {
                 previous,
                 data,
             } => backtest(&topic_file, &input, previous.as_deref(), &data),
+            StoryTopicsCommand::Check { folder } => check(&folder),
+        }
+    }
+}
+
+/// Prints the ids of the topics of `folder` when it passes the enricher's checks; otherwise
+/// what is wrong, on stderr, and exit code 1.
+pub fn check(folder: &Path) -> anyhow::Result<ExitCode> {
+    match wirefeed_enricher::catalog::read_catalog(folder) {
+        Ok((catalog, _)) => {
+            println!(
+                "{}: {} story topics, all valid",
+                folder.display(),
+                catalog.topics.len()
+            );
+            for topic in &catalog.topics {
+                println!("  {}  {}", topic.id, topic.name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            Ok(ExitCode::FAILURE)
         }
     }
 }
