@@ -152,6 +152,11 @@ fn sources_are_added_listed_and_removed_through_the_api_and_survive_a_restart() 
             .any(|l| l.starts_with("added-inbox") && l.contains("api")),
         "{listed}"
     );
+    // After the restart the table's sources are polled again, the config's too.
+    std::fs::copy(first.path(), configured.join(first.file_name())).unwrap();
+    wait_for("the configured source publishes after the restart", || {
+        published_by(&admin, "configured-inbox") >= 1
+    });
 
     let (ok, _, stderr) = sources(&["remove", "--admin", &admin, "added-inbox"], Some(&config));
     assert!(ok, "{stderr}");

@@ -207,3 +207,57 @@ impl HeldStateFailed<'_> {
         metrics::counter!("wirefeed_alerter_state_failures_total").increment(1);
     }
 }
+
+/// A subscriptions-table entry that does not decode or compile was left out.
+pub struct SubscriptionEntryRejected<'a> {
+    pub id: &'a str,
+    pub reason: &'a str,
+}
+
+impl SubscriptionEntryRejected<'_> {
+    pub fn emit(self) {
+        tracing::warn!(
+            subscription = self.id,
+            reason = self.reason,
+            "subscriptions table: entry left out"
+        );
+        metrics::counter!("wirefeed_alerter_subscription_entries_rejected_total").increment(1);
+    }
+}
+
+/// The API subscriptions changed to those of the subscriptions table (a change from any
+/// instance).
+pub struct SubscriptionsFollowed {
+    pub added: usize,
+}
+
+impl SubscriptionsFollowed {
+    pub fn emit(self) {
+        tracing::info!(
+            api_subscriptions = self.added,
+            "subscriptions table: applied"
+        );
+        metrics::gauge!("wirefeed_alerter_api_subscriptions").set(self.added as f64);
+    }
+}
+
+/// The config file's subscriptions were reloaded (or a reload was refused).
+pub struct ConfiguredSubscriptionsReloaded<'a> {
+    pub subscriptions: usize,
+    pub error: Option<&'a str>,
+}
+
+impl ConfiguredSubscriptionsReloaded<'_> {
+    pub fn emit(self) {
+        match self.error {
+            None => tracing::info!(
+                subscriptions = self.subscriptions,
+                "config file subscriptions reloaded"
+            ),
+            Some(error) => tracing::error!(
+                error,
+                "config reload refused; keeping the running subscriptions"
+            ),
+        }
+    }
+}

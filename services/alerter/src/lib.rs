@@ -42,6 +42,7 @@ pub use subscriptions::SubscriptionRegistry;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use ledger::{AlertLedger, Alerted, Planned};
+use std::time::Duration;
 use wire_model::{ALERT_SCHEMA, Alert, Envelope, topics};
 use wire_runtime::state::{self, SharedStateStore};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
@@ -416,6 +417,25 @@ impl Alerter {
             .await
             .context("failed to load the alerter state")?;
         let stage = AlerterStage::restored(&config, registry.clone(), state.clone(), &values)?;
+        let (logical, partitions) = wire_runtime::bus::topic_plan::TABLES[1];
+        let table = wire_runtime::table::Table::open(
+            &context.runtime,
+            logical,
+            partitions,
+            Some(state.clone()),
+        )
+        .await
+        .context("failed to open the subscriptions table")?;
+        registry
+            .follow_table(table, context.shutdown.clone())
+            .await
+            .context("failed to follow the subscriptions table")?;
+        watch_configured_subscriptions(
+            context.config_file.clone(),
+            Duration::from_secs(config.reload_interval_secs),
+            registry.clone(),
+            context.shutdown.clone(),
+        );
         // Subscribe the webhook consumer before the stage can publish anything.
         let webhooks =
             channels::AlertDelivery::subscribe(&config.webhook, registry, context.bus.clone())
@@ -432,6 +452,60 @@ impl Alerter {
         delivered?;
         Ok(())
     }
+}
+
+/// Checks `config_file` every `every` and applies its `[alerter]` subscriptions to `registry`
+/// when the file changed and still loads and validates; a broken edit is logged and ignored.
+fn watch_configured_subscriptions(
+    config_file: Option<std::path::PathBuf>,
+    every: Duration,
+    registry: SubscriptionRegistry,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    let Some(path) = config_file else {
+        return;
+    };
+    if every.is_zero() {
+        return;
+    }
+    tokio::spawn(async move {
+        let modified =
+            |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        let mut last = modified(&path);
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(every) => {}
+            }
+            let now = modified(&path);
+            if now == last {
+                continue;
+            }
+            last = now;
+            let reloaded = wire_runtime::LoadedConfig::load(Some(&path))
+                .and_then(|config| config.section::<AlerterConfig>("alerter"))
+                .map_err(|error| error.to_string())
+                .and_then(|config| {
+                    let count = config.subscriptions.len();
+                    registry
+                        .reload_configured(config.subscriptions)
+                        .map(|()| count)
+                        .map_err(|error| error.to_string())
+                });
+            match reloaded {
+                Ok(subscriptions) => events::ConfiguredSubscriptionsReloaded {
+                    subscriptions,
+                    error: None,
+                }
+                .emit(),
+                Err(error) => events::ConfiguredSubscriptionsReloaded {
+                    subscriptions: 0,
+                    error: Some(&error),
+                }
+                .emit(),
+            }
+        }
+    });
 }
 
 /// Runs the alerter stage and the webhook delivery loop until the context's shutdown, with

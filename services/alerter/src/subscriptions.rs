@@ -1,9 +1,13 @@
-//! The live set of subscriptions: those in the config file, plus those added over the admin
-//! API (`GET/POST /subscriptions`, `DELETE /subscriptions/{id}`), which are kept in the state
-//! store under `subscription:<id>` and take effect at once, without a restart.
+//! The live set of subscriptions: those in the config file (reloaded when it changes), plus
+//! those added over the admin API (`GET/POST /subscriptions`, `DELETE /subscriptions/{id}`),
+//! which take effect at once, without a restart.
 //!
-//! In Kafka mode each alerter instance reads the API-added subscriptions at start-up: add them
-//! on one instance and restart the others (or run one alerter).
+//! API subscriptions live in the subscriptions table ([`wire_runtime::table`]:
+//! `wire.subscriptions.v1` in Kafka mode, compacted, keyed by id; in the process, the state
+//! store): every alerter instance follows the whole table, so a subscription added through one
+//! instance applies on all of them within a second. Without a table (a stage built directly,
+//! in tests), they are kept in the state store under `subscription:<id>`, as older versions
+//! did; [`SubscriptionRegistry::follow_table`] moves those into the table.
 
 use crate::config::SubscriptionConfig;
 use crate::events;
@@ -15,7 +19,9 @@ use axum::routing::{delete, get};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
+use tokio_util::sync::CancellationToken;
 use wire_runtime::state::SharedStateStore;
+use wire_runtime::table::{Table, TableError};
 
 /// The state-store key prefix of an API-added subscription.
 pub const KEY_PREFIX: &str = "subscription:";
@@ -48,6 +54,7 @@ struct Inner {
     added: BTreeMap<String, SubscriptionConfig>,
     current: Option<Arc<Current>>,
     store: Option<SharedStateStore>,
+    table: Option<Table>,
 }
 
 /// Why a subscription change was refused.
@@ -63,6 +70,8 @@ pub enum RegistryError {
     NotStarted,
     #[error("failed to store the subscription: {0}")]
     Store(#[from] wire_runtime::state::StateError),
+    #[error("failed to write the subscriptions table: {0}")]
+    Table(#[from] TableError),
 }
 
 /// How a subscription is shown by `GET /subscriptions`: secrets hidden.
@@ -151,13 +160,11 @@ impl SubscriptionRegistry {
             let mut added = inner.added.clone();
             added.insert(subscription.id.clone(), subscription.clone());
             build(&inner.configured, &added)?;
-            let store = inner.store.clone().ok_or(RegistryError::NotStarted)?;
+            let store = inner.writer()?;
             (store, inner.added.contains_key(&subscription.id))
         };
         let value = serde_json::to_vec(&subscription).unwrap_or_default();
-        store
-            .put(&format!("{KEY_PREFIX}{}", subscription.id), Some(value))
-            .await?;
+        store.put(&subscription.id, Some(value)).await?;
         let mut inner = self.lock();
         inner
             .added
@@ -183,9 +190,9 @@ impl SubscriptionRegistry {
             if !inner.added.contains_key(id) {
                 return Err(RegistryError::NotFound(id.to_owned()));
             }
-            inner.store.clone().ok_or(RegistryError::NotStarted)?
+            inner.writer()?
         };
-        store.put(&format!("{KEY_PREFIX}{id}"), None).await?;
+        store.put(id, None).await?;
         let mut inner = self.lock();
         inner.added.remove(id);
         let current = build(&inner.configured, &inner.added)?;
@@ -254,6 +261,124 @@ impl SubscriptionRegistry {
             )
     }
 
+    /// Writes API subscriptions to `table` from now on (moving those kept in the state store
+    /// there), and applies every change of it, from any instance, until `shutdown`.
+    pub async fn follow_table(
+        &self,
+        table: Table,
+        shutdown: CancellationToken,
+    ) -> Result<(), RegistryError> {
+        let (store, added) = {
+            let inner = self.lock();
+            (inner.store.clone(), inner.added.clone())
+        };
+        let in_table = table.read_all().await?;
+        for (id, subscription) in &added {
+            if !in_table.contains_key(id) {
+                let value = serde_json::to_vec(subscription).unwrap_or_default();
+                table.put(id, Some(value)).await?;
+            }
+            if let Some(store) = &store {
+                store.put(&format!("{KEY_PREFIX}{id}"), None).await?;
+            }
+        }
+        let mut changes = table.follow_all(shutdown.clone())?;
+        self.apply_table(&table.read_all().await?);
+        self.lock().table = Some(table);
+        let registry = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    changed = changes.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                    }
+                }
+                let entries = changes.borrow_and_update().entries.clone();
+                registry.apply_table(&entries);
+            }
+        });
+        Ok(())
+    }
+
+    /// Makes the API subscriptions those of the table's `entries` (an entry that does not
+    /// decode or compile, or names a config subscription, is left out with an event).
+    pub fn apply_table(&self, entries: &BTreeMap<String, Vec<u8>>) {
+        let mut inner = self.lock();
+        let mut added = BTreeMap::new();
+        for (id, value) in entries {
+            let subscription = match serde_json::from_slice::<SubscriptionConfig>(value) {
+                Ok(subscription) if subscription.id == *id => subscription,
+                Ok(_) => {
+                    events::SubscriptionEntryRejected {
+                        id,
+                        reason: "filed under another id",
+                    }
+                    .emit();
+                    continue;
+                }
+                Err(error) => {
+                    events::SubscriptionEntryRejected {
+                        id,
+                        reason: &error.to_string(),
+                    }
+                    .emit();
+                    continue;
+                }
+            };
+            if inner.configured.iter().any(|c| c.id == *id) {
+                continue;
+            }
+            if let Err(error) = subscription.compile() {
+                events::SubscriptionEntryRejected {
+                    id,
+                    reason: &error.to_string(),
+                }
+                .emit();
+                continue;
+            }
+            added.insert(id.clone(), subscription);
+        }
+        if added == inner.added {
+            return;
+        }
+        match build(&inner.configured, &added) {
+            Ok(current) => {
+                events::SubscriptionsFollowed { added: added.len() }.emit();
+                inner.added = added;
+                inner.current = Some(Arc::new(current));
+            }
+            Err(error) => {
+                events::SubscriptionEntryRejected {
+                    id: "(all)",
+                    reason: &error.to_string(),
+                }
+                .emit();
+            }
+        }
+    }
+
+    /// Replaces the config file's subscriptions (a reloaded file); an invalid set keeps the
+    /// previous one.
+    pub fn reload_configured(
+        &self,
+        configured: Vec<SubscriptionConfig>,
+    ) -> Result<(), RegistryError> {
+        let mut inner = self.lock();
+        if inner.configured == configured {
+            return Ok(());
+        }
+        let mut added = inner.added.clone();
+        added.retain(|id, _| configured.iter().all(|c| c.id != *id));
+        let current = build(&configured, &added)?;
+        inner.configured = configured;
+        inner.added = added;
+        inner.current = Some(Arc::new(current));
+        Ok(())
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -295,9 +420,37 @@ fn refusal(error: &RegistryError) -> (StatusCode, String) {
         RegistryError::Configured(_) => StatusCode::CONFLICT,
         RegistryError::NotFound(_) => StatusCode::NOT_FOUND,
         RegistryError::Invalid(_) => StatusCode::BAD_REQUEST,
-        RegistryError::NotStarted | RegistryError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+        RegistryError::NotStarted | RegistryError::Store(_) | RegistryError::Table(_) => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
     };
     (status, format!("{error}\n"))
+}
+
+/// Where API subscriptions are written: the table, else the state store.
+enum Writer {
+    Table(Table),
+    Store(SharedStateStore),
+}
+
+impl Writer {
+    async fn put(&self, id: &str, value: Option<Vec<u8>>) -> Result<(), RegistryError> {
+        match self {
+            Self::Table(table) => table.put(id, value).await?,
+            Self::Store(store) => store.put(&format!("{KEY_PREFIX}{id}"), value).await?,
+        }
+        Ok(())
+    }
+}
+
+impl Inner {
+    fn writer(&self) -> Result<Writer, RegistryError> {
+        match (&self.table, &self.store) {
+            (Some(table), _) => Ok(Writer::Table(table.clone())),
+            (None, Some(store)) => Ok(Writer::Store(store.clone())),
+            (None, None) => Err(RegistryError::NotStarted),
+        }
+    }
 }
 
 fn build(

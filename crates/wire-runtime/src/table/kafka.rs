@@ -158,7 +158,10 @@ impl KafkaTable {
         std::thread::Builder::new()
             .name(format!("table-{topic}"))
             .spawn(move || {
-                let assigned = partitions_of(&consumer, &topic).and_then(|partitions| {
+                let partitions = retrying("reading the partitions", || {
+                    partitions_of(&consumer, &topic)
+                });
+                let assigned = partitions.and_then(|partitions| {
                     let mut assignment = TopicPartitionList::new();
                     for partition in partitions {
                         assignment
@@ -303,14 +306,33 @@ fn partitions_of<C: ConsumerContext>(
     Ok(partitions)
 }
 
+/// Calls `attempt` until it succeeds or [`READ_TIMEOUT`] passed: right after a table's topic
+/// is created its partitions may have no leader yet (NotLeaderForPartition,
+/// LeaderNotAvailable), and a stage may start while the broker restarts.
+fn retrying<T>(what: &str, mut attempt: impl FnMut() -> Result<T, String>) -> Result<T, String> {
+    let deadline = Instant::now() + READ_TIMEOUT;
+    loop {
+        match attempt() {
+            Ok(value) => return Ok(value),
+            Err(error) if Instant::now() < deadline => {
+                tracing::warn!(error = %error, "table: {what} failed, retrying");
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
 /// Every entry of `topic`: each partition from its start to its end now.
 fn read_to_end(consumer: &BaseConsumer, topic: &str) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut assignment = TopicPartitionList::new();
     let mut ends = BTreeMap::new();
-    for partition in partitions_of(consumer, topic)? {
-        let (low, high) = consumer
-            .fetch_watermarks(topic, partition, Duration::from_secs(10))
-            .map_err(|e| e.to_string())?;
+    for partition in retrying("reading the partitions", || partitions_of(consumer, topic))? {
+        let (low, high) = retrying("reading the watermarks", || {
+            consumer
+                .fetch_watermarks(topic, partition, Duration::from_secs(10))
+                .map_err(|e| e.to_string())
+        })?;
         if high > low {
             ends.insert(partition, high);
             assignment

@@ -85,9 +85,12 @@ impl MemoryTable {
         self.entries.borrow().entries.clone()
     }
 
-    /// Follows every change.
+    /// Follows every change; the entries now count as the first one (as a Kafka follower's
+    /// first read of the table does).
     pub fn follow(&self) -> watch::Receiver<Snapshot> {
-        self.entries.subscribe()
+        let mut receiver = self.entries.subscribe();
+        receiver.mark_changed();
+        receiver
     }
 }
 
@@ -102,7 +105,13 @@ mod tests {
         let table = MemoryTable::open("wire.sources.v1", Some(store.clone()))
             .await
             .unwrap();
+        table.put("early", Some(b"0".to_vec())).await.unwrap();
         let mut follower = table.follow();
+        assert!(
+            follower.has_changed().unwrap(),
+            "entries written before following are seen"
+        );
+        table.put("early", None).await.unwrap();
         table.put("a", Some(b"1".to_vec())).await.unwrap();
         table.put("b", Some(b"2".to_vec())).await.unwrap();
         table.put("a", None).await.unwrap();
@@ -113,7 +122,7 @@ mod tests {
             vec!["b"],
             "the deletion applied"
         );
-        assert_eq!(seen.generation, 4);
+        assert_eq!(seen.generation, 6);
         let reopened = MemoryTable::open("wire.sources.v1", Some(store))
             .await
             .unwrap();

@@ -20,6 +20,8 @@ pub struct AlerterConfig {
     /// urgency, correction, kill or reinstatement) only when at least this share of its
     /// wording changed (`wire.change.body_changed`, 0.0 to 1.0). 0.0: the enricher's rule.
     pub update_min_body_change: f64,
+    /// How often the config file is checked for changed subscriptions (0: never).
+    pub reload_interval_secs: u64,
     /// How webhooks are delivered.
     pub webhook: WebhookDeliveryConfig,
     /// The SMTP server e-mail channels send through (none: e-mail channels fail).
