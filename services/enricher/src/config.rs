@@ -44,6 +44,9 @@ pub struct EnricherConfig {
     /// of one reach this share of `story_min_names_similarity` against the other's (1.0: what
     /// a write-up would join by); 0 never merges.
     pub story_merge_ratio: f64,
+    /// Two live clusters in one language merge when the weighted cosines of one's centroid
+    /// against the other's reach this share of `story_min_similarity`; 0 never merges.
+    pub story_same_language_merge_ratio: f64,
     /// A new version whose body changed by at least this share of its wording (4-word
     /// sequences) is material.
     pub material_body_change: f64,
@@ -165,6 +168,17 @@ impl Validate for EnricherConfig {
             ),
         ] {
             require_share(key, value)?;
+        }
+        for (key, value) in [
+            ("enricher.story_merge_ratio", self.story_merge_ratio),
+            (
+                "enricher.story_same_language_merge_ratio",
+                self.story_same_language_merge_ratio,
+            ),
+        ] {
+            if !value.is_finite() || value < 0.0 {
+                return Err(ConfigError::invalid(key, value, "must be 0 or more"));
+            }
         }
         if !crate::agencies::Agencies::new(&self.agencies, &self.agency_sources).usable() {
             return Err(ConfigError::invalid(

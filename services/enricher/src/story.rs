@@ -14,8 +14,10 @@
 //! and a German story, then a French write-up close to both): once a family joins, the stories
 //! with no language in common whose names, numbers and places are close enough merge into the
 //! one seen first (Miranda et al. link monolingual clusters the same way). Stories in one
-//! language never merge: a centroid is close to that of a like event (two earthquakes) as
-//! often as to its own event's other half, measured on ECB+.
+//! language merge only when their centroids are far closer than a write-up must be to join
+//! (`same_language_merge_ratio`): a centroid is often as close to that of a like event (two
+//! earthquakes) as to its own event's other half, measured on ECB+, but the halves of one event
+//! split early come much closer once both have grown.
 //!
 //! Candidates come from an inverted index of every story's centroid terms, looked up with the
 //! article's heaviest words and, apart, its heaviest anchors, reading the latest stories filed
@@ -73,6 +75,9 @@ pub struct StoryScoring {
     /// of one reach this share of `min_names_similarity` against the other's centroid (1.0:
     /// what a write-up would join by). 0 never merges.
     pub merge_ratio: f64,
+    /// Two live stories sharing a language merge when the weighted cosines of one's centroid
+    /// against the other's reach this share of `min_similarity`. 0 never merges.
+    pub same_language_merge_ratio: f64,
 }
 
 /// Where [`Stories::assign`] put a family.
@@ -268,7 +273,8 @@ impl Stories {
         time: i64,
         scoring: &StoryScoring,
     ) -> (u32, Vec<String>) {
-        if scoring.merge_ratio <= 0.0 {
+        let same_language = self.same_language_neighbours(slot, time, scoring);
+        if scoring.merge_ratio <= 0.0 && same_language.is_empty() {
             return (slot, Vec::new());
         }
         let Some(story) = self.stories.get(&slot) else {
@@ -283,8 +289,8 @@ impl Stories {
             }
             _ => true,
         };
-        if !others_exist {
-            return (slot, Vec::new());
+        if !others_exist || scoring.merge_ratio <= 0.0 {
+            return self.merge_all(slot, same_language);
         }
         // Stories in other languages share the anchors only: look them up by those, and
         // compare whole centroids only when there is such a story.
@@ -301,7 +307,7 @@ impl Stories {
             })
             .collect();
         if others.is_empty() {
-            return (slot, Vec::new());
+            return self.merge_all(slot, same_language);
         }
         let vectors = story_vectors(story);
         let mut merge: Vec<u32> = others
@@ -312,6 +318,36 @@ impl Stories {
                 })
             })
             .collect();
+        merge.extend(same_language);
+        self.merge_all(slot, merge)
+    }
+
+    /// Live stories sharing a language with the story in `slot` whose centroid its own now
+    /// resembles (`scoring.same_language_merge_ratio`): halves of one event split early.
+    fn same_language_neighbours(&self, slot: u32, time: i64, scoring: &StoryScoring) -> Vec<u32> {
+        let ratio = scoring.same_language_merge_ratio;
+        if ratio <= 0.0 {
+            return Vec::new();
+        }
+        let Some(story) = self.stories.get(&slot) else {
+            return Vec::new();
+        };
+        let vectors = story_vectors(story);
+        self.candidates(&vectors.heaviest)
+            .into_iter()
+            .filter(|other| *other != slot)
+            .filter(|other| {
+                self.stories.get(other).is_some_and(|other| {
+                    (time - other.last_seen).abs() <= scoring.window
+                        && !disjoint(&story.languages, &other.languages)
+                        && paths(&vectors, &story.years, other, scoring).by_words.0 >= ratio
+                })
+            })
+            .collect()
+    }
+
+    /// Merges the stories `merge` with the one in `slot` into the one seen first.
+    fn merge_all(&mut self, slot: u32, mut merge: Vec<u32>) -> (u32, Vec<String>) {
         if merge.is_empty() {
             return (slot, Vec::new());
         }

@@ -37,6 +37,7 @@ fn scoring(min_similarity: f64) -> StoryScoring {
         min_names_similarity: 0.35,
         window: DAY,
         merge_ratio: 1.0,
+        same_language_merge_ratio: 0.0,
     }
 }
 
