@@ -309,3 +309,24 @@ impl InlineSecretConfigured<'_> {
         metrics::counter!("wirefeed_config_inline_secrets_total").increment(1);
     }
 }
+
+/// A config file was reloaded for `section` (or the reload was refused: `error`).
+pub struct ConfigReloaded<'a> {
+    pub path: &'a std::path::Path,
+    pub section: &'static str,
+    pub error: Option<&'a str>,
+}
+
+impl ConfigReloaded<'_> {
+    pub fn emit(self) {
+        match self.error {
+            None => info!(path = %self.path.display(), section = self.section, "config reloaded"),
+            Some(error) => warn!(
+                path = %self.path.display(),
+                section = self.section,
+                error,
+                "config reload refused; keeping the running settings"
+            ),
+        }
+    }
+}

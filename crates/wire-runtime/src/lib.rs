@@ -14,6 +14,7 @@ pub mod admin_auth;
 pub mod binary;
 pub mod bus;
 pub mod config;
+pub mod config_watch;
 pub mod events;
 pub mod retry;
 pub mod service;

@@ -462,45 +462,30 @@ fn watch_configured_subscriptions(
     registry: SubscriptionRegistry,
     shutdown: tokio_util::sync::CancellationToken,
 ) {
-    let Some(path) = config_file else {
+    let initial = registry.configured();
+    let Some(mut changes) = wire_runtime::config_watch::watch_section(
+        config_file,
+        every,
+        "alerter",
+        |config: AlerterConfig| config.subscriptions,
+        initial,
+        shutdown,
+    ) else {
         return;
     };
-    if every.is_zero() {
-        return;
-    }
     tokio::spawn(async move {
-        let modified =
-            |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-        let mut last = modified(&path);
-        loop {
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(every) => {}
-            }
-            let now = modified(&path);
-            if now == last {
-                continue;
-            }
-            last = now;
-            let reloaded = wire_runtime::LoadedConfig::load(Some(&path))
-                .and_then(|config| config.section::<AlerterConfig>("alerter"))
-                .map_err(|error| error.to_string())
-                .and_then(|config| {
-                    let count = config.subscriptions.len();
-                    registry
-                        .reload_configured(config.subscriptions)
-                        .map(|()| count)
-                        .map_err(|error| error.to_string())
-                });
-            match reloaded {
-                Ok(subscriptions) => events::ConfiguredSubscriptionsReloaded {
-                    subscriptions,
+        while changes.changed().await.is_ok() {
+            let configured = changes.borrow_and_update().clone();
+            let count = configured.len();
+            match registry.reload_configured(configured) {
+                Ok(()) => events::ConfiguredSubscriptionsReloaded {
+                    subscriptions: count,
                     error: None,
                 }
                 .emit(),
                 Err(error) => events::ConfiguredSubscriptionsReloaded {
-                    subscriptions: 0,
-                    error: Some(&error),
+                    subscriptions: count,
+                    error: Some(&error.to_string()),
                 }
                 .emit(),
             }

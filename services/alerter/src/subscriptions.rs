@@ -360,6 +360,11 @@ impl SubscriptionRegistry {
         }
     }
 
+    /// The config file's subscriptions now.
+    pub fn configured(&self) -> Vec<SubscriptionConfig> {
+        self.lock().configured.clone()
+    }
+
     /// Replaces the config file's subscriptions (a reloaded file); an invalid set keeps the
     /// previous one.
     pub fn reload_configured(

@@ -56,8 +56,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use wire_runtime::ServiceContext;
 use wire_runtime::state::SharedStateStore;
-use wire_runtime::{LoadedConfig, ServiceContext};
 
 /// The fetcher with what it shares with whoever starts it: the table behind `GET /sources`
 /// and, optionally, the source lists to apply while it runs. [`run`] starts one with a fresh
@@ -429,40 +429,12 @@ pub fn watch_sources(
     initial: Vec<SourceConfig>,
     shutdown: CancellationToken,
 ) -> Option<watch::Receiver<Vec<SourceConfig>>> {
-    let path = config_file?;
-    if every.is_zero() {
-        return None;
-    }
-    let (sender, receiver) = watch::channel(initial);
-    tokio::spawn(async move {
-        let modified = |path: &PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-        let mut last = modified(&path);
-        loop {
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(every) => {}
-            }
-            let now = modified(&path);
-            if now == last {
-                continue;
-            }
-            last = now;
-            let reloaded = LoadedConfig::load(Some(&path))
-                .and_then(|config| config.section::<FetcherConfig>("fetcher"));
-            match reloaded {
-                Ok(config) => {
-                    tracing::info!(path = %path.display(), sources = config.sources.len(), "config reloaded");
-                    sender.send_if_modified(|current| {
-                        let changed = *current != config.sources;
-                        *current = config.sources;
-                        changed
-                    });
-                }
-                Err(error) => {
-                    tracing::error!(path = %path.display(), error = %error, "config reload failed; keeping the running sources")
-                }
-            }
-        }
-    });
-    Some(receiver)
+    wire_runtime::config_watch::watch_section(
+        config_file,
+        every,
+        "fetcher",
+        |config: FetcherConfig| config.sources,
+        initial,
+        shutdown,
+    )
 }
