@@ -160,6 +160,20 @@ pub fn free_port() -> u16 {
 
 /// GET `url` with a plain HTTP/1.0 request over a TCP stream: (status, body).
 pub fn http_get(url: &str) -> std::io::Result<(u16, String)> {
+    http_request(url, "GET", None, "")
+}
+
+/// POST `body` (JSON) to `url` with `Authorization: Bearer <token>`: (status, body).
+pub fn http_post_json(url: &str, token: &str, body: &str) -> std::io::Result<(u16, String)> {
+    http_request(url, "POST", Some(token), body)
+}
+
+fn http_request(
+    url: &str,
+    method: &str,
+    token: Option<&str>,
+    body: &str,
+) -> std::io::Result<(u16, String)> {
     use std::io::{Read as _, Write as _};
     let rest = url
         .strip_prefix("http://")
@@ -167,9 +181,20 @@ pub fn http_get(url: &str) -> std::io::Result<(u16, String)> {
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     let mut stream = std::net::TcpStream::connect(authority)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let authorization = token.map_or(String::new(), |token| {
+        format!("Authorization: Bearer {token}\r\n")
+    });
+    let content = if body.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        )
+    };
     write!(
         stream,
-        "GET /{path} HTTP/1.0\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+        "{method} /{path} HTTP/1.0\r\nHost: {authority}\r\n{authorization}{content}Connection: close\r\n\r\n{body}"
     )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;

@@ -20,11 +20,12 @@ struct Args {
     #[arg(long, default_value_t = 5)]
     bad_files: usize,
     /// Faults, one run each: none, kill-fetcher, kill-normalizer, kill-enricher, kill-alerter,
-    /// kill-all (each stage in turn in one run), broker, rebalance, slow.
+    /// kill-all (each stage in turn in one run), broker, rebalance, slow, fetcher-failover,
+    /// subscription-added.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "none,kill-fetcher,kill-normalizer,kill-enricher,kill-alerter,broker,rebalance,slow"
+        default_value = "none,kill-fetcher,kill-normalizer,kill-enricher,kill-alerter,broker,rebalance,slow,fetcher-failover,subscription-added"
     )]
     faults: Vec<String>,
     /// Seconds the broker stays down in the broker fault.
@@ -59,6 +60,8 @@ fn fault(name: &str, args: &Args) -> Option<Fault> {
         "broker" => Fault::BrokerStop(Duration::from_secs(args.broker_pause_secs)),
         "rebalance" => Fault::Rebalance,
         "slow" => Fault::SlowDownstream(Duration::from_secs(args.webhook_delay_secs)),
+        "fetcher-failover" => Fault::FetcherFailover,
+        "subscription-added" => Fault::SubscriptionAdded,
         _ => return None,
     })
 }

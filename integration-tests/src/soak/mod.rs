@@ -22,7 +22,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tail::{Seen, Tail};
-use topology::{SLOW_SUBSCRIPTION, STAGES, SUBSCRIPTIONS, Topology};
+use topology::{
+    ADDED_SUBSCRIPTION, ADMIN_TOKEN, SLOW_SUBSCRIPTION, STAGES, SUBSCRIPTIONS, Topology,
+};
 use wire_model::{Alert, Envelope, topics};
 use wirefeed_alerter::SubscriptionRegistry;
 use wirefeed_alerter::config::{SubscriptionConfig, WebhookTarget};
@@ -40,6 +42,14 @@ pub enum Fault {
     Rebalance,
     /// A webhook receiver that answers after this long.
     SlowDownstream(Duration),
+    /// A second fetcher joins (the sources table's partitions are shared), then the instance
+    /// that polls the drop folder is killed (`kill -9`) and not restarted: the other takes
+    /// the source over.
+    FetcherFailover,
+    /// Two alerters run; before the stream, a subscription is added through the first one's
+    /// admin API, and both must apply it: each of its (subscription, family) pairs needs one
+    /// alert, as the others'.
+    SubscriptionAdded,
 }
 
 impl Fault {
@@ -52,6 +62,10 @@ impl Fault {
             Self::SlowDownstream(delay) => {
                 format!("slow webhook ({} s a response)", delay.as_secs())
             }
+            Self::FetcherFailover => {
+                "fetcher failover: a second fetcher joins, the one polling is killed".to_owned()
+            }
+            Self::SubscriptionAdded => "subscription added through one of two alerters".to_owned(),
         }
     }
 }
@@ -169,9 +183,11 @@ struct DeadSeen {
     reason: String,
 }
 
-fn subscriptions(webhook: Option<&str>) -> Vec<SubscriptionConfig> {
+fn subscriptions(webhook: Option<&str>, added: bool) -> Vec<SubscriptionConfig> {
+    let extra = added.then_some(ADDED_SUBSCRIPTION);
     let mut all: Vec<SubscriptionConfig> = SUBSCRIPTIONS
         .iter()
+        .chain(extra.iter())
         .map(|(id, query)| SubscriptionConfig {
             id: (*id).to_owned(),
             query: Some((*query).to_owned()),
@@ -238,7 +254,11 @@ pub fn run(options: &SoakOptions) -> SoakReport {
 
     let registry = SubscriptionRegistry::new();
     registry
-        .load(subscriptions(url.as_deref()), Vec::new(), None)
+        .load(
+            subscriptions(url.as_deref(), options.fault == Fault::SubscriptionAdded),
+            Vec::new(),
+            None,
+        )
         .unwrap();
     let topic = |name: &str| format!("{prefix}{name}");
     let enriched = Tail::start(&options.broker, &topic(topics::ENRICHED), move |seen| {
@@ -292,6 +312,9 @@ pub fn run(options: &SoakOptions) -> SoakReport {
     let mut topology = Topology::new(config, logs);
     topology.start_all();
     let mut crashes = Vec::new();
+    if options.fault == Fault::SubscriptionAdded {
+        add_subscription_through_one_alerter(&mut topology, &mut crashes);
+    }
     stream(options, &corpus, &inbox, &mut topology, &mut crashes);
     let drained = wait_drained(&corpus, &enriched, &dead, options.drain_timeout)
         && wait_alerted(&corpus, &enriched, &alerts, &dead, options.drain_timeout);
@@ -374,6 +397,53 @@ pub fn run(options: &SoakOptions) -> SoakReport {
     report
 }
 
+/// Starts a second alerter, adds [`ADDED_SUBSCRIPTION`] through the first one's admin API, and
+/// waits until both applied it (their logs say so).
+fn add_subscription_through_one_alerter(topology: &mut Topology, crashes: &mut Vec<String>) {
+    topology.start("alerter", "alerter-2");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let address = loop {
+        if let Some(address) = topology.admin_address("alerter") {
+            break address;
+        }
+        if Instant::now() > deadline {
+            crashes.push("the first alerter never logged its admin address".to_owned());
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let (id, query) = ADDED_SUBSCRIPTION;
+    let body = serde_json::json!({"id": id, "query": query}).to_string();
+    let url = format!("http://{address}/subscriptions");
+    // The alerter answers 503 until its stage has started.
+    loop {
+        match crate::processes::http_post_json(&url, ADMIN_TOKEN, &body) {
+            Ok((201 | 200, _)) => break,
+            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(200)),
+            other => {
+                crashes.push(format!("adding the subscription failed: {other:?}"));
+                return;
+            }
+        }
+    }
+    // The first alerter applied it before answering; the second follows the table.
+    let applied = |instance: &str| {
+        topology.current_log(instance).lines().any(|l| {
+            l.contains("subscriptions table: applied")
+                && (l.contains("api_subscriptions=1") || l.contains("\"api_subscriptions\":1"))
+        })
+    };
+    while !applied("alerter-2") {
+        if Instant::now() > deadline {
+            crashes.push(
+                "an alerter did not apply the subscription added through the other".to_owned(),
+            );
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// Writes the stream into the drop folder, injecting the fault on the way.
 fn stream(
     options: &SoakOptions,
@@ -412,6 +482,20 @@ fn stream(
                 crate::broker::start();
             }
             Fault::Rebalance if index == at(0.3) => topology.start("enricher", "enricher-2"),
+            Fault::FetcherFailover if index == at(0.1) => topology.start("fetcher", "fetcher-2"),
+            Fault::FetcherFailover if index == at(0.4) => {
+                // Kill the instance that polls the drop folder (the other must take it over).
+                match (
+                    topology.polls_sources("fetcher"),
+                    topology.polls_sources("fetcher-2"),
+                ) {
+                    (Some(true), _) => topology.kill("fetcher"),
+                    (_, Some(true)) => topology.kill("fetcher-2"),
+                    other => crashes.push(format!(
+                        "cannot tell which fetcher polls the source: {other:?}"
+                    )),
+                }
+            }
             Fault::Rebalance if index == at(0.7) && !topology.stop("enricher-2") => {
                 crashes.push("enricher-2 did not stop cleanly".to_owned());
             }

@@ -16,6 +16,13 @@ pub const SUBSCRIPTIONS: [(&str, &str); 3] = [
     ("rates-desk", "\"interest rates\" OR \"prime rate\""),
 ];
 
+/// The subscription added through one alerter's admin API while two run (the
+/// subscription-added fault).
+pub const ADDED_SUBSCRIPTION: (&str, &str) = ("metals-desk", "copper OR zinc OR gold");
+
+/// The admin token of the soak's services (changes over the admin API need one).
+pub const ADMIN_TOKEN: &str = "soak-admin-token-0123456789";
+
 /// The subscription whose webhook answers slowly in the slow-downstream fault.
 pub const SLOW_SUBSCRIPTION: (&str, &str) = ("coffee-desk", "coffee OR cocoa");
 
@@ -52,6 +59,7 @@ session_timeout_ms = 6000
 
 [admin]
 listen = "127.0.0.1:0"
+token = "{ADMIN_TOKEN}"
 
 [fetcher]
 reload_interval_secs = 0
@@ -134,6 +142,36 @@ impl Topology {
             let peak = self.peak_rss_kib.entry(stage).or_default();
             *peak = (*peak).max(kib);
         }
+    }
+
+    /// The standard error of the running (or last) process of `instance`.
+    pub fn current_log(&self, instance: &str) -> String {
+        let count = self.starts.get(instance).copied().unwrap_or(0);
+        std::fs::read_to_string(self.logs.join(format!("{instance}.{count}.err")))
+            .unwrap_or_default()
+    }
+
+    /// Where the admin server of `instance` listens, from its log (`admin.listen` is port 0).
+    pub fn admin_address(&self, instance: &str) -> Option<String> {
+        let log = self.current_log(instance);
+        let line = log.lines().find(|l| l.contains("admin http listening"))?;
+        let start = line.find("127.0.0.1:")?;
+        let address: String = line[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+            .collect();
+        Some(address)
+    }
+
+    /// Whether `instance` (a fetcher) polls any source now, from the last change of its share
+    /// of the sources table in its log; `None` before the first.
+    pub fn polls_sources(&self, instance: &str) -> Option<bool> {
+        let log = self.current_log(instance);
+        let line = log
+            .lines()
+            .rev()
+            .find(|l| l.contains("the sources this instance polls changed"))?;
+        Some(!(line.contains("sources=0") || line.contains("\"sources\":0")))
     }
 
     /// Records the peak memory of every running instance.
