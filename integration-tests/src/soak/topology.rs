@@ -26,6 +26,24 @@ pub const ADMIN_TOKEN: &str = "soak-admin-token-0123456789";
 /// The subscription whose webhook answers slowly in the slow-downstream fault.
 pub const SLOW_SUBSCRIPTION: (&str, &str) = ("coffee-desk", "coffee OR cocoa");
 
+/// `text` without ANSI escape sequences (`ESC [ ... m`).
+fn without_colours(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The running topology.
 pub struct Topology {
     pub config: PathBuf,
@@ -144,11 +162,13 @@ impl Topology {
         }
     }
 
-    /// The standard error of the running (or last) process of `instance`.
+    /// The standard error of the running (or last) process of `instance`, without the
+    /// terminal colours of its log lines.
     pub fn current_log(&self, instance: &str) -> String {
         let count = self.starts.get(instance).copied().unwrap_or(0);
-        std::fs::read_to_string(self.logs.join(format!("{instance}.{count}.err")))
-            .unwrap_or_default()
+        let text = std::fs::read_to_string(self.logs.join(format!("{instance}.{count}.err")))
+            .unwrap_or_default();
+        without_colours(&text)
     }
 
     /// Where the admin server of `instance` listens, from its log (`admin.listen` is port 0).
@@ -260,4 +280,13 @@ pub fn peak_rss_kib(pid: u32) -> Option<u64> {
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn colours_are_taken_out_of_log_lines() {
+        let line = "\u{1b}[2m2026\u{1b}[0m INFO \u{1b}[3msources\u{1b}[0m\u{1b}[2m=\u{1b}[0m1 done";
+        assert_eq!(super::without_colours(line), "2026 INFO sources=1 done");
+    }
 }
