@@ -416,6 +416,9 @@ impl Alerter {
             .load_all()
             .await
             .context("failed to load the alerter state")?;
+        // Changes through the API wait for the table (a change kept in the state store
+        // meanwhile would reach no other instance, and could be moved over a newer one).
+        registry.expect_table();
         let stage = AlerterStage::restored(&config, registry.clone(), state.clone(), &values)?;
         let (logical, partitions) = wire_runtime::bus::topic_plan::TABLES[1];
         let table = wire_runtime::table::Table::open(

@@ -55,6 +55,9 @@ struct Inner {
     current: Option<Arc<Current>>,
     store: Option<SharedStateStore>,
     table: Option<Table>,
+    /// Set when a table will be attached ([`SubscriptionRegistry::expect_table`]): changes
+    /// wait for it rather than go to the state store, where other instances never see them.
+    table_expected: bool,
 }
 
 /// Why a subscription change was refused.
@@ -261,6 +264,12 @@ impl SubscriptionRegistry {
             )
     }
 
+    /// Makes changes wait (`NotStarted`) until [`SubscriptionRegistry::follow_table`] attached
+    /// the table: call before the state store is loaded.
+    pub fn expect_table(&self) {
+        self.lock().table_expected = true;
+    }
+
     /// Writes API subscriptions to `table` from now on (moving those kept in the state store
     /// there), and applies every change of it, from any instance, until `shutdown`.
     pub async fn follow_table(
@@ -452,8 +461,8 @@ impl Inner {
     fn writer(&self) -> Result<Writer, RegistryError> {
         match (&self.table, &self.store) {
             (Some(table), _) => Ok(Writer::Table(table.clone())),
-            (None, Some(store)) => Ok(Writer::Store(store.clone())),
-            (None, None) => Err(RegistryError::NotStarted),
+            (None, Some(store)) if !self.table_expected => Ok(Writer::Store(store.clone())),
+            (None, _) => Err(RegistryError::NotStarted),
         }
     }
 }

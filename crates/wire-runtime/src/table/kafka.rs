@@ -278,6 +278,7 @@ fn follow<C: ConsumerContext>(
             }
             Some(Err(error)) => {
                 tracing::warn!(error = %error, "table follower: consumer error");
+                lock(entries).publish(sender);
             }
             None => {
                 lock(entries).publish(sender);
