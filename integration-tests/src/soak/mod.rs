@@ -484,16 +484,23 @@ fn stream(
             Fault::Rebalance if index == at(0.3) => topology.start("enricher", "enricher-2"),
             Fault::FetcherFailover if index == at(0.1) => topology.start("fetcher", "fetcher-2"),
             Fault::FetcherFailover if index == at(0.4) => {
-                // Kill the instance that polls the drop folder (the other must take it over).
-                match (
-                    topology.polls_sources("fetcher"),
-                    topology.polls_sources("fetcher-2"),
-                ) {
-                    (Some(true), _) => topology.kill("fetcher"),
-                    (_, Some(true)) => topology.kill("fetcher-2"),
-                    other => crashes.push(format!(
-                        "cannot tell which fetcher polls the source: {other:?}"
-                    )),
+                // Kill the instance that polls the drop folder (the other must take it over),
+                // once the second one's joining has settled (neither polls mid-rebalance).
+                let deadline = Instant::now() + Duration::from_secs(60);
+                loop {
+                    match (
+                        topology.polls_sources("fetcher"),
+                        topology.polls_sources("fetcher-2"),
+                    ) {
+                        (Some(true), _) => break topology.kill("fetcher"),
+                        (_, Some(true)) => break topology.kill("fetcher-2"),
+                        other if Instant::now() > deadline => {
+                            break crashes.push(format!(
+                                "cannot tell which fetcher polls the source: {other:?}"
+                            ));
+                        }
+                        _ => std::thread::sleep(Duration::from_millis(200)),
+                    }
                 }
             }
             Fault::Rebalance if index == at(0.7) && !topology.stop("enricher-2") => {
