@@ -199,6 +199,29 @@ impl rdkafka::producer::ProducerContext for ProbeContext {
     fn delivery(&self, _: &rdkafka::producer::DeliveryResult<'_>, (): ()) {}
 }
 
+/// Creates the topic of `plan` unless it exists (a state store's or a table's own topic), with
+/// a client of `role`; the reason when it cannot.
+pub async fn ensure_topic(
+    config: &KafkaConfig,
+    plan: TopicPlan,
+    role: Option<&str>,
+) -> Result<(), String> {
+    let admin: AdminClient<rdkafka::client::DefaultClientContext> = client_config(config, role)
+        .create()
+        .map_err(|e| e.to_string())?;
+    let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
+    for result in create_topics(&admin, &[plan], &options)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        match result {
+            Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+            Err((_, code)) => return Err(format!("failed to create: {code}")),
+        }
+    }
+    Ok(())
+}
+
 /// Creates the topics of `plans` with their partitions, replication and configs; one result per
 /// topic as the broker answered (an existing topic is `TopicAlreadyExists` and left as it is).
 pub async fn create_topics<C: ClientContext>(

@@ -16,8 +16,8 @@ mod memory;
 pub mod topic_plan;
 
 pub use kafka::{
-    KafkaBus, Reachability, client_config, create_topics, is_secured, message_headers,
-    probe_connection, producer_config,
+    KafkaBus, Reachability, client_config, create_topics, ensure_topic, is_secured,
+    message_headers, probe_connection, producer_config,
 };
 pub use memory::MemoryBus;
 

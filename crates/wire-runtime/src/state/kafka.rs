@@ -8,11 +8,9 @@
 
 use super::{StateAck, StateError, StateStore, StateWrite};
 use crate::bus::topic_plan::TopicPlan;
-use crate::bus::{client_config, create_topics, producer_config};
+use crate::bus::{client_config, producer_config};
 use crate::config::KafkaConfig;
 use async_trait::async_trait;
-use rdkafka::admin::{AdminClient, AdminOptions};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, Headers, OwnedHeaders};
@@ -144,19 +142,9 @@ impl KafkaStateStore {
             topic: topic.clone(),
             reason,
         };
-        let admin: AdminClient<DefaultClientContext> = client_config(config, CLIENT_ROLE)
-            .create()
-            .map_err(|e| error(e.to_string()))?;
-        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        for result in create_topics(&admin, &[plan], &options)
+        crate::bus::ensure_topic(config, plan, CLIENT_ROLE)
             .await
-            .map_err(|e| error(e.to_string()))?
-        {
-            match result {
-                Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
-                Err((_, code)) => return Err(error(format!("failed to create: {code}"))),
-            }
-        }
+            .map_err(error)?;
         // The stage loop keeps many writes in flight (`start_put`), so they batch with
         // librdkafka's usual linger.ms (5); with 0, the producer's broker thread spun between
         // sends while writes queued behind the idempotent producer's five requests in flight (a

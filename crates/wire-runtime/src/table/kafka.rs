@@ -5,12 +5,9 @@
 
 use super::{OwnedView, Snapshot, TableError};
 use crate::bus::topic_plan::TopicPlan;
-use crate::bus::{client_config, create_topics, producer_config};
+use crate::bus::{client_config, producer_config};
 use crate::config::KafkaConfig;
-use rdkafka::admin::{AdminClient, AdminOptions};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
-use rdkafka::error::RDKafkaErrorCode;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientContext, Message, Offset, TopicPartitionList};
 use std::collections::BTreeMap;
@@ -57,19 +54,9 @@ impl KafkaTable {
             topic: topic.clone(),
             reason,
         };
-        let admin: AdminClient<DefaultClientContext> = client_config(config, CLIENT_ROLE)
-            .create()
-            .map_err(|e| error(e.to_string()))?;
-        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        for result in create_topics(&admin, &[plan], &options)
+        crate::bus::ensure_topic(config, plan, CLIENT_ROLE)
             .await
-            .map_err(|e| error(e.to_string()))?
-        {
-            match result {
-                Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
-                Err((_, code)) => return Err(error(format!("failed to create: {code}"))),
-            }
-        }
+            .map_err(error)?;
         let producer = producer_config(config, CLIENT_ROLE)
             .create()
             .map_err(|e| error(e.to_string()))?;
