@@ -27,8 +27,10 @@
 use crate::postings::{Postings, TokenCounts};
 use crate::story_terms::{is_anchor, is_language, is_place, is_word, word_count, word_term};
 use foldhash::HashMap;
+use hashbrown::HashTable;
 use std::collections::VecDeque;
 use wire_model::StoryMember;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Terms of an article looked up in the inverted index: this many of its words, and as many
 /// of its names, numbers and places (the heaviest).
@@ -136,8 +138,6 @@ struct Story {
     years: Vec<u16>,
     /// The languages of its members (language terms), sorted.
     languages: Vec<u32>,
-    /// The terms this story is filed under in the postings.
-    filed: Vec<Term>,
     /// Families in it.
     members: u32,
     /// Its earliest family by the family's own time: who had it first.
@@ -161,13 +161,17 @@ struct ArticleVectors {
     members: u32,
 }
 
-/// The story index. Memory per story: its id, 8 bytes per centroid term (at most
-/// [`CENTROID_NAMES`] + [`CENTROID_WORDS`]), about 15 bytes per posting ([`Postings`]);
-/// document frequencies live in a fixed-size sketch.
+/// The story index. Memory per story: the story itself (boxed, so the map's free cells stay
+/// small), its id once, 12 bytes per centroid term (at most [`CENTROID_NAMES`] +
+/// [`CENTROID_WORDS`] + [`STORY_PLACES`], held without spare capacity), about 15 bytes per
+/// posting ([`Postings`]; the terms a story is filed under are its centroid's, not kept apart),
+/// 16 bytes per id in `slots`; document frequencies live in a fixed-size sketch.
 #[derive(Debug, Default)]
 pub struct Stories {
-    stories: HashMap<u32, Story>,
-    slots: HashMap<String, u32>,
+    stories: HashMap<u32, Box<Story>>,
+    /// (hash of a story id, slot) for every story id and every id merged into a live story:
+    /// the id itself is the story's (`Story::id` or one of `Story::merged`), not held twice.
+    slots: HashTable<(u64, u32)>,
     postings: Postings<Term>,
     document_frequency: TokenCounts,
     documents: u32,
@@ -245,7 +249,7 @@ impl Stories {
 
     /// Who had story `id` (or the story it was merged into) first, and its families.
     pub fn summary(&self, id: &str) -> StorySummary {
-        let story = self.slots.get(id).and_then(|slot| self.stories.get(slot));
+        let story = self.slot_of(id).and_then(|slot| self.stories.get(&slot));
         StorySummary {
             first: story.and_then(|story| story.first.clone()),
             families: story.map_or(0, |story| story.members),
@@ -371,12 +375,19 @@ impl Stories {
         let Some(gone) = self.stories.remove(&from) else {
             return Vec::new();
         };
+        let gone = *gone;
         self.forget_languages(&gone.languages);
-        for term in &gone.filed {
-            self.postings.remove(*term, from);
+        for term in filed(&gone) {
+            self.postings.remove(term, from);
         }
         for id in gone.merged.iter().chain(std::iter::once(&gone.id)) {
-            self.slots.insert(id.clone(), into);
+            let hash = id_hash(id);
+            if let Some(entry) = self
+                .slots
+                .find_mut(hash, |&(other, slot)| other == hash && slot == from)
+            {
+                entry.1 = into;
+            }
         }
         if let Some(story) = self.stories.get_mut(&into) {
             story.merged.extend(gone.merged.iter().cloned());
@@ -510,15 +521,17 @@ impl Stories {
     }
 
     fn add_vectors(&mut self, id: &str, vectors: &ArticleVectors, years: &[u16], time: i64) -> u32 {
-        let slot = match self.slots.get(id) {
-            Some(slot) => *slot,
+        let slot = match self.slot_of(id) {
+            Some(slot) => slot,
             None => {
                 let slot = self.next_slot;
                 self.next_slot = self.next_slot.wrapping_add(1);
-                self.slots.insert(id.to_owned(), slot);
+                let hash = id_hash(id);
+                self.slots
+                    .insert_unique(hash, (hash, slot), |&(hash, _)| hash);
                 self.stories.insert(
                     slot,
-                    Story {
+                    Box::new(Story {
                         id: id.to_owned(),
                         names: Vec::new(),
                         words: Vec::new(),
@@ -528,13 +541,12 @@ impl Stories {
                         place_norm: 0.0,
                         years: Vec::new(),
                         languages: Vec::new(),
-                        filed: Vec::new(),
                         members: 0,
                         first: None,
                         merged: Vec::new(),
                         first_seen: time,
                         last_seen: time,
-                    },
+                    }),
                 );
                 slot
             }
@@ -545,6 +557,7 @@ impl Stories {
         story.last_seen = story.last_seen.max(time);
         story.members += vectors.members;
         self.added.push_back((time, slot));
+        let was_filed = filed(story);
         story.names = add_cut(&story.names, &vectors.names, CENTROID_NAMES);
         story.words = add_cut(&story.words, &vectors.words, CENTROID_WORDS);
         story.place_vector = add_cut(&story.place_vector, &vectors.place_vector, STORY_PLACES);
@@ -564,21 +577,13 @@ impl Stories {
                 *self.stories_in_language.entry(*language).or_default() += 1;
             }
         }
-        let mut filed: Vec<Term> = story
-            .names
-            .iter()
-            .chain(&story.words)
-            .chain(&story.place_vector)
-            .map(|(term, _)| *term)
-            .collect();
-        filed.sort_unstable();
-        for term in difference(&story.filed, &filed) {
+        let now_filed = filed(story);
+        for term in difference(&was_filed, &now_filed) {
             self.postings.remove(term, slot);
         }
-        for term in difference(&filed, &story.filed) {
+        for term in difference(&now_filed, &was_filed) {
             self.postings.insert(term, slot);
         }
-        story.filed = filed;
         slot
     }
 
@@ -600,8 +605,32 @@ impl Stories {
     /// The story a story id names now: itself, or the story it was merged into; none once it
     /// has left the window.
     pub fn current(&self, id: &str) -> Option<&str> {
-        let slot = self.slots.get(id)?;
-        self.stories.get(slot).map(|story| story.id.as_str())
+        let slot = self.slot_of(id)?;
+        self.stories.get(&slot).map(|story| story.id.as_str())
+    }
+
+    /// The slot of the live story `id` names (its own or one merged into it).
+    fn slot_of(&self, id: &str) -> Option<u32> {
+        let hash = id_hash(id);
+        self.slots
+            .find(hash, |&(other, slot)| {
+                other == hash
+                    && self.stories.get(&slot).is_some_and(|story| {
+                        story.id == id || story.merged.iter().any(|merged| merged == id)
+                    })
+            })
+            .map(|&(_, slot)| slot)
+    }
+
+    /// Forgets that `id` names the story in `slot`.
+    fn unlink(&mut self, id: &str, slot: u32) {
+        let hash = id_hash(id);
+        if let Ok(entry) = self
+            .slots
+            .find_entry(hash, |&(other, at)| other == hash && at == slot)
+        {
+            entry.remove();
+        }
     }
 
     /// Forgets stories not seen since `oldest` (seconds).
@@ -620,12 +649,12 @@ impl Stories {
                 .is_some_and(|story| story.last_seen < oldest);
             if stale && let Some(story) = self.stories.remove(&slot) {
                 self.forget_languages(&story.languages);
-                self.slots.remove(&story.id);
+                self.unlink(&story.id, slot);
                 for id in &story.merged {
-                    self.slots.remove(id);
+                    self.unlink(id, slot);
                 }
-                for term in &story.filed {
-                    self.postings.remove(*term, slot);
+                for term in filed(&story) {
+                    self.postings.remove(term, slot);
                 }
                 aliases.extend(story.merged);
             }
@@ -636,17 +665,52 @@ impl Stories {
     /// Puts back, after a restart, that story `merged` was merged into story `into`: whether
     /// `into` is live (else the alias has ended).
     pub fn restore_merge(&mut self, merged: &str, into: &str) -> bool {
-        let Some(&slot) = self.slots.get(into) else {
+        let Some(slot) = self.slot_of(into) else {
             return false;
         };
+        // `merged` may name a story of its own (restored before the merge was read): from
+        // now on it names `into`'s.
+        let hash = id_hash(merged);
+        match self.slot_of(merged) {
+            Some(at) if at == slot => {}
+            Some(at) => {
+                if let Some(entry) = self
+                    .slots
+                    .find_mut(hash, |&(other, other_at)| other == hash && other_at == at)
+                {
+                    entry.1 = slot;
+                }
+            }
+            None => {
+                self.slots
+                    .insert_unique(hash, (hash, slot), |&(hash, _)| hash);
+            }
+        }
         if let Some(story) = self.stories.get_mut(&slot)
             && !story.merged.iter().any(|id| id == merged)
         {
             story.merged.push(merged.to_owned());
         }
-        self.slots.insert(merged.to_owned(), slot);
         true
     }
+}
+
+/// The hash `Stories::slots` files a story id under.
+fn id_hash(id: &str) -> u64 {
+    xxh3_64(id.as_bytes())
+}
+
+/// The terms a story is filed under in the postings: its centroid's, sorted.
+fn filed(story: &Story) -> Vec<Term> {
+    let mut filed: Vec<Term> = story
+        .names
+        .iter()
+        .chain(&story.words)
+        .chain(&story.place_vector)
+        .map(|(term, _)| *term)
+        .collect();
+    filed.sort_unstable();
+    filed
 }
 
 /// The [`LOOKUP_TERMS`] heaviest of `terms` (ties: the lower term first).
@@ -845,6 +909,8 @@ fn add_cut(a: &[(Term, f32)], b: &[(Term, f32)], keep: usize) -> Vector {
         sum.truncate(keep);
         sum.sort_unstable_by_key(|(term, _)| *term);
     }
+    // A centroid lives as long as its story: no spare capacity.
+    sum.shrink_to_fit();
     sum
 }
 

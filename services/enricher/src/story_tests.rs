@@ -246,7 +246,7 @@ fn the_index_finds_the_story_that_scoring_every_story_finds() {
             vectors
                 .heaviest
                 .iter()
-                .filter(|t| story.filed.contains(t))
+                .filter(|t| filed(story).contains(t))
                 .count()
         };
         if let Some((story, _)) = by_scan
