@@ -45,5 +45,7 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
 
 /// The metrics in Prometheus text format.
 pub fn render_metrics() -> String {
-    metrics_handle().render()
+    let mut text = metrics_handle().render();
+    crate::stage::profile::render(&mut text);
+    text
 }

@@ -44,6 +44,7 @@ use chrono::{DateTime, Utc};
 use ledger::{AlertLedger, Alerted, Planned};
 use std::time::Duration;
 use wire_model::{ALERT_SCHEMA, Alert, Envelope, topics};
+use wire_runtime::stage::profile::{Phase, scope};
 use wire_runtime::state::{self, SharedStateStore};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
 
@@ -314,7 +315,8 @@ impl Stage for AlerterStage {
     }
 
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
-        let envelope = match Envelope::decode(&delivery.record.payload) {
+        let decoded = scope(Phase::Decode, || Envelope::decode(&delivery.record.payload));
+        let envelope = match decoded {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::decode(error)),
         };
@@ -351,11 +353,12 @@ impl Stage for AlerterStage {
             .alerts
             .iter()
             .map(|alert| {
-                events::AlertRaised { alert }.emit();
+                scope(Phase::Telemetry, || events::AlertRaised { alert }.emit());
                 if self.print_alerts {
                     println!("{}", alert_line(alert));
                 }
-                Record::new(topics::ALERTS, alert.family.as_str(), alert.encode())
+                let payload = scope(Phase::Encode, || alert.encode());
+                Record::new(topics::ALERTS, alert.family.as_str(), payload)
             })
             .collect();
         Outcome::Emit {

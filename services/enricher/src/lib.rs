@@ -66,6 +66,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use lineage::{Lineage, Verdict};
 use wire_model::{Envelope, topics};
+use wire_runtime::stage::profile::{Phase, scope};
 use wire_runtime::state::{self, SharedStateStore};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
 
@@ -309,21 +310,26 @@ impl Stage for EnricherStage {
     }
 
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
-        let envelope = match Envelope::decode(&delivery.record.payload) {
+        let decoded = scope(Phase::Decode, || Envelope::decode(&delivery.record.payload));
+        let envelope = match decoded {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::decode(error)),
         };
-        events::ArticleReceived {
-            source: envelope.wire.source.as_str(),
-        }
-        .emit();
+        scope(Phase::Telemetry, || {
+            events::ArticleReceived {
+                source: envelope.wire.source.as_str(),
+            }
+            .emit()
+        });
         let mut envelope = envelope;
         let routes = self.tag(&mut envelope);
         let verdict = self.lineage.process(envelope, now);
-        events::ArticleClassified {
-            verdict: verdict.label(),
-        }
-        .emit();
+        scope(Phase::Telemetry, || {
+            events::ArticleClassified {
+                verdict: verdict.label(),
+            }
+            .emit()
+        });
         let Verdict::Enriched {
             envelope: enriched,
             changed,
@@ -338,7 +344,7 @@ impl Stage for EnricherStage {
             return Outcome::drop("resend");
         };
         let state_writes = if self.store.is_some() {
-            let mut writes = writes(&changed, &evicted);
+            let mut writes = scope(Phase::State, || writes(&changed, &evicted));
             writes.extend(merges.iter().map(|(merged, into)| StateWrite {
                 key: story_merge_key(merged),
                 value: Some(into.as_bytes().to_vec()),
@@ -352,7 +358,7 @@ impl Stage for EnricherStage {
             Vec::new()
         };
         let key = record_key(&enriched);
-        let payload = enriched.encode();
+        let payload = scope(Phase::Encode, || enriched.encode());
         let mut records = vec![Record::new(topics::ENRICHED, key.clone(), payload.clone())];
         let change = enriched.wire.change.as_ref();
         let is_story =
@@ -371,16 +377,18 @@ impl Stage for EnricherStage {
         for desk in desks {
             records.push(Record::new(&desk, key.clone(), payload.clone()));
         }
-        for notice in &notices {
-            records.extend(self.notice_records(notice));
-        }
-        for story in &stories {
-            records.push(Record::new(
-                topics::STORIES,
-                story.story.clone(),
-                story.encode(),
-            ));
-        }
+        scope(Phase::Encode, || {
+            for notice in &notices {
+                records.extend(self.notice_records(notice));
+            }
+            for story in &stories {
+                records.push(Record::new(
+                    topics::STORIES,
+                    story.story.clone(),
+                    story.encode(),
+                ));
+            }
+        });
         Outcome::Emit {
             records,
             state_writes,

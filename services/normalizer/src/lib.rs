@@ -40,6 +40,7 @@ pub use normalize::{NormalizeError, normalize, normalize_as};
 
 use chrono::{DateTime, Utc};
 use wire_model::{RawItem, topics};
+use wire_runtime::stage::profile::{Phase, scope};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError};
 
 /// The normalizer as a [`Stage`].
@@ -63,19 +64,21 @@ impl Stage for NormalizerStage {
     }
 
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
-        let raw = match RawItem::decode(&delivery.record.payload) {
+        let raw = match scope(Phase::Decode, || RawItem::decode(&delivery.record.payload)) {
             Ok(raw) => raw,
             Err(error) => return Outcome::Reject(StageError::decode(error)),
         };
-        events::ItemReceived {
-            source: raw.source.as_str(),
-        }
-        .emit();
+        scope(Phase::Telemetry, || {
+            events::ItemReceived {
+                source: raw.source.as_str(),
+            }
+            .emit()
+        });
         match normalize(&raw, &self.config, now) {
             Ok(envelope) => Outcome::emit(vec![Record::new(
                 topics::ARTICLES,
                 raw.article_id.as_str(),
-                envelope.encode(),
+                scope(Phase::Encode, || envelope.encode()),
             )]),
             Err(error) => Outcome::Reject(StageError::new(error.kind(), error.to_string())),
         }

@@ -17,9 +17,10 @@
 //!
 //! Inside: `run` (the loop and its steps), `retry` (calling the stage, with backoff),
 //! `state_sync` (taking in what the other instances wrote), `dead_letters` (the dead-letter
-//! record).
+//! record), [`profile`] (the CPU of each phase of the loop, on `/metrics`).
 
 mod dead_letters;
+pub mod profile;
 mod retry;
 mod run;
 mod state_sync;

@@ -2,6 +2,7 @@
 //! backoff, then dead-lettered like a `Reject`.
 
 use super::dead_letters::dead_letter;
+use super::profile::{Phase, scope};
 use super::{Outcome, Stage, StageError};
 use crate::bus::{Delivery, Record};
 use crate::config::StageConfig;
@@ -48,18 +49,22 @@ pub(super) async fn handle_with_retries<S: Stage>(
     shutdown: &CancellationToken,
 ) -> Option<Handled> {
     let name = stage.name();
-    let span = message_span(name, delivery);
+    let span = scope(Phase::Telemetry, || message_span(name, delivery));
     let mut attempt: u32 = 0;
     loop {
         let started = Instant::now();
-        let outcome = span.in_scope(|| stage.handle(delivery, Utc::now()));
-        events::MessageHandled {
-            stage: name,
-            outcome: outcome.label(),
-            topic: &delivery.record.topic,
-            seconds: started.elapsed().as_secs_f64(),
-        }
-        .emit();
+        let outcome = scope(Phase::Handle, || {
+            span.in_scope(|| stage.handle(delivery, Utc::now()))
+        });
+        scope(Phase::Telemetry, || {
+            events::MessageHandled {
+                stage: name,
+                outcome: outcome.label(),
+                topic: &delivery.record.topic,
+                seconds: started.elapsed().as_secs_f64(),
+            }
+            .emit()
+        });
         let error = match outcome {
             Outcome::Emit {
                 records,
@@ -74,11 +79,13 @@ pub(super) async fn handle_with_retries<S: Stage>(
                 reason,
                 state_writes,
             } => {
-                events::MessageDropped {
-                    stage: name,
-                    reason,
-                }
-                .emit();
+                scope(Phase::Telemetry, || {
+                    events::MessageDropped {
+                        stage: name,
+                        reason,
+                    }
+                    .emit()
+                });
                 return Some(Handled {
                     records: Vec::new(),
                     state_writes,

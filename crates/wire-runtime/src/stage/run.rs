@@ -2,6 +2,7 @@
 
 use super::Stage;
 use super::dead_letters::{dead_letter, too_large};
+use super::profile::{Phase, PhaseProfile, phased, profiled, scope};
 use super::retry::handle_with_retries;
 use super::state_sync::{StateRead, apply_state_read, catch_up_after_rebalance, start_state_read};
 use crate::admin::Health;
@@ -25,11 +26,15 @@ pub async fn run_stage<S: Stage>(
     health: Health,
     shutdown: CancellationToken,
 ) -> Result<(), BusError> {
-    let mut running = StageLoop::subscribe(stage, bus, config, health, shutdown).await?;
-    let stopped = running.run().await?;
-    running.drain_on_shutdown().await?;
-    running.close().await?;
-    stopped
+    let profile = PhaseProfile::register(stage.name());
+    profiled(profile, async move {
+        let mut running = StageLoop::subscribe(stage, bus, config, health, shutdown).await?;
+        let stopped = running.run().await?;
+        running.drain_on_shutdown().await?;
+        running.close().await?;
+        stopped
+    })
+    .await
 }
 
 /// An input whose outputs are on their way; its state writes wait for them.
@@ -132,14 +137,14 @@ impl<'a, S: Stage> StageLoop<'a, S> {
             let next = tokio::select! {
                 biased;
                 _ = self.shutdown.cancelled() => Next::Stop(Ok(())),
-                persisted = front_done(&mut self.persisting, |front| &mut front.writes),
+                persisted = front_done(&mut self.persisting, Phase::State, |front| &mut front.writes),
                     if !self.persisting.is_empty() => self.commit_done(persisted)?,
-                acked = front_done(&mut self.in_flight, |front| &mut front.acks),
+                acked = front_done(&mut self.in_flight, Phase::Produce, |front| &mut front.acks),
                     if !self.in_flight.is_empty() => self.outputs_acknowledged(acked).await?,
                 read = running(&mut self.refresh), if self.refresh.is_some() => {
                     self.refresh = None;
                     // Best effort: the next tick tries again.
-                    apply_state_read(&mut self.stage, read, "periodic");
+                    scope(Phase::State, || apply_state_read(&mut self.stage, read, "periodic"));
                     Next::Continue
                 }
                 _ = self.state_timer.tick(),
@@ -150,7 +155,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
                 _ = self.lag_timer.tick() => self.report_lag(),
                 // Last: under a backlog an input is always ready, and the branches above must
                 // still run.
-                received = self.subscription.recv(), if can_receive => match received {
+                received = phased(Phase::Consume, self.subscription.recv()), if can_receive => match received {
                     Ok(delivery) => self.handle_input(delivery).await?,
                     Err(BusError::Closed) => Next::Stop(Ok(())),
                     Err(error) => Next::Stop(Err(error)),
@@ -175,11 +180,10 @@ impl<'a, S: Stage> StageLoop<'a, S> {
             return Ok(Next::Stop(Ok(()))); // shut down while backing off: not committed
         };
         let acks = self.publish_outputs(&delivery, handled.records).await?;
+        let acks = scope(Phase::Produce, || all_acknowledged(acks));
         self.in_flight.push_back(InFlight {
             delivery,
-            acks: futures::future::try_join_all(acks)
-                .map(|r| r.map(|_| ()))
-                .boxed(),
+            acks,
             state_writes: handled.state_writes,
         });
         Ok(Next::Continue)
@@ -217,7 +221,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
     ) -> Result<Vec<PendingAck>, BusError> {
         let mut acks = Vec::with_capacity(records.len());
         for record in records {
-            match self.bus.enqueue(record).await {
+            match phased(Phase::Produce, self.bus.enqueue(record)).await {
                 Ok(ack) => acks.push(ack),
                 Err(BusError::TooLarge {
                     topic,
@@ -264,7 +268,9 @@ impl<'a, S: Stage> StageLoop<'a, S> {
             }
         };
         match writes {
-            None if self.persisting.is_empty() => self.subscription.commit(&done.delivery)?,
+            None if self.persisting.is_empty() => {
+                scope(Phase::Commit, || self.subscription.commit(&done.delivery))?
+            }
             writes => self.persisting.push_back(Persisting {
                 delivery: done.delivery,
                 writes: writes.unwrap_or_else(already_durable),
@@ -297,7 +303,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
             self.abandon_later_inputs(true);
             return Ok(Next::Stop(Err(error.into())));
         }
-        self.subscription.commit(&done.delivery)?;
+        scope(Phase::Commit, || self.subscription.commit(&done.delivery))?;
         Ok(Next::Continue)
     }
 
@@ -383,11 +389,13 @@ async fn start_puts(
 ) -> Result<StateAck, BusError> {
     let mut acks = Vec::with_capacity(writes.len());
     for write in writes {
-        acks.push(store.start_put(&write.key, write.value).await?);
+        acks.push(phased(Phase::State, store.start_put(&write.key, write.value)).await?);
     }
-    Ok(futures::future::try_join_all(acks)
-        .map(|done| done.map(|_| ()))
-        .boxed())
+    Ok(scope(Phase::State, || {
+        futures::future::try_join_all(acks)
+            .map(|done| done.map(|_| ()))
+            .boxed()
+    }))
 }
 
 /// The acknowledgement of no state writes.
@@ -395,14 +403,30 @@ fn already_durable() -> StateAck {
     Box::pin(std::future::ready(Ok(())))
 }
 
+/// One future for the acknowledgements of an input's outputs: the one itself when there is
+/// one (most inputs), without a second allocation.
+fn all_acknowledged(mut acks: Vec<PendingAck>) -> PendingAck {
+    match acks.len() {
+        0 => Box::pin(std::future::ready(Ok(()))),
+        1 => acks
+            .pop()
+            .unwrap_or_else(|| Box::pin(std::future::ready(Ok(())))),
+        _ => futures::future::try_join_all(acks)
+            .map(|r| r.map(|_| ()))
+            .boxed(),
+    }
+}
+
 /// What the future `part` picks from the front entry of `queue` resolves to (inputs finish in
-/// order, so only the oldest is awaited); pending while the queue is empty.
+/// order, so only the oldest is awaited), its polls counted as `phase`; pending while the queue
+/// is empty.
 async fn front_done<T, F: std::future::Future + Unpin>(
     queue: &mut VecDeque<T>,
+    phase: Phase,
     part: impl FnOnce(&mut T) -> &mut F,
 ) -> F::Output {
     match queue.front_mut() {
-        Some(front) => part(front).await,
+        Some(front) => phased(phase, part(front)).await,
         None => std::future::pending().await,
     }
 }
@@ -410,7 +434,7 @@ async fn front_done<T, F: std::future::Future + Unpin>(
 /// What the read in `refresh` resolves to; pending while there is none.
 async fn running(refresh: &mut Option<StateRead>) -> Result<Vec<StateWrite>, StateError> {
     match refresh.as_mut() {
-        Some(read) => read.await,
+        Some(read) => phased(Phase::State, read).await,
         None => std::future::pending().await,
     }
 }
