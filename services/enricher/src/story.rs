@@ -49,6 +49,8 @@ const CENTROID_WORDS: usize = 64;
 const STORY_YEARS: usize = 8;
 /// Places a centroid keeps (the heaviest).
 const STORY_PLACES: usize = 16;
+// A story keeps where its centroid's runs start in a byte each.
+const _: () = assert!(CENTROID_NAMES + CENTROID_WORDS <= u8::MAX as usize);
 
 /// What a story compares of an article: its names and numbers (`features::key_tokens`), its
 /// content words with their counts (`story_terms::story_words`) and the years near its top.
@@ -114,6 +116,12 @@ enum Term {
 impl Term {
     /// The key counted in the document-frequency sketch (word hashes are mixed so the two
     /// kinds do not share cells systematically).
+    fn value(self) -> u32 {
+        match self {
+            Term::Name(value) | Term::Anchor(value) | Term::Word(value) => value,
+        }
+    }
+
     fn sketch_key(self) -> u32 {
         match self {
             Term::Name(name) => name,
@@ -128,10 +136,12 @@ type Vector = Vec<(Term, f32)>;
 #[derive(Debug)]
 struct Story {
     id: String,
-    names: Vector,
-    words: Vector,
-    /// The centroid of its members' places.
-    place_vector: Vector,
+    /// The centroid in one allocation, 8 bytes a term: four runs of one kind of term each,
+    /// sorted, whose kind their place says (see [`Story::runs`]): the names and numbers, the
+    /// anchors among the names, the words, the places (the centroid of its members' places).
+    centroid: Box<[(u32, f32)]>,
+    /// Where the second, third and fourth runs start.
+    starts: [u8; 3],
     names_norm: f32,
     words_norm: f32,
     place_norm: f32,
@@ -146,6 +156,86 @@ struct Story {
     merged: Vec<String>,
     first_seen: i64,
     last_seen: i64,
+}
+
+/// Terms of one kind, sorted, with their weights: part of a centroid.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    kind: fn(u32) -> Term,
+    terms: &'a [(u32, f32)],
+}
+
+impl Story {
+    /// The centroid's runs: names and numbers, the anchors among the names, words, places.
+    fn runs(&self) -> [Run<'_>; 4] {
+        let starts = self.starts.map(usize::from);
+        let (names, rest) = self.centroid.split_at(starts[0].min(self.centroid.len()));
+        let (anchors, rest) = rest.split_at((starts[1] - starts[0]).min(rest.len()));
+        let (words, places) = rest.split_at((starts[2] - starts[1]).min(rest.len()));
+        [
+            Run {
+                kind: Term::Name,
+                terms: names,
+            },
+            Run {
+                kind: Term::Anchor,
+                terms: anchors,
+            },
+            Run {
+                kind: Term::Word,
+                terms: words,
+            },
+            Run {
+                kind: Term::Anchor,
+                terms: places,
+            },
+        ]
+    }
+
+    /// The names-and-numbers sub-vector, sorted by term (names sort before anchors).
+    fn names(&self) -> [Run<'_>; 2] {
+        let [names, anchors, _, _] = self.runs();
+        [names, anchors]
+    }
+
+    fn words(&self) -> [Run<'_>; 1] {
+        [self.runs()[2]]
+    }
+
+    fn place_vector(&self) -> [Run<'_>; 1] {
+        [self.runs()[3]]
+    }
+
+    /// Sets the centroid from its three sub-vectors, each sorted by term (names holding names
+    /// and anchors, words words, places anchors: what [`Stories::vectors`] makes).
+    fn set_centroid(
+        &mut self,
+        names: &[(Term, f32)],
+        words: &[(Term, f32)],
+        places: &[(Term, f32)],
+    ) {
+        let name_count = names
+            .iter()
+            .take_while(|(term, _)| matches!(term, Term::Name(_)))
+            .count();
+        self.centroid = names
+            .iter()
+            .chain(words)
+            .chain(places)
+            .map(|(term, weight)| (term.value(), *weight))
+            .collect();
+        // The cuts keep these within a byte.
+        self.starts = [name_count, names.len(), names.len() + words.len()].map(|at| at as u8);
+    }
+}
+
+/// The terms of `runs`, in order.
+fn expand<'a>(runs: &'a [Run<'a>]) -> impl Iterator<Item = (Term, f32)> + 'a {
+    runs.iter().flat_map(|run| {
+        run.terms
+            .iter()
+            .map(move |(term, weight)| ((run.kind)(*term), *weight))
+    })
 }
 
 /// An article's two unit vectors and its heaviest terms.
@@ -298,7 +388,8 @@ impl Stories {
         }
         // Stories in other languages share the anchors only: look them up by those, and
         // compare whole centroids only when there is such a story.
-        let anchors: Vec<Term> = heaviest(story.names.iter().chain(&story.place_vector)).collect();
+        let anchors: Vec<Term> =
+            heaviest(expand(&story.names()).chain(expand(&story.place_vector()))).collect();
         let others: Vec<u32> = self
             .candidates(&anchors)
             .into_iter()
@@ -394,9 +485,9 @@ impl Stories {
             story.merged.push(gone.id.clone());
         }
         let vectors = ArticleVectors {
-            names: gone.names,
-            words: gone.words,
-            place_vector: gone.place_vector,
+            names: expand(&gone.names()).collect(),
+            words: expand(&gone.words()).collect(),
+            place_vector: expand(&gone.place_vector()).collect(),
             heaviest: Vec::new(),
             languages: gone.languages,
             members: gone.members,
@@ -493,8 +584,8 @@ impl Stories {
             .collect();
         // The heaviest words, and apart from them the heaviest names, numbers and places: a
         // write-up in another language shares only the latter.
-        let heaviest: Vec<Term> = heaviest(words.iter())
-            .chain(heaviest(names.iter().chain(&place_vector)))
+        let heaviest: Vec<Term> = heaviest(words.iter().copied())
+            .chain(heaviest(names.iter().chain(&place_vector).copied()))
             .collect();
         ArticleVectors {
             names: unit(sorted(names)),
@@ -533,9 +624,8 @@ impl Stories {
                     slot,
                     Box::new(Story {
                         id: id.to_owned(),
-                        names: Vec::new(),
-                        words: Vec::new(),
-                        place_vector: Vec::new(),
+                        centroid: Box::default(),
+                        starts: [0; 3],
                         names_norm: 0.0,
                         words_norm: 0.0,
                         place_norm: 0.0,
@@ -558,12 +648,17 @@ impl Stories {
         story.members += vectors.members;
         self.added.push_back((time, slot));
         let was_filed = filed(story);
-        story.names = add_cut(&story.names, &vectors.names, CENTROID_NAMES);
-        story.words = add_cut(&story.words, &vectors.words, CENTROID_WORDS);
-        story.place_vector = add_cut(&story.place_vector, &vectors.place_vector, STORY_PLACES);
-        story.place_norm = norm(&story.place_vector);
-        story.names_norm = norm(&story.names);
-        story.words_norm = norm(&story.words);
+        let names = add_cut(expand(&story.names()), &vectors.names, CENTROID_NAMES);
+        let words = add_cut(expand(&story.words()), &vectors.words, CENTROID_WORDS);
+        let places = add_cut(
+            expand(&story.place_vector()),
+            &vectors.place_vector,
+            STORY_PLACES,
+        );
+        story.place_norm = norm(&places);
+        story.names_norm = norm(&names);
+        story.words_norm = norm(&words);
+        story.set_centroid(&names, &words, &places);
         story.years.extend_from_slice(years);
         story.years.sort_unstable();
         story.years.dedup();
@@ -702,20 +797,14 @@ fn id_hash(id: &str) -> u64 {
 
 /// The terms a story is filed under in the postings: its centroid's, sorted.
 fn filed(story: &Story) -> Vec<Term> {
-    let mut filed: Vec<Term> = story
-        .names
-        .iter()
-        .chain(&story.words)
-        .chain(&story.place_vector)
-        .map(|(term, _)| *term)
-        .collect();
+    let mut filed: Vec<Term> = expand(&story.runs()).map(|(term, _)| term).collect();
     filed.sort_unstable();
     filed
 }
 
 /// The [`LOOKUP_TERMS`] heaviest of `terms` (ties: the lower term first).
-fn heaviest<'a>(terms: impl Iterator<Item = &'a (Term, f32)>) -> impl Iterator<Item = Term> {
-    let mut terms: Vec<(Term, f32)> = terms.copied().collect();
+fn heaviest(terms: impl Iterator<Item = (Term, f32)>) -> impl Iterator<Item = Term> {
+    let mut terms: Vec<(Term, f32)> = terms.collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     terms.truncate(LOOKUP_TERMS);
     terms.into_iter().map(|(term, _)| term)
@@ -723,19 +812,21 @@ fn heaviest<'a>(terms: impl Iterator<Item = &'a (Term, f32)>) -> impl Iterator<I
 
 /// A story's centroid as unit vectors, with its heaviest terms, to compare with other stories.
 fn story_vectors(story: &Story) -> ArticleVectors {
-    let scaled = |vector: &Vector, norm: f32| -> Vector {
+    let scaled = |runs: &[Run<'_>], norm: f32| -> Vector {
         if norm <= 0.0 {
             return Vec::new();
         }
-        vector.iter().map(|(term, w)| (*term, w / norm)).collect()
+        expand(runs).map(|(term, w)| (term, w / norm)).collect()
     };
-    let heaviest = heaviest(story.words.iter())
-        .chain(heaviest(story.names.iter().chain(&story.place_vector)))
+    let heaviest = heaviest(expand(&story.words()))
+        .chain(heaviest(
+            expand(&story.names()).chain(expand(&story.place_vector())),
+        ))
         .collect();
     ArticleVectors {
-        names: scaled(&story.names, story.names_norm),
-        words: scaled(&story.words, story.words_norm),
-        place_vector: scaled(&story.place_vector, story.place_norm),
+        names: scaled(&story.names(), story.names_norm),
+        words: scaled(&story.words(), story.words_norm),
+        place_vector: scaled(&story.place_vector(), story.place_norm),
         heaviest,
         languages: story.languages.clone(),
         members: 0,
@@ -786,8 +877,8 @@ struct Paths {
 
 /// [`similarity`]'s two paths.
 fn paths(article: &ArticleVectors, years: &[u16], story: &Story, scoring: &StoryScoring) -> Paths {
-    let names = cosine(&article.names, &story.names, story.names_norm);
-    let words = cosine(&article.words, &story.words, story.words_norm);
+    let names = cosine(&article.names, &story.names(), story.names_norm);
+    let words = cosine(&article.words, &story.words(), story.words_norm);
     let has_names = !article.names.is_empty() && story.names_norm > 0.0;
     let has_words = !article.words.is_empty() && story.words_norm > 0.0;
     let combined = match (has_names, has_words) {
@@ -813,7 +904,11 @@ fn paths(article: &ArticleVectors, years: &[u16], story: &Story, scoring: &Story
     let names = if !other_language {
         0.0
     } else if !article.place_vector.is_empty() && story.place_norm > 0.0 {
-        let places = cosine(&article.place_vector, &story.place_vector, story.place_norm);
+        let places = cosine(
+            &article.place_vector,
+            &story.place_vector(),
+            story.place_norm,
+        );
         (names + places) / 2.0
     } else {
         names
@@ -858,20 +953,25 @@ fn unit(vector: Vector) -> Vector {
         .collect()
 }
 
-/// The cosine of a unit vector and a centroid of norm `centroid_norm`, both sorted by term.
-fn cosine(unit_vector: &[(Term, f32)], centroid: &[(Term, f32)], centroid_norm: f32) -> f64 {
+/// The cosine of a unit vector and a centroid of norm `centroid_norm` (its runs in term
+/// order), both sorted by term.
+fn cosine(unit_vector: &[(Term, f32)], centroid: &[Run<'_>], centroid_norm: f32) -> f64 {
     if centroid_norm <= 0.0 {
         return 0.0;
     }
-    let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
-    while i < unit_vector.len() && j < centroid.len() {
-        match unit_vector[i].0.cmp(&centroid[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += unit_vector[i].1 * centroid[j].1;
-                i += 1;
-                j += 1;
+    let (mut i, mut dot) = (0, 0.0f32);
+    for run in centroid {
+        let mut j = 0;
+        while i < unit_vector.len() && j < run.terms.len() {
+            let (term, weight) = run.terms[j];
+            match unit_vector[i].0.cmp(&(run.kind)(term)) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += unit_vector[i].1 * weight;
+                    i += 1;
+                    j += 1;
+                }
             }
         }
     }
@@ -879,7 +979,8 @@ fn cosine(unit_vector: &[(Term, f32)], centroid: &[(Term, f32)], centroid_norm: 
 }
 
 /// The sum of two vectors sorted by term, cut to its `keep` heaviest terms, sorted by term.
-fn add_cut(a: &[(Term, f32)], b: &[(Term, f32)], keep: usize) -> Vector {
+fn add_cut(a: impl Iterator<Item = (Term, f32)>, b: &[(Term, f32)], keep: usize) -> Vector {
+    let a: Vector = a.collect();
     let mut sum: Vector = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
@@ -909,8 +1010,6 @@ fn add_cut(a: &[(Term, f32)], b: &[(Term, f32)], keep: usize) -> Vector {
         sum.truncate(keep);
         sum.sort_unstable_by_key(|(term, _)| *term);
     }
-    // A centroid lives as long as its story: no spare capacity.
-    sum.shrink_to_fit();
     sum
 }
 
