@@ -164,7 +164,7 @@ impl<'a> View<'a> {
     /// Whether `content_hash` is this entry's content hash or one of its earlier versions'.
     pub fn has_content(&self, content_hash: &str) -> bool {
         StateKey::find(self.strings, content_hash)
-            .is_some_and(|key| self.compact.content == key || self.compact.earlier.contains(&key))
+            .is_some_and(|key| self.compact.content == key || self.compact.earlier().contains(&key))
     }
 }
 
