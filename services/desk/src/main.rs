@@ -1,5 +1,11 @@
 //! `wirefeed-desk`: the archive of the wire and its API as a service.
 
+/// mimalloc instead of the system allocator: the stages allocate many small, short-lived
+/// strings per article, where glibc's malloc and free were about a tenth of the core's CPU
+/// and its arenas held freed memory (see BENCHMARKS.md, issue 23).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use std::path::PathBuf;
 use wire_runtime::Process;

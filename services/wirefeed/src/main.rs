@@ -4,6 +4,12 @@
 //! this file only dispatches. Measurement lives in the `wirefeed-bench` and `wirefeed-eval`
 //! tools, not here.
 
+/// mimalloc instead of the system allocator: the stages allocate many small, short-lived
+/// strings per article, where glibc's malloc and free were about a tenth of the core's CPU
+/// and its arenas held freed memory (see BENCHMARKS.md, issue 23).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 
 use clap::{Parser, Subcommand};

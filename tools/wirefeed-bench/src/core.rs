@@ -69,6 +69,11 @@ impl Isolation {
 pub struct IndexPoint {
     pub articles_indexed: usize,
     pub rss_growth_bytes: u64,
+    /// Growth of the bytes the allocator holds ([`crate::heap`]), when the bench binary counts
+    /// them (older runs' JSON has none).
+    #[serde(default)]
+    pub heap_growth_bytes: Option<u64>,
+    /// Per article in the window: the heap growth when counted, else the resident-set growth.
     pub bytes_per_article: f64,
 }
 
@@ -273,6 +278,7 @@ pub fn run_rust(
     let mut next_point = 1_000usize;
     let progress = wire_corpus::progress(items, "rust core");
     let rss_start = proc::rss_bytes();
+    let heap_start = crate::heap::held_bytes();
     let cpu_start = proc::this_thread_cpu_seconds();
     let mut core_time = std::time::Duration::ZERO;
     loop {
@@ -314,7 +320,7 @@ pub fn run_rust(
         }
         progress.inc(1);
         if run.articles == next_point {
-            run.index.push(index_point(rss_start, stage.indexed()));
+            run.index.push(index_point(rss_start, heap_start, stage.indexed()));
             next_point *= 10;
         }
     }
@@ -326,7 +332,7 @@ pub fn run_rust(
         run.articles_per_cpu_second = Some(run.articles as f64 / (end - start).max(0.01));
     }
     if run.index.last().map(|p| p.articles_indexed) != Some(run.indexed) {
-        run.index.push(index_point(rss_start, run.indexed));
+        run.index.push(index_point(rss_start, heap_start, run.indexed));
     }
     run.core_seconds = core_time.as_secs_f64();
     let seconds = run.core_seconds.max(1e-9);
@@ -339,15 +345,19 @@ pub fn run_rust(
     Ok(run)
 }
 
-fn index_point(rss_start: Option<u64>, indexed: usize) -> IndexPoint {
+fn index_point(rss_start: Option<u64>, heap_start: Option<u64>, indexed: usize) -> IndexPoint {
     let growth = match (rss_start, proc::rss_bytes()) {
         (Some(start), Some(now)) => now.saturating_sub(start),
         _ => 0,
     };
+    let heap_growth = heap_start
+        .zip(crate::heap::held_bytes())
+        .map(|(start, now)| now.saturating_sub(start));
     IndexPoint {
         articles_indexed: indexed,
         rss_growth_bytes: growth,
-        bytes_per_article: growth as f64 / indexed.max(1) as f64,
+        heap_growth_bytes: heap_growth,
+        bytes_per_article: heap_growth.unwrap_or(growth) as f64 / indexed.max(1) as f64,
     }
 }
 
@@ -464,19 +474,27 @@ pub fn print(report: &CoreReport) {
         (None, None) => {}
     }
     println!();
-    println!("dedup index: resident set growth per article in the window");
+    println!(
+        "dedup index: memory held per article in the window (heap growth: the bytes the \
+         allocator holds; the resident set beside it)"
+    );
     let rows: Vec<Vec<String>> = r
         .index
         .iter()
         .map(|p| {
             vec![
                 thousands(p.articles_indexed as f64),
+                p.heap_growth_bytes
+                    .map_or("n/a".to_owned(), |b| format!("{:.1} MB", b as f64 / 1e6)),
                 format!("{:.1} MB", p.rss_growth_bytes as f64 / 1e6),
                 thousands(p.bytes_per_article),
             ]
         })
         .collect();
-    crate::print_table(&["articles", "RSS growth", "bytes/article"], &rows);
+    crate::print_table(
+        &["articles", "heap growth", "RSS growth", "bytes/article"],
+        &rows,
+    );
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub mod baseline;
 pub mod core;
 pub mod feeds;
 pub mod fetch;
+pub mod heap;
 pub mod kafka_io;
 pub mod load;
 pub mod pages;

@@ -1,6 +1,11 @@
 //! `wirefeed-bench`: speed and memory of wirefeed's components (see the library's docs for the
 //! scenarios). Use a release build. Each subcommand's flags and code live in `commands/`.
 
+/// mimalloc, as in the services, counting what it holds (`bench core`'s index memory).
+#[global_allocator]
+static ALLOCATOR: wirefeed_bench::heap::CountingAllocator =
+    wirefeed_bench::heap::counting_allocator();
+
 mod commands;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +41,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    wirefeed_bench::heap::install(&ALLOCATOR);
     let cli = Cli::parse();
     let config = cli.config.as_deref();
     wire_runtime::binary::block_on(async {

@@ -1,6 +1,12 @@
 //! `wirefeed-eval`: quality of wirefeed on real labelled data (see the library's docs for the
 //! evaluations). Each subcommand's flags and code live in `commands/`.
 
+/// mimalloc instead of the system allocator: the stages allocate many small, short-lived
+/// strings per article, where glibc's malloc and free were about a tenth of the core's CPU
+/// and its arenas held freed memory (see BENCHMARKS.md, issue 23).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 
 use clap::{Parser, Subcommand};
