@@ -1,6 +1,7 @@
 //! The Kafka side of `bench pipeline`: the injector that publishes raw items as the fetcher
-//! does, the tails that read the last topics back and time each record, the copier of the
-//! Kafka-ceiling baseline, and the consumer-lag probe.
+//! does (or replays records the fetcher published), the collector of those records, the tails
+//! that read the last topics back and time each record, the copier of the Kafka-ceiling
+//! baseline, and the consumer-lag probe.
 //!
 //! Everything that produces or consumes goes through [`wire_runtime::bus::KafkaBus`], the
 //! client the services use, so the producer settings (idempotent, `acks=all`, the configured
@@ -71,21 +72,89 @@ pub async fn inject(
     })
 }
 
+/// Publishes `records` (as [`collect`] read them) to `wire.raw.v1` as fast as the producer
+/// takes them, then waits for every acknowledgement.
+pub async fn replay(bus: SharedBus, records: Vec<Record>) -> anyhow::Result<Injected> {
+    let started = tokio::time::Instant::now();
+    let mut acks = Vec::with_capacity(records.len());
+    let sent = records.len();
+    for mut record in records {
+        record.topic = topics::RAW.to_owned();
+        acks.push(
+            bus.enqueue(record)
+                .await
+                .context("failed to publish a raw item")?,
+        );
+    }
+    let mut failed = 0usize;
+    for ack in acks {
+        failed += ack.await.is_err() as usize;
+    }
+    Ok(Injected {
+        sent,
+        failed,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reads `topic` from the start (group `group`) until `expected` records that `keep` accepts
+/// arrived, or nothing arrived for `quiet` after at least one, or `timeout` passed: those
+/// records as published.
+#[allow(clippy::too_many_arguments)]
+pub async fn collect(
+    bus: SharedBus,
+    group: &str,
+    topic: &str,
+    keep: impl Fn(&Record) -> bool,
+    expected: usize,
+    quiet: Duration,
+    timeout: Duration,
+    progress: &indicatif::ProgressBar,
+) -> anyhow::Result<Vec<Record>> {
+    let mut subscription = bus.subscribe(group, &[topic]).await?;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut records = Vec::with_capacity(expected);
+    while records.len() < expected {
+        let wait = if records.is_empty() { timeout } else { quiet };
+        let until = (tokio::time::Instant::now() + wait).min(deadline);
+        let delivery = match tokio::time::timeout_at(until, subscription.recv()).await {
+            Err(_) => break,
+            Ok(Ok(delivery)) => delivery,
+            Ok(Err(BusError::Closed)) => break,
+            Ok(Err(error)) => return Err(error).context("the collector's consumer failed"),
+        };
+        if keep(&delivery.record) {
+            records.push(delivery.record.clone());
+        }
+        progress.set_position(records.len() as u64);
+    }
+    subscription.close().await?;
+    Ok(records)
+}
+
 /// One record read back by a tail.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Arrival {
     /// When the tail received it.
     pub at: Instant,
+    pub arrived_utc: DateTime<Utc>,
     /// From its `fetched_at` to its arrival (wall clock; one machine, one clock).
     pub latency: Duration,
     pub fetched_at: DateTime<Utc>,
+    /// Its source and item identity, when the message carries them.
+    pub item: Option<ItemKey>,
 }
 
-/// The `fetched_at` of a raw item or an alert (top level) or of an article envelope (`wire`).
+/// The fetch time, source and item identity of a raw item or an alert (top level) or of an
+/// article envelope (`wire`).
 #[derive(Deserialize)]
 struct Stamp {
     #[serde(default)]
     fetched_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    item_identity: Option<String>,
     #[serde(default)]
     wire: Option<WireStamp>,
 }
@@ -93,12 +162,27 @@ struct Stamp {
 #[derive(Deserialize)]
 struct WireStamp {
     fetched_at: DateTime<Utc>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    item_identity: Option<String>,
+}
+
+/// A message's source and item identity.
+pub type ItemKey = (String, String);
+
+/// What a message says of the item it carries: its fetch time, and its source and identity.
+pub fn stamp(payload: &[u8]) -> Option<(DateTime<Utc>, Option<ItemKey>)> {
+    let stamp: Stamp = serde_json::from_slice(payload).ok()?;
+    match stamp.wire {
+        Some(wire) => Some((wire.fetched_at, wire.source.zip(wire.item_identity))),
+        None => Some((stamp.fetched_at?, stamp.source.zip(stamp.item_identity))),
+    }
 }
 
 /// The fetch time a message carries, if it is one of wirefeed's.
 pub fn fetched_at(payload: &[u8]) -> Option<DateTime<Utc>> {
-    let stamp: Stamp = serde_json::from_slice(payload).ok()?;
-    stamp.fetched_at.or(stamp.wire.map(|w| w.fetched_at))
+    stamp(payload).map(|(fetched_at, _)| fetched_at)
 }
 
 /// The arrivals a tail has collected since the last [`Tail::take`].
@@ -140,13 +224,15 @@ impl Tail {
                 Err(error) => return Err(error).context("the tail consumer failed"),
             };
             let (at, now) = (Instant::now(), Utc::now());
-            if let Some(fetched_at) = fetched_at(&delivery.record.payload) {
+            if let Some((fetched_at, item)) = stamp(&delivery.record.payload) {
                 let latency = (now - fetched_at).to_std().unwrap_or_default();
                 if let Ok(mut arrivals) = self.arrivals.lock() {
                     arrivals.push(Arrival {
                         at,
+                        arrived_utc: now,
                         latency,
                         fetched_at,
+                        item,
                     });
                 }
             }
@@ -250,6 +336,22 @@ impl LagProbe {
         })
     }
 
+    /// Messages in the first stage's input topic so far (the sum of its end offsets: what the
+    /// fetcher or the injector published to the run's fresh `wire.raw.v1`). Blocking.
+    pub fn input_end(&self) -> anyhow::Result<i64> {
+        let Some((_, topic, consumer)) = self.groups.first() else {
+            return Ok(0);
+        };
+        let mut end = 0;
+        for partition in 0..self.partitions {
+            let (_, high) = consumer
+                .fetch_watermarks(topic, partition, Duration::from_secs(5))
+                .context("failed to read the end offsets")?;
+            end += high;
+        }
+        Ok(end)
+    }
+
     /// Messages not yet committed per stage (end offset minus committed offset, summed over
     /// partitions; a partition with no commit counts from its first offset). Blocking.
     pub fn sample(&self) -> anyhow::Result<BTreeMap<String, i64>> {
@@ -328,5 +430,10 @@ mod tests {
             Some("2026-12-02T10:00:01+00:00".to_owned())
         );
         assert_eq!(fetched_at(b"not json"), None);
+        let enriched = br#"{"article":{},"wire":{"source":"reuters-2","item_identity":"urn:x:1","fetched_at":"2026-12-02T10:00:01Z"}}"#;
+        assert_eq!(
+            stamp(enriched).and_then(|s| s.1),
+            Some(("reuters-2".to_owned(), "urn:x:1".to_owned()))
+        );
     }
 }

@@ -7,10 +7,12 @@
 //!   (`bench/baselines/core.py`) on the same corpus in the same run ([`baseline`]);
 //! - `fetch` ([`fetch`]): the fetcher's real polling code against 10,000 feeds served by
 //!   a local HTTP server started in the same process ([`feeds`]);
-//! - `pipeline` ([`pipeline`]): the stages as separate processes over a real Kafka broker
+//! - `pipeline` ([`pipeline`]): a real fetcher polling a local feed server of the corpus
+//!   ([`corpus_feeds`]) and the stages as separate processes over a real Kafka broker
 //!   ([`topology`], [`kafka_io`]), with the Kafka ceiling (`wirefeed-bench copy` processes copying the
-//!   same messages through the same topics) in the same run; the offered-load schedule and
-//!   the quantiles are pure ([`load`]), the figures and their table in [`report`].
+//!   same messages through the same topics) interleaved in the same run; the offered-load
+//!   schedule, the quantiles and the rounds' ratio are pure ([`load`]), the stages' per-phase
+//!   CPU comes from their `/metrics` ([`metrics`]), the figures and their table in [`report`].
 //!
 //! - `archive` ([`archive`]): the desk's tantivy archive at 100k and 1M articles made from
 //!   Reuters-21578: indexing rate, disk bytes per article, search latency of typical desk
@@ -27,11 +29,13 @@ pub mod all;
 pub mod archive;
 pub mod baseline;
 pub mod core;
+pub mod corpus_feeds;
 pub mod feeds;
 pub mod fetch;
 pub mod heap;
 pub mod kafka_io;
 pub mod load;
+pub mod metrics;
 pub mod pages;
 pub mod pipeline;
 pub mod proc;

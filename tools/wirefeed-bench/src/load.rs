@@ -1,5 +1,6 @@
 //! The pure parts of `bench pipeline`: the offered-load schedule (a steady rate with periodic
-//! bursts), latency quantiles and the sustained rate of a series of arrivals. No IO, no clock.
+//! bursts), latency quantiles, the sustained rate of a series of arrivals, and the ratio of
+//! interleaved rounds (wirefeed over the ceiling). No IO, no clock.
 
 use serde::Serialize;
 use std::time::Duration;
@@ -100,6 +101,59 @@ pub fn sustained_rate(arrivals: &[f64]) -> Option<f64> {
     (span > 0.0).then(|| (high - low) as f64 / span)
 }
 
+/// The median of `values` (the mean of the middle two for an even count); `None` when empty.
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_unstable_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    Some(if sorted.len().is_multiple_of(2) {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    } else {
+        sorted[middle]
+    })
+}
+
+/// wirefeed's sustained rate against the ceiling's over interleaved rounds (ceiling, wirefeed,
+/// ceiling, wirefeed, ...), in percent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RoundsRatio {
+    /// Each round's wirefeed rate over the same round's ceiling rate (adjacent pairs).
+    pub per_round_percent: Vec<f64>,
+    /// The median wirefeed rate over the median ceiling rate: the figure the goal is read on.
+    pub of_medians_percent: Option<f64>,
+    /// The lowest and highest of `per_round_percent`.
+    pub min_percent: Option<f64>,
+    pub max_percent: Option<f64>,
+}
+
+impl RoundsRatio {
+    /// The ratios of `wirefeed` and `ceiling` rates, round by round (a round where either is
+    /// missing or the ceiling is zero has no pair ratio).
+    pub fn of(wirefeed: &[f64], ceiling: &[f64]) -> Self {
+        let per_round_percent: Vec<f64> = wirefeed
+            .iter()
+            .zip(ceiling)
+            .filter(|(_, c)| **c > 0.0)
+            .map(|(w, c)| w / c * 100.0)
+            .collect();
+        let of_medians_percent = match (median(wirefeed), median(ceiling)) {
+            (Some(w), Some(c)) if c > 0.0 => Some(w / c * 100.0),
+            _ => None,
+        };
+        let min_percent = per_round_percent.iter().copied().reduce(f64::min);
+        let max_percent = per_round_percent.iter().copied().reduce(f64::max);
+        Self {
+            per_round_percent,
+            of_medians_percent,
+            min_percent,
+            max_percent,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +213,25 @@ mod tests {
         let rate = sustained_rate(&arrivals).unwrap_or_default();
         assert!((rate - 50.0).abs() < 1.0, "{rate}");
         assert_eq!(sustained_rate(&[1.0, 2.0]), None);
+    }
+
+    #[test]
+    fn medians_and_round_ratios() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        // Three rounds of the issue-23 swing: the ceiling moves more than wirefeed.
+        let wirefeed = [1508.0, 1386.0, 1450.0];
+        let ceiling = [12883.0, 8900.0, 4680.0];
+        let ratio = RoundsRatio::of(&wirefeed, &ceiling);
+        assert_eq!(ratio.per_round_percent.len(), 3);
+        assert!((ratio.per_round_percent[0] - 11.705).abs() < 0.01);
+        assert!(
+            (ratio.of_medians_percent.unwrap_or_default() - 1450.0 / 8900.0 * 100.0).abs() < 1e-9
+        );
+        assert!((ratio.min_percent.unwrap_or_default() - 1508.0 / 12883.0 * 100.0).abs() < 1e-9);
+        assert!((ratio.max_percent.unwrap_or_default() - 1450.0 / 4680.0 * 100.0).abs() < 1e-9);
+        let empty = RoundsRatio::of(&[100.0], &[0.0]);
+        assert!(empty.per_round_percent.is_empty() && empty.of_medians_percent.is_none());
     }
 }

@@ -5,7 +5,9 @@
 //! Two topologies run the same input: `wirefeed` (the service binaries `wirefeed-normalizer`,
 //! `wirefeed-enricher`, `wirefeed-alerter`, found next to this executable) and `ceiling` (three
 //! `wirefeed-bench copy` processes copying `wire.raw.v1` → `wire.articles.v1` →
-//! `wire.enriched.v1` → `wire.alerts.v1` without work).
+//! `wire.enriched.v1` → `wire.alerts.v1` without work). With fetcher input, both start with a
+//! real `wirefeed-fetcher` process polling the bench's feed server ([`FetcherSetup`]). Every
+//! process gets its own admin port (`WIREFEED__ADMIN__LISTEN`), to read its `/metrics`.
 
 use anyhow::Context as _;
 use std::collections::BTreeMap;
@@ -82,9 +84,63 @@ fn toml_string(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// The fetcher of a run with fetcher input: the feeds it polls on the bench's feed server.
+#[derive(Debug, Clone)]
+pub struct FetcherSetup {
+    /// The feed server's port on 127.0.0.1.
+    pub port: u16,
+    /// Feed ids (`reuters-0`, `outlet-3-1`, ...): each is a source, `/feeds/<id>.xml`.
+    pub feeds: Vec<String>,
+    /// Every source's poll interval (and the fetcher's minimum).
+    pub interval_secs: u64,
+    /// Polls at a time (over all sources, and to the one host).
+    pub concurrency: usize,
+}
+
+impl FetcherSetup {
+    /// `[fetcher]` with the feeds as HTTP sources (the demo inbox replaced, no config reload),
+    /// and the agency's feeds named as agency sources for the enricher.
+    fn config_text(&self) -> String {
+        let interval = self.interval_secs.max(1);
+        let concurrency = self.concurrency.max(1);
+        let mut text = format!(
+            "\n[fetcher]\ndefault_interval_secs = {interval}\nmin_interval_secs = {interval}\n\
+             max_concurrent_polls = {concurrency}\nper_host_concurrency = {concurrency}\n\
+             reload_interval_secs = 0\n"
+        );
+        for feed in &self.feeds {
+            let url = format!("http://127.0.0.1:{}/feeds/{feed}.xml", self.port);
+            let _ = write!(
+                text,
+                "\n[[fetcher.sources]]\nid = {}\nkind = \"http\"\nurl = {}\n\
+                 interval_secs = {interval}\nallow_private_network = true\n",
+                toml_string(feed),
+                toml_string(&url),
+            );
+        }
+        let agency: Vec<String> = self
+            .feeds
+            .iter()
+            .filter(|f| f.starts_with(&format!("{}-", wire_corpus::republish::AGENCY)))
+            .map(|f| toml_string(f))
+            .collect();
+        let _ = write!(
+            text,
+            "\n[enricher]\nagency_sources = [{}]\n",
+            agency.join(", ")
+        );
+        text
+    }
+}
+
 /// The config file of one run: the Kafka bus on `broker` with `prefix` for topics and groups,
-/// admin servers on free ports, and (for the alerter) [`SUBSCRIPTIONS`].
-pub fn config_text(broker: &str, prefix: &str, kafka: &KafkaSettings) -> String {
+/// admin servers on free ports, (for the alerter) [`SUBSCRIPTIONS`], and the fetcher's feeds.
+pub fn config_text(
+    broker: &str,
+    prefix: &str,
+    kafka: &KafkaSettings,
+    fetcher: Option<&FetcherSetup>,
+) -> String {
     let mut text = format!(
         "[bus]\nkind = \"kafka\"\n\n[bus.kafka]\nbootstrap_servers = {}\ntopic_prefix = {}\n\
          group_prefix = {}\npartitions = {}\nsession_timeout_ms = 6000\n",
@@ -113,6 +169,9 @@ pub fn config_text(broker: &str, prefix: &str, kafka: &KafkaSettings) -> String 
             toml_string(id),
             toml_string(query)
         );
+    }
+    if let Some(fetcher) = fetcher {
+        text.push_str(&fetcher.config_text());
     }
     text
 }
@@ -156,7 +215,7 @@ pub fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
     anyhow::ensure!(
         path.is_file(),
         "{} is not built: cargo build --release -p wirefeed-bench -p wirefeed-normalizer \
-         -p wirefeed-enricher -p wirefeed-alerter",
+         -p wirefeed-enricher -p wirefeed-alerter -p wirefeed-fetcher",
         path.display()
     );
     Ok(path)
@@ -166,6 +225,8 @@ pub fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
 #[derive(Debug)]
 pub struct StageProcess {
     pub stage: &'static str,
+    /// The admin server's port on 127.0.0.1 (`/metrics`).
+    pub admin_port: Option<u16>,
     child: Child,
     stderr: PathBuf,
 }
@@ -214,11 +275,69 @@ impl Drop for StageProcess {
     }
 }
 
-/// Starts the stages of `kind` with `config`, logs in `logs`.
-pub fn spawn(kind: Kind, config: &Path, logs: &Path) -> anyhow::Result<Vec<StageProcess>> {
+/// A free port on 127.0.0.1 (bound and released: another process may take it first, which
+/// then fails its start-up loudly).
+fn free_port() -> Option<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .ok()
+}
+
+/// Starts `command` as `stage` of run `label` with `config`, its standard error in `logs`.
+fn spawn_process(
+    stage: &'static str,
+    mut command: Command,
+    config: &Path,
+    logs: &Path,
+    label: &str,
+) -> anyhow::Result<StageProcess> {
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("WIREFEED") {
+            command.env_remove(key);
+        }
+    }
+    let admin_port = free_port();
+    if let Some(port) = admin_port {
+        command.env("WIREFEED__ADMIN__LISTEN", format!("127.0.0.1:{port}"));
+    }
+    let stderr = logs.join(format!("{label}-{stage}.err"));
+    command
+        .env("WIREFEED_CONFIG", config)
+        .env("RUST_LOG", "info,rdkafka=warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&stderr).context("failed to create a log file")?);
+    let child = command
+        .spawn()
+        .with_context(|| format!("failed to start the {stage} process"))?;
+    Ok(StageProcess {
+        stage,
+        admin_port,
+        child,
+        stderr,
+    })
+}
+
+/// Starts a `wirefeed-fetcher` process of run `label` with `config`.
+pub fn spawn_fetcher(config: &Path, logs: &Path, label: &str) -> anyhow::Result<StageProcess> {
+    let command = Command::new(sibling_binary("wirefeed-fetcher")?);
+    spawn_process("fetcher", command, config, logs, label)
+}
+
+/// Starts the stages of `kind` with `config`, logs in `logs`, after a fetcher when `fetcher`.
+pub fn spawn(
+    kind: Kind,
+    config: &Path,
+    logs: &Path,
+    fetcher: bool,
+) -> anyhow::Result<Vec<StageProcess>> {
     let mut processes = Vec::new();
+    if fetcher {
+        processes.push(spawn_fetcher(config, logs, kind.name())?);
+    }
     for (stage, from, to) in kind.stages() {
-        let mut command = match kind {
+        let command = match kind {
             Kind::Wirefeed => Command::new(sibling_binary(&format!("wirefeed-{stage}"))?),
             Kind::Ceiling => {
                 let mut command = Command::new(
@@ -228,26 +347,7 @@ pub fn spawn(kind: Kind, config: &Path, logs: &Path) -> anyhow::Result<Vec<Stage
                 command
             }
         };
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("WIREFEED") {
-                command.env_remove(key);
-            }
-        }
-        let stderr = logs.join(format!("{}-{stage}.err", kind.name()));
-        command
-            .env("WIREFEED_CONFIG", config)
-            .env("RUST_LOG", "info,rdkafka=warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&stderr).context("failed to create a log file")?);
-        let child = command
-            .spawn()
-            .with_context(|| format!("failed to start the {stage} process"))?;
-        processes.push(StageProcess {
-            stage,
-            child,
-            stderr,
-        });
+        processes.push(spawn_process(stage, command, config, logs, kind.name())?);
     }
     Ok(processes)
 }
@@ -277,7 +377,18 @@ mod tests {
             compression: Some("zstd".to_owned()),
             options: BTreeMap::from([("fetch.wait.max.ms".to_owned(), "10".to_owned())]),
         };
-        let text = config_text("127.0.0.1:9092", "bench.1.wirefeed.", &kafka);
+        let fetcher = FetcherSetup {
+            port: 4242,
+            feeds: vec!["reuters-0".to_owned(), "outlet-7-1".to_owned()],
+            interval_secs: 1,
+            concurrency: 16,
+        };
+        let text = config_text(
+            "127.0.0.1:9092",
+            "bench.1.wirefeed.",
+            &kafka,
+            Some(&fetcher),
+        );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bench.toml");
         std::fs::write(&path, text).unwrap();
@@ -297,5 +408,10 @@ mod tests {
             .map(|s| s.id.as_str())
             .collect();
         assert_eq!(ids, ["oil-desk", "grain-desk"]);
+        let fetcher: wirefeed_fetcher::FetcherConfig = loaded.section("fetcher").unwrap();
+        assert_eq!(fetcher.sources.len(), 2, "the demo inbox is replaced");
+        assert_eq!(fetcher.min_interval_secs, 1);
+        let enricher: wirefeed_enricher::EnricherConfig = loaded.section("enricher").unwrap();
+        assert_eq!(enricher.agency_sources, ["reuters-0"]);
     }
 }

@@ -72,6 +72,7 @@ impl AllArgs {
         eprintln!("bench all 5/5: pipeline, steady 200 articles/s");
         let mut steady = bursty.clone();
         steady.articles = 2_000;
+        steady.rounds = 1;
         steady.shape.burst_factor = 1.0;
         let pipeline_steady = pipeline::run(&steady, &documents).await?;
         report::print(&pipeline_steady);

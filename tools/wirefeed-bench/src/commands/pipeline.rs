@@ -4,23 +4,37 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use wirefeed_bench::load::LoadShape;
-use wirefeed_bench::pipeline::{self, PipelineOptions};
+use wirefeed_bench::pipeline::{self, InputMode, PipelineOptions};
 use wirefeed_bench::topology::{self, KafkaSettings};
 use wirefeed_bench::{load_reuters, report, write_json};
 
-/// Normalizer, enricher and alerter as separate processes over a real Kafka broker, fed raw
-/// items made from Reuters-21578 as the fetcher publishes them: sustained articles/s to
-/// wire.enriched.v1, and at a fixed load with bursts the p50/p99/max latency from fetch to
-/// wire.enriched.v1 and to wire.alerts.v1; the same against the Kafka ceiling (copier
-/// processes through the same topics) in the same run.
+/// A real fetcher polling a local feed server of Reuters-21578 items, then normalizer,
+/// enricher and alerter as separate processes over a real Kafka broker: sustained articles/s
+/// to wire.enriched.v1 over interleaved rounds against the Kafka ceiling (copier processes
+/// through the same topics, on the records the fetcher published), the stages' CPU per
+/// article by phase, and at a fixed load with bursts the p50/p99/max latency from fetch (and
+/// from the item's appearance on its feed) to wire.enriched.v1 and to wire.alerts.v1.
 #[derive(clap::Args)]
 pub struct PipelineArgs {
     /// A running broker's bootstrap address (default: start deploy/kafka/kafka.sh).
     #[arg(long)]
     broker: Option<String>,
-    /// Articles offered at once to measure the sustained throughput.
-    #[arg(long, default_value_t = 10_000)]
+    /// Where wire.raw.v1 comes from: a real fetcher polling the bench's feed server, or the
+    /// bench injecting raw items itself (the mode of runs before issue 23).
+    #[arg(long, value_enum, default_value_t = InputMode::Fetcher)]
+    input: InputMode,
+    /// Articles offered at once in each throughput round.
+    #[arg(long, default_value_t = 12_000)]
     articles: usize,
+    /// Throughput rounds of each topology, interleaved (ceiling, wirefeed, ceiling, ...).
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Feeds each corpus source is split into (fetcher input).
+    #[arg(long, default_value_t = 4)]
+    feeds_per_source: usize,
+    /// The fetcher's poll interval of every feed, in seconds (fetcher input).
+    #[arg(long, default_value_t = 1)]
+    poll_interval: u64,
     /// Articles through the pipeline before measuring.
     #[arg(long, default_value_t = 300)]
     warmup: usize,
@@ -75,7 +89,11 @@ impl PipelineArgs {
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         let options = PipelineOptions {
             broker: self.broker,
+            input: self.input,
             articles: self.articles,
+            rounds: self.rounds,
+            feeds_per_source: self.feeds_per_source,
+            poll_interval_secs: self.poll_interval,
             warmup: self.warmup,
             shape: LoadShape {
                 rate: self.rate,
@@ -97,6 +115,11 @@ impl PipelineArgs {
         };
         anyhow::ensure!(options.articles >= 10, "--articles must be at least 10");
         anyhow::ensure!(options.shape.secs >= 1, "--secs must be at least 1");
+        anyhow::ensure!(options.rounds >= 1, "--rounds must be at least 1");
+        anyhow::ensure!(
+            options.feeds_per_source >= 1,
+            "--feeds-per-source must be at least 1"
+        );
         let documents = load_reuters(&self.reuters)?;
         let report = pipeline::run(&options, &documents).await?;
         report::print(&report);
