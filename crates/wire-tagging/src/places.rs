@@ -170,12 +170,14 @@ fn find_mentions(
     let matched = folded.text();
     let genitive_s = gazetteer.takes_genitive_s(language);
     let mut mentions = Vec::new();
+    // The filter of first words says no to most lowercase words without walking.
     let worth_trying = |position: usize, first: char| {
         !first.is_lowercase()
-            || gazetteer
-                .uncapitalised
-                .longest_at(matched, position)
-                .is_some()
+            || (gazetteer.uncapitalised.may_start_at(matched, position)
+                && gazetteer
+                    .uncapitalised
+                    .longest_at(matched, position)
+                    .is_some())
     };
     let accept = |start: usize,
                   end: usize,

@@ -125,15 +125,50 @@ pub fn remove(paragraphs: Vec<String>) -> (Vec<String>, Vec<String>) {
     (kept, removed)
 }
 
+/// How far from a paragraph's end a closing credit is looked for: the longest credit the
+/// patterns take is about 100 characters.
+const CREDIT_TAIL_BYTES: usize = 400;
+/// How much of a paragraph's head a lead-in is looked for in: the longest lead-in phrase is
+/// under 40 characters.
+const LEAD_IN_HEAD_BYTES: usize = 200;
+
 fn is_boilerplate(paragraph: &str) -> bool {
-    let is_caption = paragraph.chars().count() <= MAX_CAPTION_CHARS
-        && CREDIT_AT_END
-            .as_ref()
-            .is_some_and(|credit| credit.is_match(paragraph));
-    let is_lead_in = LEAD_IN
-        .as_ref()
-        .is_some_and(|lead_in| lead_in.is_match(&arabic::fold(paragraph)));
-    is_caption || is_lead_in || is_widget(paragraph)
+    is_caption(paragraph) || is_lead_in(paragraph) || is_widget(paragraph)
+}
+
+/// A short paragraph ending with a photo credit. The search starts near the end (the credit
+/// ends the paragraph), where `\b` still sees the text before it.
+fn is_caption(paragraph: &str) -> bool {
+    let Some(credit) = CREDIT_AT_END.as_ref() else {
+        return false;
+    };
+    if paragraph.len() > MAX_CAPTION_CHARS * 4 || paragraph.chars().count() > MAX_CAPTION_CHARS {
+        return false;
+    }
+    let mut tail_start = paragraph.len().saturating_sub(CREDIT_TAIL_BYTES);
+    while !paragraph.is_char_boundary(tail_start) {
+        tail_start -= 1;
+    }
+    credit.is_match_at(paragraph, tail_start)
+}
+
+/// A paragraph that starts by pointing elsewhere, read in its head (folded, for Arabic); a
+/// match that runs to the end of the head is checked on the whole paragraph, since the
+/// pattern's end may be the paragraph's.
+fn is_lead_in(paragraph: &str) -> bool {
+    let Some(lead_in) = LEAD_IN.as_ref() else {
+        return false;
+    };
+    let mut head_end = paragraph.len().min(LEAD_IN_HEAD_BYTES);
+    while !paragraph.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    let head = arabic::fold(&paragraph[..head_end]);
+    match lead_in.find(&head) {
+        None => false,
+        Some(found) if found.end() < head.len() || head_end == paragraph.len() => true,
+        Some(_) => lead_in.is_match(&arabic::fold(paragraph)),
+    }
 }
 
 fn is_widget(paragraph: &str) -> bool {
@@ -167,6 +202,21 @@ mod tests {
     #[test]
     fn patterns_compile() {
         assert!(CREDIT_AT_END.is_some() && INLINE_CREDIT.is_some() && LEAD_IN.is_some());
+    }
+
+    #[test]
+    fn long_paragraphs_are_read_where_credits_and_lead_ins_are() {
+        let story = "The talks in Geneva went on into the night, delegates said. ".repeat(9);
+        assert!(story.len() > CREDIT_TAIL_BYTES && story.len() > LEAD_IN_HEAD_BYTES);
+        assert!(is_caption(&format!("{story}PHOTO: REUTERS")));
+        assert!(!is_caption(&format!("{story}Geneva")));
+        // The word before the tail's start still counts: `xphoto:` is no credit.
+        let glued = format!("{}xphoto: REUTERS", "a".repeat(CREDIT_TAIL_BYTES - 4));
+        assert!(!is_caption(&glued));
+        assert!(is_lead_in(&format!("Read more: {story}")));
+        assert!(!is_lead_in(&format!("{story}Read more: Geneva")));
+        // A lead-in that is the whole (short) paragraph.
+        assert!(is_lead_in("Related Articles"));
     }
 
     #[test]
