@@ -84,6 +84,14 @@ impl StageStopped<'_> {
     }
 }
 
+/// The per-message metrics of one stage, each registered at its first use and kept: a message
+/// then costs no label vector, hashing or registry lookup (issue 23).
+#[derive(Default)]
+pub struct StageMetrics {
+    handled: Vec<(&'static str, metrics::Counter)>,
+    processing: Option<metrics::Histogram>,
+}
+
 /// The outcome of one input message, for the per-stage message counter.
 pub struct MessageHandled<'a> {
     pub stage: &'static str,
@@ -93,16 +101,26 @@ pub struct MessageHandled<'a> {
 }
 
 impl MessageHandled<'_> {
-    pub fn emit(self) {
+    pub fn emit(self, metrics: &mut StageMetrics) {
         debug!(
             stage = self.stage,
             outcome = self.outcome,
             topic = self.topic,
             "message handled"
         );
-        metrics::counter!("wirefeed_stage_messages_total", "stage" => self.stage, "outcome" => self.outcome)
-            .increment(1);
-        metrics::histogram!("wirefeed_stage_processing_seconds", "stage" => self.stage)
+        let (stage, outcome) = (self.stage, self.outcome);
+        let known = metrics.handled.iter().position(|(o, _)| *o == outcome);
+        let index = known.unwrap_or_else(|| {
+            let counter = metrics::counter!("wirefeed_stage_messages_total", "stage" => stage, "outcome" => outcome);
+            metrics.handled.push((outcome, counter));
+            metrics.handled.len() - 1
+        });
+        metrics.handled[index].1.increment(1);
+        metrics
+            .processing
+            .get_or_insert_with(
+                || metrics::histogram!("wirefeed_stage_processing_seconds", "stage" => stage),
+            )
             .record(self.seconds);
     }
 }

@@ -251,16 +251,18 @@ pub async fn create_topics<C: ClientContext>(
 impl Bus for KafkaBus {
     async fn enqueue(&self, record: Record) -> Result<PendingAck, BusError> {
         let topic = self.physical_topic(&record.topic);
-        let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
-        for (name, value) in &record.headers {
-            headers = headers.insert(Header {
-                key: name,
-                value: Some(value),
-            });
+        let mut future_record = FutureRecord::to(&topic).payload(&record.payload);
+        // Most records have none: librdkafka's header list is then not made at all.
+        if !record.headers.is_empty() {
+            let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
+            for (name, value) in &record.headers {
+                headers = headers.insert(Header {
+                    key: name,
+                    value: Some(value),
+                });
+            }
+            future_record = future_record.headers(headers);
         }
-        let mut future_record = FutureRecord::to(&topic)
-            .payload(&record.payload)
-            .headers(headers);
         if let Some(key) = &record.key {
             future_record = future_record.key(key);
         }

@@ -47,6 +47,7 @@ pub(super) async fn handle_with_retries<S: Stage>(
     delivery: &Delivery,
     config: &StageConfig,
     shutdown: &CancellationToken,
+    metrics: &mut events::StageMetrics,
 ) -> Option<Handled> {
     let name = stage.name();
     let span = scope(Phase::Telemetry, || message_span(name, delivery));
@@ -63,7 +64,7 @@ pub(super) async fn handle_with_retries<S: Stage>(
                 topic: &delivery.record.topic,
                 seconds: started.elapsed().as_secs_f64(),
             }
-            .emit()
+            .emit(metrics)
         });
         let error = match outcome {
             Outcome::Emit {

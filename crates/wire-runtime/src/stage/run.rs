@@ -85,6 +85,7 @@ struct StageLoop<'a, S: Stage> {
     /// Inputs left uncommitted after a failure stopped the stage (see
     /// [`StageLoop::abandon_later_inputs`]).
     abandoned: usize,
+    metrics: events::StageMetrics,
 }
 
 impl<'a, S: Stage> StageLoop<'a, S> {
@@ -125,6 +126,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
             refresh: None,
             caught_up_with_assignment: 0,
             abandoned: 0,
+            metrics: events::StageMetrics::default(),
         })
     }
 
@@ -174,8 +176,14 @@ impl<'a, S: Stage> StageLoop<'a, S> {
         if !self.catch_up_state().await {
             return Ok(Next::Stop(Ok(()))); // shut down while waiting: not handled, not committed
         }
-        let handled =
-            handle_with_retries(&mut self.stage, &delivery, self.config, &self.shutdown).await;
+        let handled = handle_with_retries(
+            &mut self.stage,
+            &delivery,
+            self.config,
+            &self.shutdown,
+            &mut self.metrics,
+        )
+        .await;
         let Some(handled) = handled else {
             return Ok(Next::Stop(Ok(()))); // shut down while backing off: not committed
         };
