@@ -236,6 +236,12 @@ impl Index {
         let compact = CompactEntry::new(&mut self.strings, entry);
         let band_keys = (!compact.exact_only).then(|| minhash::band_keys(&compact.signature));
         let (uri, content) = (compact.uri, compact.content);
+        if self.entries.len() == self.entries.capacity() {
+            // Grows by an eighth, not double: the queue is most of the index's memory, and
+            // copying it on growth is cheap beside filling it.
+            let len = self.entries.len();
+            self.entries.reserve_exact((len / 8).max(64));
+        }
         self.entries.push_back(Some(compact));
         self.live += 1;
         let (entries, first) = (&self.entries, self.first_slot);

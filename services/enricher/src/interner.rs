@@ -102,6 +102,11 @@ impl Interner {
             len: text.len() as u32,
             holders: 1,
         };
+        if self.buffer.capacity() - self.buffer.len() < text.len() {
+            // Grows by an eighth, not double: the buffer lives as long as the window.
+            self.buffer
+                .reserve_exact(text.len().max(self.buffer.len() / 8));
+        }
         self.buffer.push_str(text);
         let index = match self.free.pop() {
             Some(index) => {
