@@ -385,10 +385,13 @@ pub fn key_tokens(text: &str, language: Option<&str>) -> Vec<u32> {
         }
         let has_digit = token.chars().any(|c| c.is_ascii_digit());
         let capitalised = token.chars().next().is_some_and(char::is_uppercase);
-        let lowercase = wire_model::fold::fold_lowercase(token);
-        let ordinary_start = sentence_start && is_sentence_starter(&lowercase, language);
-        if has_digit || (capitalised && !ordinary_start) {
-            tokens.push(xxh3_64(fold(lowercase).as_bytes()) as u32);
+        // Most words are neither: they are not folded at all.
+        if has_digit || capitalised {
+            let lowercase = wire_model::fold::fold_lowercase(token);
+            let ordinary_start = sentence_start && is_sentence_starter(&lowercase, language);
+            if has_digit || !ordinary_start {
+                tokens.push(xxh3_64(fold(lowercase).as_bytes()) as u32);
+            }
         }
         sentence_start = raw.ends_with(['.', '!', '?', ':', '"', '\u{201D}']);
     }
