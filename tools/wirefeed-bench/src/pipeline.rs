@@ -105,15 +105,15 @@ pub struct PipelineOptions {
 }
 
 impl PipelineOptions {
-    /// `bench pipeline`'s defaults: fetcher input; 3 interleaved rounds of 12,000 articles at
+    /// `bench pipeline`'s defaults: fetcher input; 5 interleaved rounds of 20,000 articles at
     /// once; then 200 articles/s with 10× bursts of 1 s every 10 s for 30 s; 3 partitions,
     /// the configured Kafka settings, with the ceiling.
     pub fn with_defaults(broker: Option<String>) -> Self {
         Self {
             broker,
             input: InputMode::Fetcher,
-            articles: 12_000,
-            rounds: 3,
+            articles: 20_000,
+            rounds: 5,
             warmup: 300,
             shape: LoadShape {
                 rate: 200.0,

@@ -24,10 +24,10 @@ pub struct PipelineArgs {
     #[arg(long, value_enum, default_value_t = InputMode::Fetcher)]
     input: InputMode,
     /// Articles offered at once in each throughput round.
-    #[arg(long, default_value_t = 12_000)]
+    #[arg(long, default_value_t = 20_000)]
     articles: usize,
     /// Throughput rounds of each topology, interleaved (ceiling, wirefeed, ceiling, ...).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     rounds: usize,
     /// Feeds each corpus source is split into (fetcher input).
     #[arg(long, default_value_t = 4)]
