@@ -320,7 +320,8 @@ pub fn run_rust(
         }
         progress.inc(1);
         if run.articles == next_point {
-            run.index.push(index_point(rss_start, heap_start, stage.indexed()));
+            run.index
+                .push(index_point(rss_start, heap_start, stage.indexed()));
             next_point *= 10;
         }
     }
@@ -332,7 +333,8 @@ pub fn run_rust(
         run.articles_per_cpu_second = Some(run.articles as f64 / (end - start).max(0.01));
     }
     if run.index.last().map(|p| p.articles_indexed) != Some(run.indexed) {
-        run.index.push(index_point(rss_start, heap_start, run.indexed));
+        run.index
+            .push(index_point(rss_start, heap_start, run.indexed));
     }
     run.core_seconds = core_time.as_secs_f64();
     let seconds = run.core_seconds.max(1e-9);
