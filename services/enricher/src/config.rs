@@ -47,6 +47,9 @@ pub struct EnricherConfig {
     /// Two live clusters in one language merge when the weighted cosines of one's centroid
     /// against the other's reach this share of `story_min_similarity`; 0 never merges.
     pub story_same_language_merge_ratio: f64,
+    /// A story of one family merges into a live story in its language that has grown since,
+    /// when that family would now join it at this share of `story_min_similarity`; 0 never.
+    pub story_rejoin_ratio: f64,
     /// A new version whose body changed by at least this share of its wording (4-word
     /// sequences) is material.
     pub material_body_change: f64,
@@ -175,6 +178,7 @@ impl Validate for EnricherConfig {
                 "enricher.story_same_language_merge_ratio",
                 self.story_same_language_merge_ratio,
             ),
+            ("enricher.story_rejoin_ratio", self.story_rejoin_ratio),
         ] {
             if !value.is_finite() || value < 0.0 {
                 return Err(ConfigError::invalid(key, value, "must be 0 or more"));

@@ -420,6 +420,7 @@ impl Lineage {
                     window: self.config.story_window_hours as i64 * 3600,
                     merge_ratio: self.config.story_merge_ratio,
                     same_language_merge_ratio: self.config.story_same_language_merge_ratio,
+                    rejoin_ratio: self.config.story_rejoin_ratio,
                 };
                 let new_story = entry.family.as_str().replacen("family:", "story:", 1);
                 let member = story_member(&envelope, &features.headline, &entry);

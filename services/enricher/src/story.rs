@@ -82,6 +82,9 @@ pub struct StoryScoring {
     /// Two live stories sharing a language merge when the weighted cosines of one's centroid
     /// against the other's reach this share of `min_similarity`. 0 never merges.
     pub same_language_merge_ratio: f64,
+    /// A story of one family merges into a live story sharing its language that has grown
+    /// since, when that family would now join it at this share of `min_similarity`. 0 never.
+    pub rejoin_ratio: f64,
 }
 
 /// Where [`Stories::assign`] put a family.
@@ -418,10 +421,12 @@ impl Stories {
     }
 
     /// Live stories sharing a language with the story in `slot` whose centroid its own now
-    /// resembles (`scoring.same_language_merge_ratio`): halves of one event split early.
+    /// resembles (`scoring.same_language_merge_ratio`): halves of one event split early; and the
+    /// stories of one family that would now join it (`scoring.rejoin_ratio`): a write-up that
+    /// came before the story's centroid settled.
     fn same_language_neighbours(&self, slot: u32, time: i64, scoring: &StoryScoring) -> Vec<u32> {
-        let ratio = scoring.same_language_merge_ratio;
-        if ratio <= 0.0 {
+        let (ratio, rejoin) = (scoring.same_language_merge_ratio, scoring.rejoin_ratio);
+        if ratio <= 0.0 && rejoin <= 0.0 {
             return Vec::new();
         }
         let Some(story) = self.stories.get(&slot) else {
@@ -435,7 +440,16 @@ impl Stories {
                 self.stories.get(other).is_some_and(|other| {
                     (time - other.last_seen).abs() <= scoring.window
                         && !disjoint(&story.languages, &other.languages)
-                        && paths(&vectors, &story.years, other, scoring).by_words.0 >= ratio
+                        && ((ratio > 0.0
+                            && paths(&vectors, &story.years, other, scoring).by_words.0 >= ratio)
+                            // A family that started a story of its own before this one
+                            // grew close enough: it would join it now.
+                            || (other.members == 1
+                                && rejoin > 0.0
+                                && paths(&story_vectors(other), &other.years, story, scoring)
+                                    .by_words
+                                    .0
+                                    >= rejoin))
                 })
             })
             .collect()

@@ -38,6 +38,7 @@ fn scoring(min_similarity: f64) -> StoryScoring {
         window: DAY,
         merge_ratio: 1.0,
         same_language_merge_ratio: 0.0,
+        rejoin_ratio: 0.0,
     }
 }
 
@@ -358,4 +359,49 @@ fn stories_in_one_language_do_not_merge_and_the_first_is_the_earliest_by_its_own
         joined.summary.first.map(|first| first.family),
         Some(wire_model::FamilyId::from("fc"))
     );
+}
+
+#[test]
+fn a_family_that_started_a_story_alone_rejoins_the_story_that_grew_close_to_it() {
+    let (first, second) = tara_reid_in_rehab();
+    let third = Terms::of(
+        "Tara Reid in rehab at Promises",
+        "Tara Reid checked into the Promises Treatment Center in Malibu for treatment, her rep \
+         Jack Ketsoyan said.",
+    );
+    let run = |rejoin_ratio: f64| {
+        let mut stories = stories_with_background();
+        for terms in [&first, &second, &third] {
+            stories.observe(terms.input());
+        }
+        // Too strict to join at first: each write-up starts a story of its own.
+        let strict = StoryScoring {
+            min_names_similarity: 1.0,
+            ..scoring(0.99)
+        };
+        stories.assign("s1", first.input(), &member("f1", 100), 100, &strict);
+        stories.assign("s2", second.input(), &member("f2", 200), 200, &strict);
+        let scoring = StoryScoring {
+            rejoin_ratio,
+            ..scoring(0.25)
+        };
+        let joined = stories.assign("s3", third.input(), &member("f3", 300), 300, &scoring);
+        assert!(
+            joined.similarity.is_some(),
+            "the third write-up joins a story"
+        );
+        (
+            stories.current("s1").map(str::to_owned),
+            stories.current("s2").map(str::to_owned),
+            joined.merged,
+        )
+    };
+    let (one, two, merged) = run(1.0);
+    assert_eq!(one.as_deref(), Some("s1"));
+    assert_eq!(two.as_deref(), Some("s1"), "merged into the earlier story");
+    assert_eq!(merged, vec!["s2".to_owned()]);
+    let (one, two, merged) = run(0.0);
+    assert_eq!(one.as_deref(), Some("s1"));
+    assert_eq!(two.as_deref(), Some("s2"), "0 never merges");
+    assert!(merged.is_empty());
 }
