@@ -6,8 +6,8 @@
 //! all the entries naming it), the content hash as 16 bytes, the signature inline, key tokens
 //! and paragraph fingerprints in one allocation. Entries sit in a queue in the order they came
 //! in (a slot is a position in it), which is also the eviction order. The uri and content
-//! tables and the 32 LSH band tables ([`Bands`]) hold 4-byte slots and hash them through the
-//! entry they point to, so no key is stored twice.
+//! tables hold 4-byte slots and the 32 LSH band tables ([`Bands`]) their low 3 bytes, hashed
+//! through the entry they point to, so no key is stored twice.
 //!
 //! Per article the window holds the entry in the queue (96 signature values of 8 bits inline),
 //! 32 band postings, key tokens and paragraph fingerprints (4 bytes each), and the uri once.
@@ -15,7 +15,7 @@
 //! memory at a million articles", from `wirefeed-bench core`); `cargo bench -p
 //! wirefeed-enricher --bench dedup` prints the allocator's count.
 
-use crate::bands::{Bands, Slot};
+use crate::bands::{Bands, MAX_QUEUE, Slot};
 use crate::compact_entry::{CompactEntry, StateKey};
 use crate::interner::Interner;
 use crate::minhash::{self, Value};
@@ -214,6 +214,7 @@ impl Index {
         let mut slots = Vec::new();
         self.bands.matches(
             &minhash::band_keys(signature),
+            first,
             |slot, band| band_key_of(entries, first, slot, band),
             &mut slots,
         );
@@ -247,7 +248,7 @@ impl Index {
         let (entries, first) = (&self.entries, self.first_slot);
         let entry_of = |slot| compact_at(entries, first, slot);
         if let Some(keys) = band_keys {
-            self.bands.insert(slot, &keys, |slot, band| {
+            self.bands.insert(slot, &keys, first, |slot, band| {
                 band_key_of(entries, first, slot, band)
             });
         }
@@ -302,13 +303,17 @@ impl Index {
         lifted
     }
 
-    /// Removes entries indexed before `oldest` (seconds) and the oldest beyond `capacity`.
+    /// Removes entries indexed before `oldest` (seconds) and the oldest beyond `capacity` (and
+    /// beyond [`MAX_QUEUE`] queue places, which the band tables' 3-byte cells can tell apart).
     /// Returns the uris removed (to delete them from the state store).
     pub fn evict(&mut self, oldest: i64, capacity: usize) -> Vec<String> {
         let mut removed = Vec::new();
         while let Some(front) = self.entries.front() {
             if let Some(compact) = front {
-                if compact.indexed_at >= oldest && self.live <= capacity {
+                if compact.indexed_at >= oldest
+                    && self.live <= capacity
+                    && self.entries.len() <= MAX_QUEUE
+                {
                     break;
                 }
                 removed.extend(self.remove_slot(self.first_slot));
