@@ -1,4 +1,4 @@
-//! `wirefeed-bench pipeline` at a tiny size against the test broker: the stage processes and
+//! `wirefeed-bench pipeline` at a tiny size against the test broker: a fetcher, the stage processes and
 //! the Kafka-ceiling copiers run, and the JSON report holds every figure for both. No speed or
 //! timing assertion (benchmarks are not tests).
 
@@ -21,6 +21,8 @@ fn a_tiny_pipeline_bench_reports_every_figure_for_wirefeed_and_the_ceiling() {
         &broker,
         "--articles",
         "100",
+        "--rounds",
+        "1",
         "--warmup",
         "20",
         "--rate",
@@ -79,8 +81,10 @@ fn a_tiny_pipeline_bench_reports_every_figure_for_wirefeed_and_the_ceiling() {
                 );
             }
         }
+        // The fetcher, then the three stages (or copiers).
         let stages = run["stages"].as_array().unwrap();
-        assert_eq!(stages.len(), 3, "{topology}");
+        assert_eq!(stages.len(), 4, "{topology}");
+        assert_eq!(stages[0]["stage"], "fetcher", "{topology}");
         assert_eq!(fixed["peak_lag"].as_object().unwrap().len(), 3);
     }
     // The ceiling copies every message through every hop.
