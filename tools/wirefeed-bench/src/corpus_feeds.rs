@@ -253,18 +253,7 @@ async fn serve_feed(
     server
         .body_bytes
         .fetch_add(body.len() as u64, Ordering::Relaxed);
-    (
-        StatusCode::OK,
-        [
-            (header::ETAG, etag),
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/rss+xml"),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    crate::feeds::rss_response(etag, body)
 }
 
 /// Serves `feeds` on 127.0.0.1 (a free port, returned) until `shutdown`.

@@ -133,10 +133,15 @@ async fn serve_feed(
     server
         .body_bytes
         .fetch_add(body.len() as u64, Ordering::Relaxed);
+    rss_response(etag_value, body)
+}
+
+/// A 200 answer with an RSS document and its ETag.
+pub(crate) fn rss_response(etag: HeaderValue, body: String) -> Response {
     (
         StatusCode::OK,
         [
-            (header::ETAG, etag_value),
+            (header::ETAG, etag),
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/rss+xml"),
