@@ -110,8 +110,8 @@ impl Words {
             self.joined.push(' ');
         }
         if token.is_ascii() {
-            self.joined
-                .extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            self.joined.push_str(token);
+            self.joined[start..].make_ascii_lowercase();
         } else {
             // Not char by char: a final sigma lowercases by its place in the word. Accents and
             // Arabic letter forms are folded already (outlets drop accents, or add them).
@@ -191,10 +191,26 @@ pub fn fold(word: String) -> String {
     word
 }
 
+/// The longest abbreviation in [`HOUSE_STYLE_VARIANTS`]: longer words are not looked up.
+const LONGEST_VARIANT: usize = {
+    let mut longest = 0;
+    let mut at = 0;
+    while at < HOUSE_STYLE_VARIANTS.len() {
+        if HOUSE_STYLE_VARIANTS[at].0.len() > longest {
+            longest = HOUSE_STYLE_VARIANTS[at].0.len();
+        }
+        at += 1;
+    }
+    longest
+};
+
 /// [`fold`] of the word `text[start..]`, in place.
 fn fold_tail(text: &mut String, start: usize) {
     let word = &text[start..];
-    if let Some((_, to)) = HOUSE_STYLE_VARIANTS.iter().find(|(from, _)| *from == word) {
+    let variant = (word.len() <= LONGEST_VARIANT)
+        .then(|| HOUSE_STYLE_VARIANTS.iter().find(|(from, _)| *from == word))
+        .flatten();
+    if let Some((_, to)) = variant {
         text.truncate(start);
         text.push_str(to);
         return;
@@ -378,19 +394,28 @@ fn is_sentence_starter(word: &str, language: Option<&str>) -> bool {
 pub fn key_tokens(text: &str, language: Option<&str>) -> Vec<u32> {
     let mut tokens = Vec::new();
     let mut sentence_start = true;
+    // One buffer for every folded token (most are ASCII: folded in place, no allocation).
+    let mut lowercase = String::new();
     for raw in text.split_whitespace() {
         let token = raw.trim_matches(|c: char| !c.is_alphanumeric());
         if token.is_empty() {
             continue;
         }
-        let has_digit = token.chars().any(|c| c.is_ascii_digit());
+        let has_digit = token.bytes().any(|b| b.is_ascii_digit());
         let capitalised = token.chars().next().is_some_and(char::is_uppercase);
         // Most words are neither: they are not folded at all.
         if has_digit || capitalised {
-            let lowercase = wire_model::fold::fold_lowercase(token);
+            lowercase.clear();
+            if token.is_ascii() {
+                lowercase.push_str(token);
+                lowercase.make_ascii_lowercase();
+            } else {
+                lowercase.push_str(&wire_model::fold::fold_lowercase(token));
+            }
             let ordinary_start = sentence_start && is_sentence_starter(&lowercase, language);
             if has_digit || !ordinary_start {
-                tokens.push(xxh3_64(fold(lowercase).as_bytes()) as u32);
+                fold_tail(&mut lowercase, 0);
+                tokens.push(xxh3_64(lowercase.as_bytes()) as u32);
             }
         }
         sentence_start = raw.ends_with(['.', '!', '?', ':', '"', '\u{201D}']);
@@ -438,24 +463,48 @@ pub fn paragraph_hashes(body: &str) -> Vec<u32> {
 /// `per` ending one paragraph and a `cent` starting the next are one word, as [`words`] reads
 /// them.
 pub fn body_words_and_paragraphs(body: &str) -> (Words, Vec<u32>) {
-    let mut all = Words::default();
-    let mut hashes = Vec::new();
-    let mut paragraph = Words::default();
-    for text in body.split("\n\n") {
-        paragraph.clear();
-        paragraph.push_text(text);
-        if paragraph.is_empty() {
-            continue;
+    let body = BodyWords::of(body);
+    (body.words, body.paragraphs)
+}
+
+/// What the index reads of a body, tokenizing it once: its [`words`], its
+/// [`paragraph_hashes`] and its [`lede_sketch`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyWords {
+    pub words: Words,
+    pub paragraphs: Vec<u32>,
+    pub lede: Vec<u8>,
+}
+
+impl BodyWords {
+    pub fn of(body: &str) -> Self {
+        let mut all = Words::default();
+        let mut hashes = Vec::new();
+        let mut lede = Vec::new();
+        let mut paragraph = Words::default();
+        for text in body.split("\n\n") {
+            paragraph.clear();
+            paragraph.push_text(text);
+            if paragraph.is_empty() {
+                continue;
+            }
+            if hashes.is_empty() {
+                lede = sketch(&paragraph);
+            }
+            hashes.push(xxh3_64(paragraph.joined().as_bytes()) as u32);
+            let mut from = 0;
+            if paragraph.word(0) == "cent" && all.last() == Some("per") {
+                all.replace_last("percent");
+                from = 1;
+            }
+            all.append_from(&paragraph, from);
         }
-        hashes.push(xxh3_64(paragraph.joined().as_bytes()) as u32);
-        let mut from = 0;
-        if paragraph.word(0) == "cent" && all.last() == Some("per") {
-            all.replace_last("percent");
-            from = 1;
+        Self {
+            words: all,
+            paragraphs: hashes,
+            lede,
         }
-        all.append_from(&paragraph, from);
     }
-    (all, hashes)
 }
 
 /// Values in a lede sketch ([`lede_sketch`]).
@@ -468,23 +517,25 @@ const LEDE_CHANCE_AGREEMENT: f64 = 1.0 / 255.0;
 /// [`LEDE_SKETCH`] seeds, the low 8 bits of the smallest seeded word hash, never 0. Empty
 /// when the body has no words.
 pub fn lede_sketch(body: &str) -> Vec<u8> {
-    let Some(lede) = body
-        .split("\n\n")
+    body.split("\n\n")
         .map(Words::of)
         .find(|words| !words.is_empty())
-    else {
+        .map(|lede| sketch(&lede))
+        .unwrap_or_default()
+}
+
+/// The [`lede_sketch`] of the words of a lede.
+fn sketch(lede: &Words) -> Vec<u8> {
+    if lede.is_empty() {
         return Vec::new();
-    };
-    (0..LEDE_SKETCH as u64)
-        .map(|seed| {
-            let smallest = lede
-                .iter()
-                .map(|word| xxh3_64_with_seed(word.as_bytes(), seed))
-                .min()
-                .unwrap_or(0);
-            (smallest as u8).max(1)
-        })
-        .collect()
+    }
+    let mut smallest = [u64::MAX; LEDE_SKETCH];
+    for word in lede.iter() {
+        for (seed, value) in smallest.iter_mut().enumerate() {
+            *value = (*value).min(xxh3_64_with_seed(word.as_bytes(), seed as u64));
+        }
+    }
+    smallest.iter().map(|value| (*value as u8).max(1)).collect()
 }
 
 /// The estimated share of the lede's words that changed between two [`lede_sketch`]es (one
@@ -643,6 +694,54 @@ mod tests {
             words
         }
 
+        /// [`super::super::key_tokens`] as it was: a string per folded token.
+        pub fn key_tokens(text: &str, language: Option<&str>) -> Vec<u32> {
+            let mut tokens = Vec::new();
+            let mut sentence_start = true;
+            for raw in text.split_whitespace() {
+                let token = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                if token.is_empty() {
+                    continue;
+                }
+                let has_digit = token.chars().any(|c| c.is_ascii_digit());
+                let capitalised = token.chars().next().is_some_and(char::is_uppercase);
+                if has_digit || capitalised {
+                    let lowercase = wire_model::fold::fold_lowercase(token);
+                    let ordinary_start =
+                        sentence_start && super::super::is_sentence_starter(&lowercase, language);
+                    if has_digit || !ordinary_start {
+                        tokens.push(xxh3_64(fold(lowercase).as_bytes()) as u32);
+                    }
+                }
+                sentence_start = raw.ends_with(['.', '!', '?', ':', '"', '\u{201D}']);
+            }
+            tokens.sort_unstable();
+            tokens.dedup();
+            tokens.truncate(super::super::MAX_KEY_TOKENS);
+            tokens
+        }
+
+        /// [`super::super::lede_sketch`] as it was: a string per word, seed by seed.
+        pub fn lede_sketch(body: &str) -> Vec<u8> {
+            let Some(lede) = body
+                .split("\n\n")
+                .map(words)
+                .find(|words| !words.is_empty())
+            else {
+                return Vec::new();
+            };
+            (0..super::super::LEDE_SKETCH as u64)
+                .map(|seed| {
+                    let smallest = lede
+                        .iter()
+                        .map(|word| xxhash_rust::xxh3::xxh3_64_with_seed(word.as_bytes(), seed))
+                        .min()
+                        .unwrap_or(0);
+                    (smallest as u8).max(1)
+                })
+                .collect()
+        }
+
         pub fn shingles(words: &[String]) -> Vec<u64> {
             let mut hashes: Vec<u64> = if words.len() < SHINGLE_WORDS {
                 vec![xxh3_64(words.join(" ").as_bytes())]
@@ -689,6 +788,12 @@ mod tests {
             "\n\n",
             "\n",
             "  ",
+            "Die",
+            "Le",
+            "ÉTATS-UNIS",
+            "Pct",
+            "Says:",
+            "\"Hello!\"",
         ];
         let mut state = 7_u64;
         for _ in 0..2_000 {
@@ -712,6 +817,21 @@ mod tests {
                 one_string_per_word::shingles(&expected),
                 "{text:?}"
             );
+            for language in [None, Some("de"), Some("fr-FR")] {
+                assert_eq!(
+                    key_tokens(&text, language),
+                    one_string_per_word::key_tokens(&text, language),
+                    "{text:?}"
+                );
+            }
+            let body = BodyWords::of(&text);
+            assert_eq!(
+                body.lede,
+                one_string_per_word::lede_sketch(&text),
+                "{text:?}"
+            );
+            assert_eq!(body.lede, lede_sketch(&text), "{text:?}");
+            assert_eq!(body.paragraphs, paragraph_hashes(&text), "{text:?}");
             let (body_words, _) = body_words_and_paragraphs(&text);
             let mut appended = body_words.clone();
             appended.append(&buffered);

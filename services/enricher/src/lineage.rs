@@ -162,7 +162,11 @@ fn features(envelope: &Envelope) -> Features {
         article.pub_status.unwrap_or(PubStatus::Usable),
         article.urgency
     );
-    let (mut words, paragraphs) = features::body_words_and_paragraphs(body);
+    let features::BodyWords {
+        mut words,
+        paragraphs,
+        lede,
+    } = features::BodyWords::of(body);
     let exact_only = words.len() < features::MIN_WORDS_FOR_NEAR_DUPLICATES;
     if exact_only {
         words.append(&features::Words::of(&stripped_headline));
@@ -176,7 +180,7 @@ fn features(envelope: &Envelope) -> Features {
         headline_hash: features::headline_hash(&stripped_headline),
         headline: stripped_headline,
         paragraphs,
-        lede: features::lede_sketch(body),
+        lede,
         marker: headline_marker.or(slug_marker),
         exact_only,
     }
