@@ -1,7 +1,7 @@
 //! Pure: the in-memory form of an index [`Entry`]: strings as interned symbols, the content
-//! hash as 16 bytes, the signature inline, key tokens, paragraph fingerprints, story words and
-//! years in one allocation. Converts both ways without loss, so the state store keeps the JSON of
-//! [`Entry`].
+//! hash as 16 bytes, the signature inline, key tokens and paragraph fingerprints in one
+//! allocation. Converts both ways without loss but for the story terms, which the state store
+//! keeps apart ([`crate::index::StoryTerms`]): an entry says only whether it holds them.
 
 use crate::features::LEDE_SKETCH;
 use crate::index::Entry;
@@ -85,11 +85,9 @@ pub struct CompactEntry {
     pub signature: [Value; HASHES],
     /// The lede's sketch; all zero without a lede.
     lede: [u8; LEDE_SKETCH],
-    /// The key tokens, the paragraph fingerprints, the story words, the story years.
+    /// The key tokens, then the paragraph fingerprints.
     tokens: Box<[u32]>,
     key_token_count: u32,
-    story_word_count: u8,
-    story_year_count: u8,
     pub version_seq: u32,
     pub shingle_count: u32,
     headline_hash: u32,
@@ -100,6 +98,7 @@ pub struct CompactEntry {
     pub is_original: bool,
     pub canceled: bool,
     pub exact_only: bool,
+    holds_story_terms: bool,
 }
 
 /// What few entries carry (a new version of the same uri, an embargo): boxed, 8 bytes in every
@@ -134,12 +133,9 @@ impl CompactEntry {
             *slot = *value;
         }
         let key_token_count = entry.key_tokens.len() as u32;
-        let story_words = &entry.story_words[..entry.story_words.len().min(usize::from(u8::MAX))];
-        let story_years = &entry.story_years[..entry.story_years.len().min(usize::from(u8::MAX))];
+        let holds_story_terms = entry.holds_story_terms();
         let mut tokens = entry.key_tokens;
         tokens.extend_from_slice(&entry.paragraphs);
-        tokens.extend_from_slice(story_words);
-        tokens.extend(story_years.iter().map(|year| u32::from(*year)));
         Self {
             uri: strings.intern(&entry.uri),
             family: strings.intern(entry.family.as_str()),
@@ -153,8 +149,6 @@ impl CompactEntry {
             lede,
             tokens: tokens.into_boxed_slice(),
             key_token_count,
-            story_word_count: story_words.len() as u8,
-            story_year_count: story_years.len() as u8,
             version_seq: entry.version_seq,
             shingle_count: entry.shingle_count,
             headline_hash: entry.headline_hash,
@@ -167,6 +161,7 @@ impl CompactEntry {
             // A signature of another scheme compares as noise: such an entry (persisted by an
             // earlier version) still matches exactly and by uri, but not as a near-duplicate.
             exact_only: entry.exact_only || entry.signature_scheme != minhash::SCHEME,
+            holds_story_terms,
         }
     }
 
@@ -184,26 +179,7 @@ impl CompactEntry {
     }
 
     fn paragraphs(&self) -> &[u32] {
-        &self.tokens[self.key_token_count as usize..self.story_words_start()]
-    }
-
-    fn story_words_start(&self) -> usize {
-        self.tokens.len() - usize::from(self.story_word_count) - usize::from(self.story_year_count)
-    }
-
-    /// The content words the entry's story was matched by (empty unless it founded or
-    /// joined a story as a new family).
-    pub fn story_words(&self) -> &[u32] {
-        let start = self.story_words_start();
-        &self.tokens[start..start + usize::from(self.story_word_count)]
-    }
-
-    fn story_years(&self) -> Vec<u16> {
-        let start = self.tokens.len() - usize::from(self.story_year_count);
-        self.tokens[start..]
-            .iter()
-            .map(|year| *year as u16)
-            .collect()
+        &self.tokens[self.key_token_count as usize..]
     }
 
     /// The persisted form.
@@ -224,8 +200,9 @@ impl CompactEntry {
             key_tokens: self.key_tokens().to_vec(),
             headline_hash: self.headline_hash,
             paragraphs: self.paragraphs().to_vec(),
-            story_words: self.story_words().to_vec(),
-            story_years: self.story_years(),
+            story_words: Vec::new(),
+            story_years: Vec::new(),
+            holds_story_terms: self.holds_story_terms,
             urgency: self.urgency,
             canceled: self.canceled,
             first_created: self.first_created,

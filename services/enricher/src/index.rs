@@ -51,13 +51,19 @@ pub struct Entry {
     pub headline_hash: u32,
     pub paragraphs: Vec<u32>,
     /// The content words of a family's first copy, for its story
-    /// ([`crate::story_terms::story_words`]); empty for other copies.
+    /// ([`crate::story_terms::story_words`]); empty for other copies, and in the index: they
+    /// are needed again only at a restart, so the state store keeps them apart, once per
+    /// family ([`StoryTerms`]), and `holds_story_terms` says they are this entry's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub story_words: Vec<u32>,
     /// The years near the top of a family's first copy
-    /// ([`crate::story_terms::story_years`]); empty for other copies.
+    /// ([`crate::story_terms::story_years`]); empty as `story_words` is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub story_years: Vec<u16>,
+    /// This entry is its family's first copy or one of its versions: the family's
+    /// [`StoryTerms`] are its own, in `story_words` and `story_years` or kept apart.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub holds_story_terms: bool,
     pub urgency: Option<u8>,
     pub canceled: bool,
     /// `firstCreated` in seconds since the epoch.
@@ -80,7 +86,54 @@ pub struct Entry {
     pub lede: Vec<u8>,
 }
 
+/// A family's story terms, kept in the state store apart from its entries (once per
+/// family, not in memory: they rebuild its story at a restart).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoryTerms {
+    pub words: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<u16>,
+}
+
 impl Entry {
+    /// Whether the family's story terms are this entry's (in it or kept apart).
+    pub fn holds_story_terms(&self) -> bool {
+        self.holds_story_terms || !self.story_words.is_empty() || !self.story_years.is_empty()
+    }
+
+    /// Takes the story terms out of the entry (to keep them apart); `None` if it has none.
+    pub fn take_story_terms(&mut self) -> Option<StoryTerms> {
+        if self.story_words.is_empty() && self.story_years.is_empty() {
+            return None;
+        }
+        self.holds_story_terms = true;
+        Some(StoryTerms {
+            words: std::mem::take(&mut self.story_words),
+            years: std::mem::take(&mut self.story_years),
+        })
+    }
+
+    /// Gives the entry its family's story terms, kept apart, if it holds them and has none.
+    pub fn put_back_story_terms(&mut self, terms: Option<&StoryTerms>) {
+        if let Some(terms) = terms.filter(|_| {
+            self.holds_story_terms && self.story_words.is_empty() && self.story_years.is_empty()
+        }) {
+            self.story_words = terms.words.clone();
+            self.story_years = terms.years.clone();
+        }
+    }
+
+    /// Whether `self` and `other` are the same entry, wherever their story terms are.
+    pub fn same_apart_from_story_terms(&self, other: &Entry) -> bool {
+        let bare = |entry: &Entry| Entry {
+            story_words: Vec::new(),
+            story_years: Vec::new(),
+            holds_story_terms: entry.holds_story_terms(),
+            ..entry.clone()
+        };
+        bare(self) == bare(other)
+    }
+
     /// Takes the text fingerprints of `previous` (signature, shingles, names and numbers,
     /// headline, paragraphs, lede), keeping this entry's status and content hash.
     pub fn keep_text_of(&mut self, previous: &Entry) {
@@ -305,9 +358,10 @@ impl Index {
 
     /// Removes entries indexed before `oldest` (seconds) and the oldest beyond `capacity` (and
     /// beyond [`MAX_QUEUE`] queue places, which the band tables' 3-byte cells can tell apart).
-    /// Returns the uris removed (to delete them from the state store).
-    pub fn evict(&mut self, oldest: i64, capacity: usize) -> Vec<String> {
-        let mut removed = Vec::new();
+    /// Returns the uris removed and the families left without entries (to delete them from
+    /// the state store).
+    pub fn evict(&mut self, oldest: i64, capacity: usize) -> Evicted {
+        let mut evicted = Evicted::default();
         while let Some(front) = self.entries.front() {
             if let Some(compact) = front {
                 if compact.indexed_at >= oldest
@@ -316,16 +370,20 @@ impl Index {
                 {
                     break;
                 }
-                removed.extend(self.remove_slot(self.first_slot));
+                if let Some((uri, family_ended)) = self.remove_slot(self.first_slot) {
+                    evicted.uris.push(uri);
+                    evicted.families.extend(family_ended);
+                }
             }
             self.entries.pop_front();
             self.first_slot = self.first_slot.wrapping_add(1);
         }
-        removed
+        evicted
     }
 
-    /// Removes the entry at `slot` and returns its uri.
-    fn remove_slot(&mut self, slot: Slot) -> Option<String> {
+    /// Removes the entry at `slot` and returns its uri, and its family if it was the family's
+    /// last entry.
+    fn remove_slot(&mut self, slot: Slot) -> Option<(String, Option<String>)> {
         let at = slot.wrapping_sub(self.first_slot) as usize;
         let compact = self.entries.get_mut(at)?.take()?;
         self.live -= 1;
@@ -343,9 +401,20 @@ impl Index {
             found.remove();
         }
         let uri = self.strings.resolve(compact.uri).to_owned();
+        // Family ids are interned for entries' families only.
+        let family_ended = (self.strings.holders(compact.family) == 1)
+            .then(|| self.strings.resolve(compact.family).to_owned());
         compact.release(&mut self.strings);
-        Some(uri)
+        Some((uri, family_ended))
     }
+}
+
+/// What an eviction removed.
+#[derive(Debug, Default, PartialEq)]
+pub struct Evicted {
+    pub uris: Vec<String>,
+    /// Families none of whose entries is left.
+    pub families: Vec<String>,
 }
 
 fn band_key_of(
@@ -381,6 +450,7 @@ mod tests {
             paragraphs: Vec::new(),
             story_words: Vec::new(),
             story_years: Vec::new(),
+            holds_story_terms: false,
             urgency: None,
             canceled: false,
             first_created: 0,
@@ -404,10 +474,23 @@ mod tests {
         original.story = Some("story:a".to_owned());
         let mut index = Index::default();
         index.upsert(original.clone());
-        let back = index.by_uri("a").map(|view| view.entry());
+        let mut back = index.by_uri("a").map(|view| view.entry());
+        // The story terms are not in the index (they are kept apart): it says it holds them.
+        let mut bare = original.clone();
+        let terms = bare.take_story_terms();
         assert_eq!(
             back.as_ref().map(serde_json::to_value).and_then(Result::ok),
-            serde_json::to_value(&original).ok()
+            serde_json::to_value(&bare).ok()
+        );
+        assert!(
+            back.as_ref()
+                .is_some_and(|back| back.same_apart_from_story_terms(&original))
+        );
+        back.iter_mut()
+            .for_each(|back| back.put_back_story_terms(terms.as_ref()));
+        assert_eq!(
+            back.map(|back| (back.story_words, back.story_years)),
+            Some((original.story_words, original.story_years))
         );
     }
 
@@ -437,8 +520,12 @@ mod tests {
         assert_eq!(index.candidates(&signature).len(), 1);
 
         // "b" is older than the window; then capacity 0 removes the rest.
-        assert_eq!(index.evict(25, 10), ["b"]);
-        assert_eq!(index.evict(0, 0), ["a"]);
+        let evicted = |uri: &str| Evicted {
+            uris: vec![uri.to_owned()],
+            families: vec![format!("f:{uri}")],
+        };
+        assert_eq!(index.evict(25, 10), evicted("b"));
+        assert_eq!(index.evict(0, 0), evicted("a"));
         assert!(index.is_empty());
         assert!(index.candidates(&signature).is_empty());
     }

@@ -129,6 +129,13 @@ impl Interner {
         text_at(&self.buffer, &self.spans, sym.index())
     }
 
+    /// How many hold `sym` (0 once it was freed).
+    pub fn holders(&self, sym: Sym) -> u32 {
+        self.spans
+            .get(sym.index() as usize)
+            .map_or(0, |span| span.holders)
+    }
+
     /// One holder fewer for `sym`; the string is freed with its last holder.
     pub fn release(&mut self, sym: Sym) {
         let index = sym.index();

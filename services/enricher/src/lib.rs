@@ -65,6 +65,7 @@ pub use config::EnricherConfig;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use lineage::{Lineage, Verdict};
+use std::collections::{HashMap, HashSet};
 use wire_model::{Envelope, topics};
 use wire_runtime::stage::profile::{Phase, scope};
 use wire_runtime::state::{self, SharedStateStore};
@@ -76,6 +77,28 @@ const ARTICLE_ENTRY_KEY_PREFIX: &str = "a:";
 /// The prefix of a story merge's key in the state store: `s:<merged story id>`, whose value
 /// is the story it was merged into.
 const STORY_MERGE_KEY_PREFIX: &str = "s:";
+
+/// The prefix of a family's story terms' key in the state store: `w:<family id>`, whose
+/// value is the JSON of [`index::StoryTerms`] (kept apart from the entries holding them, which
+/// the index holds without them).
+const STORY_TERMS_KEY_PREFIX: &str = "w:";
+
+/// The state-store key of a family's story terms.
+fn story_terms_key(family: &str) -> String {
+    format!("{STORY_TERMS_KEY_PREFIX}{family}")
+}
+
+/// The story terms among `values`, by family.
+fn story_terms_in<'a>(
+    values: impl Iterator<Item = (&'a String, &'a [u8])>,
+) -> HashMap<String, index::StoryTerms> {
+    values
+        .filter_map(|(key, value)| {
+            let family = key.strip_prefix(STORY_TERMS_KEY_PREFIX)?;
+            Some((family.to_owned(), serde_json::from_slice(value).ok()?))
+        })
+        .collect()
+}
 
 /// The state-store key of a story merge.
 fn story_merge_key(merged: &str) -> String {
@@ -158,21 +181,53 @@ impl EnricherStage {
                 stage.lineage.restore_merge(merged.to_owned(), into);
             }
         }
-        let mut restored = 0usize;
+        let mut story_terms =
+            story_terms_in(values.iter().map(|(key, value)| (key, value.as_slice())));
+        let mut families_held = HashSet::new();
+        let mut entries = Vec::new();
         for (key, value) in values {
             if !key.starts_with(ARTICLE_ENTRY_KEY_PREFIX) {
                 continue;
             }
-            match serde_json::from_slice(&value) {
-                Ok(entry) => {
-                    stage.lineage.restore(entry);
-                    restored += 1;
-                }
+            match serde_json::from_slice::<index::Entry>(&value) {
+                Ok(entry) => entries.push(entry),
                 Err(error) => events::IndexEntryUnreadable {
                     key: &key,
                     error: &error.to_string(),
                 }
                 .emit(),
+            }
+        }
+        // In the order they were indexed, as they came in the first time: the window's
+        // eviction order, and the stories rebuilt from the same statistics at each step.
+        entries.sort_by_key(|entry| entry.indexed_at);
+        let restored = entries.len();
+        for mut entry in entries {
+            let family = entry.family.as_str().to_owned();
+            if !story_terms.contains_key(&family)
+                && (!entry.story_words.is_empty() || !entry.story_years.is_empty())
+            {
+                let terms = index::StoryTerms {
+                    words: entry.story_words.clone(),
+                    years: entry.story_years.clone(),
+                };
+                // Written before story terms were kept apart: kept apart from now on.
+                store
+                    .put(&story_terms_key(&family), serde_json::to_vec(&terms).ok())
+                    .await
+                    .context("failed to keep a family's story terms")?;
+                story_terms.insert(family.clone(), terms);
+            }
+            entry.put_back_story_terms(story_terms.get(&family));
+            families_held.insert(family);
+            stage.lineage.restore(entry);
+        }
+        for family in story_terms.keys() {
+            if !families_held.contains(family) {
+                store
+                    .put(&story_terms_key(family), None)
+                    .await
+                    .context("failed to forget the story terms of a family with no entries")?;
             }
         }
         let ended = stage.lineage.finish_restore();
@@ -285,16 +340,32 @@ fn record_key(envelope: &Envelope) -> String {
         .unwrap_or_else(|| envelope.article.uri.clone())
 }
 
-fn writes(changed: &[index::Entry], evicted: &[String]) -> Vec<StateWrite> {
-    let mut writes: Vec<StateWrite> = changed
-        .iter()
-        .map(|entry| StateWrite {
+/// The state writes of the entries that changed (a family's story terms apart, under its own
+/// key) and of what left the window.
+fn writes(
+    changed: Vec<index::Entry>,
+    evicted: &[String],
+    ended_families: &[String],
+) -> Vec<StateWrite> {
+    let mut writes = Vec::with_capacity(changed.len() + evicted.len());
+    for mut entry in changed {
+        if let Some(terms) = entry.take_story_terms() {
+            writes.push(StateWrite {
+                key: story_terms_key(entry.family.as_str()),
+                value: serde_json::to_vec(&terms).ok(),
+            });
+        }
+        writes.push(StateWrite {
             key: entry_key(&entry.uri),
-            value: serde_json::to_vec(entry).ok(),
-        })
-        .collect();
+            value: serde_json::to_vec(&entry).ok(),
+        });
+    }
     writes.extend(evicted.iter().map(|uri| StateWrite {
         key: entry_key(uri),
+        value: None,
+    }));
+    writes.extend(ended_families.iter().map(|family| StateWrite {
+        key: story_terms_key(family),
         value: None,
     }));
     writes
@@ -334,6 +405,7 @@ impl Stage for EnricherStage {
             envelope: enriched,
             changed,
             evicted,
+            ended_families,
             notices,
             stories,
             merges,
@@ -344,7 +416,7 @@ impl Stage for EnricherStage {
             return Outcome::drop("resend");
         };
         let state_writes = if self.store.is_some() {
-            let mut writes = scope(Phase::State, || writes(&changed, &evicted));
+            let mut writes = scope(Phase::State, || writes(changed, &evicted, &ended_families));
             writes.extend(merges.iter().map(|(merged, into)| StateWrite {
                 key: story_merge_key(merged),
                 value: Some(into.as_bytes().to_vec()),
@@ -404,9 +476,18 @@ impl Stage for EnricherStage {
     /// an entry that was written again since.
     fn apply_state_changes(&mut self, changes: Vec<StateWrite>) {
         let (mut taken, mut unreadable) = (0usize, 0usize);
-        for entry in state::decode_values(changes, ARTICLE_ENTRY_KEY_PREFIX) {
+        let story_terms = story_terms_in(
+            changes
+                .iter()
+                .filter_map(|change| Some((&change.key, change.value.as_deref()?))),
+        );
+        for entry in state::decode_values::<index::Entry>(changes, ARTICLE_ENTRY_KEY_PREFIX) {
             match entry {
-                Ok(entry) => taken += usize::from(self.lineage.merge_remote(entry)),
+                Ok(mut entry) => {
+                    let terms = story_terms.get(entry.family.as_str());
+                    entry.put_back_story_terms(terms);
+                    taken += usize::from(self.lineage.merge_remote(entry));
+                }
                 Err(_) => unreadable += 1,
             }
         }

@@ -49,6 +49,8 @@ pub enum Verdict {
         kinship: Kinship,
         changed: Vec<Entry>,
         evicted: Vec<String>,
+        /// Families the window has no entry of any more (their story terms can go).
+        ended_families: Vec<String>,
         /// Records for other copies of the family: kill notices, an original's handover.
         notices: Vec<Envelope>,
         /// What changed in the family's story (`wire.stories.v1`): a new story, a new member,
@@ -234,7 +236,8 @@ impl Lineage {
         ended
     }
 
-    /// Puts back an entry persisted by an earlier run.
+    /// Puts back an entry persisted by an earlier run (with its family's story terms put back
+    /// if it holds them: [`Entry::put_back_story_terms`]).
     pub fn restore(&mut self, entry: Entry) {
         self.clock = self.clock.max(entry.indexed_at);
         if let Some(until) = entry.embargoed_until {
@@ -270,7 +273,8 @@ impl Lineage {
         // version number as it is.
         if self.index.by_uri(&entry.uri).is_some_and(|held| {
             held.version_seq() > entry.version_seq
-                || (held.version_seq() == entry.version_seq && held.entry() == entry)
+                || (held.version_seq() == entry.version_seq
+                    && held.entry().same_apart_from_story_terms(&entry))
         }) {
             return false;
         }
@@ -358,8 +362,7 @@ impl Lineage {
                     }
                 }
                 entry.story = self.current_story_of(previous.story.as_deref());
-                entry.story_words = previous.story_words.clone();
-                entry.story_years = previous.story_years.clone();
+                entry.holds_story_terms = previous.holds_story_terms();
                 if canceled {
                     // A kill's text is an advisory: later copies still match the story's.
                     entry.keep_text_of(&previous);
@@ -509,6 +512,7 @@ impl Lineage {
         self.index.upsert(entry);
         let oldest = self.clock - (self.config.window_hours as i64) * 3600;
         let evicted = self.index.evict(oldest, self.config.dedup_capacity);
+        let (evicted, ended_families) = (evicted.uris, evicted.families);
         let ended_merges = self.stories.evict(oldest);
         self.embargoes.retain(|_, until| *until >= oldest);
         Verdict::Enriched {
@@ -516,6 +520,7 @@ impl Lineage {
             kinship,
             changed,
             evicted,
+            ended_families,
             notices,
             stories: story_records,
             merges,
@@ -752,6 +757,7 @@ fn new_entry(
         paragraphs: features.paragraphs.clone(),
         story_words: Vec::new(),
         story_years: Vec::new(),
+        holds_story_terms: false,
         urgency: envelope.article.urgency,
         canceled,
         first_created: times.first_created,

@@ -509,3 +509,154 @@ async fn a_story_merge_survives_a_restart_and_one_whose_story_has_gone_is_forgot
         "forgotten at the restart"
     );
 }
+
+/// Handles `envelope` as the stage loop does (its state written once it is emitted) and
+/// returns the enriched copy and the state writes.
+async fn handle_and_write(
+    stage: &mut EnricherStage,
+    store: &MemoryStateStore,
+    envelope: Envelope,
+    hour: u32,
+) -> (Envelope, Vec<wire_runtime::StateWrite>) {
+    use wire_runtime::{Delivery, Outcome, Record, Stage};
+    let delivery = Delivery {
+        record: Record::new(wire_model::topics::ARTICLES, "k", envelope.encode()),
+        partition: 0,
+        offset: 0,
+    };
+    let Outcome::Emit {
+        state_writes,
+        records,
+    } = stage.handle(&delivery, at(hour))
+    else {
+        panic!("the article is emitted");
+    };
+    for write in &state_writes {
+        store.put(&write.key, write.value.clone()).await.unwrap();
+    }
+    let enriched = Envelope::decode(&records[0].payload).expect("the enriched copy");
+    (enriched, state_writes)
+}
+
+/// Background for the story statistics, the Geneva story and a new version of it, each
+/// handled by `stage` with its state written to `store`; returns the story's first copy and
+/// the state writes of it and of its version.
+async fn geneva_story_and_a_version(
+    stage: &mut EnricherStage,
+    store: &MemoryStateStore,
+) -> (
+    Envelope,
+    Vec<wire_runtime::StateWrite>,
+    Vec<wire_runtime::StateWrite>,
+) {
+    for (uri, headline, text) in [
+        (
+            "urn:b:1",
+            "Central bank holds rates",
+            "The Bank of Norvania kept its main rate at 3.25 percent on Wednesday, Governor Elin Brekke said in Oslo after the meeting of the Monetary Policy Committee.",
+        ),
+        (
+            "urn:b:2",
+            "Floods hit Jakarta",
+            "Floods in Jakarta forced 12,000 people from their homes on Sunday after the Ciliwung river burst its banks, the National Disaster Mitigation Agency said.",
+        ),
+    ] {
+        let background = envelope(uri, "agency", headline, &[text], 8);
+        handle_and_write(stage, store, background, 8).await;
+    }
+    let (first, first_writes) = handle_and_write(stage, store, original(), 9).await;
+    // Reworded, with the same names and numbers.
+    let mut version = original();
+    version.article.bodies[0].value = version.article.bodies[0]
+        .value
+        .replace("opened a new round", "began another round");
+    let (_, version_writes) = handle_and_write(stage, store, version, 10).await;
+    (first, first_writes, version_writes)
+}
+
+/// Another agency's write-up of the Geneva talks.
+fn rival_write_up(hour: u32) -> Envelope {
+    envelope(
+        "urn:rival:1",
+        "rival-agency",
+        "Geneva round opens as Lindqvist presses Syria sides on truce",
+        &[
+            "UN mediator Maria Lindqvist on Tuesday brought the Syria government and opposition delegations together in Geneva for the first time in eighteen months.",
+            "Karim Haddad, who leads the government side, ruled out talk of a transitional authority, while Samir Al-Khatib demanded that 2,000 detainees be freed first.",
+            "The talks at the Palais des Nations run until Friday. Russia and the United States, co-chairs of the 17-nation support group, backed the effort.",
+        ],
+        hour,
+    )
+}
+
+#[tokio::test]
+async fn a_familys_story_terms_are_kept_apart_once_and_rebuild_its_story_at_a_restart() {
+    let config = EnricherConfig {
+        window_hours: 6,
+        ..config()
+    };
+    let store = Arc::new(MemoryStateStore::default());
+    let mut stage = EnricherStage::with_state(&config, store.clone())
+        .await
+        .unwrap();
+    let (first, writes, version_writes) = geneva_story_and_a_version(&mut stage, &store).await;
+    drop(stage);
+    let family = first.wire.family.as_ref().expect("a family").as_str();
+    let terms_key = format!("w:{family}");
+    let written = |writes: &[wire_runtime::StateWrite], key: &str| {
+        writes
+            .iter()
+            .find(|write| write.key == key)
+            .map(|write| write.value.clone())
+    };
+    assert!(matches!(written(&writes, &terms_key), Some(Some(_))));
+    let entry: serde_json::Value =
+        serde_json::from_slice(&written(&writes, "a:urn:agency:1").flatten().unwrap()).unwrap();
+    assert_eq!(entry.get("story_words"), None, "kept apart: {entry}");
+    assert_eq!(entry["holds_story_terms"], true);
+    // The new version holds the family's terms too, without writing them again.
+    assert_eq!(written(&version_writes, &terms_key), None);
+    let entry: serde_json::Value = serde_json::from_slice(
+        &written(&version_writes, "a:urn:agency:1")
+            .flatten()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(entry["holds_story_terms"], true);
+
+    // After a restart the story has the family's words again: another agency's write-up of
+    // the event joins it as it does without the restart, with the same similarity (the
+    // names and numbers alone give another).
+    let mut restarted = EnricherStage::with_state(&config, store.clone())
+        .await
+        .unwrap();
+    let (rival, _) = handle_and_write(&mut restarted, &store, rival_write_up(11), 11).await;
+    let live_store = Arc::new(MemoryStateStore::default());
+    let mut live = EnricherStage::with_state(&config, live_store.clone())
+        .await
+        .unwrap();
+    geneva_story_and_a_version(&mut live, &live_store).await;
+    let (live_rival, _) = handle_and_write(&mut live, &live_store, rival_write_up(11), 11).await;
+    assert_ne!(rival.wire.family, first.wire.family);
+    assert_eq!(rival.wire.story, first.wire.story);
+    assert!(live_rival.wire.story_confidence.is_some());
+    assert_eq!(
+        rival.wire.story_confidence,
+        live_rival.wire.story_confidence
+    );
+
+    // When the family's last copy leaves the window, its terms go with it.
+    let later = 11 + config.window_hours as u32;
+    let late = envelope(
+        "urn:agency:late",
+        "agency",
+        "Jakarta floods ease",
+        &[
+            "Water levels in Jakarta fell on Monday and 8,000 people returned home, the National Disaster Mitigation Agency said.",
+        ],
+        later,
+    );
+    let (_, writes) = handle_and_write(&mut restarted, &store, late, later).await;
+    assert_eq!(written(&writes, &terms_key), Some(None));
+    assert!(!store.load_all().await.unwrap().contains_key(&terms_key));
+}
