@@ -107,8 +107,9 @@ pub fn remove(paragraphs: Vec<String>) -> (Vec<String>, Vec<String>) {
             removed.push(paragraph);
             continue;
         }
+        // Every inline credit has its `(`: most paragraphs are passed over without the regex.
         let cleaned = match INLINE_CREDIT.as_ref() {
-            Some(inline) if inline.is_match(&paragraph) => {
+            Some(inline) if paragraph.contains('(') && inline.is_match(&paragraph) => {
                 removed.extend(
                     inline
                         .find_iter(&paragraph)
@@ -149,7 +150,10 @@ fn is_caption(paragraph: &str) -> bool {
     while !paragraph.is_char_boundary(tail_start) {
         tail_start -= 1;
     }
-    credit.is_match_at(paragraph, tail_start)
+    // Every credit the pattern takes has a `:` or a `(`: a tail without either is passed over
+    // without the regex.
+    let tail = paragraph.get(tail_start..).unwrap_or_default();
+    tail.contains([':', '(']) && credit.is_match_at(paragraph, tail_start)
 }
 
 /// A paragraph that starts by pointing elsewhere, read in its head (folded, for Arabic); a
@@ -181,17 +185,27 @@ fn is_widget(paragraph: &str) -> bool {
     if words().nth(12).is_some() {
         return false;
     }
+    // Every word must be a widget word or a number, so the first word that is neither settles
+    // it before any is lowercased into a String (ASCII words are compared ignoring case).
+    let is_widget_word = |word: &str| {
+        if word.is_ascii() {
+            WIDGET_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+                || word.bytes().all(|b| b.is_ascii_digit())
+        } else {
+            let word = word.to_lowercase();
+            WIDGET_WORDS.contains(&word.as_str()) || word.chars().all(|c| c.is_ascii_digit())
+        }
+    };
+    if !words().all(is_widget_word) {
+        return false;
+    }
     let words: Vec<String> = words().map(str::to_lowercase).collect();
     !words.is_empty()
-        && words.len() <= 12
         && words.iter().any(|word| {
             matches!(
                 word.as_str(),
                 "share" | "tweet" | "facebook" | "whatsapp" | "print" | "advertisement"
             )
-        })
-        && words.iter().all(|word| {
-            WIDGET_WORDS.contains(&word.as_str()) || word.chars().all(|c| c.is_ascii_digit())
         })
 }
 

@@ -91,9 +91,20 @@ fn function_words_confirm(language: &str, text: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty() && word.len() <= 7)
     {
-        let word = word.to_lowercase();
+        // Most words are ASCII: lowercased on the stack, no String per word.
+        let mut ascii = [0u8; 7];
+        let lowered;
+        let word = if word.is_ascii() {
+            let ascii = &mut ascii[..word.len()];
+            ascii.copy_from_slice(word.as_bytes());
+            ascii.make_ascii_lowercase();
+            std::str::from_utf8(ascii).unwrap_or_default()
+        } else {
+            lowered = word.to_lowercase();
+            lowered.as_str()
+        };
         for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
-            if words.contains(&word.as_str()) {
+            if words.contains(&word) {
                 counts[index] += 1;
             }
         }

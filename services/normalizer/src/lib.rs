@@ -26,6 +26,7 @@ pub mod config;
 pub mod dateline;
 pub mod dates;
 mod events;
+mod field_markup;
 pub mod html_body;
 pub mod language;
 pub mod normalize;

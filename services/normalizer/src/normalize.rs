@@ -390,7 +390,7 @@ fn text_bodies(body_text: &str, body_html: String) -> Vec<Body> {
             role: Some("main".to_owned()),
             content_type: Some("text/plain".to_owned()),
             char_count: Some(body_text.chars().count() as u64),
-            word_count: Some(body_text.split_whitespace().count() as u64),
+            word_count: Some(text::word_count(body_text) as u64),
             value: body_text.to_owned(),
         },
         Body {

@@ -49,25 +49,10 @@ pub(crate) fn simple_paragraphs(html: &str) -> Option<Vec<String>> {
         rest = after
             .strip_prefix("</p>")?
             .trim_start_matches(is_html_space);
-        let plain = text.len() <= SIMPLE_PARAGRAPH_MAX_BYTES
-            && !text.contains('>')
-            && !text.contains("&#")
-            && !text.chars().any(|c| c.is_control() && !is_html_space(c))
-            && (text.is_ascii() || !has_visible_zero_width_word(text));
-        if !plain {
+        if !text.is_ascii() && has_visible_zero_width_word(text) {
             return None;
         }
-        // quick-xml decodes the named entities given here and rejects every other one.
-        let decoded = quick_xml::escape::unescape_with(text, |entity| match entity {
-            "amp" => Some("&"),
-            "lt" => Some("<"),
-            "gt" => Some(">"),
-            "quot" => Some("\""),
-            "apos" => Some("'"),
-            "nbsp" => Some("\u{a0}"),
-            _ => None,
-        })
-        .ok()?;
+        let decoded = plain_markup_text(text)?;
         let paragraph = clean_inline(&decoded);
         if !paragraph.is_empty() {
             paragraphs.push(paragraph);
@@ -76,12 +61,38 @@ pub(crate) fn simple_paragraphs(html: &str) -> Option<Vec<String>> {
     Some(paragraphs)
 }
 
+/// The text of markup between two tags with its entities decoded, when it is as plain as
+/// [`simple_paragraphs`] takes (the check for stray zero-width words aside): no `>`, no
+/// numeric character references, no control characters other than HTML whitespace, and only
+/// the entities `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&nbsp;`. `None` for anything else.
+pub(crate) fn plain_markup_text(text: &str) -> Option<Cow<'_, str>> {
+    let is_html_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}');
+    let plain = text.len() <= SIMPLE_PARAGRAPH_MAX_BYTES
+        && !text.contains('>')
+        && (!text.contains('&') || !text.contains("&#"))
+        && !text.chars().any(|c| c.is_control() && !is_html_space(c));
+    if !plain {
+        return None;
+    }
+    // quick-xml decodes the named entities given here and rejects every other one.
+    quick_xml::escape::unescape_with(text, |entity| match entity {
+        "amp" => Some("&"),
+        "lt" => Some("<"),
+        "gt" => Some(">"),
+        "quot" => Some("\""),
+        "apos" => Some("'"),
+        "nbsp" => Some("\u{a0}"),
+        _ => None,
+    })
+    .ok()
+}
+
 /// Whether a word of `text` (split where html2text breaks words: Unicode whitespace other
 /// than the no-break space, and zero-width spaces) has no display width but keeps a character
 /// after cleaning, such as a stray combining accent after a space. html2text moves or drops
 /// the whitespace around such a word ("a \u{301} b" becomes "a \u{301}b"), so this text goes
 /// to the parser and both paths give one answer.
-fn has_visible_zero_width_word(text: &str) -> bool {
+pub(crate) fn has_visible_zero_width_word(text: &str) -> bool {
     use unicode_width::UnicodeWidthStr;
     let html2text_word_break = |c: char| (c.is_whitespace() && c != '\u{A0}') || c == '\u{200B}';
     text.split(html2text_word_break)
@@ -116,9 +127,13 @@ pub fn text_to_paragraphs(text: &str) -> Vec<String> {
 /// One line of clean text: NFC, invisible characters removed, every run of whitespace
 /// (including no-break spaces) one space, trimmed.
 pub fn clean_inline(text: &str) -> String {
+    // ASCII text has no invisible characters and is NFC: only its whitespace changes.
+    if text.is_ascii() {
+        return collapse_whitespace(text);
+    }
     // Invisible characters go first, so that what they separated composes ("a\u{200B}\u{301}"
-    // is "á"). Most text is already NFC (all ASCII text is): the quick check says so without
-    // the decompose-recompose pass, whose output would be the same text.
+    // is "á"). Most text is already NFC: the quick check says so without the
+    // decompose-recompose pass, whose output would be the same text.
     let visible: Cow<str> = if text.chars().any(is_invisible) {
         Cow::Owned(text.chars().filter(|c| !is_invisible(*c)).collect())
     } else {
@@ -130,13 +145,69 @@ pub fn clean_inline(text: &str) -> String {
         } else {
             Cow::Owned(visible.nfc().collect())
         };
-    normalized.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&normalized)
+}
+
+/// The words of `text` (split at Unicode whitespace) one space apart: what
+/// `split_whitespace().collect::<Vec<_>>().join(" ")` gives, in one pass and one allocation.
+fn collapse_whitespace(text: &str) -> String {
+    if text.is_ascii() && is_collapsed_ascii(text) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Whether ASCII `text` is already as [`collapse_whitespace`] makes it: no whitespace but
+/// single spaces between words.
+fn is_collapsed_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut after_space = true;
+    for &b in bytes {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t'..=b'\r' => return false,
+            _ => after_space = false,
+        }
+    }
+    !after_space || bytes.is_empty()
+}
+
+/// The number of words of `text` split at Unicode whitespace (`split_whitespace().count()`),
+/// byte by byte when the text is ASCII.
+pub fn word_count(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    let mut step = |space: bool| {
+        if space {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            count += 1;
+        }
+    };
+    if text.is_ascii() {
+        // The ASCII characters `char::is_whitespace` takes: U+0009 to U+000D and the space.
+        text.bytes()
+            .for_each(|b| step(matches!(b, b'\t'..=b'\r' | b' ')));
+    } else {
+        text.chars().for_each(|c| step(c.is_whitespace()));
+    }
+    count
 }
 
 /// Plain text of a possibly-HTML one-line field (a headline, a summary).
 pub fn clean_field(value: &str) -> String {
     if value.contains('<') || value.contains('&') {
-        html_to_paragraphs(value).join(" ")
+        crate::field_markup::plain_field(value)
+            .unwrap_or_else(|| html_to_paragraphs(value).join(" "))
     } else {
         clean_inline(value)
     }
@@ -163,24 +234,29 @@ pub fn clean_byline(by: &str) -> String {
 
 /// Sanitized HTML for the paragraphs: `<p>` elements with escaped text, nothing else.
 pub fn paragraphs_to_html(paragraphs: &[String]) -> String {
-    paragraphs
-        .iter()
-        .map(|p| format!("<p>{}</p>", escape_html(p)))
-        .collect()
+    let length: usize = paragraphs.iter().map(|p| p.len() + 7).sum();
+    let mut html = String::with_capacity(length + length / 16);
+    for paragraph in paragraphs {
+        html.push_str("<p>");
+        escape_html_into(paragraph, &mut html);
+        html.push_str("</p>");
+    }
+    html
 }
 
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            _ => escaped.push(c),
-        }
+fn escape_html_into(text: &str, escaped: &mut String) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+        escaped.push_str(&rest[..at]);
+        escaped.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[at + 1..];
     }
-    escaped
+    escaped.push_str(rest);
 }
 
 /// The text exact duplicates share: headline and body, lowercased, Arabic folded
@@ -197,6 +273,10 @@ pub fn fingerprint_text(headline: &str, body: &str) -> String {
 /// Appends `text` to `out` folded for [`fingerprint_text`]: the words of its lowercased letters
 /// and digits, one space apart (typographic quotes and dashes are punctuation like the rest).
 fn fold_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        fold_ascii_into(text, out);
+        return;
+    }
     let mut word_open = false;
     let mut space_pending = false;
     let mut push = |c: char, out: &mut String| {
@@ -218,6 +298,34 @@ fn fold_into(text: &str, out: &mut String) {
             for lower in c.to_lowercase() {
                 push(lower, out);
             }
+        }
+    }
+}
+
+/// [`fold_into`] for ASCII text: its runs of letters and digits, lowercased, one space apart,
+/// each run copied at once.
+fn fold_ascii_into(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut word_open = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        if at > start {
+            if word_open {
+                out.push(' ');
+            }
+            let from = out.len();
+            out.push_str(text.get(start..at).unwrap_or_default());
+            if let Some(word) = out.get_mut(from..) {
+                word.make_ascii_lowercase();
+            }
+            word_open = true;
+        }
+        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
         }
     }
 }
@@ -336,6 +444,44 @@ mod tests {
     }
 
     #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            "  ",
+            "one",
+            " one  two\tthree\n\x0bfour\x0c\rfive ",
+            "a\u{a0}b\u{2003}c\u{85}d \u{e9}t\u{e9}",
+            "\u{3000}x\u{1680}",
+        ] {
+            assert_eq!(
+                word_count(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn clean_inline_collapses_whitespace_in_ascii_and_unicode_text() {
+        for text in [
+            "",
+            " \t\n\x0b\x0c\r ",
+            "  a  b\tc\x0bd ",
+            "a\u{a0}\u{2003}b\u{85} c",
+            "already one line",
+            "x",
+            " lead",
+            "trail ",
+        ] {
+            assert_eq!(
+                clean_inline(text),
+                text.split_whitespace().collect::<Vec<_>>().join(" "),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn clean_inline_applies_nfc_and_removes_invisible_characters() {
         let decomposed = "Caf\u{0065}\u{0301}\u{200B} \u{00A0} ok\u{00AD}";
         assert_eq!(clean_inline(decomposed), "Caf\u{00E9} ok");
@@ -362,6 +508,23 @@ mod tests {
             fingerprint_text(" -- \u{130}stanbul, 12.5% ", "\u{201C}A\u{201D}  b-c "),
             "i stanbul 12 5\na b c"
         );
+    }
+
+    #[test]
+    fn ascii_text_folds_as_any_text_folds() {
+        for body in [
+            "",
+            "  Top US envoy's TALKS -- today, 12.5% up.  ",
+            "...",
+            "--y--z--",
+        ] {
+            let mut ascii = String::new();
+            fold_ascii_into(body, &mut ascii);
+            // The same text with a non-ASCII character that folds to nothing in front.
+            let mut any = String::new();
+            fold_into(&format!("\u{200F}{body}"), &mut any);
+            assert_eq!(ascii, any, "{body:?}");
+        }
     }
 
     #[test]
