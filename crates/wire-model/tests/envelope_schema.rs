@@ -87,3 +87,30 @@ fn decode_errors_say_what_is_wrong() {
         "{error}"
     );
 }
+
+#[test]
+fn decoding_without_evidence_leaves_only_the_evidence_out() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/envelope-enriched.json");
+    let mut envelope = Envelope::decode(&std::fs::read(path).unwrap()).unwrap();
+    envelope.wire.evidence = vec![wire_model::Evidence {
+        uri: "http://sws.geonames.org/163843/".to_owned(),
+        matches: vec![wire_model::EvidenceMatch {
+            term: "Syria".to_owned(),
+            field: "body".to_owned(),
+            start: 4,
+            end: 9,
+        }],
+        note: None,
+    }];
+    let payload = envelope.encode();
+
+    let without = Envelope::decode_without_evidence(&payload).unwrap();
+    assert!(without.wire.evidence.is_empty());
+    let mut expected = envelope.clone();
+    expected.wire.evidence.clear();
+    assert_eq!(without, expected);
+
+    // The skip ends with the call, also when the call fails.
+    assert!(Envelope::decode_without_evidence(b"{not json").is_err());
+    assert_eq!(Envelope::decode(&payload).unwrap(), envelope);
+}

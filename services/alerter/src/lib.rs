@@ -315,7 +315,9 @@ impl Stage for AlerterStage {
     }
 
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
-        let decoded = scope(Phase::Decode, || Envelope::decode(&delivery.record.payload));
+        let decoded = scope(Phase::Decode, || {
+            Envelope::decode_without_evidence(&delivery.record.payload)
+        });
         let envelope = match decoded {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::decode(error)),
