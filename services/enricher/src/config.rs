@@ -45,7 +45,8 @@ pub struct EnricherConfig {
     /// a write-up would join by); 0 never merges.
     pub story_merge_ratio: f64,
     /// Two live clusters in one language merge when the weighted cosines of one's centroid
-    /// against the other's reach this share of `story_min_similarity`; 0 never merges.
+    /// against the other's reach this share of `story_min_similarity` and the years most of
+    /// their members name near their top are not different ones; 0 never merges.
     pub story_same_language_merge_ratio: f64,
     /// A story of one family merges into a live story in its language that has grown since,
     /// when that family would now join it at this share of `story_min_similarity`; 0 never.

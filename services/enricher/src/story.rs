@@ -17,7 +17,9 @@
 //! language merge only when their centroids are far closer than a write-up must be to join
 //! (`same_language_merge_ratio`): a centroid is often as close to that of a like event (two
 //! earthquakes) as to its own event's other half, measured on ECB+, but the halves of one event
-//! split early come much closer once both have grown.
+//! split early come much closer once both have grown. And never when the years most of their
+//! members name near their top differ: the closest like events are the same kind of event in
+//! another year (the year penalty of a join is too small to tell them apart once both grew).
 //!
 //! Candidates come from an inverted index of every story's centroid terms, looked up with the
 //! article's heaviest words and, apart, its heaviest anchors, reading the latest stories filed
@@ -45,8 +47,11 @@ const POSTINGS_PER_TERM: usize = 32;
 const CENTROID_NAMES: usize = 48;
 /// Content words a centroid keeps (the heaviest).
 const CENTROID_WORDS: usize = 64;
-/// Distinct years a story remembers.
+/// Distinct years a story remembers (the most named).
 const STORY_YEARS: usize = 8;
+/// The earliest year a story remembers: a year is kept in a `u16` as its offset from this in
+/// the high byte and how many members named it (at most 255) in the low byte.
+const FIRST_YEAR: u16 = 1950;
 /// Places a centroid keeps (the heaviest).
 const STORY_PLACES: usize = 16;
 // A story keeps where its centroid's runs start in a byte each.
@@ -80,7 +85,8 @@ pub struct StoryScoring {
     /// what a write-up would join by). 0 never merges.
     pub merge_ratio: f64,
     /// Two live stories sharing a language merge when the weighted cosines of one's centroid
-    /// against the other's reach this share of `min_similarity`. 0 never merges.
+    /// against the other's reach this share of `min_similarity`, unless the years most of
+    /// their members name differ. 0 never merges.
     pub same_language_merge_ratio: f64,
     /// A story of one family merges into a live story sharing its language that has grown
     /// since, when that family would now join it at this share of `min_similarity`. 0 never.
@@ -148,6 +154,8 @@ struct Story {
     names_norm: f32,
     words_norm: f32,
     place_norm: f32,
+    /// The years its members name near their top, with how many name each ([`counted`]),
+    /// sorted.
     years: Vec<u16>,
     /// The languages of its members (language terms), sorted.
     languages: Vec<u32>,
@@ -303,7 +311,8 @@ impl Stories {
         time: i64,
         scoring: &StoryScoring,
     ) -> Option<(String, f64)> {
-        self.best_match_of(&self.vectors(article), article.years, time, scoring)
+        let years = counted(article.years);
+        self.best_match_of(&self.vectors(article), &years, time, scoring)
     }
 
     /// Puts a family (its first copy `article`, told by `member`) into the story it belongs
@@ -317,12 +326,13 @@ impl Stories {
         scoring: &StoryScoring,
     ) -> Assignment {
         let vectors = self.vectors(article);
-        let joined = self.best_match_of(&vectors, article.years, time, scoring);
+        let years = counted(article.years);
+        let joined = self.best_match_of(&vectors, &years, time, scoring);
         let (id, similarity) = match joined {
             Some((id, similarity)) => (id, Some(similarity)),
             None => (new_id.to_owned(), None),
         };
-        let slot = self.add_vectors(&id, &vectors, article.years, time);
+        let slot = self.add_vectors(&id, &vectors, &years, time);
         self.note_member(slot, member);
         // Only a story that grew can have come closer to another (a family that starts a
         // story would have joined one it is that close to).
@@ -441,6 +451,9 @@ impl Stories {
                     (time - other.last_seen).abs() <= scoring.window
                         && !disjoint(&story.languages, &other.languages)
                         && ((ratio > 0.0
+                            // Two stories whose members name other years are like events
+                            // years apart, however close their words.
+                            && !years_disjoint(&story.years, &other.years)
                             && paths(&vectors, &story.years, other, scoring).by_words.0 >= ratio)
                             // A family that started a story of its own before this one
                             // grew close enough: it would join it now.
@@ -621,10 +634,11 @@ impl Stories {
     /// as a restart restores it.
     pub fn add(&mut self, id: &str, article: StoryInput<'_>, member: &StoryMember, time: i64) {
         let vectors = self.vectors(article);
-        let slot = self.add_vectors(id, &vectors, article.years, time);
+        let slot = self.add_vectors(id, &vectors, &counted(article.years), time);
         self.note_member(slot, member);
     }
 
+    /// Adds `vectors` (an article's or a story's) and their `years` ([`counted`]) to story `id`.
     fn add_vectors(&mut self, id: &str, vectors: &ArticleVectors, years: &[u16], time: i64) -> u32 {
         let slot = match self.slot_of(id) {
             Some(slot) => slot,
@@ -673,10 +687,7 @@ impl Stories {
         story.names_norm = norm(&names);
         story.words_norm = norm(&words);
         story.set_centroid(&names, &words, &places);
-        story.years.extend_from_slice(years);
-        story.years.sort_unstable();
-        story.years.dedup();
-        story.years.truncate(STORY_YEARS);
+        add_years(&mut story.years, years);
         if story.languages.is_empty() && !vectors.languages.is_empty() {
             self.stories_with_language += 1;
         }
@@ -901,7 +912,7 @@ fn paths(article: &ArticleVectors, years: &[u16], story: &Story, scoring: &Story
         (false, true) => words,
         (false, false) => 0.0,
     };
-    let penalty = if disjoint(years, &story.years) {
+    let penalty = if years_disjoint(years, &story.years) {
         scoring.year_penalty
     } else {
         0.0
@@ -937,6 +948,63 @@ fn paths(article: &ArticleVectors, years: &[u16], story: &Story, scoring: &Story
             names,
         ),
     }
+}
+
+/// An article's years (sorted, distinct) as a story keeps them, each named once.
+fn counted(years: &[u16]) -> Vec<u16> {
+    let mut counted: Vec<u16> = years
+        .iter()
+        .filter_map(|year| year.checked_sub(FIRST_YEAR))
+        .filter(|offset| *offset <= 0xff)
+        .map(|offset| (offset << 8) | 1)
+        .collect();
+    counted.sort_unstable();
+    counted.dedup();
+    counted
+}
+
+/// How many members named a kept year.
+fn year_count(counted: u16) -> u16 {
+    counted & 0xff
+}
+
+/// Adds `years` to a story's `into`, both [`counted`]: the counts of a year add up, and past
+/// [`STORY_YEARS`] the most named stay (ties: the earlier).
+fn add_years(into: &mut Vec<u16>, years: &[u16]) {
+    for &year in years {
+        match into.binary_search_by_key(&(year >> 8), |kept| kept >> 8) {
+            Ok(at) => {
+                let count = (year_count(into[at]) + year_count(year)).min(0xff);
+                into[at] = (into[at] & 0xff00) | count;
+            }
+            Err(at) => into.insert(at, year),
+        }
+    }
+    if into.len() > STORY_YEARS {
+        into.sort_by_key(|year| std::cmp::Reverse(year_count(*year)));
+        into.truncate(STORY_YEARS);
+        into.sort_unstable();
+    }
+}
+
+/// The years most named of `counted`: at least half as often as the most named one (an
+/// article's years are all named once). A story's members name background years here and
+/// there; the years most of them name are its event's.
+fn top_years(counted: &[u16]) -> impl Iterator<Item = u16> + '_ {
+    let most = counted
+        .iter()
+        .map(|year| year_count(*year))
+        .max()
+        .unwrap_or(0);
+    counted
+        .iter()
+        .filter(move |year| 2 * year_count(**year) >= most)
+        .map(|year| year >> 8)
+}
+
+/// Whether two lists of [`counted`] years both name years and their most named share none.
+fn years_disjoint(a: &[u16], b: &[u16]) -> bool {
+    !a.is_empty() && !b.is_empty() && !top_years(a).any(|x| top_years(b).any(|y| y == x))
 }
 
 /// Whether two sorted lists both hold something and share nothing.

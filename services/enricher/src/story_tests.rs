@@ -405,3 +405,74 @@ fn a_family_that_started_a_story_alone_rejoins_the_story_that_grew_close_to_it()
     assert_eq!(two.as_deref(), Some("s2"), "0 never merges");
     assert!(merged.is_empty());
 }
+
+#[test]
+fn a_story_keeps_how_many_members_name_each_year_and_compares_the_most_named() {
+    let mut years = Vec::new();
+    add_years(&mut years, &counted(&[2008, 2013]));
+    add_years(&mut years, &counted(&[2013]));
+    add_years(&mut years, &counted(&[2013, 1980]));
+    let named: Vec<(u16, u16)> = years
+        .iter()
+        .map(|year| (FIRST_YEAR + (year >> 8), year_count(*year)))
+        .collect();
+    assert_eq!(named, [(1980, 1), (2008, 1), (2013, 3)]);
+    // A background year one member named is not the story's: 2008 does not make it one.
+    assert!(years_disjoint(&counted(&[2008]), &years));
+    assert!(!years_disjoint(&counted(&[2013]), &years));
+    // Nothing to compare when either names no year.
+    assert!(!years_disjoint(&[], &years));
+    // Years outside what a story keeps are dropped, not wrapped.
+    assert!(counted(&[1900, 2300]).is_empty());
+    // Past STORY_YEARS the most named stay.
+    for year in 1990..2010 {
+        add_years(&mut years, &counted(&[year]));
+    }
+    assert_eq!(years.len(), STORY_YEARS);
+    assert!(years.iter().any(|year| FIRST_YEAR + (year >> 8) == 2013));
+}
+
+#[test]
+fn stories_in_one_language_of_like_events_years_apart_do_not_merge() {
+    let patch = |date: &str| {
+        Terms::of(
+            "Microsoft releases emergency patch for Internet Explorer",
+            &format!(
+                "{date} - Microsoft released an emergency patch for a flaw in Internet Explorer \
+                 that hackers exploited to take over computers, the company said."
+            ),
+        )
+    };
+    let run = |later_date: &str| {
+        let mut stories = stories_with_background();
+        let earlier = patch("Dec 17, 2008");
+        let later = patch(later_date);
+        for terms in [&earlier, &later] {
+            stories.observe(terms.input());
+        }
+        // Apart at first (too strict to join), then a third write-up joins one of them (the
+        // later story when the years differ) and brings it close to the other.
+        let strict = StoryScoring {
+            min_names_similarity: 1.0,
+            ..scoring(0.99)
+        };
+        stories.assign("s1", earlier.input(), &member("f1", 100), 100, &strict);
+        stories.assign("s2", later.input(), &member("f2", 200), 200, &strict);
+        let merging = StoryScoring {
+            min_names_similarity: 1.0,
+            year_penalty: 0.2,
+            same_language_merge_ratio: 1.0,
+            ..scoring(0.3)
+        };
+        let joined = stories.assign("s3", later.input(), &member("f3", 300), 300, &merging);
+        assert!(joined.similarity.is_some(), "{joined:?}");
+        (joined.story, joined.merged)
+    };
+    // The halves of one event (the same year) merge into the earlier; the same patch story
+    // five years later does not, however close its words.
+    assert_eq!(
+        run("Dec 18, 2008"),
+        ("s1".to_owned(), vec!["s2".to_owned()])
+    );
+    assert_eq!(run("September 18, 2013"), ("s2".to_owned(), Vec::new()));
+}
