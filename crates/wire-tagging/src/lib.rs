@@ -60,6 +60,7 @@ mod gazetteer;
 mod media_topics;
 mod places;
 mod roles;
+mod scan;
 mod story_topics;
 mod tagger;
 mod terms;
@@ -71,6 +72,7 @@ pub use catalog::{PlaceConstraint, STORY_TOPIC_CREATOR, StoryTopic, TermGroup, T
 pub use gazetteer::{Gazetteer, NameKind, PlaceEntity, PlaceKind};
 pub use media_topics::{MEDIA_TOPIC_CREATOR, MediaTopic, MediaTopics, SUBJECT_CODE_CREATOR};
 pub use places::{CountryTag, PlaceRole, PlaceTags, tag_places};
+pub use scan::DEFAULT_PARAGRAPH_CACHE;
 pub use story_topics::{CompiledCatalog, TopicMatch};
 pub use tagger::{Tagger, Tags};
 pub use text::{Field, TagInput};

@@ -18,6 +18,7 @@ use std::path::Path;
 use wire_model::{Evidence, Subject};
 
 use crate::TaggingError;
+use crate::scan::{Prepared, ScanKind};
 use crate::terms::{TermHit, TermMatcher, TermTable, evidence_matches};
 use crate::text::{Field, TagInput};
 
@@ -247,8 +248,20 @@ impl MediaTopics {
     /// Tags the top two levels from the text, with the terms of the article's language (see the
     /// module doc). Subjects and evidence come in the same order.
     pub fn tag(&self, input: &TagInput<'_>) -> (Vec<Subject>, Vec<Evidence>) {
-        let terms = &self.by_language[usize::from(self.terms_language(input.language))];
-        let hits = terms.matcher.find(input);
+        self.tag_prepared(input, &Prepared::new(input, None))
+    }
+
+    /// [`MediaTopics::tag`] over text folded (and walked) once for every tagger.
+    pub(crate) fn tag_prepared(
+        &self,
+        input: &TagInput<'_>,
+        prepared: &Prepared<'_>,
+    ) -> (Vec<Subject>, Vec<Evidence>) {
+        let language = self.terms_language(input.language);
+        let terms = &self.by_language[usize::from(language)];
+        let hits = terms
+            .matcher
+            .find_prepared(prepared, ScanKind::MediaTopics(language));
         let mut per_topic: HashMap<usize, (f64, Vec<TermHit>)> = HashMap::new();
         let mut per_term_count: HashMap<(u32, usize), usize> = HashMap::new();
         for hit in &hits {

@@ -6,11 +6,9 @@ use wire_model::{Evidence, EvidenceMatch, Place, Region};
 
 use crate::dateline::resolve_dateline;
 use crate::disambiguate::{Reading, read_mention};
-use crate::fold::Folded;
 use crate::gazetteer::{Gazetteer, LanguageId, NameKind, NameTarget, PlaceKind};
-use crate::text::{
-    CharCounter, Field, TagInput, in_capitals_context, whole_word_matches_with_suffix,
-};
+use crate::scan::{Prepared, ScanKind, candidates, replay};
+use crate::text::{CharCounter, Field, TagInput, in_capitals_context};
 
 /// The role of a place in a story (ninjs `rel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -83,9 +81,31 @@ struct Anchor {
 
 /// Tags the places of one article. Pure; never fails (unknown text just yields no places).
 pub fn tag_places(gazetteer: &Gazetteer, input: &TagInput<'_>) -> PlaceTags {
+    tag_places_prepared(gazetteer, input, &Prepared::new(input, None))
+}
+
+/// [`tag_places`] over the text folded (and its paragraphs walked, or found walked) once for
+/// every tagger.
+pub(crate) fn tag_places_prepared(
+    gazetteer: &Gazetteer,
+    input: &TagInput<'_>,
+    prepared: &Prepared<'_>,
+) -> PlaceTags {
     let language = gazetteer.language_id(input.language);
-    let mut mentions = find_mentions(gazetteer, Field::Headline, input.headline, language);
-    mentions.extend(find_mentions(gazetteer, Field::Body, input.body, language));
+    let mut mentions = find_mentions(
+        gazetteer,
+        prepared,
+        Field::Headline,
+        input.headline,
+        language,
+    );
+    mentions.extend(find_mentions(
+        gazetteer,
+        prepared,
+        Field::Body,
+        input.body,
+        language,
+    ));
     let dateline = resolve_dateline(gazetteer, input, language);
 
     let people: HashSet<u32> = mentions
@@ -147,9 +167,11 @@ fn resolved_views(resolved: &[Resolved]) -> Vec<crate::roles::ResolvedMention> {
 /// Every acceptable match of a gazetteer name in `text`, left to right, longest first, for an
 /// article in `language`.
 ///
-/// The text is folded first ([`Folded`]: accents, Arabic letter forms) and matched against the
-/// folded names; every offset is mapped back to `text` before the match is read, so the case
-/// and context checks and the evidence see the text as it came.
+/// The text is folded first (`Folded`: accents, Arabic letter forms; once for every tagger, in
+/// `prepared`) and matched against the folded names, through the candidates of its paragraphs
+/// (`scan.rs`: walked once per distinct paragraph, then replayed); every offset is mapped back
+/// to `text` before the match is read, so the case and context checks and the evidence see the
+/// text as it came.
 ///
 /// Most words start with a lowercase letter, and [`case_fits`] rejects any name found there
 /// unless the gazetteer spells it without a capital (a lowercase first letter is never in a
@@ -162,23 +184,26 @@ fn resolved_views(resolved: &[Resolved]) -> Vec<crate::roles::ResolvedMention> {
 /// names also match after the attached prefixes (`وسوريا`, `بسوريا`, `لسوريا`, `السوري`).
 fn find_mentions(
     gazetteer: &Gazetteer,
+    prepared: &Prepared<'_>,
     field: Field,
     text: &str,
     language: LanguageId,
 ) -> Vec<Mention> {
-    let folded = Folded::new(text);
+    let folded = &prepared.field(field).folded;
     let matched = folded.text();
     let genitive_s = gazetteer.takes_genitive_s(language);
     let mut mentions = Vec::new();
     // The filter of first words says no to most lowercase words without walking.
-    let worth_trying = |position: usize, first: char| {
+    let worth_trying = |text: &str, position: usize, first: char| {
         !first.is_lowercase()
-            || (gazetteer.uncapitalised.may_start_at(matched, position)
-                && gazetteer
-                    .uncapitalised
-                    .longest_at(matched, position)
-                    .is_some())
+            || (gazetteer.uncapitalised.may_start_at(text, position)
+                && gazetteer.uncapitalised.longest_at(text, position).is_some())
     };
+    let by_paragraph =
+        !(gazetteer.automaton.spans_lines() || gazetteer.uncapitalised.spans_lines());
+    let found = prepared.candidates(field, ScanKind::Places(genitive_s), by_paragraph, |text| {
+        candidates(&gazetteer.automaton, text, genitive_s, worth_trying)
+    });
     let accept = |start: usize,
                   end: usize,
                   pattern: u32,
@@ -237,13 +262,9 @@ fn find_mentions(
         }
         accepted
     };
-    whole_word_matches_with_suffix(
-        &gazetteer.automaton,
-        matched,
-        genitive_s,
-        worth_trying,
-        |start, end, pattern| accept(start, end, pattern, false, &mut mentions),
-    );
+    replay(&found, |start, end, pattern| {
+        accept(start, end, pattern, false, &mut mentions)
+    });
     if has_arabic_letters(matched) {
         let mut found = Vec::new();
         for (start, end, pattern) in arabic_prefixed_matches(gazetteer, matched) {

@@ -9,6 +9,7 @@ use crate::TaggingError;
 use crate::catalog::{STORY_TOPIC_CREATOR, StoryTopic, TopicCatalog};
 use crate::media_topics::percent;
 use crate::places::{PlaceRole, PlaceTags};
+use crate::scan::{Prepared, ScanKind};
 use crate::terms::{TermHit, TermMatcher, TermTable, evidence_matches};
 use crate::text::{Field, TagInput};
 
@@ -97,8 +98,18 @@ impl CompiledCatalog {
 
     /// The topics the article matches, best first.
     pub fn tag(&self, input: &TagInput<'_>, places: &PlaceTags) -> Vec<TopicMatch> {
+        self.tag_prepared(input, places, &Prepared::new(input, None))
+    }
+
+    /// [`CompiledCatalog::tag`] over text folded (and walked) once for every tagger.
+    pub(crate) fn tag_prepared(
+        &self,
+        input: &TagInput<'_>,
+        places: &PlaceTags,
+        prepared: &Prepared<'_>,
+    ) -> Vec<TopicMatch> {
         let mut matches: Vec<TopicMatch> = self
-            .evaluate(input, places)
+            .evaluate_prepared(input, places, prepared)
             .into_iter()
             .filter_map(|(m, passed)| passed.then_some(m))
             .collect();
@@ -108,6 +119,15 @@ impl CompiledCatalog {
 
     /// Every topic with any hit, whether it passed (score, groups, places) or not.
     pub fn evaluate(&self, input: &TagInput<'_>, places: &PlaceTags) -> Vec<(TopicMatch, bool)> {
+        self.evaluate_prepared(input, places, &Prepared::new(input, None))
+    }
+
+    fn evaluate_prepared(
+        &self,
+        input: &TagInput<'_>,
+        places: &PlaceTags,
+        prepared: &Prepared<'_>,
+    ) -> Vec<(TopicMatch, bool)> {
         #[derive(Default)]
         struct State {
             score: f64,
@@ -117,7 +137,7 @@ impl CompiledCatalog {
             hits: Vec<TermHit>,
         }
         let mut states: HashMap<usize, State> = HashMap::new();
-        for hit in self.matcher.find(input) {
+        for hit in self.matcher.find_prepared(prepared, ScanKind::StoryTopics) {
             for &(topic, term_use) in self.uses.get(hit.term as usize).into_iter().flatten() {
                 let state = states.entry(topic).or_default();
                 match term_use {

@@ -6,7 +6,8 @@ use wire_model::{Article, Evidence, Place, Region, Subject};
 
 use crate::catalog::TopicCatalog;
 use crate::media_topics::MediaTopics;
-use crate::places::{CountryTag, tag_places};
+use crate::places::{CountryTag, tag_places, tag_places_prepared};
+use crate::scan::{DEFAULT_PARAGRAPH_CACHE, Prepared, ScanCache};
 use crate::story_topics::{CompiledCatalog, TopicMatch};
 use crate::{Gazetteer, TagInput, TaggingError};
 
@@ -33,11 +34,16 @@ impl Tags {
 }
 
 /// Gazetteer, Media Topics and the compiled topic catalog. Build once, share read-only.
+///
+/// It keeps the walks of recent paragraphs (see `scan.rs`): a paragraph seen before (a
+/// pickup's, a re-send's) is not walked again. The tags are the same with or without them.
 #[derive(Debug)]
 pub struct Tagger {
     gazetteer: Gazetteer,
     media_topics: MediaTopics,
     catalog: CompiledCatalog,
+    /// `None` when paragraph walks are not kept.
+    paragraphs: Option<ScanCache>,
 }
 
 impl Tagger {
@@ -50,6 +56,7 @@ impl Tagger {
             gazetteer,
             media_topics,
             catalog: CompiledCatalog::new(catalog)?,
+            paragraphs: ScanCache::new(DEFAULT_PARAGRAPH_CACHE),
         })
     }
 
@@ -70,12 +77,26 @@ impl Tagger {
     /// Replaces the topic catalog (a reload); the old one stays if the new one is invalid.
     pub fn set_catalog(&mut self, catalog: &TopicCatalog) -> Result<(), TaggingError> {
         self.catalog = CompiledCatalog::new(catalog)?;
+        self.forget_paragraphs();
         Ok(())
     }
 
     /// Replaces the topic catalog with one compiled already (off the tagging path).
     pub fn set_compiled_catalog(&mut self, catalog: CompiledCatalog) {
         self.catalog = catalog;
+        self.forget_paragraphs();
+    }
+
+    /// Keeps the walks of the last `paragraphs` distinct paragraphs (per automaton), or none
+    /// for 0; [`DEFAULT_PARAGRAPH_CACHE`] unless set. Only speed depends on it, never the tags.
+    pub fn set_paragraph_cache(&mut self, paragraphs: usize) {
+        self.paragraphs = ScanCache::new(paragraphs);
+    }
+
+    fn forget_paragraphs(&self) {
+        if let Some(cache) = &self.paragraphs {
+            cache.clear();
+        }
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
@@ -121,7 +142,8 @@ impl Tagger {
 
     /// Tags plain text; `provider_subject_codes` are mapped to Media Topics.
     pub fn tag_input(&self, input: &TagInput<'_>, provider_subject_codes: &[&str]) -> Tags {
-        let place_tags = tag_places(&self.gazetteer, input);
+        let prepared = Prepared::new(input, self.paragraphs.as_ref());
+        let place_tags = tag_places_prepared(&self.gazetteer, input, &prepared);
         let mut tags = Tags {
             places: place_tags.places.clone(),
             regions: place_tags.regions.clone(),
@@ -135,7 +157,7 @@ impl Tagger {
                 tags.evidence.push(evidence);
             }
         };
-        let story_topics = self.catalog.tag(input, &place_tags);
+        let story_topics = self.catalog.tag_prepared(input, &place_tags, &prepared);
         let parents: Vec<(Subject, Evidence)> = story_topics
             .iter()
             .filter_map(|found| {
@@ -153,7 +175,7 @@ impl Tagger {
                 add(&mut tags, subject, evidence);
             }
         }
-        let (subjects, evidence) = self.media_topics.tag(input);
+        let (subjects, evidence) = self.media_topics.tag_prepared(input, &prepared);
         for (subject, evidence) in subjects.into_iter().zip(evidence) {
             add(&mut tags, subject, evidence);
         }

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use crate::TaggingError;
 use crate::fold::{Folded, name_key};
-use crate::text::{CharCounter, Field, TagInput, is_word_char, whole_word_matches};
+use crate::scan::{Prepared, ScanKind, candidates, replay};
+use crate::text::{CharCounter, Field, TagInput, is_word_char};
 use crate::word_automaton::WordAutomaton;
 
 /// One occurrence of a term: which term, in which field, at which byte range of the original
@@ -101,20 +102,28 @@ impl TermMatcher {
     /// Every whole-word occurrence in the headline and body, in text order. Where the longest
     /// term found at a word start does not stand alone (the word goes on) and is no prefix
     /// term, shorter terms starting there are tried.
+    #[cfg(test)]
     pub(crate) fn find(&self, input: &TagInput<'_>) -> Vec<TermHit> {
+        self.find_prepared(&Prepared::new(input, None), ScanKind::StoryTopics)
+    }
+
+    /// `find` over text folded once for every tagger, its paragraphs' walks
+    /// cached as `kind`.
+    pub(crate) fn find_prepared(&self, prepared: &Prepared<'_>, kind: ScanKind) -> Vec<TermHit> {
         let mut hits = Vec::new();
-        for (field, text) in [(Field::Headline, input.headline), (Field::Body, input.body)] {
-            let folded = Folded::new(text);
+        let by_paragraph = !self.automaton.spans_lines();
+        for field in [Field::Headline, Field::Body] {
+            let folded = &prepared.field(field).folded;
             let matched = folded.text();
             let first_hit = hits.len();
-            whole_word_matches(
-                &self.automaton,
-                matched,
-                |_, _| true,
-                |start, end, pattern| self.accept(&folded, field, start, end, pattern, &mut hits),
-            );
+            let found = prepared.candidates(field, kind, by_paragraph, |text| {
+                candidates(&self.automaton, text, false, |_, _, _| true)
+            });
+            replay(&found, |start, end, pattern| {
+                self.accept(folded, field, start, end, pattern, &mut hits)
+            });
             if has_arabic_letters(matched) {
-                self.find_after_arabic_proclitics(&folded, field, first_hit, &mut hits);
+                self.find_after_arabic_proclitics(folded, field, first_hit, &mut hits);
                 hits.sort_by_key(|hit| (hit.field, hit.start));
             }
         }

@@ -74,19 +74,14 @@ static BELOW_U0800_WORD_CHARS: std::sync::LazyLock<[u64; 32]> = std::sync::LazyL
 /// start, so it walks only as far as the name could go instead of scanning on to the next
 /// candidate anywhere in the text, and only where the word there is some pattern's first word
 /// ([`crate::word_automaton::WordAutomaton::may_start_at`]).
+///
+/// The taggers now walk through `crate::scan` (candidates once per paragraph, then replayed);
+/// this walk stays as the reference its tests compare against.
+///
+/// `genitive_s` also walks the automaton at words that are a pattern's first word only without
+/// a final `s` (`Deutschlands`): `accept` then decides whether the `s` may follow the name.
+#[cfg(test)]
 pub(crate) fn whole_word_matches(
-    automaton: &crate::word_automaton::WordAutomaton,
-    text: &str,
-    worth_trying: impl Fn(usize, char) -> bool,
-    accept: impl FnMut(usize, usize, u32) -> bool,
-) {
-    whole_word_matches_with_suffix(automaton, text, false, worth_trying, accept);
-}
-
-/// [`whole_word_matches`], where `genitive_s` also walks the automaton at words that are a
-/// pattern's first word only without a final `s` (`Deutschlands`): `accept` then decides
-/// whether the `s` may follow the name.
-pub(crate) fn whole_word_matches_with_suffix(
     automaton: &crate::word_automaton::WordAutomaton,
     text: &str,
     genitive_s: bool,

@@ -1,5 +1,5 @@
 //! An Aho-Corasick automaton for whole-word patterns searched where words start
-//! ([`crate::text::whole_word_matches`]), with the set of its patterns' first words: a word
+//! (`text::whole_word_matches`), with the set of its patterns' first words: a word
 //! start whose word is the first word of no pattern cannot begin a whole-word match, so the
 //! automaton is not walked there. Most words of a story start no name or term, and a walk
 //! through a large automaton misses the cache at every step; a hash lookup of the word does not
@@ -49,6 +49,8 @@ pub(crate) struct WordAutomaton {
     prefix_lengths: Vec<usize>,
     /// log2 of the filter's bits.
     bits_log2: u32,
+    /// Some pattern holds a line break, so a match may run from one line into the next.
+    spans_lines: bool,
 }
 
 impl WordAutomaton {
@@ -93,12 +95,14 @@ impl WordAutomaton {
             let bit = leading_chars_bit(pattern, 0, length, bits_log2);
             prefix_starts[bit / 64] |= 1 << (bit % 64);
         }
+        let spans_lines = patterns.iter().any(|p| p.as_ref().contains('\n'));
         Ok(Self {
             automaton,
             first_words,
             prefix_starts,
             prefix_lengths,
             bits_log2,
+            spans_lines,
         })
     }
 
@@ -123,6 +127,11 @@ impl WordAutomaton {
         }
         let bit = first_word_bit(&text[..word_end - 1], position, self.bits_log2);
         self.first_words[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// Whether some pattern holds a line break (then a text's lines cannot be walked apart).
+    pub(crate) fn spans_lines(&self) -> bool {
+        self.spans_lines
     }
 
     /// The heap bytes of the automaton and its first-word filter.
