@@ -183,22 +183,27 @@ fn is_collapsed_ascii(text: &str) -> bool {
 /// The number of words of `text` split at Unicode whitespace (`split_whitespace().count()`),
 /// byte by byte when the text is ASCII.
 pub fn word_count(text: &str) -> usize {
+    if text.is_ascii() {
+        // The ASCII characters `char::is_whitespace` takes: U+0009 to U+000D and the space. A
+        // word starts at a non-space byte that is first or follows a space.
+        let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+        let bytes = text.as_bytes();
+        let first = bytes.first().is_some_and(|&b| !is_space(b));
+        return usize::from(first)
+            + bytes
+                .windows(2)
+                .filter(|pair| is_space(pair[0]) && !is_space(pair[1]))
+                .count();
+    }
     let mut count = 0;
     let mut in_word = false;
-    let mut step = |space: bool| {
-        if space {
+    for c in text.chars() {
+        if c.is_whitespace() {
             in_word = false;
         } else if !in_word {
             in_word = true;
             count += 1;
         }
-    };
-    if text.is_ascii() {
-        // The ASCII characters `char::is_whitespace` takes: U+0009 to U+000D and the space.
-        text.bytes()
-            .for_each(|b| step(matches!(b, b'\t'..=b'\r' | b' ')));
-    } else {
-        text.chars().for_each(|c| step(c.is_whitespace()));
     }
     count
 }
@@ -302,32 +307,28 @@ fn fold_into(text: &str, out: &mut String) {
     }
 }
 
-/// [`fold_into`] for ASCII text: its runs of letters and digits, lowercased, one space apart,
-/// each run copied at once.
+/// [`fold_into`] for ASCII text, byte by byte: its runs of letters and digits, lowercased,
+/// one space apart.
 fn fold_ascii_into(text: &str, out: &mut String) {
-    let bytes = text.as_bytes();
+    let mut folded = std::mem::take(out).into_bytes();
+    folded.reserve(text.len());
     let mut word_open = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        let start = at;
-        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-            at += 1;
-        }
-        if at > start {
-            if word_open {
-                out.push(' ');
+    let mut space_pending = false;
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if space_pending {
+                folded.push(b' ');
+                space_pending = false;
             }
-            let from = out.len();
-            out.push_str(text.get(start..at).unwrap_or_default());
-            if let Some(word) = out.get_mut(from..) {
-                word.make_ascii_lowercase();
-            }
+            folded.push(b.to_ascii_lowercase());
             word_open = true;
-        }
-        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
-            at += 1;
+        } else if word_open {
+            space_pending = true;
         }
     }
+    // Only ASCII was appended to what was UTF-8, so this is never the lossy copy.
+    *out = String::from_utf8(folded)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
 }
 
 /// `text` as matching compares it: lowercased, with Arabic folded ([`crate::arabic::fold`]:
