@@ -35,8 +35,9 @@ impl Tags {
 
 /// Gazetteer, Media Topics and the compiled topic catalog. Build once, share read-only.
 ///
-/// It keeps the walks of recent paragraphs (see `scan.rs`): a paragraph seen before (a
-/// pickup's, a re-send's) is not walked again. The tags are the same with or without them.
+/// It may keep the walks of recent paragraphs ([`Tagger::set_paragraph_cache`], see `scan.rs`):
+/// a paragraph seen before (a re-send's) is then not walked again. The tags are the same with
+/// or without them.
 #[derive(Debug)]
 pub struct Tagger {
     gazetteer: Gazetteer,

@@ -123,7 +123,7 @@ fn the_paragraph_cache_changes_no_tag_on_real_corpora() {
     assert!(items.len() > 400, "the labelled corpus is in the checkout");
     items.extend(reuters_items());
     let without = load(0);
-    let cached = load(wire_tagging::DEFAULT_PARAGRAPH_CACHE);
+    let cached = load(8_192);
     let tiny = load(3);
     let (mut articles, mut tagged) = (0usize, 0usize);
     // Twice over: the second pass finds every paragraph walked.
@@ -153,7 +153,7 @@ fn the_paragraph_cache_changes_no_tag_on_real_corpora() {
 
 #[test]
 fn a_new_catalog_is_not_read_through_walks_of_the_old_one() {
-    let mut tagger = load(wire_tagging::DEFAULT_PARAGRAPH_CACHE);
+    let mut tagger = load(8_192);
     let body = "Peace talks on Syria resumed in Geneva.\n\nThe ceasefire holds, officials said.";
     let before = tag(&tagger, None, "Syria talks", body);
     let topic = wire_tagging::StoryTopic::from_toml_str(
