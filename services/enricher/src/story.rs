@@ -572,8 +572,11 @@ impl Stories {
             .map(|run| (run[0], run.len()))
             .collect();
         if shared.len() > MAX_CANDIDATES {
-            shared.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let more_shared =
+                |a: &(u32, usize), b: &(u32, usize)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+            shared.select_nth_unstable_by(MAX_CANDIDATES, more_shared);
             shared.truncate(MAX_CANDIDATES);
+            shared.sort_unstable_by(more_shared);
         }
         shared.into_iter().map(|(slot, _)| slot).collect()
     }
@@ -830,8 +833,14 @@ fn filed(story: &Story) -> Vec<Term> {
 /// The [`LOOKUP_TERMS`] heaviest of `terms` (ties: the lower term first).
 fn heaviest(terms: impl Iterator<Item = (Term, f32)>) -> impl Iterator<Item = Term> {
     let mut terms: Vec<(Term, f32)> = terms.collect();
-    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    terms.truncate(LOOKUP_TERMS);
+    let heavier = |a: &(Term, f32), b: &(Term, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    // The order is total (ties broken by term), so selecting the heaviest before sorting
+    // them gives what sorting all would: the cost is linear in the terms, not n log n.
+    if terms.len() > LOOKUP_TERMS {
+        terms.select_nth_unstable_by(LOOKUP_TERMS, heavier);
+        terms.truncate(LOOKUP_TERMS);
+    }
+    terms.sort_unstable_by(heavier);
     terms.into_iter().map(|(term, _)| term)
 }
 
@@ -1088,7 +1097,11 @@ fn add_cut(a: impl Iterator<Item = (Term, f32)>, b: &[(Term, f32)], keep: usize)
         }
     }
     if sum.len() > keep {
-        sum.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        // Which `keep` are heaviest (ties: the lower term) is all that matters: they are
+        // sorted by term again after.
+        if keep > 0 {
+            sum.select_nth_unstable_by(keep - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        }
         sum.truncate(keep);
         sum.sort_unstable_by_key(|(term, _)| *term);
     }
