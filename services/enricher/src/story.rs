@@ -459,7 +459,7 @@ impl Stories {
                             // grew close enough: it would join it now.
                             || (other.members == 1
                                 && rejoin > 0.0
-                                && paths(&story_vectors(other), &other.years, story, scoring)
+                                && paths(&story_unit_vectors(other), &other.years, story, scoring)
                                     .by_words
                                     .0
                                     >= rejoin))
@@ -846,22 +846,30 @@ fn heaviest(terms: impl Iterator<Item = (Term, f32)>) -> impl Iterator<Item = Te
 
 /// A story's centroid as unit vectors, with its heaviest terms, to compare with other stories.
 fn story_vectors(story: &Story) -> ArticleVectors {
-    let scaled = |runs: &[Run<'_>], norm: f32| -> Vector {
-        if norm <= 0.0 {
-            return Vec::new();
-        }
-        expand(runs).map(|(term, w)| (term, w / norm)).collect()
-    };
     let heaviest = heaviest(expand(&story.words()))
         .chain(heaviest(
             expand(&story.names()).chain(expand(&story.place_vector())),
         ))
         .collect();
     ArticleVectors {
+        heaviest,
+        ..story_unit_vectors(story)
+    }
+}
+
+/// [`story_vectors`] without the heaviest terms: what [`paths`] compares.
+fn story_unit_vectors(story: &Story) -> ArticleVectors {
+    let scaled = |runs: &[Run<'_>], norm: f32| -> Vector {
+        if norm <= 0.0 {
+            return Vec::new();
+        }
+        expand(runs).map(|(term, w)| (term, w / norm)).collect()
+    };
+    ArticleVectors {
         names: scaled(&story.names(), story.names_norm),
         words: scaled(&story.words(), story.words_norm),
         place_vector: scaled(&story.place_vector(), story.place_norm),
-        heaviest,
+        heaviest: Vec::new(),
         languages: story.languages.clone(),
         members: 0,
     }
