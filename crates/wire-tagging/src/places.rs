@@ -7,7 +7,7 @@ use wire_model::{Evidence, EvidenceMatch, Place, Region};
 use crate::dateline::resolve_dateline;
 use crate::disambiguate::{Reading, read_mention};
 use crate::gazetteer::{Gazetteer, LanguageId, NameKind, NameTarget, PlaceKind};
-use crate::scan::{Prepared, ScanKind, candidates, replay};
+use crate::scan::{Prepared, ScanKind, WordStart, candidates, replay};
 use crate::text::{CharCounter, Field, TagInput, in_capitals_context};
 
 /// The role of a place in a story (ninjs `rel`).
@@ -194,16 +194,22 @@ fn find_mentions(
     let genitive_s = gazetteer.takes_genitive_s(language);
     let mut mentions = Vec::new();
     // The filter of first words says no to most lowercase words without walking.
-    let worth_trying = |text: &str, position: usize, first: char| {
-        !first.is_lowercase()
-            || (gazetteer.uncapitalised.may_start_at(text, position)
-                && gazetteer.uncapitalised.longest_at(text, position).is_some())
+    let worth_trying = |text: &str, start: &WordStart| {
+        !start.first.is_lowercase()
+            || (gazetteer.uncapitalised.may_start_with(&start.hash)
+                && gazetteer
+                    .uncapitalised
+                    .longest_at(text, start.position)
+                    .is_some())
     };
     let by_paragraph =
         !(gazetteer.automaton.spans_lines() || gazetteer.uncapitalised.spans_lines());
-    let found = prepared.candidates(field, ScanKind::Places(genitive_s), by_paragraph, |text| {
-        candidates(&gazetteer.automaton, text, genitive_s, worth_trying)
-    });
+    let found = prepared.candidates(
+        field,
+        ScanKind::Places(genitive_s),
+        by_paragraph,
+        |text, starts| candidates(&gazetteer.automaton, text, starts, genitive_s, worth_trying),
+    );
     let accept = |start: usize,
                   end: usize,
                   pattern: u32,

@@ -24,7 +24,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::fold::Folded;
 use crate::text::{Field, TagInput, is_word_char};
-use crate::word_automaton::WordAutomaton;
+use crate::word_automaton::{WordAutomaton, WordHash};
 
 /// Paragraph walks the [`ScanCache`] keeps by default: none. Measured on `bench core` (20,000
 /// articles, 56% pickups, interleaved runs on 2026-12-07): 8,192 walks made the core about 3%
@@ -56,31 +56,56 @@ pub(crate) struct Candidate {
     pub pattern: u32,
 }
 
-/// Every candidate of `automaton` in `text`, in text order: at each word start for which
-/// `worth_trying(position, first_character)` holds and the filter lets the word through
-/// (also without a final `s` where `genitive_s`), the longest pattern starting there.
+/// A word start of a text (a char boundary after no word character), its first character
+/// and the hashes every automaton's first-word filter tests.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WordStart {
+    pub position: usize,
+    pub first: char,
+    pub hash: WordHash,
+}
+
+/// Every word start of `text`, read once for all the automata that walk it (each used to find
+/// the starts and hash the words itself).
+pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
+    let mut starts = Vec::new();
+    let mut after_word_char = false;
+    for (position, first) in text.char_indices() {
+        if !after_word_char {
+            starts.push(WordStart {
+                position,
+                first,
+                hash: WordHash::at(text, position),
+            });
+        }
+        after_word_char = is_word_char(first);
+    }
+    starts
+}
+
+/// Every candidate of `automaton` in `text`, in text order: at each of its word starts
+/// ([`word_starts`]) for which `worth_trying(text, start)` holds and the filter lets the word
+/// through (also without a final `s` where `genitive_s`), the longest pattern starting there.
 /// Unlike the walk it stands for, it does not skip the word starts inside a match that the
 /// caller will accept: [`replay`] skips those.
 pub(crate) fn candidates(
     automaton: &WordAutomaton,
     text: &str,
+    starts: &[WordStart],
     genitive_s: bool,
-    worth_trying: impl Fn(&str, usize, char) -> bool,
+    worth_trying: impl Fn(&str, &WordStart) -> bool,
 ) -> Vec<Candidate> {
     let mut found = Vec::new();
-    let mut after_word_char = false;
-    for (position, c) in text.char_indices() {
-        let word_start = !after_word_char;
-        after_word_char = is_word_char(c);
-        if !word_start || !worth_trying(text, position, c) {
+    for start in starts {
+        if !worth_trying(text, start) {
             continue;
         }
-        let may_start = automaton.may_start_at(text, position)
-            || (genitive_s && automaton.may_start_at_without_final_s(text, position));
+        let may_start = automaton.may_start_with(&start.hash)
+            || (genitive_s && automaton.may_start_without_final_s(&start.hash));
         if !may_start {
             continue;
         }
-        if let Some(hit) = automaton.longest_at(text, position) {
+        if let Some(hit) = automaton.longest_at(text, start.position) {
             found.push(Candidate {
                 start: hit.start(),
                 end: hit.end(),
@@ -146,6 +171,8 @@ impl ScanCache {
 /// One field's text, folded, cut into paragraphs (lines) with the hash of each.
 pub(crate) struct ScannedText<'a> {
     pub folded: Folded<'a>,
+    /// The word starts of the folded text.
+    starts: Vec<WordStart>,
     /// (start, end, hash of the folded text) of each line of the folded text.
     paragraphs: Vec<(usize, usize, u128)>,
 }
@@ -165,7 +192,12 @@ impl<'a> ScannedText<'a> {
                 start = end + 1;
             }
         }
-        Self { folded, paragraphs }
+        let starts = word_starts(folded.text());
+        Self {
+            folded,
+            starts,
+            paragraphs,
+        }
     }
 }
 
@@ -202,12 +234,12 @@ impl<'a> Prepared<'a> {
         field: Field,
         kind: ScanKind,
         by_paragraph: bool,
-        walk: impl Fn(&str) -> Vec<Candidate>,
+        walk: impl Fn(&str, &[WordStart]) -> Vec<Candidate>,
     ) -> Vec<Candidate> {
         let scanned = self.field(field);
         let text = scanned.folded.text();
         let Some(cache) = self.cache.filter(|_| by_paragraph) else {
-            return walk(text);
+            return walk(text, &scanned.starts);
         };
         let mut found = Vec::new();
         for &(start, end, hash) in &scanned.paragraphs {
@@ -215,7 +247,8 @@ impl<'a> Prepared<'a> {
             let paragraph = match cache.get(key) {
                 Some(cached) => cached,
                 None => {
-                    let walked: Box<[Candidate]> = walk(&text[start..end]).into();
+                    let paragraph = &text[start..end];
+                    let walked: Box<[Candidate]> = walk(paragraph, &word_starts(paragraph)).into();
                     cache.put(key, walked.clone());
                     walked
                 }
@@ -307,6 +340,8 @@ mod tests {
             let worth_trying = |text: &str, position: usize, first: char| {
                 first != 'y' || text[position..].starts_with("york")
             };
+            let worth_trying_start =
+                |text: &str, start: &WordStart| worth_trying(text, start.position, start.first);
             let mut expected = Vec::new();
             // The walk as the taggers did it: over the folded text.
             let folded = Folded::new(&text);
@@ -321,8 +356,8 @@ mod tests {
                 let input = TagInput { body: &text, ..TagInput::default() };
                 let prepared = Prepared::new(&input, cache);
                 for _ in 0..2 {
-                    let found = prepared.candidates(Field::Body, ScanKind::Places(genitive_s), true, |text| {
-                        candidates(&automaton, text, genitive_s, worth_trying)
+                    let found = prepared.candidates(Field::Body, ScanKind::Places(genitive_s), true, |text, starts| {
+                        candidates(&automaton, text, starts, genitive_s, worth_trying_start)
                     });
                     let mut seen = Vec::new();
                     replay(&found, |s, e, p| {

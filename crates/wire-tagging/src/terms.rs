@@ -116,8 +116,8 @@ impl TermMatcher {
             let folded = &prepared.field(field).folded;
             let matched = folded.text();
             let first_hit = hits.len();
-            let found = prepared.candidates(field, kind, by_paragraph, |text| {
-                candidates(&self.automaton, text, false, |_, _, _| true)
+            let found = prepared.candidates(field, kind, by_paragraph, |text, starts| {
+                candidates(&self.automaton, text, starts, false, |_, _| true)
             });
             replay(&found, |start, end, pattern| {
                 self.accept(folded, field, start, end, pattern, &mut hits)

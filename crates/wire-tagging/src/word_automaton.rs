@@ -115,7 +115,10 @@ impl WordAutomaton {
     }
 
     /// Whether a whole-word match may start at byte `position` of `text` once the word there
-    /// loses a final `s` (German `Deutschlands` for `Deutschland`).
+    /// loses a final `s` (German `Deutschlands` for `Deutschland`). The walks read it from
+    /// the word's hashes ([`WordAutomaton::may_start_without_final_s`]); this is their
+    /// reference in tests.
+    #[cfg(test)]
     pub(crate) fn may_start_at_without_final_s(&self, text: &str, position: usize) -> bool {
         let word_end = text[position..]
             .char_indices()
@@ -150,6 +153,103 @@ impl WordAutomaton {
             let bit = leading_chars_bit(text, position, length, self.bits_log2);
             self.prefix_starts[bit / 64] & (1 << (bit % 64)) != 0
         })
+    }
+}
+
+impl WordAutomaton {
+    /// [`WordAutomaton::may_start_at`] from the word's hashes, computed once for every
+    /// automaton's filter ([`WordHash::at`]).
+    pub(crate) fn may_start_with(&self, word: &WordHash) -> bool {
+        if has_bit(&self.first_words, word.word, self.bits_log2) {
+            return true;
+        }
+        self.prefix_lengths
+            .iter()
+            .any(|&length| has_bit(&self.prefix_starts, word.prefix(length), self.bits_log2))
+    }
+
+    /// [`WordAutomaton::may_start_at_without_final_s`] from the word's hashes.
+    pub(crate) fn may_start_without_final_s(&self, word: &WordHash) -> bool {
+        word.without_final_s
+            .is_some_and(|hash| has_bit(&self.first_words, hash, self.bits_log2))
+    }
+}
+
+/// Whether the filter `bits` (of `2^bits_log2` bits) has the bit of the running word hash
+/// `hash`.
+fn has_bit(bits: &[u64], hash: u64, bits_log2: u32) -> bool {
+    let bit = (hash.wrapping_mul(HASH_MULTIPLIER) >> (64 - bits_log2)) as usize;
+    bits.get(bit / 64)
+        .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+}
+
+/// One step of the word hash: [`first_word_bit`]'s, before its final mix.
+fn hash_step(hash: u64, byte: u8) -> u64 {
+    (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(HASH_MULTIPLIER)
+}
+
+/// The filter hashes of the word starting at a byte of a text (its run of word characters,
+/// possibly empty), read once and tested against every automaton's filters: the same bits
+/// [`first_word_bit`] and [`leading_chars_bit`] give, whatever the filter's size (the size
+/// only picks the final mix's high bits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WordHash {
+    /// The whole word's running hash.
+    word: u64,
+    /// Its first 1 to [`PREFIX_FILTER_CHARS`] characters' (the whole word's when shorter).
+    prefixes: [u64; PREFIX_FILTER_CHARS],
+    /// The word's without its final `s` or `S`, when it ends so and is two bytes or longer.
+    without_final_s: Option<u64>,
+}
+
+impl WordHash {
+    /// The hashes of the word at byte `from` of `text` (a char boundary).
+    pub(crate) fn at(text: &str, from: usize) -> Self {
+        let bytes = text.as_bytes();
+        let (mut hash, mut before_last) = (0u64, 0u64);
+        let mut prefixes = [0u64; PREFIX_FILTER_CHARS];
+        let (mut chars, mut ends_in_s, mut at) = (0usize, false, from);
+        while let Some(&byte) = bytes.get(at) {
+            let previous = hash;
+            if byte.is_ascii() {
+                if !byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                hash = hash_step(hash, byte.to_ascii_lowercase());
+                ends_in_s = byte == b's' || byte == b'S';
+                at += 1;
+            } else {
+                let Some(c) = text[at..].chars().next().filter(|c| is_word_char(*c)) else {
+                    break;
+                };
+                for byte in &bytes[at..at + c.len_utf8()] {
+                    hash = hash_step(hash, *byte);
+                }
+                ends_in_s = false;
+                at += c.len_utf8();
+            }
+            before_last = previous;
+            if let Some(prefix) = prefixes.get_mut(chars) {
+                *prefix = hash;
+            }
+            chars += 1;
+        }
+        for prefix in prefixes.iter_mut().skip(chars) {
+            *prefix = hash;
+        }
+        Self {
+            word: hash,
+            prefixes,
+            without_final_s: (ends_in_s && at - from >= 2).then_some(before_last),
+        }
+    }
+
+    /// The hash of the word's first `length` characters.
+    fn prefix(&self, length: usize) -> u64 {
+        match length {
+            0 => 0,
+            _ => self.prefixes[length.min(PREFIX_FILTER_CHARS) - 1],
+        }
     }
 }
 
@@ -244,6 +344,52 @@ mod prefix_tests {
         ] {
             let at = text.find(word).expect("in the text");
             assert_eq!(automaton.may_start_at(text, at), may_start, "{word}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod word_hash_tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// A word's hashes, read once, pass every filter exactly where the filters' own reading
+        /// of the text does: plain, prefix and genitive-`s` filters, at every char boundary.
+        #[test]
+        fn word_hashes_pass_the_filters_where_the_text_does(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "New", "York", "Yorks", "s", "S", "ss", "Zürich", "Zürichs", "é", "'s-", "cao",
+                    "caoakkoord", "CAO", "Friedensgespräche", "st.", "peace", "talks", "Ω",
+                    "\n", " ", ", ", "-", "12", "ab",
+                ]),
+                0..12,
+            ),
+            glue in proptest::sample::select(vec!["", " ", "-", "\n"]),
+        ) {
+            let plain = WordAutomaton::new(&["new york", "zurich", "zürich", "'s-hertogenbosch", "s"])
+                .expect("automaton");
+            let prefixes = WordAutomaton::with_prefixes(
+                &["friedensgespräch", "cao", "peace talk", "ab", "z"],
+                |index| index != 2,
+            )
+            .expect("automaton");
+            let text = words.join(glue);
+            for (at, _) in text.char_indices() {
+                let hash = WordHash::at(&text, at);
+                for automaton in [&plain, &prefixes] {
+                    proptest::prop_assert_eq!(
+                        automaton.may_start_with(&hash),
+                        automaton.may_start_at(&text, at),
+                        "{:?} at {}", text, at
+                    );
+                    proptest::prop_assert_eq!(
+                        automaton.may_start_without_final_s(&hash),
+                        automaton.may_start_at_without_final_s(&text, at),
+                        "{:?} at {}", text, at
+                    );
+                }
+            }
         }
     }
 }
