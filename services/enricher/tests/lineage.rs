@@ -451,28 +451,13 @@ fn with_event_clusters_off_every_family_is_its_own_story() {
 
 #[tokio::test]
 async fn a_story_merge_survives_a_restart_and_one_whose_story_has_gone_is_forgotten() {
-    use wire_runtime::{Delivery, Outcome, Record, Stage};
     let store = Arc::new(MemoryStateStore::default());
     let mut stage = EnricherStage::with_state(&config(), store.clone())
         .await
         .unwrap();
     let mut stories = Vec::new();
     for (envelope, hour) in [(original(), 9), (central_bank(), 10)] {
-        let delivery = Delivery {
-            record: Record::new(wire_model::topics::ARTICLES, "k", envelope.encode()),
-            partition: 0,
-            offset: 0,
-        };
-        let Outcome::Emit {
-            state_writes,
-            records,
-        } = stage.handle(&delivery, at(hour))
-        else {
-            panic!("the original is emitted");
-        };
-        for write in state_writes {
-            store.put(&write.key, write.value).await.unwrap();
-        }
+        let (records, _) = handle_and_write_records(&mut stage, &store, envelope, hour).await;
         let story = records
             .iter()
             .find(|record| record.topic == wire_model::topics::STORIES)
@@ -518,6 +503,18 @@ async fn handle_and_write(
     envelope: Envelope,
     hour: u32,
 ) -> (Envelope, Vec<wire_runtime::StateWrite>) {
+    let (records, state_writes) = handle_and_write_records(stage, store, envelope, hour).await;
+    let enriched = Envelope::decode(&records[0].payload).expect("the enriched copy");
+    (enriched, state_writes)
+}
+
+/// [`handle_and_write`], with every record the article caused.
+async fn handle_and_write_records(
+    stage: &mut EnricherStage,
+    store: &MemoryStateStore,
+    envelope: Envelope,
+    hour: u32,
+) -> (Vec<wire_runtime::Record>, Vec<wire_runtime::StateWrite>) {
     use wire_runtime::{Delivery, Outcome, Record, Stage};
     let delivery = Delivery {
         record: Record::new(wire_model::topics::ARTICLES, "k", envelope.encode()),
@@ -534,8 +531,7 @@ async fn handle_and_write(
     for write in &state_writes {
         store.put(&write.key, write.value.clone()).await.unwrap();
     }
-    let enriched = Envelope::decode(&records[0].payload).expect("the enriched copy");
-    (enriched, state_writes)
+    (records, state_writes)
 }
 
 /// Background for the story statistics, the Geneva story and a new version of it, each
