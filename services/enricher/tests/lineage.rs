@@ -326,27 +326,29 @@ async fn the_index_survives_a_restart_through_the_state_store() {
     assert_eq!(pickup.wire.duplicate_of.as_deref(), Some("urn:agency:1"));
 }
 
+/// Unrelated agency stories indexed before a test's own: (uri, headline, body).
+const BACKGROUND: &[(&str, &str, &str)] = &[
+    (
+        "urn:b:1",
+        "Central bank holds rates",
+        "The Bank of Norvania kept its main rate at 3.25 percent on Wednesday, Governor Elin Brekke said in Oslo after the meeting of the Monetary Policy Committee.",
+    ),
+    (
+        "urn:b:2",
+        "Floods hit Jakarta",
+        "Floods in Jakarta forced 12,000 people from their homes on Sunday after the Ciliwung river burst its banks, the National Disaster Mitigation Agency said.",
+    ),
+    (
+        "urn:b:3",
+        "Tokyo shares rise",
+        "Shares in Tokyo rose on Monday as Toyota and Sony gained after the yen weakened against the dollar, with the Nikkei closing up 1.2 percent.",
+    ),
+];
+
 #[test]
 fn another_agencys_write_up_of_the_event_shares_the_story_not_the_family() {
     let mut stage = EnricherStage::new(&config());
-    let background = [
-        (
-            "urn:b:1",
-            "Central bank holds rates",
-            "The Bank of Norvania kept its main rate at 3.25 percent on Wednesday, Governor Elin Brekke said in Oslo after the meeting of the Monetary Policy Committee.",
-        ),
-        (
-            "urn:b:2",
-            "Floods hit Jakarta",
-            "Floods in Jakarta forced 12,000 people from their homes on Sunday after the Ciliwung river burst its banks, the National Disaster Mitigation Agency said.",
-        ),
-        (
-            "urn:b:3",
-            "Tokyo shares rise",
-            "Shares in Tokyo rose on Monday as Toyota and Sony gained after the yen weakened against the dollar, with the Nikkei closing up 1.2 percent.",
-        ),
-    ];
-    for (uri, headline, text) in background {
+    for &(uri, headline, text) in BACKGROUND {
         enrich(&mut stage, envelope(uri, "agency", headline, &[text], 8));
     }
     let (first, first_records) = stage.enrich_with_stories(original(), at(9));
@@ -545,18 +547,7 @@ async fn geneva_story_and_a_version(
     Vec<wire_runtime::StateWrite>,
     Vec<wire_runtime::StateWrite>,
 ) {
-    for (uri, headline, text) in [
-        (
-            "urn:b:1",
-            "Central bank holds rates",
-            "The Bank of Norvania kept its main rate at 3.25 percent on Wednesday, Governor Elin Brekke said in Oslo after the meeting of the Monetary Policy Committee.",
-        ),
-        (
-            "urn:b:2",
-            "Floods hit Jakarta",
-            "Floods in Jakarta forced 12,000 people from their homes on Sunday after the Ciliwung river burst its banks, the National Disaster Mitigation Agency said.",
-        ),
-    ] {
+    for &(uri, headline, text) in &BACKGROUND[..2] {
         let background = envelope(uri, "agency", headline, &[text], 8);
         handle_and_write(stage, store, background, 8).await;
     }
