@@ -549,9 +549,20 @@ pub struct StageConfig {
     /// How often a stage takes in the state other instances of it wrote to the shared state
     /// store (0: only when a rebalance assigns it partitions).
     pub state_refresh_ms: u64,
+    /// Worker threads that prepare inputs ahead of the loop, for stages that offer a
+    /// [`crate::stage::Prepare`]; 0: one per core; 1: none (all on the loop).
+    pub workers: usize,
 }
 
 impl StageConfig {
+    /// The worker threads `workers` asks for: one per core for 0.
+    pub fn worker_threads(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+    }
+
     /// How a `Retry` outcome is retried: `retry_max_attempts` attempts, capped exponential
     /// backoff from `retry_initial_backoff_ms` to `retry_max_backoff_ms`, no jitter.
     pub fn retry_policy(&self) -> RetryPolicy {
@@ -645,9 +656,13 @@ impl Validate for AdminConfig {
     }
 }
 
+/// The most worker threads a stage may ask for.
+const MAX_STAGE_WORKERS: usize = 256;
+
 impl Validate for StageConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         require_at_least("stage.max_in_flight", self.max_in_flight, 1)?;
+        require_not_above("stage.workers", self.workers, "256", MAX_STAGE_WORKERS)?;
         require_not_above(
             "stage.retry_initial_backoff_ms",
             self.retry_initial_backoff_ms,
@@ -713,6 +728,7 @@ mod tests {
             retry_max_backoff_ms: u64,
             drain_timeout_ms: u64,
             state_refresh_ms: u64,
+            workers: usize,
         }
         assert_eq!(
             keys_with_rust_defaults::<WithDefault>("stage"),

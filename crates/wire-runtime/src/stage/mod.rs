@@ -15,7 +15,13 @@
 //! loop (inputs keep flowing while the read waits for the broker) and applied between two
 //! inputs; after a rebalance it is read before the next input, which waits for it.
 //!
-//! Inside: `run` (the loop and its steps), `retry` (calling the stage, with backoff),
+//! Workers: a stage that offers a [`Prepare`] has the part of its work that needs none of its
+//! mutable state (decoding, parsing, feature extraction, tagging) done on `stage.workers`
+//! threads, up to that many inputs ahead of the one being handled; [`Stage::handle_prepared`]
+//! then finishes each input on the loop, still one at a time in arrival order, so the order
+//! within a partition, the state and the commits are exactly as without workers.
+//!
+//! Inside: `run` (the loop and its steps), `workers` (the inputs being prepared), `retry` (calling the stage, with backoff),
 //! `state_sync` (taking in what the other instances wrote), `dead_letters` (the dead-letter
 //! record), [`profile`] (the CPU of each phase of the loop, on `/metrics`).
 
@@ -24,6 +30,7 @@ pub mod profile;
 mod retry;
 mod run;
 mod state_sync;
+mod workers;
 
 pub use dead_letters::dead_letter;
 pub use run::run_stage;
@@ -31,6 +38,7 @@ pub use run::run_stage;
 use crate::bus::{Delivery, Record};
 use crate::state::{SharedStateStore, StateWrite};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 /// What a stage decided about one input.
 #[derive(Debug)]
@@ -94,6 +102,17 @@ impl StageError {
     }
 }
 
+/// What [`Prepare::prepare`] made of one input, handed to [`Stage::handle_prepared`]: the
+/// stage's own type, boxed (the loop never looks inside).
+pub type Prepared = Box<dyn std::any::Any + Send>;
+
+/// The work on one input that reads no mutable state of its stage (decode, parse, extract
+/// features, tag), run on worker threads. Pure: no IO; it may run for inputs the loop then
+/// never handles (at shutdown), and a retried input is handled again by [`Stage::handle`].
+pub trait Prepare: Send + Sync + 'static {
+    fn prepare(&self, delivery: &Delivery, now: DateTime<Utc>) -> Prepared;
+}
+
 /// A consuming stage: a thin adapter from bus records to a pure core.
 pub trait Stage: Send + 'static {
     /// The stage name: consumer group, metric label, dead-letter header.
@@ -110,6 +129,24 @@ pub trait Stage: Send + 'static {
     /// sent twice; consumers are idempotent), a crash after it finds the state already updated
     /// (a redelivered input is then a re-send).
     fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome;
+
+    /// The part of [`Stage::handle`] that needs none of the stage's mutable state, to run on
+    /// worker threads ahead of the loop; `None` (the default): all of it runs in `handle`.
+    fn preparer(&self) -> Option<Arc<dyn Prepare>> {
+        None
+    }
+
+    /// Finishes an input whose [`Prepare::prepare`] ran on a worker: must decide exactly what
+    /// [`Stage::handle`] decides for it. The default ignores `prepared` and calls `handle`.
+    fn handle_prepared(
+        &mut self,
+        delivery: &Delivery,
+        prepared: Prepared,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        let _ = prepared;
+        self.handle(delivery, now)
+    }
 
     /// The store the state writes of [`Stage::handle`] go to; without one they are not kept.
     fn state_store(&self) -> Option<SharedStateStore> {

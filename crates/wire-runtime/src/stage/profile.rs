@@ -43,9 +43,12 @@ pub enum Phase {
     Telemetry,
     /// The rest of the loop: choosing the next event, timers, retries' bookkeeping.
     Loop,
+    /// The stage's work on an input done ahead on a worker thread (`stage.workers` above 1,
+    /// see [`crate::stage::Prepare`]): that thread's CPU, read around each input.
+    Prepare,
 }
 
-const PHASES: [Phase; 9] = [
+const PHASES: [Phase; 10] = [
     Phase::Consume,
     Phase::Decode,
     Phase::Handle,
@@ -55,6 +58,7 @@ const PHASES: [Phase; 9] = [
     Phase::Commit,
     Phase::Telemetry,
     Phase::Loop,
+    Phase::Prepare,
 ];
 
 impl Phase {
@@ -70,6 +74,7 @@ impl Phase {
             Phase::Commit => "commit",
             Phase::Telemetry => "telemetry",
             Phase::Loop => "loop",
+            Phase::Prepare => "prepare",
         }
     }
 }
@@ -96,6 +101,11 @@ impl PhaseProfile {
             profiles.push(profile.clone());
         }
         profile
+    }
+
+    /// Adds `nanos` of CPU to `phase` (work measured off the loop's thread).
+    pub fn add_cpu(&self, phase: Phase, nanos: u64) {
+        self.nanos[phase as usize].fetch_add(nanos, Ordering::Relaxed);
     }
 
     /// CPU seconds spent in `phase` so far.
@@ -174,7 +184,7 @@ fn librdkafka_thread_seconds() -> Option<f64> {
 }
 
 /// This thread's CPU time in nanoseconds (0 where the clock cannot be read).
-fn thread_cpu_nanos() -> u64 {
+pub(crate) fn thread_cpu_nanos() -> u64 {
     cpu_time::ThreadTime::try_now()
         .map(|time| time.as_duration().as_nanos() as u64)
         .unwrap_or(0)

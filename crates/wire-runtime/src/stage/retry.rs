@@ -3,7 +3,7 @@
 
 use super::dead_letters::dead_letter;
 use super::profile::{Phase, scope};
-use super::{Outcome, Stage, StageError};
+use super::{Outcome, Prepared, Stage, StageError};
 use crate::bus::{Delivery, Record};
 use crate::config::StageConfig;
 use crate::events;
@@ -40,11 +40,14 @@ impl Outcome {
     }
 }
 
-/// Calls the stage, retrying `Retry` outcomes with capped exponential backoff, and turns the
-/// outcome into what to publish and write. `None` when shutdown interrupted a backoff.
+/// Calls the stage (its [`Stage::handle_prepared`] first when a worker `prepared` the input,
+/// [`Stage::handle`] for each retry), retrying `Retry` outcomes with capped exponential
+/// backoff, and turns the outcome into what to publish and write. `None` when shutdown
+/// interrupted a backoff.
 pub(super) async fn handle_with_retries<S: Stage>(
     stage: &mut S,
     delivery: &Delivery,
+    mut prepared: Option<Prepared>,
     config: &StageConfig,
     shutdown: &CancellationToken,
     metrics: &mut events::StageMetrics,
@@ -55,7 +58,10 @@ pub(super) async fn handle_with_retries<S: Stage>(
     loop {
         let started = Instant::now();
         let outcome = scope(Phase::Handle, || {
-            span.in_scope(|| stage.handle(delivery, Utc::now()))
+            span.in_scope(|| match prepared.take() {
+                Some(prepared) => stage.handle_prepared(delivery, prepared, Utc::now()),
+                None => stage.handle(delivery, Utc::now()),
+            })
         });
         scope(Phase::Telemetry, || {
             events::MessageHandled {

@@ -5,6 +5,8 @@ use super::dead_letters::{dead_letter, too_large};
 use super::profile::{Phase, PhaseProfile, phased, profiled, scope};
 use super::retry::handle_with_retries;
 use super::state_sync::{StateRead, apply_state_read, catch_up_after_rebalance, start_state_read};
+use super::workers::{Ready, Workers};
+use super::{Prepared, StageError};
 use crate::admin::Health;
 use crate::bus::{BusError, Delivery, PendingAck, Record, SharedBus, Subscription};
 use crate::config::StageConfig;
@@ -27,8 +29,15 @@ pub async fn run_stage<S: Stage>(
     shutdown: CancellationToken,
 ) -> Result<(), BusError> {
     let profile = PhaseProfile::register(stage.name());
+    let workers = Workers::start(
+        stage.name(),
+        stage.preparer(),
+        config.worker_threads(),
+        profile.clone(),
+    );
     profiled(profile, async move {
-        let mut running = StageLoop::subscribe(stage, bus, config, health, shutdown).await?;
+        let mut running =
+            StageLoop::subscribe(stage, workers, bus, config, health, shutdown).await?;
         let stopped = running.run().await?;
         running.drain_on_shutdown().await?;
         running.close().await?;
@@ -74,6 +83,8 @@ struct StageLoop<'a, S: Stage> {
     in_flight: VecDeque<InFlight>,
     /// Inputs whose state writes are not durable yet, in arrival order.
     persisting: VecDeque<Persisting>,
+    /// Inputs received and out on a worker thread, in arrival order (none without workers).
+    workers: Option<Workers>,
     processed: u64,
     lag_timer: Interval,
     state_timer: Interval,
@@ -92,6 +103,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
     /// Joins the stage's consumer group.
     async fn subscribe(
         stage: S,
+        workers: Option<Workers>,
         bus: SharedBus,
         config: &'a StageConfig,
         health: Health,
@@ -120,6 +132,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
             shutdown,
             in_flight: VecDeque::new(),
             persisting: VecDeque::new(),
+            workers,
             processed: 0,
             lag_timer: tokio::time::interval(Duration::from_secs(5)),
             state_timer,
@@ -134,8 +147,10 @@ impl<'a, S: Stage> StageLoop<'a, S> {
     /// is in flight is drained, `Err` a failure that stops the stage at once.
     async fn run(&mut self) -> Result<Result<(), BusError>, BusError> {
         loop {
-            let can_receive =
-                self.in_flight.len() + self.persisting.len() < self.config.max_in_flight;
+            let preparing = self.workers.as_ref().map_or(0, Workers::len);
+            let can_receive = self.in_flight.len() + self.persisting.len() + preparing
+                < self.config.max_in_flight
+                && self.workers.as_ref().is_none_or(Workers::has_room);
             let next = tokio::select! {
                 biased;
                 _ = self.shutdown.cancelled() => Next::Stop(Ok(())),
@@ -155,10 +170,21 @@ impl<'a, S: Stage> StageLoop<'a, S> {
                     Next::Continue
                 }
                 _ = self.lag_timer.tick() => self.report_lag(),
+                ready = next_prepared(&mut self.workers), if preparing > 0 => match ready {
+                    Ok(ready) => self.handle_prepared_input(ready).await?,
+                    // The pool went away: the process is stopping; nothing more is handled.
+                    Err(_) => Next::Stop(Ok(())),
+                },
                 // Last: under a backlog an input is always ready, and the branches above must
                 // still run.
                 received = phased(Phase::Consume, self.subscription.recv()), if can_receive => match received {
-                    Ok(delivery) => self.handle_input(delivery).await?,
+                    Ok(delivery) => match self.workers.as_mut() {
+                        Some(workers) => {
+                            workers.prepare(delivery);
+                            Next::Continue
+                        }
+                        None => self.handle_input(delivery, None).await?,
+                    },
                     Err(BusError::Closed) => Next::Stop(Ok(())),
                     Err(error) => Next::Stop(Err(error)),
                 },
@@ -169,9 +195,34 @@ impl<'a, S: Stage> StageLoop<'a, S> {
         }
     }
 
-    /// Handles one input: catches up with the state after a rebalance, calls the stage and
-    /// publishes its outputs, the state writes riding with them.
-    async fn handle_input(&mut self, delivery: Delivery) -> Result<Next, BusError> {
+    /// Handles an input back from its worker, or dead-letters it when the stage's prepare
+    /// panicked on it.
+    async fn handle_prepared_input(&mut self, ready: Ready) -> Result<Next, BusError> {
+        match ready.prepared {
+            Ok(prepared) => self.handle_input(ready.delivery, Some(prepared)).await,
+            Err(panic) => {
+                self.processed += 1;
+                let error = StageError::new("panic", format!("the stage panicked: {panic}"));
+                let dead = dead_letter(self.name, &ready.delivery, &error);
+                let acks = self.publish_outputs(&ready.delivery, vec![dead]).await?;
+                self.in_flight.push_back(InFlight {
+                    delivery: ready.delivery,
+                    acks: all_acknowledged(acks),
+                    state_writes: Vec::new(),
+                });
+                Ok(Next::Continue)
+            }
+        }
+    }
+
+    /// Handles one input (`prepared` by a worker, or not): catches up with the state after a
+    /// rebalance, calls the stage and publishes its outputs, the state writes riding with
+    /// them.
+    async fn handle_input(
+        &mut self,
+        delivery: Delivery,
+        prepared: Option<Prepared>,
+    ) -> Result<Next, BusError> {
         self.processed += 1;
         if !self.catch_up_state().await {
             return Ok(Next::Stop(Ok(()))); // shut down while waiting: not handled, not committed
@@ -179,6 +230,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
         let handled = handle_with_retries(
             &mut self.stage,
             &delivery,
+            prepared,
             self.config,
             &self.shutdown,
             &mut self.metrics,
@@ -323,6 +375,7 @@ impl<'a, S: Stage> StageLoop<'a, S> {
     fn abandon_later_inputs(&mut self, with_persisting: bool) {
         self.abandoned += self.in_flight.len();
         self.in_flight.clear();
+        self.abandoned += self.workers.as_mut().map_or(0, Workers::abandon);
         if with_persisting {
             self.abandoned += self.persisting.len();
             self.persisting.clear();
@@ -383,7 +436,10 @@ impl<'a, S: Stage> StageLoop<'a, S> {
         events::StageStopped {
             stage: self.name,
             processed: self.processed,
-            undrained: self.in_flight.len() + self.persisting.len() + self.abandoned,
+            undrained: self.in_flight.len()
+                + self.persisting.len()
+                + self.abandoned
+                + self.workers.as_ref().map_or(0, Workers::len),
         }
         .emit();
         self.subscription.close().await
@@ -435,6 +491,14 @@ async fn front_done<T, F: std::future::Future + Unpin>(
 ) -> F::Output {
     match queue.front_mut() {
         Some(front) => phased(phase, part(front)).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The oldest input back from its worker; pending while there are no workers.
+async fn next_prepared(workers: &mut Option<Workers>) -> Result<Ready, super::workers::WorkerGone> {
+    match workers.as_mut() {
+        Some(workers) => workers.next().await,
         None => std::future::pending().await,
     }
 }

@@ -109,5 +109,6 @@ pub fn stage_config() -> StageConfig {
         retry_max_backoff_ms: 5,
         drain_timeout_ms: 1000,
         state_refresh_ms: 1000,
+        workers: 1,
     }
 }
