@@ -128,7 +128,9 @@ pub struct Lineage {
     restored_merges: HashMap<String, String>,
 }
 
-struct Features {
+/// What the lineage reads of an article's text ([`features`]): pure, so the stage computes it
+/// on its worker threads ([`Lineage::process_with`]).
+pub struct Features {
     /// The headline without an agency update marker (`UPDATE 2-`).
     headline: String,
     state_hash: String,
@@ -142,7 +144,8 @@ struct Features {
     exact_only: bool,
 }
 
-fn features(envelope: &Envelope) -> Features {
+/// The lineage's [`Features`] of `envelope` (they read no tag: tagging may come before or after).
+pub fn features(envelope: &Envelope) -> Features {
     let article = &envelope.article;
     let headline = article.headline().unwrap_or_default();
     let (stripped_headline, headline_marker) = features::strip_update_marker(headline);
@@ -286,8 +289,18 @@ impl Lineage {
     /// `similarity`, `is_original`, `version_of`, `change`, `agency`, `from_agency`,
     /// `killed_by`, `embargo_broken` and `enriched_at` set, and the records it causes for
     /// other copies.
-    pub fn process(&mut self, mut envelope: Envelope, now: DateTime<Utc>) -> Verdict {
+    pub fn process(&mut self, envelope: Envelope, now: DateTime<Utc>) -> Verdict {
         let features = features(&envelope);
+        self.process_with(envelope, features, now)
+    }
+
+    /// [`Lineage::process`] with the article's [`features`] computed already.
+    pub fn process_with(
+        &mut self,
+        mut envelope: Envelope,
+        features: Features,
+        now: DateTime<Utc>,
+    ) -> Verdict {
         let uri = envelope.article.uri.clone();
         let source = envelope.wire.source.as_str().to_owned();
         let provenance = self.agencies.provenance(&envelope);
