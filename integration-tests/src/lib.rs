@@ -119,6 +119,8 @@ pub fn stage_config() -> StageConfig {
         retry_max_backoff_ms: 50,
         drain_timeout_ms: 5000,
         state_refresh_ms: 1000,
+        // Two workers: every end-to-end test runs the stages' prepare step off the loop.
+        workers: 2,
     }
 }
 

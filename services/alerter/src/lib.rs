@@ -42,9 +42,11 @@ pub use subscriptions::SubscriptionRegistry;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use ledger::{AlertLedger, Alerted, Planned};
+use std::sync::Arc;
 use std::time::Duration;
 use wire_model::{ALERT_SCHEMA, Alert, Envelope, topics};
 use wire_runtime::stage::profile::{Phase, scope};
+use wire_runtime::stage::{Prepare, Prepared};
 use wire_runtime::state::{self, SharedStateStore};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
 
@@ -305,19 +307,30 @@ pub fn alert_line(alert: &Alert) -> String {
     )
 }
 
-impl Stage for AlerterStage {
-    fn name(&self) -> &'static str {
-        "alerter"
-    }
+/// The alerter's input decoded (without `wire.evidence`, which it neither reads nor passes on).
+type Decoded = Result<Envelope, wire_model::DecodeError>;
 
-    fn input_topics(&self) -> Vec<&'static str> {
-        vec![topics::ENRICHED, topics::REPLAY]
-    }
+/// Decodes inputs on the stage's worker threads (`stage.workers`).
+struct Decode;
 
-    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
-        let decoded = scope(Phase::Decode, || {
-            Envelope::decode_without_evidence(&delivery.record.payload)
-        });
+fn decode(delivery: &Delivery) -> Decoded {
+    Envelope::decode_without_evidence(&delivery.record.payload)
+}
+
+impl Prepare for Decode {
+    fn prepare(&self, delivery: &Delivery, _now: DateTime<Utc>) -> Prepared {
+        Box::new(decode(delivery))
+    }
+}
+
+impl AlerterStage {
+    /// [`Stage::handle`] after the decode.
+    fn handle_decoded(
+        &mut self,
+        delivery: &Delivery,
+        decoded: Decoded,
+        now: DateTime<Utc>,
+    ) -> Outcome {
         let envelope = match decoded {
             Ok(envelope) => envelope,
             Err(error) => return Outcome::Reject(StageError::decode(error)),
@@ -366,6 +379,37 @@ impl Stage for AlerterStage {
         Outcome::Emit {
             records,
             state_writes,
+        }
+    }
+}
+
+impl Stage for AlerterStage {
+    fn name(&self) -> &'static str {
+        "alerter"
+    }
+
+    fn input_topics(&self) -> Vec<&'static str> {
+        vec![topics::ENRICHED, topics::REPLAY]
+    }
+
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
+        let decoded = scope(Phase::Decode, || decode(delivery));
+        self.handle_decoded(delivery, decoded, now)
+    }
+
+    fn preparer(&self) -> Option<Arc<dyn Prepare>> {
+        Some(Arc::new(Decode))
+    }
+
+    fn handle_prepared(
+        &mut self,
+        delivery: &Delivery,
+        prepared: Prepared,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        match prepared.downcast::<Decoded>() {
+            Ok(decoded) => self.handle_decoded(delivery, *decoded, now),
+            Err(_) => self.handle(delivery, now),
         }
     }
 

@@ -254,6 +254,12 @@ impl LiveCatalog {
             .last_reload_error = Some(error);
     }
 
+    /// Whether a catalog was offered since the last [`LiveCatalog::take_next`] (cheap: for
+    /// every article).
+    pub fn has_next(&self) -> bool {
+        self.inner.has_next.load(Ordering::Acquire)
+    }
+
     /// The catalog offered since the last call, if any.
     pub fn take_next(&self) -> Option<CompiledCatalog> {
         if !self.inner.has_next.swap(false, Ordering::Acquire) {

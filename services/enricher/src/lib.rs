@@ -55,6 +55,7 @@ mod lineage;
 pub mod minhash;
 mod newsroom;
 mod postings;
+mod prepare;
 mod story;
 mod story_record;
 mod story_terms;
@@ -65,9 +66,12 @@ pub use config::EnricherConfig;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use lineage::{Lineage, Verdict};
+use prepare::{Article, ArticlePreparer, PreparedArticle, SharedTagging};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLockWriteGuard};
 use wire_model::{Envelope, topics};
 use wire_runtime::stage::profile::{Phase, scope};
+use wire_runtime::stage::{Prepare, Prepared};
 use wire_runtime::state::{self, SharedStateStore};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError, StateWrite};
 
@@ -113,7 +117,8 @@ fn entry_key(uri: &str) -> String {
 /// The enricher as a [`Stage`].
 pub struct EnricherStage {
     lineage: Lineage,
-    tagging: Option<tagging::Tagging>,
+    /// Decoding, tagging and features, on the stage's worker threads when it has several.
+    preparer: Arc<ArticlePreparer>,
     originals_route: bool,
     /// Every desk topic the routes name, once: kills go to all of them.
     route_topics: Vec<String>,
@@ -124,7 +129,9 @@ impl EnricherStage {
     pub fn new(config: &EnricherConfig) -> Self {
         Self {
             lineage: Lineage::new(config.clone()),
-            tagging: None,
+            preparer: Arc::new(ArticlePreparer {
+                tagging: SharedTagging::default(),
+            }),
             originals_route: config.originals_route,
             route_topics: route_topics(config),
             store: None,
@@ -145,13 +152,15 @@ impl EnricherStage {
         source: &catalog::CatalogSource,
     ) -> anyhow::Result<Self> {
         let mut stage = Self::new(config);
-        stage.tagging = tagging::Tagging::load_from(&config.tagging, source)?;
+        stage.preparer = Arc::new(ArticlePreparer {
+            tagging: SharedTagging::new(tagging::Tagging::load_from(&config.tagging, source)?),
+        });
         Ok(stage)
     }
 
-    /// The taggers, when tagging is on.
-    pub fn tagging_mut(&mut self) -> Option<&mut tagging::Tagging> {
-        self.tagging.as_mut()
+    /// The taggers, when tagging is on (under their lock: the stage's workers share them).
+    pub fn tagging_mut(&mut self) -> Option<RwLockWriteGuard<'_, tagging::Tagging>> {
+        self.preparer.tagging.write()
     }
 
     /// An enricher whose index is restored from, and kept in, `store`.
@@ -273,18 +282,6 @@ impl EnricherStage {
         records
     }
 
-    /// Tags the article when tagging is on, before its lineage: a new family's places are
-    /// anchors of its story in every language. The desk topics its tags route it to.
-    fn tag(&mut self, envelope: &mut Envelope) -> Vec<String> {
-        self.tagging
-            .as_mut()
-            .map(|tagging| {
-                tagging.use_latest_catalog();
-                tagging.apply(envelope)
-            })
-            .unwrap_or_default()
-    }
-
     /// The pure core on a decoded envelope: `None` for a re-send. The stage returns its state
     /// writes to the stage loop; this entry point (evaluation) keeps them in memory only, and
     /// drops the records for other copies ([`EnricherStage::enrich_all`] keeps them).
@@ -306,7 +303,9 @@ impl EnricherStage {
         mut envelope: Envelope,
         now: DateTime<Utc>,
     ) -> (Vec<Envelope>, Vec<wire_model::StoryRecord>) {
-        self.tag(&mut envelope);
+        // Tagged before its lineage: a new family's places are anchors of its story in every
+        // language.
+        self.preparer.tagging.tag(&mut envelope);
         match self.lineage.process(envelope, now) {
             Verdict::Resend => (Vec::new(), Vec::new()),
             Verdict::Enriched {
@@ -371,30 +370,18 @@ fn writes(
     writes
 }
 
-impl Stage for EnricherStage {
-    fn name(&self) -> &'static str {
-        "enricher"
-    }
-
-    fn input_topics(&self) -> Vec<&'static str> {
-        vec![topics::ARTICLES]
-    }
-
-    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
-        let decoded = scope(Phase::Decode, || Envelope::decode(&delivery.record.payload));
-        let envelope = match decoded {
-            Ok(envelope) => envelope,
+impl EnricherStage {
+    /// [`Stage::handle`] once the article is prepared: its lineage, state writes and records.
+    fn handle_article(&mut self, article: PreparedArticle, now: DateTime<Utc>) -> Outcome {
+        let Article {
+            envelope,
+            routes,
+            features,
+        } = match article {
+            Ok(article) => article,
             Err(error) => return Outcome::Reject(StageError::decode(error)),
         };
-        scope(Phase::Telemetry, || {
-            events::ArticleReceived {
-                source: envelope.wire.source.as_str(),
-            }
-            .emit()
-        });
-        let mut envelope = envelope;
-        let routes = self.tag(&mut envelope);
-        let verdict = self.lineage.process(envelope, now);
+        let verdict = self.lineage.process_with(envelope, features, now);
         scope(Phase::Telemetry, || {
             events::ArticleClassified {
                 verdict: verdict.label(),
@@ -466,6 +453,37 @@ impl Stage for EnricherStage {
             state_writes,
         }
     }
+}
+
+impl Stage for EnricherStage {
+    fn name(&self) -> &'static str {
+        "enricher"
+    }
+
+    fn input_topics(&self) -> Vec<&'static str> {
+        vec![topics::ARTICLES]
+    }
+
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
+        let article = self.preparer.prepare_article(&delivery.record.payload);
+        self.handle_article(article, now)
+    }
+
+    fn preparer(&self) -> Option<Arc<dyn Prepare>> {
+        Some(self.preparer.clone())
+    }
+
+    fn handle_prepared(
+        &mut self,
+        delivery: &Delivery,
+        prepared: Prepared,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        match prepared.downcast::<PreparedArticle>() {
+            Ok(article) => self.handle_article(*article, now),
+            Err(_) => self.handle(delivery, now),
+        }
+    }
 
     fn state_store(&self) -> Option<SharedStateStore> {
         self.store.clone()
@@ -507,7 +525,7 @@ pub async fn run(config: EnricherConfig, context: ServiceContext) -> anyhow::Res
     // Stops the watcher when the stage ends, whether or not the process shuts down.
     let watching = context.shutdown.child_token();
     let _stop_watching = watching.clone().drop_guard();
-    if let Some(tagging) = stage.tagging_mut() {
+    if let Some(mut tagging) = stage.tagging_mut() {
         context.mount_admin_routes("enricher", catalog_watch::router(tagging.catalog().clone()));
         if let Some(watcher) = tagging.take_watcher() {
             let every = std::time::Duration::from_secs(config.tagging.reload_check_secs);

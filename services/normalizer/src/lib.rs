@@ -40,31 +40,33 @@ pub use config::NormalizerConfig;
 pub use normalize::{NormalizeError, normalize, normalize_as};
 
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 use wire_model::{RawItem, topics};
 use wire_runtime::stage::profile::{Phase, scope};
+use wire_runtime::stage::{Prepare, Prepared};
 use wire_runtime::{Delivery, Outcome, Record, ServiceContext, Stage, StageError};
 
-/// The normalizer as a [`Stage`].
+/// The normalizer as a [`Stage`]. Normalizing needs no state, so all of it runs on the stage's
+/// worker threads when there are several (`stage.workers`): [`Normalize`].
 pub struct NormalizerStage {
-    config: NormalizerConfig,
+    normalize: Arc<Normalize>,
 }
 
 impl NormalizerStage {
     pub fn new(config: NormalizerConfig) -> Self {
-        Self { config }
+        Self {
+            normalize: Arc::new(Normalize { config }),
+        }
     }
 }
 
-impl Stage for NormalizerStage {
-    fn name(&self) -> &'static str {
-        "normalizer"
-    }
+/// The whole of the normalizer's work on one raw item: decode, normalize, encode.
+struct Normalize {
+    config: NormalizerConfig,
+}
 
-    fn input_topics(&self) -> Vec<&'static str> {
-        vec![topics::RAW]
-    }
-
-    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
+impl Normalize {
+    fn outcome(&self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
         let raw = match scope(Phase::Decode, || RawItem::decode(&delivery.record.payload)) {
             Ok(raw) => raw,
             Err(error) => return Outcome::Reject(StageError::decode(error)),
@@ -82,6 +84,42 @@ impl Stage for NormalizerStage {
                 scope(Phase::Encode, || envelope.encode()),
             )]),
             Err(error) => Outcome::Reject(StageError::new(error.kind(), error.to_string())),
+        }
+    }
+}
+
+impl Prepare for Normalize {
+    fn prepare(&self, delivery: &Delivery, now: DateTime<Utc>) -> Prepared {
+        Box::new(self.outcome(delivery, now))
+    }
+}
+
+impl Stage for NormalizerStage {
+    fn name(&self) -> &'static str {
+        "normalizer"
+    }
+
+    fn input_topics(&self) -> Vec<&'static str> {
+        vec![topics::RAW]
+    }
+
+    fn handle(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Outcome {
+        self.normalize.outcome(delivery, now)
+    }
+
+    fn preparer(&self) -> Option<Arc<dyn Prepare>> {
+        Some(self.normalize.clone())
+    }
+
+    fn handle_prepared(
+        &mut self,
+        delivery: &Delivery,
+        prepared: Prepared,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        match prepared.downcast::<Outcome>() {
+            Ok(outcome) => *outcome,
+            Err(_) => self.handle(delivery, now),
         }
     }
 }
