@@ -204,6 +204,46 @@ const LONGEST_VARIANT: usize = {
     longest
 };
 
+/// British endings and their American forms, tried in this order ([`fold`]).
+const BRITISH_ENDINGS: [(&str, &str); 11] = [
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ise", "ize"),
+    ("our", "or"),
+    ("ours", "ors"),
+    ("tre", "ter"),
+    ("tres", "ters"),
+    ("mme", "m"),
+    ("lled", "led"),
+    ("lling", "ling"),
+];
+
+/// Whether `byte` ends some ending of [`BRITISH_ENDINGS`]: most words end otherwise and are
+/// passed over without comparing the endings.
+const fn ends_a_british_ending(byte: u8) -> bool {
+    let mut at = 0;
+    while at < BRITISH_ENDINGS.len() {
+        let british = BRITISH_ENDINGS[at].0.as_bytes();
+        if british[british.len() - 1] == byte {
+            return true;
+        }
+        at += 1;
+    }
+    false
+}
+
+/// [`ends_a_british_ending`] of every byte, looked up.
+const BRITISH_LAST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = ends_a_british_ending(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
 /// [`fold`] of the word `text[start..]`, in place.
 fn fold_tail(text: &mut String, start: usize) {
     let word = &text[start..];
@@ -215,22 +255,11 @@ fn fold_tail(text: &mut String, start: usize) {
         text.push_str(to);
         return;
     }
-    if !word.is_ascii() || word.len() < 5 {
+    let last = word.as_bytes().last().copied().unwrap_or_default();
+    if word.len() < 5 || !BRITISH_LAST_BYTES[usize::from(last)] || !word.is_ascii() {
         return;
     }
-    for (british, american) in [
-        ("isation", "ization"),
-        ("ising", "izing"),
-        ("ised", "ized"),
-        ("ise", "ize"),
-        ("our", "or"),
-        ("ours", "ors"),
-        ("tre", "ter"),
-        ("tres", "ters"),
-        ("mme", "m"),
-        ("lled", "led"),
-        ("lling", "ling"),
-    ] {
+    for (british, american) in BRITISH_ENDINGS {
         if word.ends_with(british) {
             text.truncate(text.len() - british.len());
             text.push_str(american);
@@ -659,6 +688,59 @@ mod tests {
                 (all.iter().map(str::to_owned).collect::<Vec<_>>(), hashes),
                 (words(body), paragraph_hashes(body)),
                 "{body:?}"
+            );
+        }
+    }
+
+    /// [`fold`] as it was before it looked at a word's last byte first.
+    fn fold_every_ending_tried(word: String) -> String {
+        if let Some((_, to)) = HOUSE_STYLE_VARIANTS.iter().find(|(from, _)| *from == word) {
+            return (*to).to_owned();
+        }
+        if !word.is_ascii() || word.len() < 5 {
+            return word;
+        }
+        for (british, american) in BRITISH_ENDINGS {
+            if let Some(stem) = word.strip_suffix(british) {
+                return format!("{stem}{american}");
+            }
+        }
+        word
+    }
+
+    #[test]
+    fn a_words_last_byte_passes_over_only_words_no_ending_folds() {
+        let stems = [
+            "",
+            "a",
+            "org",
+            "colo",
+            "programme",
+            "travel",
+            "centre",
+            "Ü",
+            "é",
+        ];
+        let endings = [
+            "", "isation", "ising", "ised", "ise", "our", "ours", "tre", "tres", "mme", "lled",
+            "lling", "s", "e", "d", "g", "n", "r", "x", "ré", "pct", "mln", "co",
+        ];
+        for stem in stems {
+            for ending in endings {
+                let word = format!("{stem}{ending}");
+                assert_eq!(
+                    fold(word.clone()),
+                    fold_every_ending_tried(word.clone()),
+                    "{word}"
+                );
+            }
+        }
+        for byte in 0..=255u8 {
+            let word = format!("abcde{}", char::from(byte));
+            assert_eq!(
+                fold(word.clone()),
+                fold_every_ending_tried(word.clone()),
+                "{word}"
             );
         }
     }
