@@ -65,10 +65,16 @@ pub(crate) struct WordStart {
     pub hash: WordHash,
 }
 
+/// Bytes per word start of wire English (a word and the space after it; a space after
+/// punctuation starts a "word" too): what [`word_starts`] makes room for.
+const BYTES_PER_WORD: usize = 5;
+
 /// Every word start of `text`, read once for all the automata that walk it (each used to find
 /// the starts and hash the words itself).
 pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
-    let mut starts = Vec::new();
+    // Room for a word every [`BYTES_PER_WORD`] bytes at once: a story's list is not grown (and
+    // copied) a dozen times, start by start.
+    let mut starts = Vec::with_capacity(text.len() / BYTES_PER_WORD + 1);
     let mut after_word_char = false;
     for (position, first) in text.char_indices() {
         if !after_word_char {

@@ -109,9 +109,9 @@ impl CompiledCatalog {
         prepared: &Prepared<'_>,
     ) -> Vec<TopicMatch> {
         let mut matches: Vec<TopicMatch> = self
-            .evaluate_prepared(input, places, prepared)
+            .evaluate_prepared(input, places, prepared, true)
             .into_iter()
-            .filter_map(|(m, passed)| passed.then_some(m))
+            .map(|(m, _)| m)
             .collect();
         matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         matches
@@ -119,14 +119,17 @@ impl CompiledCatalog {
 
     /// Every topic with any hit, whether it passed (score, groups, places) or not.
     pub fn evaluate(&self, input: &TagInput<'_>, places: &PlaceTags) -> Vec<(TopicMatch, bool)> {
-        self.evaluate_prepared(input, places, &Prepared::new(input, None))
+        self.evaluate_prepared(input, places, &Prepared::new(input, None), false)
     }
 
+    /// Every topic with any hit and whether it passed; only those that passed when
+    /// `passed_only` (the match, its evidence and note, is not written for the others).
     fn evaluate_prepared(
         &self,
         input: &TagInput<'_>,
         places: &PlaceTags,
         prepared: &Prepared<'_>,
+        passed_only: bool,
     ) -> Vec<(TopicMatch, bool)> {
         #[derive(Default)]
         struct State {
@@ -167,7 +170,7 @@ impl CompiledCatalog {
         }
         let mut out: Vec<(TopicMatch, bool)> = states
             .into_iter()
-            .map(|(i, state)| {
+            .filter_map(|(i, state)| {
                 let topic = &self.topics[i];
                 let groups_ok = (0..topic.require.len())
                     .all(|g| state.groups_met.get(g).copied().unwrap_or(false));
@@ -175,7 +178,8 @@ impl CompiledCatalog {
                     && groups_ok
                     && !state.excluded
                     && places_fit(topic, places);
-                (to_match(topic, state.score, input, &state.hits), passed)
+                (passed || !passed_only)
+                    .then(|| (to_match(topic, state.score, input, &state.hits), passed))
             })
             .collect();
         out.sort_by(|a, b| a.0.id.cmp(&b.0.id));

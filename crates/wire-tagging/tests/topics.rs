@@ -3,7 +3,9 @@
 mod common;
 
 use common::{config_dir, tag, tagger};
-use wire_tagging::{BacktestArticle, StoryTopic, TaggingError, TopicCatalog, backtest};
+use wire_tagging::{
+    BacktestArticle, StoryTopic, TagInput, TaggingError, TopicCatalog, backtest, tag_places,
+};
 
 const TOPIC: &str = r#"
 id = "test-topic"
@@ -208,4 +210,53 @@ fn a_story_topic_brings_the_media_topic_it_names() {
         note.contains("urn:wirefeed:topic:syria-peace-process"),
         "{note}"
     );
+}
+
+/// `tag` writes matches only for the topics that pass; they are the ones `evaluate` says pass,
+/// in the same order (best first).
+#[test]
+fn tagged_topics_are_the_evaluated_topics_that_pass() {
+    let catalog = tagger().catalog();
+    let texts = [
+        (
+            "Syria peace talks resume in Geneva",
+            "GENEVA (Reuters) - Syrian government and opposition delegates met on Monday for \
+             peace talks under U.N. auspices, the first round since the ceasefire.",
+        ),
+        (
+            "Russian strikes hit Kyiv",
+            "Russian missiles struck Kyiv overnight, Ukraine's military said, as the war \
+             entered its third winter. Moscow said it hit military targets.",
+        ),
+        (
+            "Climate talks stall",
+            "Negotiators at the U.N. climate talks (COP) failed to agree on emissions targets \
+             and climate finance; Israel and Gaza were not discussed.",
+        ),
+        (
+            "Fed holds rates",
+            "The Federal Reserve held interest rates steady.",
+        ),
+        ("", ""),
+    ];
+    let mut passed_somewhere = false;
+    for (headline, body) in texts {
+        let input = TagInput {
+            headline,
+            body,
+            dateline: None,
+            located: None,
+            language: None,
+        };
+        let places = tag_places(tagger().gazetteer(), &input);
+        let mut expected: Vec<_> = catalog
+            .evaluate(&input, &places)
+            .into_iter()
+            .filter_map(|(found, passed)| passed.then_some(found))
+            .collect();
+        expected.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        passed_somewhere |= !expected.is_empty();
+        assert_eq!(catalog.tag(&input, &places), expected, "{headline}");
+    }
+    assert!(passed_somewhere);
 }
