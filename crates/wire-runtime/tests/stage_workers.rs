@@ -101,6 +101,27 @@ impl Stage for Numbered {
     }
 }
 
+/// Runs [`Numbered`] with `workers` threads until `shutdown`.
+fn start(
+    bus: &SharedBus,
+    shutdown: &CancellationToken,
+    workers: usize,
+    flaky_left: u32,
+) -> tokio::task::JoinHandle<Result<(), wire_runtime::BusError>> {
+    let (bus, shutdown) = (bus.clone(), shutdown.clone());
+    let config = StageConfig {
+        workers,
+        ..common::stage_config()
+    };
+    tokio::spawn(async move {
+        let stage = Numbered {
+            finished: 0,
+            flaky_left,
+        };
+        run_stage(stage, bus, &config, Health::new(), shutdown).await
+    })
+}
+
 async fn next(subscription: &mut Box<dyn Subscription>) -> Delivery {
     tokio::time::timeout(Duration::from_secs(30), subscription.recv())
         .await
@@ -121,20 +142,7 @@ async fn workers_prepare_out_of_order_and_the_loop_finishes_in_arrival_order() {
         .await
         .unwrap();
     let shutdown = CancellationToken::new();
-    let config = StageConfig {
-        workers: 3,
-        ..common::stage_config()
-    };
-    let stage = {
-        let (bus, shutdown) = (bus.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            let stage = Numbered {
-                finished: 0,
-                flaky_left: 1,
-            };
-            run_stage(stage, bus, &config, Health::new(), shutdown).await
-        })
-    };
+    let stage = start(&bus, &shutdown, 3, 1);
     // Waits of 9, 0, 5, 1, ... ms: later inputs are often prepared before earlier ones.
     let mut inputs: Vec<String> = (0..40)
         .map(|n| format!("item-{}", (n * 7 + 9) % 10))
@@ -183,20 +191,7 @@ async fn one_worker_means_everything_on_the_loop() {
     let bus: SharedBus = Arc::new(MemoryBus::new(16));
     let mut out = bus.subscribe("reader", &["out"]).await.unwrap();
     let shutdown = CancellationToken::new();
-    let config = StageConfig {
-        workers: 1,
-        ..common::stage_config()
-    };
-    let stage = {
-        let (bus, shutdown) = (bus.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            let stage = Numbered {
-                finished: 0,
-                flaky_left: 0,
-            };
-            run_stage(stage, bus, &config, Health::new(), shutdown).await
-        })
-    };
+    let stage = start(&bus, &shutdown, 1, 0);
     for payload in ["a", "b"] {
         publish(
             bus.as_ref(),
