@@ -28,10 +28,11 @@
 
 use crate::postings::{Postings, TokenCounts};
 use crate::story_terms::{is_anchor, is_language, is_place, is_word, word_count, word_term};
+use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 use hashbrown::HashTable;
 use std::collections::VecDeque;
-use wire_model::StoryMember;
+use wire_model::{FamilyId, SourceId, StoryMember};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Terms of an article looked up in the inverted index: this many of its words, and as many
@@ -162,11 +163,82 @@ struct Story {
     /// Families in it.
     members: u32,
     /// Its earliest family by the family's own time: who had it first.
-    first: Option<StoryMember>,
+    first: Option<PackedMember>,
     /// The ids of the stories merged into this one, which name it from then on.
     merged: Vec<String>,
     first_seen: i64,
     last_seen: i64,
+}
+
+/// A story's first member as the story keeps it: its six strings back to back in one
+/// allocation, where a [`StoryMember`] held six, each with 24 bytes inline and its own
+/// allocation (`bench core`: 11 bytes less index memory per article at 100,000).
+#[derive(Debug)]
+struct PackedMember {
+    /// The family, uri, headline, source, agency and language, back to back.
+    text: Box<str>,
+    /// Where each string but the last ends in `text`.
+    ends: [u32; 5],
+    /// Bit 0: it names an agency; bit 1: a language.
+    present: u8,
+    first_created: DateTime<Utc>,
+    embargoed_until: Option<DateTime<Utc>>,
+}
+
+impl PackedMember {
+    fn new(member: &StoryMember) -> Self {
+        let parts = [
+            member.family.as_str(),
+            &member.article_uri,
+            &member.headline,
+            member.source.as_str(),
+            member.agency.as_deref().unwrap_or_default(),
+            member.language.as_deref().unwrap_or_default(),
+        ];
+        let mut text = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+        let mut ends = [0u32; 5];
+        for (at, part) in parts.iter().enumerate() {
+            text.push_str(part);
+            if let Some(end) = ends.get_mut(at) {
+                // A member's strings come from one message: far below 4 GB.
+                *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            }
+        }
+        Self {
+            text: text.into_boxed_str(),
+            ends,
+            present: u8::from(member.agency.is_some()) | (u8::from(member.language.is_some()) << 1),
+            first_created: member.first_created,
+            embargoed_until: member.embargoed_until,
+        }
+    }
+
+    /// String `at` (0 to 5, in the order of `text`).
+    fn part(&self, at: usize) -> &str {
+        let start = at
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before] as usize);
+        let end = self
+            .ends
+            .get(at)
+            .map_or(self.text.len(), |end| *end as usize);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    fn member(&self) -> StoryMember {
+        let optional =
+            |bit: u8, at: usize| (self.present & bit != 0).then(|| self.part(at).to_owned());
+        StoryMember {
+            family: FamilyId::new(self.part(0)),
+            article_uri: self.part(1).to_owned(),
+            headline: self.part(2).to_owned(),
+            source: SourceId::from(self.part(3)),
+            agency: optional(1, 4),
+            language: optional(2, 5),
+            first_created: self.first_created,
+            embargoed_until: self.embargoed_until,
+        }
+    }
 }
 
 /// Terms of one kind, sorted, with their weights: part of a centroid.
@@ -354,7 +426,7 @@ impl Stories {
     pub fn summary(&self, id: &str) -> StorySummary {
         let story = self.slot_of(id).and_then(|slot| self.stories.get(&slot));
         StorySummary {
-            first: story.and_then(|story| story.first.clone()),
+            first: story.and_then(|story| story.first.as_ref().map(PackedMember::member)),
             families: story.map_or(0, |story| story.members),
         }
     }
@@ -367,7 +439,7 @@ impl Stories {
                 .as_ref()
                 .is_none_or(|first| member.first_created < first.first_created)
         {
-            story.first = Some(member.clone());
+            story.first = Some(PackedMember::new(member));
         }
     }
 
@@ -528,8 +600,8 @@ impl Stories {
         if let Some(story) = self.stories.get_mut(&into) {
             story.first_seen = story.first_seen.min(gone.first_seen);
         }
-        if let Some(first) = &gone.first {
-            self.note_member(into, first);
+        if let Some(first) = gone.first.as_ref().map(PackedMember::member) {
+            self.note_member(into, &first);
         }
         let mut ids = gone.merged;
         ids.push(gone.id);
@@ -1122,6 +1194,34 @@ fn difference(a: &[Term], b: &[Term]) -> Vec<Term> {
         .filter(|term| b.binary_search(term).is_err())
         .copied()
         .collect()
+}
+
+#[cfg(test)]
+mod packed_member_tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_member_comes_back_as_it_went_in() {
+        let member = StoryMember {
+            family: FamilyId::new("family:0123456789abcdef01234567"),
+            article_uri: "urn:outlet-6:reuters21578-10603-1".to_owned(),
+            headline: "Genève: négociations reprises".to_owned(),
+            source: SourceId::from("outlet-6"),
+            agency: Some("afp".to_owned()),
+            language: None,
+            first_created: DateTime::from_timestamp(1_800_000_000, 5).unwrap_or_default(),
+            embargoed_until: DateTime::from_timestamp(1_800_003_600, 0),
+        };
+        assert_eq!(PackedMember::new(&member).member(), member);
+        let bare = StoryMember {
+            headline: String::new(),
+            agency: None,
+            language: Some(String::new()),
+            embargoed_until: None,
+            ..member
+        };
+        assert_eq!(PackedMember::new(&bare).member(), bare);
+    }
 }
 
 #[cfg(test)]
