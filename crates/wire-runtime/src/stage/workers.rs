@@ -22,7 +22,7 @@ pub(super) struct Ready {
 /// The worker threads of one stage and the inputs on them.
 pub(super) struct Workers {
     preparer: Arc<dyn Prepare>,
-    pool: rayon::ThreadPool,
+    pool: Pool,
     profile: Arc<PhaseProfile>,
     /// Inputs prepared or being prepared, not yet taken by the loop, in arrival order.
     queue: VecDeque<oneshot::Receiver<Ready>>,
@@ -31,7 +31,7 @@ pub(super) struct Workers {
     limit: usize,
 }
 
-/// Why the front input never came back: the pool went away (only while the process stops).
+/// Why the front input never came back: its worker is gone (only while the process stops).
 #[derive(Debug)]
 pub(super) struct WorkerGone;
 
@@ -45,11 +45,7 @@ impl Workers {
         profile: Arc<PhaseProfile>,
     ) -> Option<Self> {
         let preparer = preparer.filter(|_| threads > 1)?;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(move |n| format!("{stage}-worker-{n}"))
-            .build();
-        match pool {
+        match Pool::start(stage, threads) {
             Ok(pool) => Some(Self {
                 preparer,
                 pool,
@@ -78,7 +74,7 @@ impl Workers {
         let (done, ready) = oneshot::channel();
         let preparer = self.preparer.clone();
         let profile = self.profile.clone();
-        self.pool.spawn(move || {
+        self.pool.run(Box::new(move || {
             let started = thread_cpu_nanos();
             let prepared = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 preparer.prepare(&delivery, Utc::now())
@@ -87,7 +83,7 @@ impl Workers {
             profile.add_cpu(Phase::Prepare, thread_cpu_nanos().saturating_sub(started));
             // The loop stopped waiting (shutdown): the input stays uncommitted.
             let _ = done.send(Ready { delivery, prepared });
-        });
+        }));
         self.queue.push_back(ready);
     }
 
@@ -106,6 +102,40 @@ impl Workers {
         let abandoned = self.queue.len();
         self.queue.clear();
         abandoned
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Threads that run jobs from one queue, each blocked on it while there is none.
+///
+/// Hand-written (a channel and a few threads) rather than rayon: rayon's idle workers spin and
+/// yield before they sleep, which between two messages costs CPU the stage loop needs on a
+/// small machine; these block in the channel at once.
+struct Pool {
+    jobs: crossbeam_channel::Sender<Job>,
+}
+
+impl Pool {
+    fn start(stage: &'static str, threads: usize) -> std::io::Result<Self> {
+        let (jobs, queue) = crossbeam_channel::unbounded::<Job>();
+        for n in 0..threads {
+            let queue = queue.clone();
+            // Each thread ends when the pool (the sender) is dropped.
+            std::thread::Builder::new()
+                .name(format!("{stage}-worker-{n}"))
+                .spawn(move || {
+                    while let Ok(job) = queue.recv() {
+                        job();
+                    }
+                })?;
+        }
+        Ok(Self { jobs })
+    }
+
+    fn run(&self, job: Job) {
+        // Cannot fail: the threads hold the receiver until the sender is dropped.
+        let _ = self.jobs.send(job);
     }
 }
 
