@@ -19,6 +19,9 @@
 //!   queries, commit time and freshness, against a linear scan with the query language in the
 //!   same run; then the web desk's pages over the same index ([`pages`]).
 //!
+//! - `stages` ([`stages`]): the normalizer and enricher stage loops in one process on the
+//!   in-process bus, without and with worker threads (`stage.workers`).
+//!
 //! `all` ([`all`]) runs them all in one go and sets the figures against the goals.
 //!
 //! Memory and CPU figures come from `/proc/self` ([`proc`]). The binary's `commands` parse
@@ -40,6 +43,7 @@ pub mod pages;
 pub mod pipeline;
 pub mod proc;
 pub mod report;
+pub mod stages;
 pub mod topology;
 
 use anyhow::Context as _;

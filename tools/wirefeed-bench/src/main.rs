@@ -35,6 +35,7 @@ enum Command {
     Fetch(commands::fetch::FetchArgs),
     Pipeline(commands::pipeline::PipelineArgs),
     Archive(commands::archive::ArchiveArgs),
+    Stages(commands::stages::StagesArgs),
     All(commands::all::AllArgs),
     #[command(hide = true)]
     Copy(commands::copy::CopyArgs),
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
             Command::Fetch(args) => args.run(),
             Command::Pipeline(args) => args.run().await,
             Command::Archive(args) => args.run(config),
+            Command::Stages(args) => args.run(config).await,
             Command::All(args) => args.run(config).await,
             Command::Copy(args) => args.run(config).await,
         }

@@ -6,3 +6,4 @@ pub mod copy;
 pub mod core;
 pub mod fetch;
 pub mod pipeline;
+pub mod stages;
