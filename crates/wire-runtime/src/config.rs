@@ -550,7 +550,7 @@ pub struct StageConfig {
     /// store (0: only when a rebalance assigns it partitions).
     pub state_refresh_ms: u64,
     /// Worker threads that prepare inputs ahead of the loop, for stages that offer a
-    /// [`crate::stage::Prepare`]; 0: one per core; 1: none (all on the loop).
+    /// [`crate::stage::Prepare`]; 1 (the default): none, all on the loop; 0: one per core.
     pub workers: usize,
 }
 
