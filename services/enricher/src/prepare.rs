@@ -49,13 +49,16 @@ impl SharedTagging {
     fn current(&self) -> Option<RwLockReadGuard<'_, Tagging>> {
         let tagging = self.tagging.as_ref()?;
         let read = || tagging.read().unwrap_or_else(PoisonError::into_inner);
-        let offered = read().catalog().has_next();
-        if offered {
-            tagging
-                .write()
-                .unwrap_or_else(PoisonError::into_inner)
-                .use_latest_catalog();
+        let current = read();
+        // The common case: no new catalog offered, one read lock per article.
+        if !current.catalog().has_next() {
+            return Some(current);
         }
+        drop(current);
+        tagging
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .use_latest_catalog();
         Some(read())
     }
 
