@@ -1164,12 +1164,13 @@ fn cosine(unit_vector: &[(Term, f32)], centroid: &[Run<'_>], centroid_norm: f32)
     for run in centroid {
         let mut j = 0;
         while i < unit_vector.len() && j < run.terms.len() {
-            let (term, weight) = (run.terms[j].term(), run.terms[j].weight());
-            match unit_vector[i].0.cmp(&(run.kind)(term)) {
+            let cell = run.terms[j];
+            match unit_vector[i].0.cmp(&(run.kind)(cell.term())) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    dot += unit_vector[i].1 * weight;
+                    // The weight is widened only where the terms meet.
+                    dot += unit_vector[i].1 * cell.weight();
                     i += 1;
                     j += 1;
                 }
