@@ -98,6 +98,16 @@ pub struct CoreRun {
     pub new_versions: usize,
     pub with_places: usize,
     pub with_subjects: usize,
+    /// New families (neither a copy nor a new version), and how many of them started an event
+    /// cluster (`wire.story`) of their own rather than joining one.
+    #[serde(default)]
+    pub new_families: usize,
+    #[serde(default)]
+    pub stories_started: usize,
+    /// A hash of every article's `wire.story` in order: two builds with the same digest made
+    /// the same story decisions.
+    #[serde(default)]
+    pub story_digest: String,
     pub indexed: usize,
     pub index: Vec<IndexPoint>,
 }
@@ -271,10 +281,15 @@ pub fn run_rust(
         new_versions: 0,
         with_places: 0,
         with_subjects: 0,
+        new_families: 0,
+        stories_started: 0,
+        story_digest: String::new(),
         indexed: 0,
         index: Vec::new(),
     };
     let mut body_bytes = 0usize;
+    // Counted without keeping the ids: the heap this process holds is the index's measure.
+    let mut story_digest = std::hash::DefaultHasher::new();
     let mut next_point = 1_000usize;
     let progress = wire_corpus::progress(items, "rust core");
     let rss_start = proc::rss_bytes();
@@ -316,6 +331,18 @@ pub fn run_rust(
                 run.new_versions += enriched.wire.version_of.is_some() as usize;
                 run.with_places += !enriched.article.places.is_empty() as usize;
                 run.with_subjects += !enriched.article.subjects.is_empty() as usize;
+                if let Some(story) = &enriched.wire.story {
+                    std::hash::Hash::hash(story, &mut story_digest);
+                }
+                if enriched.wire.duplicate_of.is_none() && enriched.wire.version_of.is_none() {
+                    run.new_families += 1;
+                    let own = enriched
+                        .wire
+                        .family
+                        .as_ref()
+                        .map(|family| family.as_str().replacen("family:", "story:", 1));
+                    run.stories_started += (own.is_some() && enriched.wire.story == own) as usize;
+                }
             }
         }
         progress.inc(1);
@@ -328,6 +355,7 @@ pub fn run_rust(
     let cpu_end = proc::this_thread_cpu_seconds();
     progress.finish_and_clear();
     run.indexed = stage.indexed();
+    run.story_digest = format!("{:016x}", std::hash::Hasher::finish(&story_digest));
     if let (Some(start), Some(end)) = (cpu_start, cpu_end) {
         run.cpu_seconds = Some(end - start);
         run.articles_per_cpu_second = Some(run.articles as f64 / (end - start).max(0.01));
@@ -462,12 +490,15 @@ pub fn print(report: &CoreReport) {
         ],
     );
     println!(
-        "  rust: {} normalized, {} rejected, {} re-sends dropped, {} new versions, {} with subjects, {:.1} MB/s of body text",
+        "  rust: {} normalized, {} rejected, {} re-sends dropped, {} new versions, {} with subjects, {} new families of which {} started a story (story assignments {}), {:.1} MB/s of body text",
         r.normalized,
         r.rejected,
         r.resends_dropped,
         r.new_versions,
         r.with_subjects,
+        r.new_families,
+        r.stories_started,
+        r.story_digest,
         r.body_mb_per_second
     );
     match (&report.baseline, &report.baseline_note) {
