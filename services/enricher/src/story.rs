@@ -154,9 +154,9 @@ type Vector = Vec<(Term, f32)>;
 struct Story {
     id: String,
     /// The centroid in one allocation, 6 bytes a term ([`Cell`]): four runs of one kind of
-    /// term each,
-    /// sorted, whose kind their place says (see [`Story::runs`]): the names and numbers, the
-    /// anchors among the names, the words, the places (the centroid of its members' places).
+    /// term each, sorted, whose kind their place says (see [`Story::runs`]): the names and
+    /// numbers, the anchors among the names, the words, the places (the centroid of its
+    /// members' places).
     centroid: Box<[Cell]>,
     /// Where the second, third and fourth runs start.
     starts: [u8; 3],
@@ -252,8 +252,8 @@ impl PackedMember {
 /// A centroid term with its weight, in 6 bytes: the term's value in two halves (a `u32` would
 /// align the cell to 4 bytes, 8 in all) and the weight as a half-precision float (within
 /// 0.05% of the `f32`, rounded again as members are added). `bench core`: 921 → 901 bytes of
-/// index per article at 100,000, the same decisions; `eval stories` unchanged on every half
-/// and on six article orders.
+/// index per article at 100,000, the same duplicate decisions; `eval stories` unchanged on
+/// every half and on six article orders.
 #[derive(Debug, Clone, Copy)]
 struct Cell {
     term: [u16; 2],
