@@ -71,6 +71,12 @@ impl FamilyId {
         let digest = Sha256::digest(article.as_str().as_bytes());
         Self(format!("family:{}", hex::encode(&digest[..12])))
     }
+
+    /// The id of the story (`wire.story`) this family starts when it joins none:
+    /// `story:<hex>` of the family's own.
+    pub fn own_story(&self) -> String {
+        self.0.replacen("family:", "story:", 1)
+    }
 }
 
 /// A short stable hash of some text (hex of the first 16 bytes of SHA-256), used for content
@@ -82,6 +88,12 @@ pub fn content_hash(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_family_starts_the_story_of_its_own_hex() {
+        let family = FamilyId::from("family:0a1b2c");
+        assert_eq!(family.own_story(), "story:0a1b2c");
+    }
 
     #[test]
     fn article_id_is_stable_and_depends_on_source_and_identity() {

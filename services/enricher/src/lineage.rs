@@ -411,7 +411,7 @@ impl Lineage {
                 }
             }
             Relation::New if !self.config.story_clusters => {
-                entry.story = Some(entry.family.as_str().replacen("family:", "story:", 1));
+                entry.story = Some(entry.family.own_story());
             }
             Relation::New => {
                 // Story terms are read for the first copy of a family only: copies and
@@ -442,7 +442,7 @@ impl Lineage {
                     same_language_merge_ratio: self.config.story_same_language_merge_ratio,
                     rejoin_ratio: self.config.story_rejoin_ratio,
                 };
-                let new_story = entry.family.as_str().replacen("family:", "story:", 1);
+                let new_story = entry.family.own_story();
                 let member = story_member(&envelope, &features.headline, &entry);
                 let assignment = self.stories.assign(
                     &new_story,

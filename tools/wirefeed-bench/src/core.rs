@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use wire_corpus::raw_items as corpus;
 use wire_datasets::reuters::Document;
-use wire_model::RawItem;
+use wire_model::{FamilyId, RawItem};
 use wirefeed_enricher::{EnricherConfig, EnricherStage};
 use wirefeed_normalizer::NormalizerConfig;
 
@@ -336,11 +336,7 @@ pub fn run_rust(
                 }
                 if enriched.wire.duplicate_of.is_none() && enriched.wire.version_of.is_none() {
                     run.new_families += 1;
-                    let own = enriched
-                        .wire
-                        .family
-                        .as_ref()
-                        .map(|family| family.as_str().replacen("family:", "story:", 1));
+                    let own = enriched.wire.family.as_ref().map(FamilyId::own_story);
                     run.stories_started += (own.is_some() && enriched.wire.story == own) as usize;
                 }
             }
