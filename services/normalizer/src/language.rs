@@ -74,6 +74,21 @@ const FUNCTION_WORDS: &[(&str, &[&str])] = &[
         ],
     ),
 ];
+/// Each function word with the languages whose list holds it (bit `i`: `FUNCTION_WORDS[i]`):
+/// one lookup per word of the text, where reading the lists compared each word with all 88
+/// (callgrind, `wirefeed-bench core --articles 3000`: `choose` 262.9 → 252.0 million
+/// instructions, about 3,600 fewer per article, the same choices).
+static FUNCTION_WORD_LANGUAGES: std::sync::LazyLock<foldhash::HashMap<&'static str, u8>> =
+    std::sync::LazyLock::new(|| {
+        let mut languages = foldhash::HashMap::default();
+        for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
+            for word in *words {
+                *languages.entry(*word).or_insert(0u8) |= 1 << index;
+            }
+        }
+        languages
+    });
+const _: () = assert!(FUNCTION_WORDS.len() <= u8::BITS as usize);
 /// Function words a declared language needs in the text before it is kept undetected.
 const MIN_FUNCTION_WORDS: usize = 3;
 
@@ -103,10 +118,9 @@ fn function_words_confirm(language: &str, text: &str) -> bool {
             lowered = word.to_lowercase();
             lowered.as_str()
         };
-        for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
-            if words.contains(&word) {
-                counts[index] += 1;
-            }
+        let languages = FUNCTION_WORD_LANGUAGES.get(word).copied().unwrap_or(0);
+        for (index, count) in counts.iter_mut().enumerate() {
+            *count += usize::from(languages >> index & 1);
         }
     }
     counts[own] >= MIN_FUNCTION_WORDS
