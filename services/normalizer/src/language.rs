@@ -527,6 +527,20 @@ mod tests {
     }
 
     #[test]
+    fn the_function_word_map_holds_every_list_word_under_exactly_its_languages() {
+        for (word, languages) in FUNCTION_WORD_LANGUAGES.iter() {
+            for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
+                assert_eq!(languages >> index & 1 == 1, words.contains(word), "{word}");
+            }
+        }
+        let listed: std::collections::HashSet<&str> = FUNCTION_WORDS
+            .iter()
+            .flat_map(|(_, words)| words.iter().copied())
+            .collect();
+        assert_eq!(FUNCTION_WORD_LANGUAGES.len(), listed.len());
+    }
+
+    #[test]
     fn function_words_confirm_only_the_language_they_belong_to() {
         let english = "The Federal Reserve held interest rates steady and said that inflation \
                        was still above its goal for the year.";
