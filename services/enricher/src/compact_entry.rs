@@ -61,7 +61,7 @@ impl StateKey {
         if self.hex {
             format!("{}{rest}", hex::encode(self.digest))
         } else {
-            rest.to_owned()
+            rest.into_owned()
         }
     }
 
@@ -185,15 +185,17 @@ impl CompactEntry {
     /// The persisted form.
     pub fn entry(&self, strings: &Interner) -> Entry {
         Entry {
-            uri: strings.resolve(self.uri).to_owned(),
+            uri: strings.resolve(self.uri).into_owned(),
             family: FamilyId::new(strings.resolve(self.family)),
-            source: strings.resolve(self.source).to_owned(),
+            source: strings.resolve(self.source).into_owned(),
             agency: self.agency,
             content_hash: self.content.text(strings),
             earlier_hashes: self.earlier().iter().map(|key| key.text(strings)).collect(),
             version_seq: self.version_seq,
             is_original: self.is_original,
-            duplicate_of: self.duplicate_of.map(|uri| strings.resolve(uri).to_owned()),
+            duplicate_of: self
+                .duplicate_of
+                .map(|uri| strings.resolve(uri).into_owned()),
             signature: self.signature.iter().map(|v| minhash::widen(*v)).collect(),
             signature_scheme: minhash::SCHEME,
             shingle_count: self.shingle_count,
@@ -208,8 +210,8 @@ impl CompactEntry {
             first_created: self.first_created,
             indexed_at: self.indexed_at,
             exact_only: self.exact_only,
-            story: self.story.map(|story| strings.resolve(story).to_owned()),
-            killed_by: self.killed_by.map(|uri| strings.resolve(uri).to_owned()),
+            story: self.story.map(|story| strings.resolve(story).into_owned()),
+            killed_by: self.killed_by.map(|uri| strings.resolve(uri).into_owned()),
             embargoed_until: Some(self.embargoed_until()).filter(|until| *until != 0),
             lede: if self.lede == [0; LEDE_SKETCH] {
                 Vec::new()

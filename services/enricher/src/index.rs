@@ -190,11 +190,11 @@ impl<'a> View<'a> {
     }
 
     #[cfg(test)]
-    pub fn uri(&self) -> &'a str {
-        self.strings.resolve(self.compact.uri)
+    pub fn uri(&self) -> String {
+        self.strings.resolve(self.compact.uri).into_owned()
     }
 
-    pub fn source(&self) -> &'a str {
+    pub fn source(&self) -> std::borrow::Cow<'a, str> {
         self.strings.resolve(self.compact.source)
     }
 
@@ -400,10 +400,10 @@ impl Index {
         {
             found.remove();
         }
-        let uri = self.strings.resolve(compact.uri).to_owned();
+        let uri = self.strings.resolve(compact.uri).into_owned();
         // Family ids are interned for entries' families only.
         let family_ended = (self.strings.holders(compact.family) == 1)
-            .then(|| self.strings.resolve(compact.family).to_owned());
+            .then(|| self.strings.resolve(compact.family).into_owned());
         compact.release(&mut self.strings);
         Some((uri, family_ended))
     }
@@ -509,8 +509,11 @@ mod tests {
             index.by_uri("a").map(|e| e.entry().content_hash),
             Some("h1".to_owned())
         );
-        assert_eq!(index.by_content("h2").map(|e| e.uri()), Some("b"));
-        let candidates: Vec<&str> = index.candidates(&signature).iter().map(View::uri).collect();
+        assert_eq!(
+            index.by_content("h2").map(|e| e.uri()).as_deref(),
+            Some("b")
+        );
+        let candidates: Vec<String> = index.candidates(&signature).iter().map(View::uri).collect();
         assert_eq!(candidates, ["a"]);
 
         // A new version replaces the old entry.
@@ -547,7 +550,10 @@ mod tests {
         assert_eq!(earlier.signature_scheme, 0);
         index.upsert(earlier);
         assert!(index.candidates(&signature).is_empty());
-        assert_eq!(index.by_content("h1").map(|view| view.uri()), Some("a"));
+        assert_eq!(
+            index.by_content("h1").map(|view| view.uri()).as_deref(),
+            Some("a")
+        );
         // Persisted again, it says what it is now: exact matches only.
         let held = index.by_uri("a").map(|view| view.entry());
         assert!(
@@ -555,7 +561,7 @@ mod tests {
         );
 
         index.upsert(entry("b", "h2", 20, signature.clone()));
-        let candidates: Vec<&str> = index.candidates(&signature).iter().map(View::uri).collect();
+        let candidates: Vec<String> = index.candidates(&signature).iter().map(View::uri).collect();
         assert_eq!(candidates, ["b"]);
     }
 
