@@ -51,6 +51,12 @@ struct Span {
 /// (`wire_model::ids`: article ids, families and the stories they start).
 const PACKED_PREFIXES: [&str; 3] = ["urn:wirefeed:article:", "family:", "story:"];
 const PACKED_HEX: usize = 24;
+/// The lengths of the ids held packed.
+const PACKED_LENGTHS: [usize; 3] = [
+    PACKED_PREFIXES[0].len() + PACKED_HEX,
+    PACKED_PREFIXES[1].len() + PACKED_HEX,
+    PACKED_PREFIXES[2].len() + PACKED_HEX,
+];
 /// A packed id: the index of its prefix, then the bytes its digits spell.
 const PACKED_BYTES: usize = 1 + PACKED_HEX / 2;
 /// Set in [`Span::len`] when the span holds a packed id.
@@ -64,6 +70,10 @@ enum Held<'a> {
 
 impl<'a> Held<'a> {
     fn of(text: &'a str) -> Self {
+        // Most strings are not of a packed id's length: no prefix is looked for.
+        if !PACKED_LENGTHS.contains(&text.len()) {
+            return Held::Plain(text);
+        }
         PACKED_PREFIXES
             .iter()
             .enumerate()
@@ -198,10 +208,17 @@ impl Interner {
                     .first()
                     .and_then(|at| PACKED_PREFIXES.get(usize::from(*at)))
                     .unwrap_or(&"");
-                Cow::Owned(format!(
-                    "{prefix}{}",
-                    hex::encode(bytes.get(1..).unwrap_or_default())
-                ))
+                // One allocation: the digits are spelled on the stack.
+                let mut digits = [0u8; PACKED_HEX];
+                let packed_bytes = bytes.get(1..).unwrap_or_default();
+                let digits = match hex::encode_to_slice(packed_bytes, &mut digits) {
+                    Ok(()) => std::str::from_utf8(&digits).unwrap_or_default(),
+                    Err(_) => "",
+                };
+                let mut text = String::with_capacity(prefix.len() + digits.len());
+                text.push_str(prefix);
+                text.push_str(digits);
+                Cow::Owned(text)
             }
         }
     }
