@@ -170,8 +170,14 @@ impl Interner {
             }
             return Sym::at(index);
         }
-        // A string of 2 GB or more is cut (none reaches the index: uris, ids, sources).
+        // A string of 2 GB or more is cut (none reaches the index: uris, ids, sources), and
+        // filed under the hash of what is held, which is what a table that grows recomputes.
         let len = bytes.len().min(PACKED as usize - 1);
+        let hashed = if len < bytes.len() {
+            hash(&bytes[..len], packed)
+        } else {
+            hashed
+        };
         let held = Span {
             start: self.buffer.len() as u32,
             len: len as u32 | if packed { PACKED } else { 0 },
