@@ -949,17 +949,18 @@ fn heaviest(terms: impl Iterator<Item = (Term, f32)>) -> impl Iterator<Item = Te
     heaviest_n(terms, LOOKUP_TERMS)
 }
 
-/// The `n` heaviest of `terms`, heaviest first (ties: the lower term first).
+/// The `n` heaviest of `terms` (ties: the lower term first), in no particular order: every
+/// caller uses them as a set (the postings' lookup counts stories per term; a story's filing
+/// sorts them by term).
 fn heaviest_n(terms: impl Iterator<Item = (Term, f32)>, n: usize) -> impl Iterator<Item = Term> {
     let mut terms: Vec<(Term, f32)> = terms.collect();
     let heavier = |a: &(Term, f32), b: &(Term, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-    // The order is total (ties broken by term), so selecting the heaviest before sorting
-    // them gives what sorting all would: the cost is linear in the terms, not n log n.
+    // The order is total (ties broken by term), so selecting the heaviest picks the same
+    // terms as sorting all would, in time linear in the terms.
     if terms.len() > n {
         terms.select_nth_unstable_by(n, heavier);
         terms.truncate(n);
     }
-    terms.sort_unstable_by(heavier);
     terms.into_iter().map(|(term, _)| term)
 }
 
