@@ -139,6 +139,16 @@ impl Term {
         }
     }
 
+    /// The term as one number that orders as the term does (its kind, then its value).
+    fn order_key(self) -> u64 {
+        let (rank, value) = match self {
+            Term::Name(value) => (0, value),
+            Term::Anchor(value) => (1, value),
+            Term::Word(value) => (2, value),
+        };
+        (rank << 32) | u64::from(value)
+    }
+
     fn sketch_key(self) -> u32 {
         match self {
             Term::Name(name) => name,
@@ -1180,10 +1190,17 @@ fn cosine(unit_vector: &[(Term, f32)], centroid: &[Run<'_>], centroid_norm: f32)
     }
     let (mut i, mut dot) = (0, 0.0f32);
     for run in centroid {
+        // A run holds one kind of term: its cells compare as numbers, without building a
+        // term from each through `kind`.
+        let kind = (run.kind)(0).order_key();
         let mut j = 0;
         while i < unit_vector.len() && j < run.terms.len() {
             let cell = run.terms[j];
-            match unit_vector[i].0.cmp(&(run.kind)(cell.term())) {
+            match unit_vector[i]
+                .0
+                .order_key()
+                .cmp(&(kind | u64::from(cell.term())))
+            {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
