@@ -1260,6 +1260,24 @@ fn difference(a: &[Term], b: &[Term]) -> Vec<Term> {
 }
 
 #[cfg(test)]
+mod order_key_tests {
+    use super::Term;
+
+    #[test]
+    fn a_terms_order_key_orders_as_the_term_does() {
+        let values = [0, 1, 7, 0x7FFF_FFFF, 0x8000_0000, u32::MAX];
+        let mut terms: Vec<Term> = values
+            .iter()
+            .flat_map(|&value| [Term::Word(value), Term::Anchor(value), Term::Name(value)])
+            .collect();
+        let mut by_key = terms.clone();
+        terms.sort();
+        by_key.sort_by_key(|term| term.order_key());
+        assert_eq!(terms, by_key);
+    }
+}
+
+#[cfg(test)]
 mod cell_tests {
     use super::Cell;
 
