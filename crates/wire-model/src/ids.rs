@@ -49,6 +49,19 @@ string_id!(
     FamilyId
 );
 
+/// What the ids wirefeed makes look like: a prefix, then [`ID_DIGEST_BYTES`] of a SHA-256
+/// digest in lowercase hex (the enricher's index holds them packed by these).
+pub mod made {
+    /// Of an [`super::ArticleId`].
+    pub const ARTICLE_PREFIX: &str = "urn:wirefeed:article:";
+    /// Of a [`super::FamilyId`].
+    pub const FAMILY_PREFIX: &str = "family:";
+    /// Of the story a family starts ([`super::FamilyId::own_story`]).
+    pub const STORY_PREFIX: &str = "story:";
+    /// The digest bytes after the prefix.
+    pub const ID_DIGEST_BYTES: usize = 12;
+}
+
 impl ArticleId {
     /// The stable article id of a provider item: the same source and item identity always give
     /// the same id, whatever the content of the current version.
@@ -59,8 +72,9 @@ impl ArticleId {
             .chain_update(item_identity.as_bytes())
             .finalize();
         Self(format!(
-            "urn:wirefeed:article:{}",
-            hex::encode(&digest[..12])
+            "{}{}",
+            made::ARTICLE_PREFIX,
+            hex::encode(&digest[..made::ID_DIGEST_BYTES])
         ))
     }
 }
@@ -69,13 +83,17 @@ impl FamilyId {
     /// A new family founded by `article`: `family:<hex>` from the article id.
     pub fn founded_by(article: &ArticleId) -> Self {
         let digest = Sha256::digest(article.as_str().as_bytes());
-        Self(format!("family:{}", hex::encode(&digest[..12])))
+        Self(format!(
+            "{}{}",
+            made::FAMILY_PREFIX,
+            hex::encode(&digest[..made::ID_DIGEST_BYTES])
+        ))
     }
 
     /// The id of the story (`wire.story`) this family starts when it joins none:
     /// `story:<hex>` of the family's own.
     pub fn own_story(&self) -> String {
-        self.0.replacen("family:", "story:", 1)
+        self.0.replacen(made::FAMILY_PREFIX, made::STORY_PREFIX, 1)
     }
 }
 

@@ -25,6 +25,6 @@ pub use envelope::{
     ARTICLE_SCHEMA, Change, DecodeError, Envelope, Evidence, EvidenceMatch, Region, WireMeta,
     notice,
 };
-pub use ids::{ArticleId, FamilyId, SourceId, content_hash};
+pub use ids::{ArticleId, FamilyId, SourceId, content_hash, made as made_ids};
 pub use raw::{OriginInfo, PayloadEncoding, RAW_SCHEMA, RawFormat, RawItem};
 pub use story::{STORY_SCHEMA, StoryChange, StoryMember, StoryRecord};

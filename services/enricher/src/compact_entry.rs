@@ -5,7 +5,7 @@
 
 use crate::features::LEDE_SKETCH;
 use crate::index::Entry;
-use crate::interner::{Interner, Sym};
+use crate::interner::{Interner, Sym, is_lowercase_hex};
 use crate::minhash::{self, HASHES, Value};
 use wire_model::FamilyId;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -24,10 +24,7 @@ fn split_state(text: &str) -> (Option<[u8; 16]>, &str) {
     let mut digest = [0u8; 16];
     match text.get(..32) {
         Some(prefix)
-            if prefix
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-                && hex::decode_to_slice(prefix, &mut digest).is_ok() =>
+            if is_lowercase_hex(prefix) && hex::decode_to_slice(prefix, &mut digest).is_ok() =>
         {
             (Some(digest), &text[32..])
         }

@@ -17,6 +17,7 @@
 use hashbrown::HashTable;
 use std::borrow::Cow;
 use std::num::NonZeroU32;
+use wire_model::made_ids;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// A string held by an [`Interner`] (4 bytes; `Option<Sym>` too).
@@ -48,9 +49,13 @@ struct Span {
 }
 
 /// The prefixes of the ids held packed, each followed by [`PACKED_HEX`] lowercase hex digits
-/// (`wire_model::ids`: article ids, families and the stories they start).
-const PACKED_PREFIXES: [&str; 3] = ["urn:wirefeed:article:", "family:", "story:"];
-const PACKED_HEX: usize = 24;
+/// (article ids, families and the stories they start).
+const PACKED_PREFIXES: [&str; 3] = [
+    made_ids::ARTICLE_PREFIX,
+    made_ids::FAMILY_PREFIX,
+    made_ids::STORY_PREFIX,
+];
+const PACKED_HEX: usize = 2 * made_ids::ID_DIGEST_BYTES;
 /// The lengths of the ids held packed.
 const PACKED_LENGTHS: [usize; 3] = [
     PACKED_PREFIXES[0].len() + PACKED_HEX,
@@ -61,6 +66,12 @@ const PACKED_LENGTHS: [usize; 3] = [
 const PACKED_BYTES: usize = 1 + PACKED_HEX / 2;
 /// Set in [`Span::len`] when the span holds a packed id.
 const PACKED: u32 = 1 << 31;
+
+/// Whether `text` is all lowercase hex digits: what decodes to bytes and encodes back the same.
+pub fn is_lowercase_hex(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
 
 /// A string as the buffer holds it: its own bytes, or packed.
 enum Held<'a> {
@@ -79,8 +90,7 @@ impl<'a> Held<'a> {
             .enumerate()
             .find_map(|(at, prefix)| {
                 let hex = text.strip_prefix(prefix)?;
-                let lowercase_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
-                if hex.len() != PACKED_HEX || !hex.bytes().all(lowercase_hex) {
+                if hex.len() != PACKED_HEX || !is_lowercase_hex(hex) {
                     return None;
                 }
                 let mut packed = [at as u8; PACKED_BYTES];
