@@ -1,0 +1,70 @@
+//! `Envelope::encode` writes with sonic-rs; consumers were promised the JSON serde_json
+//! writes. These tests hold the two to the same bytes: on every fixture, and on envelopes
+//! whose text and numbers are drawn at random (control characters, quotes, backslashes, any
+//! Unicode, line and paragraph separators, `f32` and `f64` scores).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use proptest::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+use wire_model::Envelope;
+
+fn fixture(name: &str) -> Envelope {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    Envelope::decode(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+fn assert_same_bytes(envelope: &Envelope) {
+    let expected = serde_json::to_vec(envelope).unwrap();
+    let written = envelope.encode();
+    assert_eq!(
+        String::from_utf8_lossy(&written),
+        String::from_utf8_lossy(&expected)
+    );
+    assert_eq!(written, expected);
+}
+
+#[test]
+fn every_fixture_encodes_to_the_bytes_serde_json_writes() {
+    for name in [
+        "envelope-minimal.json",
+        "envelope-enriched.json",
+        "envelope-pickup.json",
+    ] {
+        assert_same_bytes(&fixture(name));
+    }
+}
+
+/// Text with what JSON must escape, and what it must not.
+fn hostile_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[\u{0}-\u{1f}\"\\\\/<>&'\u{7f}\u{80}-\u{ff}\u{2028}\u{2029}\u{fffd}a-z ]{0,300}",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn random_text_and_scores_encode_to_the_bytes_serde_json_writes(
+        headline in hostile_text(),
+        body in hostile_text(),
+        extra in hostile_text(),
+        similarity in any::<f32>(),
+        language_confidence in any::<f64>(),
+        urgency in any::<u8>(),
+    ) {
+        let mut envelope = fixture("envelope-enriched.json");
+        envelope.article.headlines[0].value = headline;
+        for text in &mut envelope.article.bodies {
+            text.value = body.clone();
+        }
+        envelope.article.urgency = Some(urgency);
+        envelope.article.extra.insert(extra.clone(), Value::String(extra));
+        envelope.wire.similarity = Some(similarity);
+        envelope.wire.language_confidence = Some(language_confidence);
+        assert_same_bytes(&envelope);
+    }
+}
