@@ -130,7 +130,7 @@ pub struct Gazetteer {
     pub(crate) never_words: HashSet<String>,
     /// Dateline region qualifiers (`Calif.` -> (`US`, `CA`)), ASCII-lowercased.
     pub(crate) dateline_qualifiers: HashMap<String, (String, String)>,
-    countries: HashMap<String, CountryInfo>,
+    countries: foldhash::HashMap<String, CountryInfo>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -511,8 +511,8 @@ fn add_countries(
     file_countries: &[CountryRecord],
     entities: &mut Vec<PlaceEntity>,
     patterns: &mut PatternTable,
-) -> Result<HashMap<String, CountryInfo>, TaggingError> {
-    let mut countries = HashMap::new();
+) -> Result<foldhash::HashMap<String, CountryInfo>, TaggingError> {
+    let mut countries = foldhash::HashMap::default();
     for c in file_countries {
         if c.cc.len() != 2 {
             return Err(TaggingError::Invalid {

@@ -262,8 +262,8 @@ impl MediaTopics {
         let hits = terms
             .matcher
             .find_prepared(prepared, ScanKind::MediaTopics(language));
-        let mut per_topic: HashMap<usize, (f64, Vec<TermHit>)> = HashMap::new();
-        let mut per_term_count: HashMap<(u32, usize), usize> = HashMap::new();
+        let mut per_topic: foldhash::HashMap<usize, (f64, Vec<TermHit>)> = Default::default();
+        let mut per_term_count: foldhash::HashMap<(u32, usize), usize> = Default::default();
         for hit in &hits {
             for &(topic, weight) in terms
                 .term_topics

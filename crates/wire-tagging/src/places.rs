@@ -1,7 +1,7 @@
 //! Place tagging: find every gazetteer name in the headline and body, decide which place each
 //! one means (or that it is no place at all), and give every place a role.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use wire_model::{Evidence, EvidenceMatch, Place, Region};
 
 use crate::dateline::resolve_dateline;
@@ -524,7 +524,7 @@ pub(crate) fn evidence_for(
     let mut sorted = hits.to_vec();
     sorted.sort();
     sorted.dedup();
-    let mut counters: HashMap<Field, CharCounter<'_>> = HashMap::new();
+    let mut counters: foldhash::HashMap<Field, CharCounter<'_>> = Default::default();
     let matches = sorted
         .iter()
         .filter_map(|&(field, start, end)| {

@@ -487,9 +487,31 @@ pub fn key_token_containment(a: &[u32], b: &[u32]) -> f64 {
     found as f64 / considered.len() as f64
 }
 
+/// The paragraphs of a plain-text body, as `body.split("\n\n")` gives them, found by
+/// `memchr`'s vectorised substring search (std's two-way search for the two bytes cost 2% of
+/// the enricher's instructions).
+fn paragraphs(body: &str) -> impl Iterator<Item = &str> {
+    let mut breaks = memchr::memmem::find_iter(body.as_bytes(), b"\n\n");
+    let mut from = Some(0);
+    std::iter::from_fn(move || {
+        let start = from?;
+        // A break is two ASCII bytes: both its ends are character boundaries.
+        match breaks.next() {
+            Some(at) => {
+                from = Some(at + 2);
+                body.get(start..at)
+            }
+            None => {
+                from = None;
+                body.get(start..)
+            }
+        }
+    })
+}
+
 /// Fingerprints of the paragraphs (for "paragraphs added/removed" in change summaries).
 pub fn paragraph_hashes(body: &str) -> Vec<u32> {
-    body.split("\n\n")
+    paragraphs(body)
         .map(Words::of)
         .filter(|words| !words.is_empty())
         .map(|words| xxh3_64(words.joined().as_bytes()) as u32)
@@ -520,7 +542,7 @@ impl BodyWords {
         let mut hashes = Vec::new();
         let mut lede = Vec::new();
         let mut paragraph = Words::default();
-        for text in body.split("\n\n") {
+        for text in paragraphs(body) {
             paragraph.clear();
             paragraph.push_text(text);
             if paragraph.is_empty() {
@@ -555,7 +577,7 @@ const LEDE_CHANCE_AGREEMENT: f64 = 1.0 / 255.0;
 /// [`LEDE_SKETCH`] seeds, the low 8 bits of the smallest seeded word hash, never 0. Empty
 /// when the body has no words.
 pub fn lede_sketch(body: &str) -> Vec<u8> {
-    body.split("\n\n")
+    paragraphs(body)
         .map(Words::of)
         .find(|words| !words.is_empty())
         .map(|lede| sketch(&lede))
@@ -644,6 +666,18 @@ pub fn strip_update_marker(headline: &str) -> (String, Option<UpdateMarker>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn paragraphs_are_what_splitting_at_blank_lines_gives(
+            parts in proptest::collection::vec("(\n|\n\n|\n\n\n|a|\u{e9}|\u{1f600}| )", 0..40),
+        ) {
+            let body = parts.concat();
+            let found: Vec<&str> = paragraphs(&body).collect();
+            let split: Vec<&str> = body.split("\n\n").collect();
+            proptest::prop_assert_eq!(found, split, "{:?}", body);
+        }
+    }
 
     #[test]
     fn words_fold_case_and_punctuation_but_keep_numbers() {
