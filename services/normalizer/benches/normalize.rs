@@ -4,6 +4,9 @@
 //!
 //! `cargo bench -p wirefeed-normalizer --bench normalize`
 //!
+//! Then the envelopes of those articles encoded by `serde_json` and by `Envelope::encode`
+//! (sonic-rs), and decoded (group `envelope`).
+//!
 //! Without `../shared/data/reuters21578` the stories are [`wire_corpus::sample_documents`].
 //! With `WIREFEED_BENCH_DUMP=<file>` the envelopes of all the items are written there first,
 //! one line each, so a change meant to be faster only can be checked to give the same bytes.
@@ -73,6 +76,47 @@ fn normalize_items(c: &mut Criterion) {
             let raw = &items[next % items.len()];
             next += 1;
             black_box(normalize(raw, &config, now).map(|envelope| envelope.encode()))
+        })
+    });
+    group.finish();
+    envelope_coding(c, &items, &config, now);
+}
+
+/// The normalized envelopes encoded by `serde_json` (the encoder before issue 23's sonic-rs,
+/// the baseline of the same run) and by [`wire_model::Envelope::encode`], and decoded, one
+/// article per iteration.
+fn envelope_coding(
+    c: &mut Criterion,
+    items: &[RawItem],
+    config: &NormalizerConfig,
+    now: chrono::DateTime<Utc>,
+) {
+    let envelopes: Vec<wire_model::Envelope> = items
+        .iter()
+        .filter_map(|raw| normalize(raw, config, now).ok())
+        .collect();
+    let encoded: Vec<Vec<u8>> = envelopes.iter().map(|e| e.encode()).collect();
+    let mut group = c.benchmark_group("envelope");
+    group.throughput(Throughput::Bytes(
+        (encoded.iter().map(Vec::len).sum::<usize>() / encoded.len().max(1)) as u64,
+    ));
+    let mut next = 0usize;
+    group.bench_function("encode serde_json (baseline)", |bench| {
+        bench.iter(|| {
+            next += 1;
+            black_box(serde_json::to_vec(&envelopes[next % envelopes.len()]))
+        })
+    });
+    group.bench_function("encode", |bench| {
+        bench.iter(|| {
+            next += 1;
+            black_box(envelopes[next % envelopes.len()].encode())
+        })
+    });
+    group.bench_function("decode", |bench| {
+        bench.iter(|| {
+            next += 1;
+            black_box(wire_model::Envelope::decode(&encoded[next % encoded.len()]))
         })
     });
     group.finish();
