@@ -49,14 +49,47 @@ pub fn fold_char(c: char, out: &mut String) {
     }
 }
 
+/// A piece of a text: a run of ASCII characters (which fold to themselves), or one other
+/// character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Ascii(&'a str),
+    Other(char),
+}
+
+/// The pieces of `text` in order, each with its byte offset: what folding walks, copying the
+/// ASCII runs whole instead of char by char (most wire copy is ASCII but for a quote mark or
+/// an accent here and there).
+pub fn pieces(text: &str) -> impl Iterator<Item = (usize, Piece<'_>)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let rest = text.get(at..)?;
+        let start = at;
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        if run > 0 {
+            at += run;
+            return rest.get(..run).map(|ascii| (start, Piece::Ascii(ascii)));
+        }
+        let c = rest.chars().next()?;
+        at += c.len_utf8();
+        Some((start, Piece::Other(c)))
+    })
+}
+
 /// `text` folded ([`fold_char`]); ASCII text is returned as it is.
 pub fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
     let mut folded = String::with_capacity(text.len());
-    for c in text.chars() {
-        fold_char(c, &mut folded);
+    for (_, piece) in pieces(text) {
+        match piece {
+            Piece::Ascii(run) => folded.push_str(run),
+            Piece::Other(c) => fold_char(c, &mut folded),
+        }
     }
     Cow::Owned(folded)
 }
@@ -95,6 +128,33 @@ mod tests {
         assert_eq!(fold("إيران"), fold("ايران"));
         assert_eq!(fold("أَيضاً"), fold("ايضا"));
         assert_eq!(fold("\u{200F}٢٠٢٦"), "2026");
+    }
+
+    #[test]
+    fn pieces_are_the_text_in_runs_of_ascii_and_single_other_characters() {
+        let text = "Zürich, «Genève» — 2026";
+        let found: Vec<(usize, Piece<'_>)> = pieces(text).collect();
+        assert_eq!(
+            found,
+            [
+                (0, Piece::Ascii("Z")),
+                (1, Piece::Other('ü')),
+                (3, Piece::Ascii("rich, ")),
+                (9, Piece::Other('«')),
+                (11, Piece::Ascii("Gen")),
+                (14, Piece::Other('è')),
+                (16, Piece::Ascii("ve")),
+                (18, Piece::Other('»')),
+                (20, Piece::Ascii(" ")),
+                (21, Piece::Other('—')),
+                (24, Piece::Ascii(" 2026")),
+            ]
+        );
+        let mut char_by_char = String::new();
+        for c in text.chars() {
+            fold_char(c, &mut char_by_char);
+        }
+        assert_eq!(fold(text), char_by_char);
     }
 
     #[test]

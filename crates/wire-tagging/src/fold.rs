@@ -5,7 +5,7 @@
 //! mentions and evidence always point into the text as it came.
 
 use std::borrow::Cow;
-use wire_model::fold::fold_char;
+use wire_model::fold::{Piece, fold_char, pieces};
 
 /// A text folded for matching, with the way back to the original's byte offsets.
 pub(crate) struct Folded<'a> {
@@ -28,10 +28,18 @@ impl<'a> Folded<'a> {
         }
         let mut folded = String::with_capacity(text.len());
         let mut origin = Vec::with_capacity(text.len() + 1);
-        for (at, c) in text.char_indices() {
-            let before = folded.len();
-            fold_char(c, &mut folded);
-            origin.extend(std::iter::repeat_n(at as u32, folded.len() - before));
+        for (at, piece) in pieces(text) {
+            match piece {
+                Piece::Ascii(run) => {
+                    folded.push_str(run);
+                    origin.extend(at as u32..(at + run.len()) as u32);
+                }
+                Piece::Other(c) => {
+                    let before = folded.len();
+                    fold_char(c, &mut folded);
+                    origin.extend(std::iter::repeat_n(at as u32, folded.len() - before));
+                }
+            }
         }
         origin.push(text.len() as u32);
         Self {
@@ -57,10 +65,7 @@ impl<'a> Folded<'a> {
 
 /// The key a name is found by: folded, then ASCII-lowercased (as the automaton compares).
 pub(crate) fn name_key(name: &str) -> String {
-    let mut folded = String::with_capacity(name.len());
-    for c in name.chars() {
-        fold_char(c, &mut folded);
-    }
+    let mut folded = wire_model::fold::fold(name).into_owned();
     folded.make_ascii_lowercase();
     folded
 }
@@ -87,6 +92,27 @@ mod tests {
         let folded = Folded::new(text);
         let end = folded.text().len();
         assert_eq!(folded.original(end), text.len());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_in_runs_gives_the_text_and_offsets_of_folding_char_by_char(
+            text in "([A-Za-z ,.]|\u{e8}|\u{df}|\u{1e9e}|\u{301}|\u{2014}|\u{640}|\u{651}|\u{623}|\u{661}|\u{200f}|\u{1f600}){0,60}",
+        ) {
+            let mut folded = String::new();
+            let mut origin = Vec::new();
+            for (at, c) in text.char_indices() {
+                let before = folded.len();
+                fold_char(c, &mut folded);
+                origin.extend(std::iter::repeat_n(at as u32, folded.len() - before));
+            }
+            origin.push(text.len() as u32);
+            let in_runs = Folded::new(&text);
+            proptest::prop_assert_eq!(in_runs.text(), folded.as_str());
+            for (at, &expected) in origin.iter().enumerate() {
+                proptest::prop_assert_eq!(in_runs.original(at), expected as usize);
+            }
+        }
     }
 
     #[test]
