@@ -15,7 +15,9 @@
 //! ([`agency_name`]: `AFP`, `Reuters`).
 
 use crate::{arabic, dates};
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// A dateline found at the start of a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,18 +78,26 @@ fn leading_credit(paragraph: &str) -> Option<(&str, &str)> {
 }
 
 /// The dateline at the start of `paragraph`, with `leading_agency` when the agency came first.
+/// The [`DASHES`] in one automaton: the leftmost dash, and of two starting at one place the
+/// one listed first (as taking the earliest of the dashes' own searches did, 8 passes over the
+/// paragraph's head with std's substring search, 0.6% of the core).
+static DASH_FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(DASHES.iter().map(|(dash, _)| dash))
+        .ok()
+});
+
 /// Where the first of the [`DASHES`] ends a dateline's prefix in `paragraph`, and the length
 /// of the dash after it. A dash further in than a dateline's longest prefix (in bytes, at 4 a
-/// character) starts no dateline, so each dash is looked for in that head only, not in the
-/// whole paragraph (std's substring search over whole paragraphs was 0.6% of the core).
+/// character) starts no dateline, so only that head is searched.
 fn first_dash(paragraph: &str) -> Option<(usize, usize)> {
     let longest_dash = DASHES.iter().map(|(dash, _)| dash.len()).max().unwrap_or(0);
     let end = paragraph.ceil_char_boundary(MAX_PREFIX_CHARS * 4 + longest_dash);
     let head = paragraph.get(..end).unwrap_or(paragraph);
-    DASHES
-        .iter()
-        .filter_map(|(dash, kept)| Some((head.find(dash)? + kept, dash.len() - kept)))
-        .min_by_key(|(at, _)| *at)
+    let found = DASH_FINDER.as_ref()?.find(head)?;
+    let (dash, kept) = DASHES.get(found.pattern().as_usize())?;
+    Some((found.start() + kept, dash.len() - kept))
 }
 
 fn split_place(paragraph: &str, leading_agency: Option<&str>) -> Option<Dateline> {
