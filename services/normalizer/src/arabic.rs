@@ -26,7 +26,8 @@ pub fn is_arabic(c: char) -> bool {
 
 /// True when `text` has an Arabic letter.
 pub fn has_arabic(text: &str) -> bool {
-    text.chars().any(|c| is_arabic(c) && c.is_alphabetic())
+    // `is_ascii` reads a word at a time; most copy is ASCII, and no Arabic letter is.
+    !text.is_ascii() && text.chars().any(|c| is_arabic(c) && c.is_alphabetic())
 }
 
 /// `c` folded for matching (see the module doc): `None` when it is dropped.
@@ -45,9 +46,10 @@ pub fn fold_char(c: char) -> Option<char> {
 
 /// `text` folded for matching (see the module doc); text without Arabic is returned as it is.
 pub fn fold(text: &str) -> Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| is_arabic(c) || c == '\u{200E}' || c == '\u{200F}')
+    if text.is_ascii()
+        || !text
+            .chars()
+            .any(|c| is_arabic(c) || c == '\u{200E}' || c == '\u{200F}')
     {
         return Cow::Borrowed(text);
     }
@@ -57,7 +59,7 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 /// `text` with Arabic-Indic and Persian digits written as ASCII digits, nothing else changed.
 pub fn ascii_digits(text: &str) -> Cow<'_, str> {
     let arabic_digit = |c: char| matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}');
-    if !text.chars().any(arabic_digit) {
+    if text.is_ascii() || !text.chars().any(arabic_digit) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
