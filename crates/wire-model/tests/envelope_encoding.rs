@@ -7,14 +7,15 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use wire_model::Envelope;
 
-fn fixture(name: &str) -> Envelope {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    Envelope::decode(&std::fs::read(&path).unwrap()).unwrap()
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn fixture(path: &Path) -> Envelope {
+    Envelope::decode(&std::fs::read(path).unwrap()).unwrap()
 }
 
 fn assert_same_bytes(envelope: &Envelope) {
@@ -29,13 +30,19 @@ fn assert_same_bytes(envelope: &Envelope) {
 
 #[test]
 fn every_fixture_encodes_to_the_bytes_serde_json_writes() {
-    for name in [
-        "envelope-minimal.json",
-        "envelope-enriched.json",
-        "envelope-pickup.json",
-    ] {
-        assert_same_bytes(&fixture(name));
+    let mut tested = 0;
+    for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "json") {
+            assert_same_bytes(&fixture(&path));
+            tested += 1;
+        }
     }
+    assert!(
+        tested >= 3,
+        "expected fixtures in {}",
+        fixtures_dir().display()
+    );
 }
 
 /// Text with what JSON must escape, and what it must not.
@@ -56,7 +63,7 @@ proptest! {
         language_confidence in any::<f64>(),
         urgency in any::<u8>(),
     ) {
-        let mut envelope = fixture("envelope-enriched.json");
+        let mut envelope = fixture(&fixtures_dir().join("envelope-enriched.json"));
         envelope.article.headlines[0].value = headline;
         for text in &mut envelope.article.bodies {
             text.value = body.clone();

@@ -78,6 +78,19 @@ fn leading_credit(paragraph: &str) -> Option<(&str, &str)> {
 }
 
 /// The dateline at the start of `paragraph`, with `leading_agency` when the agency came first.
+/// The longest of the [`DASHES`], in bytes.
+const LONGEST_DASH: usize = {
+    let mut longest = 0;
+    let mut at = 0;
+    while at < DASHES.len() {
+        if DASHES[at].0.len() > longest {
+            longest = DASHES[at].0.len();
+        }
+        at += 1;
+    }
+    longest
+};
+
 /// The [`DASHES`] in one automaton: the leftmost dash, and of two starting at one place the
 /// one listed first (as taking the earliest of the dashes' own searches did, 8 passes over the
 /// paragraph's head with std's substring search, 0.6% of the core).
@@ -92,8 +105,7 @@ static DASH_FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
 /// of the dash after it. A dash further in than a dateline's longest prefix (in bytes, at 4 a
 /// character) starts no dateline, so only that head is searched.
 fn first_dash(paragraph: &str) -> Option<(usize, usize)> {
-    let longest_dash = DASHES.iter().map(|(dash, _)| dash.len()).max().unwrap_or(0);
-    let end = paragraph.ceil_char_boundary(MAX_PREFIX_CHARS * 4 + longest_dash);
+    let end = paragraph.ceil_char_boundary(MAX_PREFIX_CHARS * 4 + LONGEST_DASH);
     let head = paragraph.get(..end).unwrap_or(paragraph);
     let found = DASH_FINDER.as_ref()?.find(head)?;
     let (dash, kept) = DASHES.get(found.pattern().as_usize())?;
